@@ -1,0 +1,112 @@
+import type { Platform } from './descriptor.js';
+import type { ImageConfig } from './image-config.js';
+import type { LayerContents } from './layer-entry.js';
+
+export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry' | 'docker-daemon';
+
+/** What an image is, independent of its contents. */
+export interface ImageInfo {
+  reference: string;
+  source: SourceKind;
+  /** Manifest digest, where the source has a manifest. */
+  digest: string | null;
+  /** Config digest (Docker's image ID), where known. */
+  id: string | null;
+  platform: Platform | null;
+  user: string;
+}
+
+/** dive's per-path waste record: a path seen as a leaf in two or more layers. */
+export interface InefficientFile {
+  path: string;
+  count: number;
+  wastedBytes: number;
+}
+
+/** dive-compatible metrics (see DESIGN.md section 4). */
+export interface DiveMetrics {
+  efficiency: number;
+  sizeBytes: number;
+  userSizeBytes: number;
+  wastedBytes: number;
+  /** wasted / user bytes; null where user bytes are 0 (dive's NaN). */
+  userWastedPercent: number | null;
+  inefficientFiles: InefficientFile[];
+}
+
+/** What one layer did to the filesystem below it. Counts are of non-directory entries. */
+export interface LayerChanges {
+  addedFiles: number;
+  addedBytes: number;
+  /** Paths that existed below and were written again (content or metadata). */
+  modifiedFiles: number;
+  modifiedBytes: number;
+  /** Of the modified ones, those whose content is identical and only mode/owner/type-bits changed. */
+  metadataOnlyFiles: number;
+  metadataOnlyBytes: number;
+  removedFiles: number;
+  /** Bytes visible below that this layer hid (whiteouts, opaque directories, replaced files). */
+  removedBytes: number;
+}
+
+export interface LayerReport {
+  index: number;
+  diffId: string | null;
+  /** Digest of the blob as stored (compressed), where the source names one. */
+  digest: string | null;
+  createdBy: string;
+  /** createdBy as dive shows it ("/bin/sh -c " removed). */
+  command: string;
+  sizeBytes: number;
+  compressedSizeBytes: number | null;
+  fileCount: number;
+  changes: LayerChanges;
+}
+
+export interface HistoryReport {
+  createdBy: string;
+  created: string | null;
+  emptyLayer: boolean;
+  layerIndex: number | null;
+  comment: string | null;
+}
+
+/** A file of the final (merged) filesystem. */
+export interface MergedFile {
+  path: string;
+  type: 'file' | 'symlink' | 'hardlink' | 'other';
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  contentHash: string | null;
+  linkTarget: string | null;
+  /** Layer that wrote this version of the path. */
+  layerIndex: number;
+}
+
+/** The accurate metrics: what squashing would win, and the final filesystem. */
+export interface FilesystemMetrics {
+  /** Bytes of regular-file content stored across all layers. */
+  storedBytes: number;
+  /** Bytes of regular-file content visible in the final filesystem (hard links counted once). */
+  visibleBytes: number;
+  reclaimableBytes: number;
+  layerChanges: LayerChanges[];
+  finalFiles: MergedFile[];
+}
+
+export interface Analysis {
+  image: ImageInfo;
+  config: ImageConfig;
+  layers: LayerReport[];
+  history: HistoryReport[];
+  dive: DiveMetrics;
+  sizeBytes: number;
+  compressedSizeBytes: number | null;
+  reclaimableBytes: number;
+  /** The raw per-layer entries, for rules that need more than the metrics. */
+  contents: LayerContents[];
+  finalFiles: MergedFile[];
+  warnings: string[];
+}

@@ -1,0 +1,5 @@
+export * from './descriptor.js';
+export * from './manifest.js';
+export * from './image-config.js';
+export * from './layer-entry.js';
+export * from './analysis.js';

@@ -1,0 +1,36 @@
+/** What a tar entry of a layer is, after whiteout markers have been recognised. */
+export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'whiteout' | 'opaque' | 'other';
+
+/**
+ * One entry of a layer tar. `path` is absolute and normalised ("/etc/passwd"); for a whiteout it
+ * is the path it deletes, for an opaque marker the directory it makes opaque.
+ */
+export interface LayerEntry {
+  path: string;
+  type: EntryType;
+  /** Size from the tar header (0 for directories, links and markers). */
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Target of a symlink (as written) or of a hard link (normalised absolute path). */
+  linkTarget?: string;
+  /** sha256 of a regular file's content; for a hard link, of its target's when the layer has it. */
+  contentHash?: string;
+}
+
+/** Everything read from one layer blob. */
+export interface LayerContents {
+  entries: LayerEntry[];
+  /** Sum of the tar-header sizes of every entry (dive's layer size). */
+  tarSizeBytes: number;
+  /** Bytes of the uncompressed tar stream. */
+  uncompressedBytes: number;
+  /** Bytes of the blob as stored (compressed where it is). */
+  storedBytes: number;
+  compression: Compression;
+  /** Entries that were read but not applied, e.g. paths escaping the root. */
+  warnings: string[];
+}
+
+export type Compression = 'gzip' | 'zstd' | 'none';

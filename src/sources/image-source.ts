@@ -1,0 +1,34 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor, ImageConfig, Platform, SourceKind } from '../model/index.js';
+
+/** One layer of a resolved image: what names it, and how to read its (possibly compressed) bytes. */
+export interface LayerBlob {
+  /** The blob as the manifest names it; null where the source has no descriptor (legacy docker save). */
+  descriptor: Descriptor | null;
+  /** The uncompressed digest from the config's rootfs.diff_ids, where listed. */
+  diffId: string | null;
+  /** Opens a fresh stream of the stored bytes; may be called more than once. */
+  open(): Promise<Readable>;
+}
+
+/** An image after manifest resolution and platform selection. */
+export interface ResolvedImage {
+  reference: string;
+  source: SourceKind;
+  manifestDigest: string | null;
+  configDigest: string | null;
+  platform: Platform | null;
+  config: ImageConfig;
+  layers: LayerBlob[];
+}
+
+export interface ResolveOptions {
+  /** Wanted platform; undefined means the host's for multi-platform indexes, or the only image. */
+  platform?: Platform;
+}
+
+/** Every transport (registry, archives, layouts, daemon) yields the same thing. */
+export interface ImageSource {
+  resolve(options: ResolveOptions): Promise<ResolvedImage>;
+  close(): Promise<void>;
+}
