@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, cutFile, flipByte, memberData } from '../helpers/archive-surgery.js';
 import { DIVE_FIXTURES, expectOneLineError, runCli } from '../helpers/run-cli.js';
@@ -64,10 +65,19 @@ describe('bad input: one clear line on stderr, exit 2', () => {
     await expectBadInput([file], /layer 0(?: blob: digest mismatch|: corrupt zstd data)/);
   });
 
-  it('refuses a gzip-compressed docker save with advice', async () => {
+  it('refuses a gzip-compressed docker save, saying how to fix it', async () => {
+    const file = copyFixture(dockerImage, 'image.tar');
+    execFileSync('gzip', [file]);
     await expectBadInput(
-      [`${DIVE_FIXTURES}test-kaniko-image.tar`, '--platform', 'linux'],
-      /invalid platform "linux"/,
+      [`${file}.gz`],
+      /image\.tar\.gz: the archive is gzip-compressed \(decompress it first: gunzip -k /,
+    );
+  });
+
+  it('refuses a malformed platform', async () => {
+    await expectBadInput(
+      [dockerImage, '--platform', 'linux'],
+      /invalid platform "linux": expected os\/arch\[\/variant\]/,
     );
   });
 
