@@ -5,6 +5,7 @@ import { ImgscopeError, InputFormatError } from '../errors.js';
 import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { DigestCheck } from './digest-check.js';
+import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
 import { classifyEntryName, normalizePath } from './entry-path.js';
 import type { TarHeader } from './tar-header.js';
 import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
@@ -106,11 +107,26 @@ function entryCollector(contents: LayerContents, label: string): (header: TarHea
       return null;
     }
     const hash = createHash('sha256');
+    // Likely credential files (by name) are also scanned; only the kinds found are kept.
+    const checks = secretChecks(record.path);
+    const head: Buffer[] = [];
+    let headBytes = 0;
     return {
-      update: (chunk) => hash.update(chunk),
+      update: (chunk) => {
+        hash.update(chunk);
+        if (checks.length > 0 && headBytes < MAX_SCAN_BYTES) {
+          const part = chunk.subarray(0, MAX_SCAN_BYTES - headBytes);
+          head.push(Buffer.from(part));
+          headBytes += part.length;
+        }
+      },
       end: () => {
         record.contentHash = hash.digest('hex');
         fileHashes.set(record.path, record.contentHash);
+        if (checks.length > 0) {
+          const kinds = scanForSecrets(checks, Buffer.concat(head));
+          if (kinds.length > 0) record.secretKinds = kinds;
+        }
       },
     };
   };

@@ -17,6 +17,8 @@ export interface LayerEntry {
   linkTarget?: string;
   /** sha256 of a regular file's content; for a hard link, of its target's when the layer has it. */
   contentHash?: string;
+  /** Kinds of credential found in the body of a likely secret file (`private-key`, `npm-token`...); never the value. */
+  secretKinds?: string[];
 }
 
 /** Everything read from one layer blob. */

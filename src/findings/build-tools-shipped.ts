@@ -1,0 +1,100 @@
+import type { Analysis } from '../model/index.js';
+import { baseLayerCount } from './base-layers.js';
+import { buildFinding, bytesText } from './finding-builder.js';
+import { dockerfileLine } from './instruction.js';
+import { layerInstruction } from './layer-instruction.js';
+import { timelineOf } from './layer-timeline.js';
+import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+
+/** Toolchains by where they live. Binaries match by name in bin directories. */
+const TOOLCHAINS: { name: string; test: (path: string) => boolean }[] = [
+  {
+    name: 'C/C++ compiler',
+    test: (p) =>
+      /^\/usr\/(?:local\/)?bin\/(?:[a-z0-9_]+-linux-gnu-)?(?:gcc|g\+\+|c\+\+|cc|cpp|clang|clang\+\+)(?:-[0-9.]+)?$/.test(
+        p,
+      ) ||
+      /^\/usr\/(?:lib|libexec)\/gcc\//.test(p) ||
+      /^\/usr\/lib\/llvm-[0-9.]+\//.test(p),
+  },
+  {
+    name: 'build tools (make, cmake, binutils)',
+    test: (p) =>
+      /^\/usr\/(?:local\/)?bin\/(?:[a-z0-9_]+-linux-gnu-)?(?:make|gmake|cmake|ninja|ld|ld\.bfd|ld\.gold|as|ar|autoconf|automake|libtool)$/.test(
+        p,
+      ),
+  },
+  { name: 'C headers (*-dev packages)', test: (p) => /^\/usr\/(?:local\/)?include\/./.test(p) },
+  { name: 'Go toolchain', test: (p) => /^\/usr\/(?:local\/go|lib\/go-[0-9.]+)\//.test(p) },
+  {
+    name: 'Rust toolchain',
+    test: (p) => /^\/(?:usr\/local|root|home\/[^/]+)\/(?:\.?cargo|\.?rustup)\//.test(p),
+  },
+  { name: 'node_modules/.cache', test: (p) => /\/node_modules\/\.cache\//.test(p) },
+];
+
+/**
+ * Compilers and build toolchains in the final filesystem, with what they weigh. dockle and
+ * hadolint have no such check; it is the multi-stage advice of the Docker docs.
+ */
+export const buildToolsShipped: Rule = {
+  id: 'build-tools-shipped',
+  severity: 'warning',
+  title: 'Compilers and build tools shipped in the final image',
+  description:
+    'gcc/g++/clang, make/cmake/binutils, C headers (*-dev), Go and Rust toolchains, node_modules/.cache in the final filesystem (outside the base image layers), with their size.',
+  related: [],
+  detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+    const base = baseLayerCount(analysis);
+    const claims: Claim[] = [];
+    const found = new Map<string, number>();
+    const bytesByLayer = new Map<number, number>();
+    for (const tracked of timelineOf(analysis).visible) {
+      if (tracked.layer < base || tracked.entry.type !== 'file') continue;
+      const toolchain = TOOLCHAINS.find((t) => t.test(tracked.entry.path));
+      if (toolchain === undefined) continue;
+      claims.push({
+        layer: tracked.layer,
+        index: tracked.index,
+        path: tracked.entry.path,
+        bytes: tracked.entry.size,
+      });
+      found.set(toolchain.name, (found.get(toolchain.name) ?? 0) + tracked.entry.size);
+      bytesByLayer.set(tracked.layer, (bytesByLayer.get(tracked.layer) ?? 0) + tracked.entry.size);
+    }
+    if (claims.length === 0) return [];
+    const layer = [...bytesByLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;
+    const total = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+    const install = layer === null ? null : layerInstruction(analysis, layer);
+    const installLine =
+      install === null || install.keyword !== 'RUN'
+        ? 'RUN <install the build dependencies>'
+        : dockerfileLine(install);
+    return [
+      buildFinding(
+        this,
+        analysis,
+        {
+          layerIndex: layer,
+          message: `The final image ships ${[...found].map(([name, bytes]) => `${name} (${bytesText(bytes)})`).join(', ')}: ${bytesText(total)} that only building needs.`,
+          claims,
+          advice: {
+            text: 'Use a multi-stage build: install the toolchain and build in a first stage, then start the final stage from a small base and COPY --from only the build output.',
+            dockerfile: {
+              before: installLine,
+              after: [
+                'FROM <base> AS build',
+                installLine,
+                'RUN <build the application>',
+                '',
+                'FROM <base>',
+                'COPY --from=build /app /app',
+              ].join('\n'),
+            },
+          },
+        },
+        options.maxPaths,
+      ),
+    ];
+  },
+};

@@ -1,0 +1,110 @@
+import type {
+  Analysis,
+  Finding,
+  FindingSeverity,
+  FindingsReport,
+  RuleInfo,
+  RuleSettings,
+} from '../model/index.js';
+import { pathsOfClaims, rankPaths, sumClaims } from './finding-builder.js';
+import { entryKey } from './layer-timeline.js';
+import { RULES } from './registry.js';
+import {
+  DEFAULT_RULE_OPTIONS,
+  SEVERITY_RANK,
+  type Rule,
+  type RuleFinding,
+  type RuleOptions,
+} from './rule.js';
+
+export const NO_RULE_SETTINGS: RuleSettings = { disabled: new Set(), severity: new Map() };
+
+/**
+ * Runs the enabled rules and ranks what they find: severity first, then bytes saved. Specific
+ * rules run before general ones, and a general rule keeps only bytes no specific finding claimed,
+ * so each stored byte is explained once; the summary adds up distinct claimed entries.
+ */
+export function findProblems(
+  analysis: Analysis,
+  settings: RuleSettings = NO_RULE_SETTINGS,
+  options: Partial<RuleOptions> = {},
+  rules: readonly Rule[] = RULES,
+): FindingsReport {
+  const resolved: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options };
+  const enabled = rules.filter((rule) => !settings.disabled.has(rule.id));
+  const claimed = new Map<string, number>();
+  const found: RuleFinding[] = [];
+  const claim = (finding: RuleFinding): void => {
+    for (const c of finding.claims) claimed.set(entryKey(c.layer, c.index), c.bytes);
+    found.push(finding);
+  };
+
+  for (const rule of enabled.filter((r) => r.general !== true)) {
+    for (const finding of rule.detect(analysis, resolved)) claim(withSeverity(finding, settings));
+  }
+  const specific = new Set(claimed.keys());
+  for (const rule of enabled.filter((r) => r.general === true)) {
+    for (const finding of rule.detect(analysis, resolved)) {
+      const claims = finding.claims.filter((c) => !specific.has(entryKey(c.layer, c.index)));
+      if (claims.length === 0) continue;
+      if (claims.length === finding.claims.length) {
+        claim(withSeverity(finding, settings));
+        continue;
+      }
+      const wastedBytes = sumClaims(claims);
+      claim(
+        withSeverity(
+          {
+            ...finding,
+            ...rankPaths(pathsOfClaims(claims), resolved.maxPaths),
+            claims,
+            wastedBytes,
+            message: `${finding.message} (${finding.wastedBytes - wastedBytes} bytes of it are reported by other findings.)`,
+          },
+          settings,
+        ),
+      );
+    }
+  }
+
+  found.sort(
+    (a, b) =>
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      b.wastedBytes - a.wastedBytes ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+      (a.layerIndex ?? -1) - (b.layerIndex ?? -1),
+  );
+  const findingCounts: Record<FindingSeverity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of found) findingCounts[finding.severity]++;
+  let potentialSavingsBytes = 0;
+  for (const bytes of claimed.values()) potentialSavingsBytes += bytes;
+  return {
+    findings: found.map(withoutClaims),
+    summary: { potentialSavingsBytes, findingCounts },
+  };
+}
+
+function withSeverity(finding: RuleFinding, settings: RuleSettings): RuleFinding {
+  const severity = settings.severity.get(finding.id);
+  return severity === undefined ? finding : { ...finding, severity };
+}
+
+function withoutClaims(finding: RuleFinding): Finding {
+  const copy: Finding & { claims?: unknown } = { ...finding };
+  delete copy.claims;
+  return copy;
+}
+
+/** What `imgscope rules` lists, with the settings' severities applied. */
+export function describeRules(
+  settings: RuleSettings = NO_RULE_SETTINGS,
+  rules: readonly Rule[] = RULES,
+): RuleInfo[] {
+  return rules.map((rule) => ({
+    id: rule.id,
+    severity: settings.severity.get(rule.id) ?? rule.severity,
+    title: rule.title,
+    description: rule.description,
+    related: [...rule.related],
+  }));
+}

@@ -1,0 +1,85 @@
+import type { Analysis, FindingAdvice, FindingPath } from '../model/index.js';
+import type { Claim, Rule, RuleFinding } from './rule.js';
+import { redactSecrets } from './secret-names.js';
+
+export interface FindingParts {
+  layerIndex: number | null;
+  message: string;
+  /** The bytes the advice saves; empty for findings about safety. */
+  claims?: Claim[];
+  /** Paths to show when they are not claims (secrets, the root user...). */
+  paths?: FindingPath[];
+  advice: FindingAdvice;
+  title?: string;
+}
+
+/** Assembles a finding: severity and title from the rule, `createdBy` from history, paths ranked. */
+export function buildFinding(
+  rule: Pick<Rule, 'id' | 'severity' | 'title'>,
+  analysis: Analysis,
+  parts: FindingParts,
+  maxPaths: number,
+): RuleFinding {
+  const claims = parts.claims ?? [];
+  const listed = parts.paths ?? pathsOfClaims(claims);
+  const createdBy = parts.layerIndex === null ? null : (analysis.layers[parts.layerIndex]?.createdBy ?? null);
+  const advice: FindingAdvice = { text: redactSecrets(parts.advice.text) };
+  if (parts.advice.dockerfile !== undefined) {
+    advice.dockerfile = {
+      before: redactSecrets(parts.advice.dockerfile.before),
+      after: redactSecrets(parts.advice.dockerfile.after),
+    };
+  }
+  return {
+    id: rule.id,
+    severity: rule.severity,
+    title: parts.title ?? rule.title,
+    message: redactSecrets(parts.message),
+    layerIndex: parts.layerIndex,
+    createdBy: createdBy === null ? null : redactSecrets(createdBy),
+    wastedBytes: sumClaims(claims),
+    ...rankPaths(listed, maxPaths),
+    advice,
+    claims,
+  };
+}
+
+/** Claims by path (a path may be claimed in several layers), bytes added up. */
+export function pathsOfClaims(claims: Claim[]): FindingPath[] {
+  const byPath = new Map<string, number>();
+  for (const claim of claims) byPath.set(claim.path, (byPath.get(claim.path) ?? 0) + claim.bytes);
+  return [...byPath].map(([path, sizeBytes]) => ({ path, sizeBytes }));
+}
+
+/** The largest few paths (ties by name), and how many were left out. */
+export function rankPaths(
+  paths: FindingPath[],
+  maxPaths: number,
+): { paths: FindingPath[]; pathsOmitted: number } {
+  const sorted = [...paths].sort(
+    (a, b) => b.sizeBytes - a.sizeBytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  return { paths: sorted.slice(0, maxPaths), pathsOmitted: Math.max(0, sorted.length - maxPaths) };
+}
+
+/** Bytes of distinct claims. */
+export function sumClaims(claims: Claim[]): number {
+  const seen = new Set<string>();
+  let total = 0;
+  for (const claim of claims) {
+    const key = `${claim.layer}:${claim.index}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    total += claim.bytes;
+  }
+  return total;
+}
+
+/** "12.3 kB"-free byte counts for messages: exact, with thousands separators. */
+export function bytesText(bytes: number): string {
+  return `${bytes.toLocaleString('en-US')} bytes`;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

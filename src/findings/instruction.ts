@@ -1,0 +1,99 @@
+/**
+ * The Dockerfile instruction behind a history `created_by`, as far as history keeps it:
+ *
+ *   /bin/sh -c apt-get update                         classic builder RUN
+ *   |2 A=1 B=2 /bin/sh -c make                        classic RUN with build args
+ *   /bin/sh -c #(nop)  ENV A=1                        classic metadata step
+ *   /bin/sh -c #(nop) COPY file:0e4c… in /app/        classic COPY (the source name is lost)
+ *   RUN /bin/sh -c apt-get update # buildkit          BuildKit RUN
+ *   RUN |1 TOKEN=x /bin/sh -c make # buildkit         BuildKit RUN with build args
+ *   COPY requirements.txt . # buildkit, WORKDIR /app  BuildKit other steps
+ */
+export interface Instruction {
+  /** RUN, COPY, ADD, ENV, USER... or '' when history does not say. */
+  keyword: string;
+  /** For RUN the shell command; otherwise the arguments (classic `X in Y` made `X Y`). */
+  args: string;
+  /** Names of the build args the step ran with (never their values). */
+  buildArgNames: string[];
+}
+
+const KEYWORDS = new Set([
+  'RUN',
+  'COPY',
+  'ADD',
+  'ENV',
+  'ARG',
+  'USER',
+  'WORKDIR',
+  'CMD',
+  'ENTRYPOINT',
+  'EXPOSE',
+  'LABEL',
+  'VOLUME',
+  'HEALTHCHECK',
+  'SHELL',
+  'STOPSIGNAL',
+  'ONBUILD',
+  'MAINTAINER',
+]);
+
+/** `/bin/sh -c `, `/bin/bash -o pipefail -c `, `sh -c `: the shell a RUN ran in (set by SHELL). */
+const SHELL_WRAPPER = /^(?:\S*\/)?(?:ba|da|z|k|a)?sh(?:\s+-[a-zA-Z]+(?:\s+[a-z]+)?)*?\s+-c\s+/;
+/** `|2 A=1 B=2 ` before the shell: the build args of the step. */
+const BUILD_ARGS = /^\|(\d+)\s+/;
+
+export function parseCreatedBy(createdBy: string): Instruction {
+  let text = createdBy.trim().replace(/\s*# buildkit$/, '');
+  let buildkitRun = false;
+  if (text.startsWith('RUN ')) {
+    buildkitRun = true;
+    text = text.slice(4).trimStart();
+  }
+  const { rest, names } = stripBuildArgs(text);
+  const wrapper = SHELL_WRAPPER.exec(rest);
+  if (wrapper !== null) {
+    const command = rest.slice(wrapper[0].length);
+    const nop = /^#\(nop\)\s*/.exec(command);
+    if (nop !== null && !buildkitRun) return metadataStep(command.slice(nop[0].length), names);
+    return { keyword: 'RUN', args: command.trim(), buildArgNames: names };
+  }
+  if (buildkitRun) return { keyword: 'RUN', args: rest.trim(), buildArgNames: names };
+  return metadataStep(rest, names);
+}
+
+function stripBuildArgs(text: string): { rest: string; names: string[] } {
+  const match = BUILD_ARGS.exec(text);
+  if (match === null) return { rest: text, names: [] };
+  const afterCount = text.slice(match[0].length);
+  const wrapperAt = afterCount.search(/(?:^|\s)(?:\S*\/)?(?:ba|da|z|k|a)?sh\s/);
+  const assignments = wrapperAt < 0 ? afterCount : afterCount.slice(0, wrapperAt);
+  const names = [...assignments.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1] ?? '');
+  return { rest: wrapperAt < 0 ? '' : afterCount.slice(wrapperAt).trimStart(), names };
+}
+
+function metadataStep(text: string, names: string[]): Instruction {
+  const trimmed = text.trim();
+  const space = trimmed.search(/\s/);
+  const word = (space < 0 ? trimmed : trimmed.slice(0, space)).toUpperCase();
+  if (!KEYWORDS.has(word)) return { keyword: '', args: trimmed, buildArgNames: names };
+  let args = space < 0 ? '' : trimmed.slice(space).trim();
+  // The classic builder writes `COPY file:<sha256> in /dest`; keep 12 hex digits of the hash.
+  if (word === 'COPY' || word === 'ADD') {
+    args = args.replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]*/g, '$1:$2…').replace(/ in (?=\S+$)/, ' ');
+  }
+  return { keyword: word, args, buildArgNames: names };
+}
+
+/** The instruction as a Dockerfile line; build-arg values are left out. */
+export function dockerfileLine(instruction: Instruction): string {
+  if (instruction.keyword === '') return instruction.args;
+  return instruction.args === '' ? instruction.keyword : `${instruction.keyword} ${instruction.args}`;
+}
+
+/** The destination of a COPY/ADD (its last argument), if history shows one. */
+export function copyDestination(instruction: Instruction): string | null {
+  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return null;
+  const words = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
+  return words.length >= 2 ? (words.at(-1) ?? null) : null;
+}

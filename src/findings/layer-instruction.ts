@@ -1,0 +1,20 @@
+import type { Analysis, DockerfileAdvice } from '../model/index.js';
+import { dockerfileLine, parseCreatedBy, type Instruction } from './instruction.js';
+
+/** The instruction that made a layer, from its history entry. */
+export function layerInstruction(analysis: Analysis, layerIndex: number): Instruction {
+  return parseCreatedBy(analysis.layers[layerIndex]?.createdBy ?? '');
+}
+
+/** Before/after for a RUN layer rewritten by `fix`; undefined when the layer is not a RUN. */
+export function runRewrite(
+  analysis: Analysis,
+  layerIndex: number,
+  fix: (command: string) => string,
+): DockerfileAdvice | undefined {
+  const instruction = layerInstruction(analysis, layerIndex);
+  if (instruction.keyword !== 'RUN' || instruction.args === '') return undefined;
+  const after = fix(instruction.args);
+  if (after === instruction.args) return undefined;
+  return { before: dockerfileLine(instruction), after: `RUN ${after}` };
+}

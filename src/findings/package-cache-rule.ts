@@ -1,0 +1,86 @@
+import type { Analysis, FindingSeverity, LayerEntry } from '../model/index.js';
+import { buildFinding, bytesText, plural } from './finding-builder.js';
+import { layerInstruction, runRewrite } from './layer-instruction.js';
+import { timelineOf, type TrackedEntry } from './layer-timeline.js';
+import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+
+export interface PackageCacheSpec {
+  id: string;
+  severity: FindingSeverity;
+  title: string;
+  description: string;
+  related: string[];
+  /** Files that are the cache. */
+  matches: (path: string) => boolean;
+  /** What the cache is, for messages: "apt package lists". */
+  what: string;
+  /** Advice when the layer is a RUN that can be rewritten. */
+  adviceText: string;
+  /** Advice when it is not (a COPY of a cache, history without the command). */
+  fallbackText: string;
+  /** The RUN rewritten; `layerEntries` are all of that layer's entries, for fixes that depend on them. */
+  fix: (command: string, layerEntries: LayerEntry[]) => string;
+}
+
+/**
+ * The shape all package-cache rules share: cache files stored by a layer are waste whether or
+ * not a later layer deletes them (deleting later does not shrink the image), so every stored
+ * copy counts, grouped by the layer that wrote it, and the advice rewrites that layer's RUN.
+ */
+export function packageCacheRule(spec: PackageCacheSpec): Rule {
+  return {
+    id: spec.id,
+    severity: spec.severity,
+    title: spec.title,
+    description: spec.description,
+    related: spec.related,
+    detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+      const byLayer = new Map<number, TrackedEntry[]>();
+      for (const tracked of timelineOf(analysis).entries) {
+        if (tracked.entry.type !== 'file' || !spec.matches(tracked.entry.path)) continue;
+        const list = byLayer.get(tracked.layer) ?? [];
+        list.push(tracked);
+        byLayer.set(tracked.layer, list);
+      }
+      const findings: RuleFinding[] = [];
+      for (const [layer, files] of byLayer) {
+        const claims: Claim[] = files.map((t) => ({
+          layer,
+          index: t.index,
+          path: t.entry.path,
+          bytes: t.entry.size,
+        }));
+        const bytes = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+        if (bytes === 0) continue;
+        const deletedBy = [
+          ...new Set(files.flatMap((t) => (t.fate.kind === 'visible' ? [] : [t.fate.by]))),
+        ].filter((by) => by > layer);
+        const later =
+          deletedBy.length === 0
+            ? ''
+            : `; layer ${deletedBy.join(', ')} removed them, but the bytes are still stored in layer ${layer}`;
+        const rewrite = runRewrite(analysis, layer, (command) =>
+          spec.fix(command, analysis.contents[layer]?.entries ?? []),
+        );
+        const isRun = layerInstruction(analysis, layer).keyword === 'RUN';
+        findings.push(
+          buildFinding(
+            spec,
+            analysis,
+            {
+              layerIndex: layer,
+              message: `${plural(files.length, 'file')} of ${spec.what} (${bytesText(bytes)}) written by layer ${layer}${later}.`,
+              claims,
+              advice: {
+                text: isRun ? spec.adviceText : spec.fallbackText,
+                ...(rewrite === undefined ? {} : { dockerfile: rewrite }),
+              },
+            },
+            options.maxPaths,
+          ),
+        );
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type { Analysis, FindingPath } from '../model/index.js';
+import { buildFinding, plural } from './finding-builder.js';
+import { parseCreatedBy } from './instruction.js';
+import { timelineOf, type TrackedEntry } from './layer-timeline.js';
+import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import { isSecretName } from './secret-names.js';
+
+/** Files that are credentials by their name alone; others need the reader's content scan. */
+const BY_NAME: { kind: string; test: (path: string, name: string) => boolean }[] = [
+  { kind: 'private-key', test: (_p, name) => /^id_(?:rsa|dsa|ecdsa|ed25519)$/.test(name) },
+  {
+    kind: 'env-file',
+    test: (_p, name) =>
+      name === '.env' ||
+      (/^\.env\.[^.]+$/.test(name) && !/\.(?:example|sample|template|dist|defaults)$/.test(name)),
+  },
+  { kind: 'git-credentials', test: (_p, name) => name === '.git-credentials' },
+  { kind: 'aws-credentials', test: (path) => path.endsWith('/.aws/credentials') },
+  { kind: 'htpasswd', test: (_p, name) => name === '.htpasswd' },
+];
+
+const KIND_TEXT: Record<string, string> = {
+  'private-key': 'private key',
+  'env-file': '.env file',
+  'git-credentials': 'git credentials',
+  'aws-credentials': 'AWS credentials',
+  'aws-access-key': 'AWS access key',
+  htpasswd: 'htpasswd file',
+  'npm-token': 'npm token',
+  'pypi-password': 'PyPI password',
+  'netrc-password': '.netrc password',
+  'docker-auth': 'registry credentials',
+};
+
+/**
+ * dockle CIS-DI-0010 ("Do not store credential in environment variables/files"). Values are never
+ * read into a finding: only what kind of secret, and where it can still be extracted from.
+ */
+export const secretsInImage: Rule = {
+  id: 'secrets-in-image',
+  severity: 'error',
+  title: 'Secrets in the image',
+  description:
+    'Private keys, .env files, cloud credentials, .npmrc/.pypirc tokens, .git-credentials, docker config.json auths in any layer (also when deleted later), and ENV/build ARG names that say password/secret/token/key (not *_GPG_KEY). Values are never shown.',
+  related: ['dockle CIS-DI-0010'],
+  detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+    return [
+      ...secretFiles(analysis, options),
+      ...secretEnv(analysis, options),
+      ...secretArgs(analysis, options),
+    ];
+  },
+};
+
+function secretKinds(tracked: TrackedEntry): string[] {
+  const path = tracked.entry.path;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const kinds = BY_NAME.filter((rule) => rule.test(path, name)).map((rule) => rule.kind);
+  return [...new Set([...kinds, ...(tracked.entry.secretKinds ?? [])])];
+}
+
+function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+  const byLayer = new Map<number, { tracked: TrackedEntry; kinds: string[] }[]>();
+  for (const tracked of timelineOf(analysis).entries) {
+    if (tracked.entry.type !== 'file') continue;
+    const kinds = secretKinds(tracked);
+    if (kinds.length === 0) continue;
+    const list = byLayer.get(tracked.layer) ?? [];
+    list.push({ tracked, kinds });
+    byLayer.set(tracked.layer, list);
+  }
+  return [...byLayer].map(([layer, files]) => {
+    const paths: FindingPath[] = files.map(({ tracked }) => ({
+      path: tracked.entry.path,
+      sizeBytes: tracked.entry.size,
+    }));
+    const described = files
+      .slice(0, options.maxPaths)
+      .map(({ tracked, kinds }) => {
+        const where =
+          tracked.fate.kind === 'visible'
+            ? 'in the final filesystem'
+            : `removed by layer ${tracked.fate.by} but still extractable from layer ${layer}`;
+        return `${tracked.entry.path} (${kinds.map((kind) => KIND_TEXT[kind] ?? kind).join(', ')}; ${where})`;
+      })
+      .join('; ');
+    return buildFinding(
+      secretsInImage,
+      analysis,
+      {
+        layerIndex: layer,
+        title: `Secret files in layer ${layer}`,
+        message: `Layer ${layer} stores ${plural(files.length, 'secret file')}: ${described}${files.length > options.maxPaths ? '; …' : ''}.`,
+        paths,
+        advice: {
+          text: 'Anyone who can pull the image can extract these files from the layer, even where a later layer deletes them. Rotate the credentials, keep the files out of the build context (.dockerignore), and pass secrets to the build with `RUN --mount=type=secret,id=NAME` (BuildKit) and to the container at run time.',
+        },
+      },
+      options.maxPaths,
+    );
+  });
+}
+
+function secretEnv(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+  const names = (analysis.config.config?.Env ?? []).flatMap((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const hasValue = eq >= 0 && pair.length > eq + 1;
+    return hasValue && isSecretName(name) ? [name] : [];
+  });
+  if (names.length === 0) return [];
+  const step = analysis.history.find(
+    (entry) =>
+      parseCreatedBy(entry.createdBy).keyword === 'ENV' &&
+      names.some((name) => entry.createdBy.includes(`${name}=`)),
+  );
+  return [
+    buildFinding(
+      secretsInImage,
+      analysis,
+      {
+        layerIndex: null,
+        title: 'Secrets in ENV',
+        message: `The image config sets ${names.map((name) => `ENV ${name}`).join(', ')}: anyone who can pull the image can read ${names.length === 1 ? 'its value' : 'their values'} (not shown here).`,
+        advice: {
+          text: 'Do not bake secrets into ENV: pass them at run time (`docker run -e NAME`, a Kubernetes Secret), and to the build with `RUN --mount=type=secret`. Rotate the exposed values.',
+          ...(step === undefined
+            ? {}
+            : {
+                dockerfile: {
+                  before: `ENV ${parseCreatedBy(step.createdBy).args}`,
+                  after: `# set ${names.join(', ')} at run time instead, e.g. docker run -e ${names[0] ?? 'NAME'}`,
+                },
+              }),
+        },
+      },
+      options.maxPaths,
+    ),
+  ];
+}
+
+function secretArgs(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const entry of analysis.history) {
+    const names = parseCreatedBy(entry.createdBy).buildArgNames.filter(isSecretName);
+    if (names.length === 0) continue;
+    findings.push(
+      buildFinding(
+        secretsInImage,
+        analysis,
+        {
+          layerIndex: entry.layerIndex,
+          title: 'Secrets in build args',
+          message: `A RUN${entry.layerIndex === null ? '' : ` (layer ${entry.layerIndex})`} ran with build arg ${names.join(', ')}: build arg values are recorded in the image history (not shown here).`,
+          advice: {
+            text: 'Pass build secrets with `RUN --mount=type=secret,id=NAME` (BuildKit) instead of ARG; they are then neither in a layer nor in the history. Rotate the exposed values.',
+            dockerfile: {
+              before: `ARG ${names[0] ?? 'NAME'}`,
+              after: `RUN --mount=type=secret,id=${(names[0] ?? 'name').toLowerCase()} …`,
+            },
+          },
+        },
+        options.maxPaths,
+      ),
+    );
+  }
+  return findings;
+}

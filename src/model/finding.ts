@@ -1,0 +1,73 @@
+/** How bad a finding is; `error` findings are the ones a default CI gate fails on. */
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** A path a finding is about, with the bytes it accounts for. */
+export interface FindingPath {
+  path: string;
+  sizeBytes: number;
+}
+
+/** The Dockerfile instruction as recovered from the image history, and what to write instead. */
+export interface DockerfileAdvice {
+  before: string;
+  after: string;
+}
+
+export interface FindingAdvice {
+  text: string;
+  dockerfile?: DockerfileAdvice;
+}
+
+/**
+ * One problem found in an image (DESIGN.md section 1, `src/findings/`): what it is, where, what it
+ * costs, and what to change in the Dockerfile.
+ */
+export interface Finding {
+  /** Stable kebab-case id of the rule that found it, e.g. `apt-lists-left`. */
+  id: string;
+  severity: FindingSeverity;
+  /** One line, e.g. "apt package lists left in the image". */
+  title: string;
+  /** This occurrence in one sentence: what, where, how much. Never a secret's value. */
+  message: string;
+  /** Layer that introduced the problem, where one layer did. */
+  layerIndex: number | null;
+  /** That layer's history `created_by` (secret-looking values redacted). */
+  createdBy: string | null;
+  /** Bytes the advised change would save (0 for findings that are not about size). */
+  wastedBytes: number;
+  /** The largest few paths, largest first. */
+  paths: FindingPath[];
+  /** How many more paths the finding covers than `paths` lists. */
+  pathsOmitted: number;
+  advice: FindingAdvice;
+}
+
+export interface FindingsSummary {
+  /** Bytes all findings together would save, each stored byte counted once. */
+  potentialSavingsBytes: number;
+  findingCounts: Record<FindingSeverity, number>;
+}
+
+/** Findings ranked most valuable first (severity, then bytes saved), and their summary. */
+export interface FindingsReport {
+  findings: Finding[];
+  summary: FindingsSummary;
+}
+
+/** What `imgscope rules` lists about a rule. */
+export interface RuleInfo {
+  id: string;
+  severity: FindingSeverity;
+  title: string;
+  /** What the rule checks, in a sentence or two. */
+  description: string;
+  /** Ids of the same check in well-known linters (hadolint DLxxxx, dockle CIS-DI-/DKL-DI-). */
+  related: string[];
+}
+
+/** Disable rules or change their severity (from flags or a config file). */
+export interface RuleSettings {
+  disabled: ReadonlySet<string>;
+  severity: ReadonlyMap<string, FindingSeverity>;
+}
