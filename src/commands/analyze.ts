@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { renderAnalysisJson, renderAnalysisTable } from '../render/index.js';
-import { analyzeImage, DEFAULT_LAYER_CONCURRENCY } from '../services/index.js';
+import { analyzeImageReport, DEFAULT_LAYER_CONCURRENCY, ruleSettings } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Analyze extends BaseCommand {
@@ -11,12 +11,15 @@ export default class Analyze extends BaseCommand {
 
 Efficiency, wasted bytes and user wasted percent are computed exactly as dive computes them, so .dive-ci thresholds keep their meaning. Reclaimable bytes are what squashing all layers into one would save.
 
+Findings (imgscope rules lists them) are ranked by severity, then by the bytes their advice saves; each comes with the Dockerfile change to make.
+
 Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
     '<%= config.bin %> analyze fixtures/example.tar',
     '<%= config.bin %> analyze oci:./build/layout:latest --platform linux/arm64',
     '<%= config.bin %> analyze app.tar --json > report.json',
+    '<%= config.bin %> analyze app.tar --ignore runs-as-root --ignore many-small-layers',
   ];
 
   static override args = {
@@ -45,19 +48,26 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       min: 1,
       max: 32,
     }),
+    ignore: Flags.string({
+      description: 'skip a finding rule by id (repeatable; see imgscope rules)',
+      multiple: true,
+      default: [],
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Analyze);
-    const analysis = await analyzeImage(args.image, {
+    const rules = ruleSettings(flags.ignore);
+    const { analysis, findings } = await analyzeImageReport(args.image, {
       concurrency: flags.concurrency,
+      rules,
       ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
     });
     const format = flags.json ? 'json' : flags.format;
     this.write(
       format === 'json'
-        ? renderAnalysisJson(analysis)
-        : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }),
+        ? renderAnalysisJson(analysis, findings)
+        : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
     );
   }
 }

@@ -1,4 +1,5 @@
-import type { Analysis } from '../model/index.js';
+import type { Analysis, FindingsReport } from '../model/index.js';
+import { findingsToJson } from './findings-json.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -13,7 +14,7 @@ function platformText(analysis: Analysis): string | null {
  * The JSON report: a contract scripts depend on. Fields are only ever added, never renamed.
  * Sizes are exact bytes; userWastedPercent is a fraction, null where dive divides by zero.
  */
-export function analysisToJson(analysis: Analysis): Record<string, unknown> {
+export function analysisToJson(analysis: Analysis, findings?: FindingsReport): Record<string, unknown> {
   return {
     schemaVersion: SCHEMA_VERSION,
     image: {
@@ -53,9 +54,10 @@ export function analysisToJson(analysis: Analysis): Record<string, unknown> {
       layerIndex: entry.layerIndex,
     })),
     warnings: analysis.warnings,
+    ...(findings === undefined ? {} : findingsToJson(findings)),
   };
 }
 
-export function renderAnalysisJson(analysis: Analysis): string {
-  return JSON.stringify(analysisToJson(analysis), null, 2) + '\n';
+export function renderAnalysisJson(analysis: Analysis, findings?: FindingsReport): string {
+  return JSON.stringify(analysisToJson(analysis, findings), null, 2) + '\n';
 }

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import type { Analysis } from '../model/index.js';
+import type { Analysis, FindingsReport } from '../model/index.js';
+import { renderFindingsSection } from './findings-table.js';
 import { formatBytes, formatPercent, truncate } from './format.js';
 
 export interface TableOptions {
@@ -14,7 +15,11 @@ const PLAIN = { head: [], border: [] };
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** The terminal report: summary, a `docker history`-like layer table, the largest waste. */
-export function renderAnalysisTable(analysis: Analysis, options: TableOptions): string {
+export function renderAnalysisTable(
+  analysis: Analysis,
+  options: TableOptions,
+  findings?: FindingsReport,
+): string {
   const out: string[] = [];
   const { image, dive } = analysis;
   const platform = image.platform
@@ -73,6 +78,7 @@ export function renderAnalysisTable(analysis: Analysis, options: TableOptions): 
       table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
     out.push(table.toString());
   }
+  if (findings !== undefined) out.push('', ...renderFindingsSection(findings, options.width));
   for (const warning of analysis.warnings) out.push(`warning: ${warning}`);
   return out.join('\n') + '\n';
 }

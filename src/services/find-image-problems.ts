@@ -1,0 +1,92 @@
+import { UsageError } from '../errors.js';
+import { describeRules, findProblems, NO_RULE_SETTINGS, redactSecrets, RULES } from '../findings/index.js';
+import type { Analysis, FindingSeverity, FindingsReport, RuleInfo, RuleSettings } from '../model/index.js';
+import { analyzeImage, type AnalyzeOptions } from './analyze-image.js';
+
+/** An analysis with what is wrong in it. The analysis's history texts are redacted. */
+export interface ImageReport {
+  analysis: Analysis;
+  findings: FindingsReport;
+}
+
+export interface ReportOptions extends AnalyzeOptions {
+  rules?: RuleSettings;
+}
+
+/** Analyzes an image and runs the finding rules on it. */
+export async function analyzeImageReport(
+  reference: string,
+  options: ReportOptions = {},
+): Promise<ImageReport> {
+  return findImageProblems(await analyzeImage(reference, options), options.rules);
+}
+
+/**
+ * Runs the rules on an analysis, and redacts secret-looking values (`TOKEN=…` build args and ENV
+ * in history, secret-named ENV values in the config) so that no report prints them.
+ */
+export function findImageProblems(
+  analysis: Analysis,
+  settings: RuleSettings = NO_RULE_SETTINGS,
+): ImageReport {
+  const findings = findProblems(analysis, settings);
+  return { analysis: redactAnalysis(analysis), findings };
+}
+
+function redactAnalysis(analysis: Analysis): Analysis {
+  const config = analysis.config;
+  return {
+    ...analysis,
+    layers: analysis.layers.map((layer) => ({
+      ...layer,
+      createdBy: redactSecrets(layer.createdBy),
+      command: redactSecrets(layer.command),
+    })),
+    history: analysis.history.map((entry) => ({ ...entry, createdBy: redactSecrets(entry.createdBy) })),
+    config: {
+      ...config,
+      ...(config.history === undefined
+        ? {}
+        : {
+            history: config.history.map((entry) =>
+              entry.created_by === undefined
+                ? entry
+                : { ...entry, created_by: redactSecrets(entry.created_by) },
+            ),
+          }),
+      ...(config.config === undefined
+        ? {}
+        : {
+            config: {
+              ...config.config,
+              ...(config.config.Env == null
+                ? {}
+                : { Env: config.config.Env.map((pair) => redactSecrets(pair)) }),
+            },
+          }),
+    },
+  };
+}
+
+/** Every rule with its id, severity (after `settings`), what it checks and related linter ids. */
+export function listRules(settings: RuleSettings = NO_RULE_SETTINGS): RuleInfo[] {
+  return describeRules(settings);
+}
+
+/**
+ * Rule settings from `--ignore` ids (and, from the config file, severities). Unknown ids are a
+ * usage error that lists the known ones, so a typo never silently disables nothing.
+ */
+export function ruleSettings(
+  ignore: readonly string[],
+  severity: ReadonlyMap<string, FindingSeverity> = new Map(),
+): RuleSettings {
+  const known = new Set(RULES.map((rule) => rule.id));
+  const unknown = [...ignore, ...severity.keys()].filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown rule ${unknown.map((id) => `"${id}"`).join(', ')}`, {
+      hint: `known rules: ${[...known].join(', ')}; see imgscope rules`,
+    });
+  }
+  return { disabled: new Set(ignore), severity };
+}
