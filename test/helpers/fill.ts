@@ -40,30 +40,43 @@ function prng(seed: Buffer): () => number {
   };
 }
 
-function* textChunks(seed: string, size: number): Generator<Buffer> {
-  const next = prng(seedHash(seed));
-  let left = size;
-  let carry = '';
-  while (left > 0) {
-    const want = Math.min(left, FILL_CHUNK);
-    const parts: string[] = [carry];
-    let len = carry.length;
-    while (len < want) {
-      const words = 4 + (next() % 9);
-      let line = '';
-      for (let i = 0; i < words; i++) {
-        const r = next();
-        line += (i ? ' ' : '') + (WORDS[r % WORDS.length] ?? 'x');
-        if (r % 11 === 0) line += ` ${r % 100_000}`;
-      }
-      line += '\n';
-      parts.push(line);
-      len += line.length;
+/** Word soup with the redundancy of real text (gzip about 3x), made once per process. */
+function makeCorpus(size: number): Buffer {
+  const next = prng(seedHash('corpus'));
+  const parts: string[] = [];
+  let len = 0;
+  while (len < size) {
+    const words = 4 + (next() % 9);
+    let line = '';
+    for (let i = 0; i < words; i++) {
+      const r = next();
+      line += (i ? ' ' : '') + (WORDS[r % WORDS.length] ?? 'x');
+      if (r % 11 === 0) line += ` ${r % 100_000}`;
     }
-    const joined = parts.join('');
-    carry = joined.slice(want);
-    left -= want;
-    yield Buffer.from(joined.slice(0, want), 'latin1');
+    parts.push(`${line}\n`);
+    len += line.length + 1;
+  }
+  return Buffer.from(parts.join('').slice(0, size), 'latin1');
+}
+
+let corpus: Buffer | undefined;
+const CORPUS_SIZE = 1024 * 1024;
+
+/**
+ * Text assembled from slices of the corpus at seeded offsets: as compressible as the corpus
+ * (slices rarely repeat within gzip's 32 KB window) and as fast as a memcpy.
+ */
+function* textChunks(seed: string, size: number): Generator<Buffer> {
+  corpus ??= makeCorpus(CORPUS_SIZE);
+  const next = prng(seedHash(seed));
+  for (let left = size; left > 0; left -= FILL_CHUNK) {
+    const chunk = Buffer.allocUnsafe(Math.min(left, FILL_CHUNK));
+    for (let at = 0; at < chunk.length;) {
+      const len = Math.min(chunk.length - at, 256 + (next() % 3840));
+      const from = next() % (CORPUS_SIZE - len);
+      at += corpus.copy(chunk, at, from, from + len);
+    }
+    yield chunk;
   }
 }
 

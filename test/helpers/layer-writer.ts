@@ -262,11 +262,7 @@ export async function writeLayerBlob(layer: LayerSpec, file: string): Promise<La
     }
   })();
   try {
-    await Promise.all([
-      produce,
-      pipeline(stages),
-      zstd?.done,
-    ]);
+    await Promise.all([produce, pipeline(stages), zstd?.done]);
   } catch (err) {
     zstd?.kill();
     pack.destroy();
