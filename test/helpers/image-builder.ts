@@ -15,7 +15,7 @@ import {
 } from './layer-writer.js';
 
 export type { EntrySpec, LayerSpec, Compression } from './layer-writer.js';
-export { FIXED_MTIME } from './layer-writer.js';
+export { FIXED_MTIME, withParentDirs } from './layer-writer.js';
 export { writeTar, writeArchive, type ArchiveMember } from './archive-writer.js';
 export { tempDir, cleanupTempDirs } from './temp.js';
 export { fillBytes, fillChunks, type FillKind } from './fill.js';

@@ -76,6 +76,37 @@ export function tarPath(p: string): string {
   return p.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
 }
 
+function entryPath(e: EntrySpec): string {
+  if (e.type === 'raw') return tarPath(e.header.name);
+  if (e.type === 'opaque') return `${tarPath(e.dir)}/.wh..wh..opq`;
+  return tarPath(e.path);
+}
+
+/**
+ * Adds the parent directories Docker would put in a layer before each entry (mode 0755),
+ * unless the spec lists them already. List a directory before its contents to choose its mode.
+ */
+export function withParentDirs(entries: EntrySpec[]): EntrySpec[] {
+  const have = new Set<string>();
+  const out: EntrySpec[] = [];
+  for (const e of entries) {
+    const parts = entryPath(e).split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join('/');
+      if (!have.has(d)) {
+        have.add(d);
+        out.push({ type: 'dir', path: d });
+      }
+    }
+    if (e.type === 'dir') {
+      if (have.has(tarPath(e.path))) continue;
+      have.add(tarPath(e.path));
+    }
+    out.push(e);
+  }
+  return out;
+}
+
 function whiteoutName(p: string): string {
   const clean = tarPath(p);
   const dir = posix.dirname(clean);
