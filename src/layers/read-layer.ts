@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
@@ -34,19 +34,15 @@ export async function readLayer(
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
-  const stored =
-    options.digest === null ? null : new DigestCheck(`${options.label} blob`, options.digest, options.size);
-  const storedCounter = new ByteCounter();
+  const stored = new DigestCheck(`${options.label} blob`, options.digest, options.size);
   const decompressor = createDecompressor(compression);
-  const diffCheck =
-    options.diffId === null ? null : new DigestCheck(`${options.label} content (diff_id)`, options.diffId);
-  const uncompressedCounter = new ByteCounter();
+  // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
+  const sameBytes = decompressor === null && options.digest === options.diffId;
+  const content = new DigestCheck(`${options.label} content (diff_id)`, sameBytes ? null : options.diffId);
 
-  const stages: (Readable | Transform)[] = [stream, storedCounter];
-  if (stored !== null) stages.push(stored);
+  const stages: (Readable | Transform)[] = [stream, stored];
   if (decompressor !== null) stages.push(decompressor);
-  stages.push(uncompressedCounter);
-  if (diffCheck !== null) stages.push(diffCheck);
+  stages.push(content);
   const contents: LayerContents = {
     entries: [],
     tarSizeBytes: 0,
@@ -61,8 +57,8 @@ export async function readLayer(
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
-  contents.storedBytes = storedCounter.bytes;
-  contents.uncompressedBytes = uncompressedCounter.bytes;
+  contents.storedBytes = stored.bytesSeen;
+  contents.uncompressedBytes = content.bytesSeen;
   return contents;
 }
 
@@ -145,16 +141,6 @@ function entryType(typeflag: string): EntryType {
       return 'hardlink';
     default:
       return 'other';
-  }
-}
-
-class ByteCounter extends PassThrough {
-  bytes = 0;
-  constructor() {
-    super();
-    this.on('data', (chunk: Buffer) => {
-      this.bytes += chunk.length;
-    });
   }
 }
 
