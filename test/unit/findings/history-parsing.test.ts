@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dockerfileLine,
+  isSecretName,
+  parseCreatedBy,
+  parseShell,
+  redactSecrets,
+} from '../../../src/findings/index.js';
+import { fixAptRun, fixApkRun, fixPipRun } from '../../../src/findings/package-advice.js';
+
+describe('parseCreatedBy', () => {
+  it.each([
+    ['/bin/sh -c apt-get update', 'RUN', 'apt-get update', []],
+    ['RUN /bin/sh -c apt-get update && make # buildkit', 'RUN', 'apt-get update && make', []],
+    ['|2 A=1 NPM_TOKEN=x /bin/sh -c npm ci', 'RUN', 'npm ci', ['A', 'NPM_TOKEN']],
+    ['RUN |1 TOKEN=abc /bin/sh -c make # buildkit', 'RUN', 'make', ['TOKEN']],
+    ['/bin/bash -o pipefail -c curl x | sh', 'RUN', 'curl x | sh', []],
+    ['RUN apt-get update # buildkit', 'RUN', 'apt-get update', []],
+    ['/bin/sh -c #(nop)  ENV PYTHONUNBUFFERED=1', 'ENV', 'PYTHONUNBUFFERED=1', []],
+    [
+      '/bin/sh -c #(nop) COPY file:0e4c5a3e2cbbc3bd4c8f0c1c in /app/ ',
+      'COPY',
+      'file:0e4c5a3e2cbb… /app/',
+      [],
+    ],
+    ['/bin/sh -c #(nop) ADD dir:8a3c1f6e2d9b7a5c4e3f in /srv ', 'ADD', 'dir:8a3c1f6e2d9b… /srv', []],
+    ['COPY requirements.txt . # buildkit', 'COPY', 'requirements.txt .', []],
+    ['USER 10001:10001', 'USER', '10001:10001', []],
+    ['WORKDIR /app', 'WORKDIR', '/app', []],
+    ['', '', '', []],
+  ])('%s', (createdBy, keyword, args, buildArgNames) => {
+    expect(parseCreatedBy(createdBy)).toEqual({ keyword, args, buildArgNames });
+  });
+
+  it('writes the Dockerfile line without build-arg values', () => {
+    expect(dockerfileLine(parseCreatedBy('|1 TOKEN=secret /bin/sh -c make'))).toBe('RUN make');
+  });
+});
+
+describe('parseShell', () => {
+  it('splits at top-level operators, keeps quotes and offsets', () => {
+    const line = `apt-get install -y "a b" && echo 'x && y' 2>&1 | tee log; true`;
+    const commands = parseShell(line);
+    expect(commands.map((c) => c.words.map((w) => w.text))).toEqual([
+      ['apt-get', 'install', '-y', 'a b'],
+      ['echo', 'x && y', '2>&1'],
+      ['tee', 'log'],
+      ['true'],
+    ]);
+    expect(commands.map((c) => c.separator)).toEqual(['&&', '|', ';', '']);
+    const quoted = commands[0]?.words[3];
+    expect(line.slice(quoted?.start, quoted?.end)).toBe('"a b"');
+  });
+});
+
+describe('RUN rewrites', () => {
+  it.each([
+    [
+      'apt-get update && apt-get install -y nginx',
+      'apt-get update && apt-get install -y --no-install-recommends nginx && rm -rf /var/lib/apt/lists/*',
+    ],
+    [
+      'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -q install -o Dpkg::Options::=--force-confold -y a b',
+      'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -q install -o Dpkg::Options::=--force-confold -y --no-install-recommends a b && rm -rf /var/lib/apt/lists/*',
+    ],
+    [
+      'apt-get update && apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*',
+      'apt-get update && apt-get install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*',
+    ],
+    ['apt install -y x;', 'apt install -y --no-install-recommends x && rm -rf /var/lib/apt/lists/*'],
+  ])('apt: %s', (before, after) => {
+    expect(fixAptRun(before, { clean: false })).toBe(after);
+  });
+
+  it('apk and pip', () => {
+    expect(fixApkRun('apk add curl')).toBe('apk add --no-cache curl');
+    expect(fixPipRun('pip3 install --upgrade pip && pip3 install -r r.txt')).toBe(
+      'pip3 install --no-cache-dir --upgrade pip && pip3 install --no-cache-dir -r r.txt',
+    );
+  });
+});
+
+describe('secret names and redaction', () => {
+  it.each([
+    ['DB_PASSWORD', true],
+    ['API_TOKEN', true],
+    ['AWS_SECRET_ACCESS_KEY', true],
+    ['apiKey', true],
+    ['GITHUB_TOKEN', true],
+    ['MYSQL_PASSWD', true],
+    ['PYTHON_GPG_KEY', false],
+    ['GPG_KEY', false],
+    ['NGINX_GPGKEY', false],
+    ['PASSWORD_FILE', false],
+    ['SSH_PUBLIC_KEY', false],
+    ['KEYBOARD', false],
+    ['PATH', false],
+    ['PWD', false],
+  ])('%s is a secret name: %s', (name, secret) => {
+    expect(isSecretName(name)).toBe(secret);
+  });
+
+  it('redacts values of secret-named assignments and npm auth tokens, nothing else', () => {
+    expect(redactSecrets('|2 TOKEN=abc VERSION=1.2 /bin/sh -c make')).toBe(
+      '|2 TOKEN=<redacted> VERSION=1.2 /bin/sh -c make',
+    );
+    expect(redactSecrets('/bin/sh -c #(nop)  ENV DB_PASSWORD="s3 cr3t" PORT=80')).toBe(
+      '/bin/sh -c #(nop)  ENV DB_PASSWORD=<redacted> PORT=80',
+    );
+    expect(redactSecrets('echo //r.example/:_authToken=abc > .npmrc')).toBe(
+      'echo //r.example/:_authToken=<redacted> > .npmrc',
+    );
+  });
+});
