@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exampleSpecs } from '../../fixtures/make-example.js';
+import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
+import { expectOneLineError, runCli } from '../helpers/run-cli.js';
+import { PLANTED, SECRET_IMAGE } from '../helpers/secret-image.js';
+
+afterAll(cleanupTempDirs);
+
+interface JsonFinding {
+  id: string;
+  severity: string;
+  layerIndex: number | null;
+  wastedBytes: number;
+  advice: { text: string; dockerfile?: { before: string; after: string } };
+}
+
+async function analyzeJson(args: string[]): Promise<{
+  findings: JsonFinding[];
+  summary: { potentialSavingsBytes: number; findingCounts: Record<string, number> };
+}> {
+  const result = await runCli(['analyze', ...args, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe('findings of the bundled example', async () => {
+  const { facts } = await exampleSpecs();
+
+  it('shows the problems the example was built with, with their exact bytes', async () => {
+    const report = await analyzeJson(['fixtures/example.tar']);
+    expect(report.findings.map((f) => [f.id, f.layerIndex, f.wastedBytes])).toEqual([
+      ['apt-lists-left', 1, facts.aptListsBytes],
+      ['archive-extracted-later', 6, facts.deletedTempFileBytes],
+      ['pip-cache-left', 3, facts.pipCacheBytes],
+      ['apt-archives-left', 1, facts.aptCacheBytes],
+      ['build-tools-shipped', 1, facts.compilerBytes],
+      ['chmod-duplicate', 5, facts.chmodDuplicatedBytes],
+      ['apt-install-recommends', 1, 0],
+      ['runs-as-root', null, 0],
+    ]);
+    // The same figures as numbers, so a change in the generator shows up here too.
+    expect([
+      facts.aptListsBytes,
+      facts.deletedTempFileBytes,
+      facts.pipCacheBytes,
+      facts.aptCacheBytes,
+      facts.compilerBytes,
+      facts.chmodDuplicatedBytes,
+    ]).toEqual([24200, 17267, 11912, 11500, 10000, 7487]);
+    expect(report.summary).toEqual({
+      potentialSavingsBytes: 24200 + 17267 + 11912 + 11500 + 10000 + 7487,
+      findingCounts: { error: 0, warning: 8, info: 0 },
+    });
+    const apt = report.findings.find((f) => f.id === 'apt-install-recommends');
+    expect(apt?.advice.dockerfile).toEqual({
+      before: 'RUN apt-get update && apt-get install -y curl python3 python3-pip',
+      after:
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl python3 python3-pip && apt-get clean && rm -rf /var/lib/apt/lists/*',
+    });
+    expect(report.findings.find((f) => f.id === 'pip-cache-left')?.advice.dockerfile?.after).toBe(
+      'RUN pip install --no-cache-dir --break-system-packages -r requirements.txt',
+    );
+  });
+
+  it('finds nothing in the optimized rebuild', async () => {
+    const report = await analyzeJson(['fixtures/example-optimized.tar']);
+    expect(report.findings).toEqual([]);
+    expect(report.summary).toEqual({
+      potentialSavingsBytes: 0,
+      findingCounts: { error: 0, warning: 0, info: 0 },
+    });
+  });
+
+  it('prints a Findings section, most valuable first, with the Dockerfile change', async () => {
+    const result = await runCli(['analyze', 'fixtures/example.tar']);
+    expect(result.code).toBe(0);
+    const section = result.stdout.slice(result.stdout.indexOf('\nFindings'));
+    expect(section).toContain('Findings (8 warning; potential savings 82.4 kB)');
+    expect(section).toContain(
+      ' 1. [warning] apt package lists left in the image — saves 24.2 kB (layer 1)  apt-lists-left',
+    );
+    expect(section).toContain('    - RUN pip install --break-system-packages -r requirements.txt\n');
+    expect(section).toContain(
+      '    + RUN pip install --no-cache-dir --break-system-packages -r requirements.txt\n',
+    );
+    expect(section.indexOf('apt-lists-left')).toBeLessThan(section.indexOf('archive-extracted-later'));
+  });
+
+  it('skips rules given with --ignore, and refuses unknown rule ids', async () => {
+    const report = await analyzeJson([
+      'fixtures/example.tar',
+      '--ignore',
+      'runs-as-root',
+      '--ignore',
+      'apt-lists-left',
+    ]);
+    expect(report.findings.map((f) => f.id)).not.toContain('runs-as-root');
+    expect(report.findings.map((f) => f.id)).not.toContain('apt-lists-left');
+    expect(report.summary.potentialSavingsBytes).toBe(17267 + 11912 + 11500 + 10000 + 7487);
+
+    const bad = await runCli(['analyze', 'fixtures/example.tar', '--ignore', 'apt-list-left']);
+    expect(bad.code).toBe(2);
+    expect(expectOneLineError(bad)).toMatch(
+      /^imgscope: error: unknown rule "apt-list-left" \(known rules: .*apt-lists-left/,
+    );
+  });
+});
+
+describe('secrets never reach the output', () => {
+  it('reports where secrets are, in table and JSON, without any planted value', async () => {
+    const archive = join(await tempDir(), 'secrets.tar');
+    await writeDockerArchive(SECRET_IMAGE, archive);
+    const table = await runCli(['analyze', archive]);
+    const json = await runCli(['analyze', archive, '--json']);
+    expect(table.code).toBe(0);
+    expect(json.code).toBe(0);
+    expect(table.stdout).toContain('[error] Secret files in layer 1');
+    expect(table.stdout).toContain('still extractable from layer 1');
+    expect(
+      JSON.parse(json.stdout).findings.filter((f: JsonFinding) => f.id === 'secrets-in-image'),
+    ).toHaveLength(3);
+    for (const output of [table.stdout, table.stderr, json.stdout, json.stderr]) {
+      expect(output).not.toContain(PLANTED);
+    }
+  });
+});
+
+describe('imgscope rules', () => {
+  it('lists every rule with severity and related linter ids, as a table and as JSON', async () => {
+    const table = await runCli(['rules']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/│ apt-lists-left\s+│ warning\s+│ hadolint DL3009\s+│/);
+    const json = await runCli(['rules', '--json']);
+    const parsed = JSON.parse(json.stdout) as {
+      schemaVersion: number;
+      rules: { id: string; related: string[] }[];
+    };
+    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.rules).toHaveLength(18);
+    expect(parsed.rules.find((rule) => rule.id === 'secrets-in-image')?.related).toEqual([
+      'dockle CIS-DI-0010',
+    ]);
+  });
+});
