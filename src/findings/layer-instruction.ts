@@ -1,9 +1,16 @@
 import type { Analysis, DockerfileAdvice } from '../model/index.js';
 import { dockerfileLine, parseCreatedBy, type Instruction } from './instruction.js';
 
-/** The instruction that made a layer, from its history entry. */
+const parsed = new WeakMap<Analysis, Instruction[]>();
+
+/** The instruction that made a layer, from its history entry (parsed once per analysis). */
 export function layerInstruction(analysis: Analysis, layerIndex: number): Instruction {
-  return parseCreatedBy(analysis.layers[layerIndex]?.createdBy ?? '');
+  let instructions = parsed.get(analysis);
+  if (instructions === undefined) {
+    instructions = analysis.layers.map((layer) => parseCreatedBy(layer.createdBy));
+    parsed.set(analysis, instructions);
+  }
+  return instructions[layerIndex] ?? parseCreatedBy('');
 }
 
 /** Before/after for a RUN layer rewritten by `fix`; undefined when the layer is not a RUN. */

@@ -16,14 +16,30 @@ export function rewriteReason(analysis: Analysis, lower: TrackedEntry): 'chown' 
   const modeChanged = (upper.mode & 0o7777) !== (lower.entry.mode & 0o7777);
   if (ownerChanged && !modeChanged) return 'chown';
   if (modeChanged && !ownerChanged) return 'chmod';
-  const instruction = layerInstruction(analysis, lower.fate.by);
-  const runs = (program: string): boolean =>
-    instruction.keyword === 'RUN' && someCommand(instruction.args, (_c, name) => name === program);
-  const chown = runs('chown');
-  const chmod = runs('chmod');
+  const { chown, chmod } = programsOf(analysis, lower.fate.by);
   if (ownerChanged) return chmod && !chown ? 'chmod' : 'chown';
   if (chown !== chmod) return chown ? 'chown' : 'chmod';
   return null;
+}
+
+const programs = new WeakMap<Analysis, Map<number, { chown: boolean; chmod: boolean }>>();
+
+/** Whether a layer's RUN runs chown / chmod (asked once per file, so remembered per layer). */
+function programsOf(analysis: Analysis, layer: number): { chown: boolean; chmod: boolean } {
+  let byLayer = programs.get(analysis);
+  if (byLayer === undefined) {
+    byLayer = new Map();
+    programs.set(analysis, byLayer);
+  }
+  let found = byLayer.get(layer);
+  if (found === undefined) {
+    const instruction = layerInstruction(analysis, layer);
+    const runs = (program: string): boolean =>
+      instruction.keyword === 'RUN' && someCommand(instruction.args, (_c, name) => name === program);
+    found = { chown: runs('chown'), chmod: runs('chmod') };
+    byLayer.set(layer, found);
+  }
+  return found;
 }
 
 /** Whether a layer was made by COPY or ADD. */

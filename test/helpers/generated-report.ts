@@ -17,11 +17,13 @@ export function findingsOf(report: ImageReport, id: string): Finding[] {
 /** History text of a classic-builder RUN. */
 export const run = (command: string): string => `/bin/sh -c ${command}`;
 
+type FileSpec = Extract<EntrySpec, { type: 'file' }>;
+
 export const file = (
   path: string,
   size: number,
-  extra: Partial<Extract<EntrySpec, { type: 'file' }>> = {},
-): EntrySpec => ({
+  extra: Partial<FileSpec> = {},
+): FileSpec => ({
   type: 'file',
   path,
   size,
