@@ -32,7 +32,7 @@ export function findProblems(
 ): FindingsReport {
   const resolved: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options };
   const enabled = rules.filter((rule) => !settings.disabled.has(rule.id));
-  const claimed = new Map<string, number>();
+  const claimed = new Map<number, number>();
   const found: RuleFinding[] = [];
   const claim = (finding: RuleFinding): void => {
     for (const c of finding.claims) claimed.set(entryKey(c.layer, c.index), c.bytes);

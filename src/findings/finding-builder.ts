@@ -1,4 +1,5 @@
 import type { Analysis, FindingAdvice, FindingPath } from '../model/index.js';
+import { entryKey } from './layer-timeline.js';
 import type { Claim, Rule, RuleFinding } from './rule.js';
 import { redactSecrets } from './secret-names.js';
 
@@ -51,23 +52,36 @@ export function pathsOfClaims(claims: Claim[]): FindingPath[] {
   return [...byPath].map(([path, sizeBytes]) => ({ path, sizeBytes }));
 }
 
-/** The largest few paths (ties by name), and how many were left out. */
+/** Largest first, ties by name. */
+function before(a: FindingPath, b: FindingPath): boolean {
+  return a.sizeBytes > b.sizeBytes || (a.sizeBytes === b.sizeBytes && a.path < b.path);
+}
+
+/**
+ * The largest few paths (ties by name), and how many were left out. One pass keeping the top
+ * few: a `chown -R` finding can hold a million paths, and only five are shown.
+ */
 export function rankPaths(
   paths: FindingPath[],
   maxPaths: number,
 ): { paths: FindingPath[]; pathsOmitted: number } {
-  const sorted = [...paths].sort(
-    (a, b) => b.sizeBytes - a.sizeBytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-  );
-  return { paths: sorted.slice(0, maxPaths), pathsOmitted: Math.max(0, sorted.length - maxPaths) };
+  const top: FindingPath[] = [];
+  for (const path of paths) {
+    if (top.length === maxPaths && !before(path, top[maxPaths - 1] as FindingPath)) continue;
+    let at = top.length;
+    while (at > 0 && before(path, top[at - 1] as FindingPath)) at--;
+    top.splice(at, 0, path);
+    if (top.length > maxPaths) top.pop();
+  }
+  return { paths: top, pathsOmitted: Math.max(0, paths.length - top.length) };
 }
 
 /** Bytes of distinct claims. */
 export function sumClaims(claims: Claim[]): number {
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   let total = 0;
   for (const claim of claims) {
-    const key = `${claim.layer}:${claim.index}`;
+    const key = entryKey(claim.layer, claim.index);
     if (seen.has(key)) continue;
     seen.add(key);
     total += claim.bytes;

@@ -130,7 +130,7 @@ function find(root: Node, parts: string[]): Node | undefined {
   return node;
 }
 
-/** The identity of a stored entry, for counting its bytes once across findings. */
-export function entryKey(layer: number, index: number): string {
-  return `${layer}:${index}`;
+/** The identity of a stored entry, for counting its bytes once across findings (a number: fast to hash). */
+export function entryKey(layer: number, index: number): number {
+  return layer * 2 ** 32 + index;
 }
