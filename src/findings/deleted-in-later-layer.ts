@@ -3,9 +3,9 @@ import type { TrackedEntry } from './layer-timeline.js';
 import { buildFinding, bytesText, plural } from './finding-builder.js';
 import { dockerfileLine } from './instruction.js';
 import { layerInstruction } from './layer-instruction.js';
-import { timelineOf } from './layer-timeline.js';
+import { entryKey, timelineOf } from './layer-timeline.js';
 import { isCopy } from './metadata-rewrite.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Claim, Rule, RuleContext, RuleFinding, RuleOptions } from './rule.js';
 
 /**
  * The general case of waste: a file stored by one layer and deleted or overwritten by a later
@@ -20,12 +20,13 @@ export const deletedInLaterLayer: Rule = {
     'Files a layer stores that a later layer deletes or overwrites: they are still shipped in the lower layer. Grouped by the pair of layers.',
   related: [],
   general: true,
-  detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
+  detect(analysis: Analysis, options: RuleOptions, context: RuleContext): RuleFinding[] {
     const groups = new Map<string, { from: number; by: number; claims: Claim[]; deleted: number }>();
     for (const tracked of timelineOf(analysis).entries) {
       const fate = tracked.fate;
       if (fate.kind === 'visible' || fate.by <= tracked.layer || tracked.entry.type !== 'file') continue;
       if (tracked.entry.size === 0 || expected(analysis, tracked)) continue;
+      if (context.claimed.has(entryKey(tracked.layer, tracked.index))) continue;
       const key = `${tracked.layer}>${fate.by}`;
       const group = groups.get(key) ?? { from: tracked.layer, by: fate.by, claims: [], deleted: 0 };
       group.claims.push({

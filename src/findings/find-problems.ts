@@ -6,13 +6,13 @@ import type {
   RuleInfo,
   RuleSettings,
 } from '../model/index.js';
-import { pathsOfClaims, rankPaths, sumClaims } from './finding-builder.js';
 import { entryKey } from './layer-timeline.js';
 import { RULES } from './registry.js';
 import {
   DEFAULT_RULE_OPTIONS,
   SEVERITY_RANK,
   type Rule,
+  type RuleContext,
   type RuleFinding,
   type RuleOptions,
 } from './rule.js';
@@ -21,8 +21,9 @@ export const NO_RULE_SETTINGS: RuleSettings = { disabled: new Set(), severity: n
 
 /**
  * Runs the enabled rules and ranks what they find: severity first, then bytes saved. Specific
- * rules run before general ones, and a general rule keeps only bytes no specific finding claimed,
- * so each stored byte is explained once; the summary adds up distinct claimed entries.
+ * rules run before general ones, which leave out the entries specific findings claimed, so each
+ * stored byte is explained once where it can be; the summary adds up distinct claimed entries
+ * (two specific findings may claim the same entry: an archive that is also a temp file).
  */
 export function findProblems(
   analysis: Analysis,
@@ -39,32 +40,13 @@ export function findProblems(
     found.push(finding);
   };
 
+  const none: RuleContext = { claimed: new Set() };
   for (const rule of enabled.filter((r) => r.general !== true)) {
-    for (const finding of rule.detect(analysis, resolved)) claim(withSeverity(finding, settings));
+    for (const finding of rule.detect(analysis, resolved, none)) claim(withSeverity(finding, settings));
   }
-  const specific = new Set(claimed.keys());
+  const specific: RuleContext = { claimed: new Set(claimed.keys()) };
   for (const rule of enabled.filter((r) => r.general === true)) {
-    for (const finding of rule.detect(analysis, resolved)) {
-      const claims = finding.claims.filter((c) => !specific.has(entryKey(c.layer, c.index)));
-      if (claims.length === 0) continue;
-      if (claims.length === finding.claims.length) {
-        claim(withSeverity(finding, settings));
-        continue;
-      }
-      const wastedBytes = sumClaims(claims);
-      claim(
-        withSeverity(
-          {
-            ...finding,
-            ...rankPaths(pathsOfClaims(claims), resolved.maxPaths),
-            claims,
-            wastedBytes,
-            message: `${finding.message} (${finding.wastedBytes - wastedBytes} bytes of it are reported by other findings.)`,
-          },
-          settings,
-        ),
-      );
-    }
+    for (const finding of rule.detect(analysis, resolved, specific)) claim(withSeverity(finding, settings));
   }
 
   found.sort(

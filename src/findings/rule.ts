@@ -33,13 +33,19 @@ export interface RuleFinding extends Finding {
   claims: Claim[];
 }
 
+/** What the engine tells a general rule: the entries specific findings already explain. */
+export interface RuleContext {
+  /** `entryKey`s of claimed entries. */
+  claimed: ReadonlySet<number>;
+}
+
 export interface Rule extends RuleInfo {
   /**
-   * A catch-all rule (`deleted-in-later-layer`) reports only bytes no specific rule has
-   * claimed, so the same waste is explained once, by the most specific rule.
+   * A catch-all rule (`deleted-in-later-layer`) runs after the specific ones and leaves out the
+   * entries they claimed, so the same waste is explained once, by the most specific rule.
    */
   general?: boolean;
-  detect(analysis: Analysis, options: RuleOptions): RuleFinding[];
+  detect(analysis: Analysis, options: RuleOptions, context: RuleContext): RuleFinding[];
 }
 
 export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { error: 3, warning: 2, info: 1 };

@@ -19,11 +19,7 @@ export const run = (command: string): string => `/bin/sh -c ${command}`;
 
 type FileSpec = Extract<EntrySpec, { type: 'file' }>;
 
-export const file = (
-  path: string,
-  size: number,
-  extra: Partial<FileSpec> = {},
-): FileSpec => ({
+export const file = (path: string, size: number, extra: Partial<FileSpec> = {}): FileSpec => ({
   type: 'file',
   path,
   size,

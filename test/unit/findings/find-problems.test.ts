@@ -47,6 +47,36 @@ describe('findProblems', () => {
     });
   });
 
+  it('leaves to the general rule only the bytes no specific finding explains', () => {
+    const cleanup = analysisOf(
+      [
+        [
+          '/bin/sh -c apt-get update',
+          layer(['file', '/var/lib/apt/lists/a', 3000], ['file', '/opt/installer.run', 800]),
+        ],
+        [
+          '/bin/sh -c rm -rf /var/lib/apt/lists/* /opt/installer.run',
+          layer(['whiteout', '/var/lib/apt/lists/a'], ['whiteout', '/opt/installer.run']),
+        ],
+      ],
+      '10001',
+    );
+    const report = findProblems(cleanup);
+    expect(report.findings.map((f) => [f.id, f.wastedBytes, f.message])).toEqual([
+      [
+        'apt-lists-left',
+        3000,
+        '1 file of apt package lists (3,000 bytes) written by layer 0; layer 1 removed them, but the bytes are still stored in layer 0.',
+      ],
+      [
+        'deleted-in-later-layer',
+        800,
+        '1 file (800 bytes) stored by layer 0 and deleted by layer 1: they are still in the image.',
+      ],
+    ]);
+    expect(report.summary.potentialSavingsBytes).toBe(3800);
+  });
+
   it('drops disabled rules and re-grades others', () => {
     const report = findProblems(image, {
       disabled: new Set(['temp-files-left', 'secrets-in-image']),
