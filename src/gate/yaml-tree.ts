@@ -32,7 +32,7 @@ const NULL_WORDS = new Set(['~', 'null', 'Null', 'NULL']);
 
 export function parseYamlTree(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { schema: 'failsafe', lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { schema: 'failsafe', lineCounter, uniqueKeys: true, prettyErrors: true });
   const errors: YamlParseError[] = doc.errors.map((e) => ({
     line: e.linePos?.[0].line,
     message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
