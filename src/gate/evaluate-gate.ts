@@ -93,6 +93,8 @@ function evaluateThreshold(spec: ThresholdRuleSpec, threshold: Threshold, m: Mea
   const base = {
     id: spec.id,
     kind: spec.kind,
+    unit: spec.type,
+    description: spec.description,
     // JSON has no NaN or Infinity: those are reported as null with the reason in the message.
     value: m.value !== null && Number.isFinite(m.value) ? m.value : null,
     threshold: threshold.value,
@@ -136,6 +138,8 @@ function findingsRule(
   const base = {
     id: 'failOn',
     kind: 'findings' as const,
+    unit: 'count' as const,
+    description: 'Fail when a finding has this severity or a worse one (error > warning > info).',
     value: failing.length,
     threshold: failOn.value,
     configured: failOn.value,

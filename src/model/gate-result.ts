@@ -6,12 +6,18 @@ export type GateStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 /** Which family a gate rule belongs to. */
 export type GateRuleKind = 'dive' | 'budget' | 'findings';
 
+/** What a rule's value counts: bytes, a 0..1 fraction, or a number of things (layers, findings). */
+export type GateValueUnit = 'bytes' | 'fraction' | 'count';
+
 /** The outcome of one threshold rule (dive's three, a budget, or the findings gate `failOn`). */
 export interface GateRuleResult {
   /** dive's names for dive's rules (`lowestEfficiency`...), the config key for the others. */
   id: string;
   kind: GateRuleKind;
   status: GateStatus;
+  unit: GateValueUnit;
+  /** What the rule checks, in one sentence (for reports and SARIF rule help). */
+  description: string;
   /** The measured value (bytes, a fraction, a count); null where the image has no such value. */
   value: number | null;
   /** The threshold in effect: a number, a severity for `failOn`, null when the rule is disabled. */
