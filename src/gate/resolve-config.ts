@@ -52,7 +52,8 @@ export function configErrorFor(issues: readonly ConfigIssue[]): ConfigError {
     (i) => `  ${i.source}${i.line === undefined ? '' : `:${i.line}`}: ${i.key}: ${i.message}`,
   );
   const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-  return new ConfigError(`invalid gate configuration (${count}):\n${lines.join('\n')}`, {
-    hint: 'fix the values above; see docs/ci.md for every key and its format',
-  });
+  // No hint: describeFailure would append it to the last issue's line.
+  return new ConfigError(
+    `invalid gate configuration (${count}; docs/ci.md describes every key):\n${lines.join('\n')}`,
+  );
 }

@@ -19,7 +19,7 @@ export interface ThresholdRuleSpec {
   direction: 'min' | 'max';
   /** The default as config text; null when the rule is off unless configured. */
   defaultText: string | null;
-  /** Flag names without dashes: the config key (dive's spelling) and its kebab-case form. */
+  /** Flag names without dashes: dive's own flag and a kebab-case one for dive's rules, kebab-case for budgets. */
   flags: readonly string[];
   /** One line for `--help`, the JSON Schema, JUnit and SARIF. */
   description: string;
@@ -61,7 +61,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'bytes',
     direction: 'max',
     defaultText: null,
-    flags: ['maxImageSize', 'max-image-size'],
+    flags: ['max-image-size'],
     description: 'Fail when the uncompressed image size exceeds this (e.g. 500MB).',
   },
   {
@@ -70,7 +70,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'bytes',
     direction: 'max',
     defaultText: null,
-    flags: ['maxCompressedSize', 'max-compressed-size'],
+    flags: ['max-compressed-size'],
     description: 'Fail when the compressed (pull) size of the layers exceeds this.',
   },
   {
@@ -79,7 +79,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'bytes',
     direction: 'max',
     defaultText: null,
-    flags: ['maxLayerSize', 'max-layer-size'],
+    flags: ['max-layer-size'],
     description: 'Fail when any single layer is larger than this (uncompressed).',
   },
   {
@@ -88,7 +88,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'count',
     direction: 'max',
     defaultText: null,
-    flags: ['maxLayers', 'max-layers'],
+    flags: ['max-layers'],
     description: 'Fail when the image has more layers than this.',
   },
   {
@@ -97,7 +97,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'bytes',
     direction: 'max',
     defaultText: null,
-    flags: ['maxReclaimableBytes', 'max-reclaimable-bytes'],
+    flags: ['max-reclaimable-bytes'],
     description: 'Fail when squashing the layers would save more than this many bytes.',
   },
   {
@@ -106,7 +106,7 @@ export const THRESHOLD_RULES: readonly ThresholdRuleSpec[] = [
     type: 'fraction',
     direction: 'max',
     defaultText: null,
-    flags: ['maxReclaimablePercent', 'max-reclaimable-percent'],
+    flags: ['max-reclaimable-percent'],
     description: 'Fail when reclaimable bytes exceed this fraction (0..1) of the image size.',
   },
 ];

@@ -4,3 +4,11 @@ export {
   DEFAULT_LAYER_CONCURRENCY,
   type AnalyzeOptions,
 } from './analyze-image.js';
+export {
+  loadGateConfig,
+  evaluateImageGate,
+  DIVE_CI_FILE,
+  IMGSCOPE_CONFIG_FILES,
+  type GateConfigOptions,
+} from './evaluate-gate.js';
+export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';

@@ -124,7 +124,7 @@ budgets: {}
 
   it('formats a single issue as one problem', () => {
     expect(configErrorFor([{ source: '--max-layers', key: 'maxLayers', message: 'bad' }]).message).toBe(
-      'invalid gate configuration (1 problem):\n  --max-layers: maxLayers: bad',
+      'invalid gate configuration (1 problem; docs/ci.md describes every key):\n  --max-layers: maxLayers: bad',
     );
   });
 });
