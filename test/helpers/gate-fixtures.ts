@@ -51,3 +51,26 @@ export function syntheticAnalysis(overrides: Partial<GateAnalysis> = {}): GateAn
     ...overrides,
   };
 }
+
+/** The full `.imgscope.yml` example of docs/ci.md. */
+export const FULL_EXAMPLE = `# .imgscope.yml
+rules:
+  lowestEfficiency: 0.95
+  highestWastedBytes: 20MB
+  highestUserWastedPercent: 0.2
+  maxImageSize: 500MB
+  maxCompressedSize: 200MiB
+  maxLayerSize: 100MB
+  maxLayers: 20
+  maxReclaimableBytes: 50MB
+  maxReclaimablePercent: 0.1
+findings:
+  failOn: warning
+  rules:
+    apt-lists-left-behind: error
+    runs-as-root: off
+  ignorePaths:
+    - /usr/share/doc/**
+    - "**/*.pyc"
+  ignoreBaseLayers: true
+`;

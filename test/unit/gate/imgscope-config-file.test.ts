@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { configErrorFor, parseImgscopeConfigFile, resolveGateConfig } from '../../../src/gate/index.js';
-
-export const FULL_EXAMPLE = `# .imgscope.yml
-rules:
-  lowestEfficiency: 0.95
-  highestWastedBytes: 20MB
-  highestUserWastedPercent: 0.2
-  maxImageSize: 500MB
-  maxCompressedSize: 200MiB
-  maxLayerSize: 100MB
-  maxLayers: 20
-  maxReclaimableBytes: 50MB
-  maxReclaimablePercent: 0.1
-findings:
-  failOn: warning
-  rules:
-    apt-lists-left-behind: error
-    runs-as-root: off
-  ignorePaths:
-    - /usr/share/doc/**
-    - "**/*.pyc"
-  ignoreBaseLayers: true
-`;
+import { FULL_EXAMPLE } from '../../helpers/gate-fixtures.js';
 
 describe('parseImgscopeConfigFile', () => {
   it('reads the full example', () => {
