@@ -26,7 +26,6 @@ type Level = 'error' | 'warning' | 'note';
 
 const LEVEL: Record<FindingSeverity, Level> = { error: 'error', warning: 'warning', info: 'note' };
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFO_URI = 'https://www.npmjs.com/package/imgscope';
 
 /**
  * A SARIF 2.1.0 log with one run: every finding is a result (its rule carries the Dockerfile
@@ -118,7 +117,6 @@ export function renderSarif(
             name: 'imgscope',
             version: options.toolVersion,
             semanticVersion: options.toolVersion,
-            informationUri: INFO_URI,
             rules,
           },
         },
