@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { GateAnalysis } from '../../src/gate/index.js';
+import { DIVE_FIXTURES } from './run-cli.js';
 
-/** ../shared/fixtures/dive, relative to the project root (never copied into the project). */
-export const DIVE_FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/dive/', import.meta.url));
+export { DIVE_FIXTURES };
 
 interface ExpectedImage {
   efficiency: number;

@@ -29,7 +29,8 @@ function imgscope(args: string[], options: { cwd?: string; env?: Record<string, 
   }
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? work,
-    env: { ...env, NO_COLOR: '1', ...options.env },
+    // NODE_ENV=test (set by vitest) would make oclif print developer warnings.
+    env: { ...env, NO_COLOR: '1', NODE_ENV: 'production', ...options.env },
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
