@@ -3,15 +3,19 @@ import { UsageError } from '../errors.js';
 import { FAIL_ON_VALUES, THRESHOLD_RULES, type GateFlagValues } from '../gate/index.js';
 
 const thresholdFlags = Object.fromEntries(
-  THRESHOLD_RULES.flatMap((rule) =>
-    rule.flags.map((name) => [
+  THRESHOLD_RULES.flatMap((rule) => {
+    const kebab = rule.flags.find((name) => name.includes('-')) ?? rule.id;
+    return rule.flags.map((name) => [
       name,
       Flags.string({
-        description: `(with --ci) ${rule.description} "off" disables it.`,
+        description:
+          name === kebab
+            ? `(with --ci) ${rule.description} "off" disables it.`
+            : `same as --${kebab} (dive's flag)`,
         helpGroup: rule.kind === 'dive' ? 'DIVE RULE' : 'BUDGET',
       }),
-    ]),
-  ),
+    ]);
+  }),
 ) as Record<string, ReturnType<typeof Flags.string>>;
 
 /** The flags of `--ci` mode: dive's, imgscope's budgets and findings gating, and report files. */
