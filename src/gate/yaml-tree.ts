@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlLibNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlLibNode } from 'yaml';
 
 /**
  * A YAML document reduced to what config reading needs: maps, lists and scalars as their literal
@@ -42,6 +42,8 @@ export function parseYamlTree(text: string): ParsedYaml {
     node?.range ? lineCounter.linePos(node.range[0]).line : 0;
 
   const convert = (node: unknown, fallbackLine: number): YamlNode => {
+    // `*anchor` stands for the node it names.
+    if (isAlias(node)) return convert(node.resolve(doc), fallbackLine);
     if (isMap(node)) {
       const entries: YamlEntry[] = [];
       for (const pair of node.items) {

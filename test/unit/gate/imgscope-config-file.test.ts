@@ -94,6 +94,12 @@ budgets: {}
     expect(parsed.issues[0]?.message).toContain('unique');
   });
 
+  it('follows YAML anchors and aliases', () => {
+    const parsed = parseImgscopeConfigFile('rules:\n  maxImageSize: &size 1GB\n  maxLayerSize: *size\n', 'f');
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.layer.thresholds.maxLayerSize?.value).toBe(1e9);
+  });
+
   it('treats empty sections as unset', () => {
     const parsed = parseImgscopeConfigFile('rules:\nfindings:\n  failOn:\n', 'f');
     expect(parsed.issues).toEqual([]);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../../src/render/index.js';
 import { diveDefaultGate, fullGate, SAMPLE_FINDINGS } from '../../helpers/gate-results.js';
 
-// The SARIF 2.1.0 JSON schema (draft-04), as published with the spec's release candidate rtm.5.
+// The SARIF 2.1.0 JSON schema (draft-04) in its rtm.5 publication, copied unchanged from the
+// @microsoft/jest-sarif package; its definitions match the OASIS 2.1.0 (errata01) schema.
 const schema = JSON.parse(
   readFileSync(new URL('../../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
