@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from '../errors.js';
-import { FAIL_ON_VALUES, THRESHOLD_RULES, type GateFlagValues } from '../gate/index.js';
+import { FAIL_ON_VALUES, THRESHOLD_RULES, type GateFlagValues } from '../services/index.js';
 
 const thresholdFlags = Object.fromEntries(
   THRESHOLD_RULES.flatMap((rule) => {

@@ -15,6 +15,9 @@ import {
 } from '../gate/index.js';
 import type { GateResult } from '../model/index.js';
 
+// What commands need to declare the gate's flags, so they do not reach into src/gate.
+export { THRESHOLD_RULES, FAIL_ON_VALUES, type GateFlagValues } from '../gate/index.js';
+
 /** dive reads this file from the working directory. */
 export const DIVE_CI_FILE = '.dive-ci';
 /** imgscope's own config, found in the working directory or the nearest parent that has one. */

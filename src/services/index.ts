@@ -9,6 +9,9 @@ export {
   evaluateImageGate,
   DIVE_CI_FILE,
   IMGSCOPE_CONFIG_FILES,
+  THRESHOLD_RULES,
+  FAIL_ON_VALUES,
   type GateConfigOptions,
+  type GateFlagValues,
 } from './evaluate-gate.js';
 export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
