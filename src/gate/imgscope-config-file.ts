@@ -35,15 +35,13 @@ export function parseImgscopeConfigFile(text: string, file: string): ParsedConfi
   }
 
   for (const entry of root.entries) {
-    if (isEmpty(entry.value)) continue;
-    if (entry.key === 'rules') readRules(entry, layer, issue);
-    else if (entry.key === 'findings') readFindings(entry, layer, issue);
-    else
-      issue(
-        entry.line,
-        entry.key,
-        `unknown key${didYouMean(entry.key, TOP_KEYS)}; expected ${TOP_KEYS.join(' or ')}`,
-      );
+    if (entry.key !== 'rules' && entry.key !== 'findings') {
+      const hint = didYouMean(entry.key, TOP_KEYS);
+      issue(entry.line, entry.key, `unknown key${hint}; expected ${TOP_KEYS.join(' or ')}`);
+    } else if (!isEmpty(entry.value)) {
+      if (entry.key === 'rules') readRules(entry, layer, issue);
+      else readFindings(entry, layer, issue);
+    }
   }
   return { layer, issues, warnings: [] };
 }
@@ -84,7 +82,8 @@ function readRules(entry: YamlEntry, layer: GateConfigLayer, issue: Report): voi
 
 function readFindings(entry: YamlEntry, layer: GateConfigLayer, issue: Report): void {
   for (const setting of asMap(entry, 'findings', issue) ?? []) {
-    if (isEmpty(setting.value)) continue;
+    const known = (FINDINGS_KEYS as readonly string[]).includes(setting.key);
+    if (known && isEmpty(setting.value)) continue;
     const key = `findings.${setting.key}`;
     const text = scalarText(setting.value);
     switch (setting.key) {

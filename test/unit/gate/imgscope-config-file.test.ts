@@ -103,6 +103,8 @@ budgets: {}
   it('treats empty sections as unset', () => {
     const parsed = parseImgscopeConfigFile('rules:\nfindings:\n  failOn:\n', 'f');
     expect(parsed.issues).toEqual([]);
+    const unknown = parseImgscopeConfigFile('budgets:\nfindings:\n  failsOn:\n', 'f');
+    expect(unknown.issues.map((i) => i.key)).toEqual(['budgets', 'findings.failsOn']);
     expect(parsed.layer).toMatchObject({ thresholds: {} });
     expect(parsed.layer.failOn).toBeUndefined();
   });
