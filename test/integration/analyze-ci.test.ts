@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIVE_FIXTURES } from '../helpers/gate-fixtures.js';
+import { validateSarif } from '../helpers/sarif-schema.js';
 
 // Runs the built CLI (npm run build first), as a CI job would.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -213,6 +214,7 @@ describe('imgscope analyze --ci', () => {
       version: string;
       runs: { results: { ruleId: string; level: string }[] }[];
     };
+    expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results.map((r) => [r.ruleId, r.level])).toEqual([
       ['gate/highestUserWastedPercent', 'error'],

@@ -1,21 +1,7 @@
-import { readFileSync } from 'node:fs';
-import AjvDraft04 from 'ajv-draft-04';
-import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../../src/render/index.js';
 import { diveDefaultGate, fullGate, SAMPLE_FINDINGS } from '../../helpers/gate-results.js';
-
-// The SARIF 2.1.0 JSON schema (draft-04) in its rtm.5 publication, copied unchanged from the
-// @microsoft/jest-sarif package (the definitions spot-checked against the OASIS 2.1.0 errata01
-// schema were identical; that file is not in any npm package).
-const schema = JSON.parse(
-  readFileSync(new URL('../../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'),
-) as Record<string, unknown>;
-// The schema has a language-tag pattern that is not a valid regular expression in unicode mode.
-// Both packages are CommonJS whose module.exports is also its own `default`.
-const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-ajvFormats.default(ajv);
-const validate = ajv.compile(schema);
+import { validateSarif as validate } from '../../helpers/sarif-schema.js';
 
 interface Log {
   version: string;
