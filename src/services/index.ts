@@ -4,3 +4,4 @@ export {
   DEFAULT_LAYER_CONCURRENCY,
   type AnalyzeOptions,
 } from './analyze-image.js';
+export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
