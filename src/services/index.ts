@@ -3,5 +3,6 @@ export {
   analyzeResolved,
   DEFAULT_LAYER_CONCURRENCY,
   type AnalyzeOptions,
+  type LayerCache,
 } from './analyze-image.js';
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
