@@ -5,3 +5,4 @@ export * from './layer-entry.js';
 export * from './analysis.js';
 export * from './finding.js';
 export * from './gate-result.js';
+export * from './image-diff.js';

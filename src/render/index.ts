@@ -7,3 +7,6 @@ export { renderSarif, type SarifFinding, type SarifOptions } from './sarif.js';
 export { renderMarkdownGate, type MarkdownGateOptions } from './markdown-gate.js';
 export { renderGithubAnnotations } from './github-annotations.js';
 export { formatGateValue, formatGateThreshold } from './gate-values.js';
+export { renderDiffJson, diffToJson, TOP_FILES, type FileListing } from './diff-json.js';
+export { renderDiffTable, type DiffTableOptions } from './diff-table.js';
+export { renderDiffMarkdown } from './diff-markdown.js';

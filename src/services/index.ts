@@ -3,6 +3,7 @@ export {
   analyzeResolved,
   DEFAULT_LAYER_CONCURRENCY,
   type AnalyzeOptions,
+  type LayerCache,
 } from './analyze-image.js';
 export {
   loadGateConfig,
@@ -15,3 +16,4 @@ export {
   type GateFlagValues,
 } from './evaluate-gate.js';
 export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
+export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
