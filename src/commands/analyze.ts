@@ -1,7 +1,24 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { renderAnalysisJson, renderAnalysisTable } from '../render/index.js';
-import { analyzeImageReport, DEFAULT_LAYER_CONCURRENCY, ruleSettings } from '../services/index.js';
+import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
+import { EXIT_CODES } from '../errors.js';
+import type { Analysis, FindingsReport, GateResult } from '../model/index.js';
+import {
+  analysisToJson,
+  renderAnalysisJson,
+  renderAnalysisTable,
+  renderGateText,
+  renderGithubAnnotations,
+} from '../render/index.js';
+import {
+  analyzeImageReport,
+  DEFAULT_LAYER_CONCURRENCY,
+  evaluateImageGate,
+  loadGateConfig,
+  ruleSettings,
+  sarifFindings,
+  writeGateReports,
+} from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Analyze extends BaseCommand {
@@ -11,15 +28,18 @@ export default class Analyze extends BaseCommand {
 
 Efficiency, wasted bytes and user wasted percent are computed exactly as dive computes them, so .dive-ci thresholds keep their meaning. Reclaimable bytes are what squashing all layers into one would save.
 
-Findings (imgscope rules lists them) are ranked by severity, then by the bytes their advice saves; each comes with the Dockerfile change to make.
+With --ci the image is gated: dive's rules (from ./.dive-ci, --ci-config or flags, with dive's defaults), the budgets and findings settings of the nearest .imgscope.yml (or --config), each printed PASS/FAIL/WARN/SKIP; --junit, --sarif and --markdown write reports, GITHUB_STEP_SUMMARY gets the Markdown summary and GITHUB_ACTIONS=true adds ::error annotations. See docs/ci.md.
 
-Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
+Findings (imgscope rules lists them) are ranked by severity, then by the bytes their advice saves; each comes with the Dockerfile change to make. --ignore skips a rule; with --ci, findings.rules in .imgscope.yml (or --finding-rule) turns rules off or re-grades them.
+
+Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad configuration, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
     '<%= config.bin %> analyze fixtures/example.tar',
     '<%= config.bin %> analyze oci:./build/layout:latest --platform linux/arm64',
     '<%= config.bin %> analyze app.tar --json > report.json',
     '<%= config.bin %> analyze app.tar --ignore runs-as-root --ignore many-small-layers',
+    '<%= config.bin %> analyze app.tar --ci --highestWastedBytes 20MB --junit gate.xml',
   ];
 
   static override args = {
@@ -53,21 +73,77 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       multiple: true,
       default: [],
     }),
+    ...gateFlags,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Analyze);
-    const rules = ruleSettings(flags.ignore);
+    // Configuration problems are reported before the analysis, which can take a while.
+    const gateFlagsGiven = gateFlagValues(flags); // refuses gate flags without --ci
+    const gateConfig = flags.ci
+      ? await loadGateConfig({
+          cwd: process.cwd(),
+          flags: gateFlagsGiven,
+          ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
+          ...(flags.config === undefined ? {} : { configPath: flags.config }),
+        })
+      : null;
+    const rules = ruleSettings(flags.ignore, gateConfig?.findings.rules ?? {});
     const { analysis, findings } = await analyzeImageReport(args.image, {
       concurrency: flags.concurrency,
       rules,
       ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
     });
     const format = flags.json ? 'json' : flags.format;
+    if (gateConfig !== null) {
+      const gate = evaluateImageGate(analysis, findings.findings, gateConfig);
+      await this.reportGate(analysis, findings, gate, format === 'json', flags);
+      if (!gate.passed) process.exitCode = EXIT_CODES.gateFailed;
+      return;
+    }
     this.write(
       format === 'json'
         ? renderAnalysisJson(analysis, findings)
         : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
     );
+  }
+
+  /** Prints the analysis with the gate, writes the report files, annotates GitHub runs. */
+  private async reportGate(
+    analysis: Analysis,
+    findings: FindingsReport,
+    gate: GateResult,
+    json: boolean,
+    flags: {
+      top: number;
+      junit?: string | undefined;
+      sarif?: string | undefined;
+      markdown?: string | undefined;
+    },
+  ): Promise<void> {
+    const reference = analysis.image.reference;
+    if (json) {
+      this.write(JSON.stringify({ ...analysisToJson(analysis, findings), gate }, null, 2) + '\n');
+    } else {
+      const color = Boolean(process.stdout.isTTY) && process.env['NO_COLOR'] === undefined;
+      this.write(
+        renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
+      );
+      this.write('\n' + renderGateText(gate, { color }));
+    }
+    const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
+    await writeGateReports(
+      gate,
+      {
+        ...(flags.junit === undefined ? {} : { junit: flags.junit }),
+        ...(flags.sarif === undefined ? {} : { sarif: flags.sarif }),
+        ...(flags.markdown === undefined ? {} : { markdown: flags.markdown }),
+        ...(stepSummary === undefined ? {} : { githubStepSummary: stepSummary }),
+      },
+      { reference, toolVersion: this.config.version, findings: sarifFindings(findings.findings) },
+    );
+    // Workflow commands on stderr keep stdout clean for --json; the runner reads both streams.
+    if (process.env['GITHUB_ACTIONS'] === 'true')
+      process.stderr.write(renderGithubAnnotations(gate, reference));
   }
 }

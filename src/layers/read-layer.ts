@@ -19,6 +19,8 @@ export interface LayerReadOptions {
   size: number | null;
   /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
   diffId: string | null;
+  /** Stops the read (another layer already failed, say). */
+  signal?: AbortSignal;
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -53,7 +55,7 @@ export async function readLayer(
   };
   const parser = new TarParser(entryCollector(contents, options.label));
   try {
-    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]]);
+    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]], { signal: options.signal });
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }

@@ -4,3 +4,5 @@ export * from './image-config.js';
 export * from './layer-entry.js';
 export * from './analysis.js';
 export * from './finding.js';
+export * from './gate-result.js';
+export * from './image-diff.js';

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
 import { readLayer } from '../layers/index.js';
-import type { Analysis, Platform } from '../model/index.js';
+import type { Analysis, LayerContents, Platform } from '../model/index.js';
 import { openImageSource, type ResolvedImage } from '../sources/index.js';
 
 export interface AnalyzeOptions {
@@ -23,19 +23,36 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
   }
 }
 
-export async function analyzeResolved(image: ResolvedImage, concurrency: number): Promise<Analysis> {
+/** Layers already read (or being read), by diff_id: what two images share is read once. */
+export type LayerCache = Map<string, Promise<LayerContents>>;
+
+export async function analyzeResolved(
+  image: ResolvedImage,
+  concurrency: number,
+  cache: LayerCache = new Map(),
+): Promise<Analysis> {
   const limit = pLimit(Math.max(1, concurrency));
+  // The first failure is the answer: stop the other layers instead of reading them to the end.
+  const abort = new AbortController();
   const contents = await Promise.all(
-    image.layers.map((layer, index) =>
-      limit(() =>
+    image.layers.map((layer, index) => {
+      const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
+      if (cached !== undefined) return cached;
+      const read = limit(() =>
         readLayer(layer.open, {
           label: `layer ${index}`,
           digest: layer.descriptor?.digest ?? null,
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
+          signal: abort.signal,
         }),
-      ),
-    ),
+      ).catch((err: unknown) => {
+        abort.abort();
+        throw err;
+      });
+      if (layer.diffId !== null) cache.set(layer.diffId, read);
+      return read;
+    }),
   );
   return buildAnalysis({
     image: {

@@ -1,6 +1,15 @@
 import { UsageError } from '../errors.js';
 import { describeRules, findProblems, NO_RULE_SETTINGS, redactSecrets, RULES } from '../findings/index.js';
-import type { Analysis, FindingSeverity, FindingsReport, RuleInfo, RuleSettings } from '../model/index.js';
+import { flattenFinding } from '../gate/index.js';
+import type {
+  Analysis,
+  Finding,
+  FindingSeverity,
+  FindingsReport,
+  RuleInfo,
+  RuleSettings,
+} from '../model/index.js';
+import type { SarifFinding } from '../render/index.js';
 import { analyzeImage, type AnalyzeOptions } from './analyze-image.js';
 
 /** An analysis with what is wrong in it. The analysis's history texts are redacted. */
@@ -74,19 +83,32 @@ export function listRules(settings: RuleSettings = NO_RULE_SETTINGS): RuleInfo[]
 }
 
 /**
- * Rule settings from `--ignore` ids (and, from the config file, severities). Unknown ids are a
- * usage error that lists the known ones, so a typo never silently disables nothing.
+ * Rule settings from `--ignore` ids and the config's per-rule settings (`findings.rules` of
+ * .imgscope.yml / --finding-rule: `off` or a severity). Unknown ids in --ignore are a usage error
+ * that lists the known ones, so a typo never silently disables nothing; config ids are the
+ * config reader's to check (it reports them with file and line).
  */
 export function ruleSettings(
   ignore: readonly string[],
-  severity: ReadonlyMap<string, FindingSeverity> = new Map(),
+  configured: Readonly<Record<string, FindingSeverity | 'off'>> = {},
 ): RuleSettings {
   const known = new Set(RULES.map((rule) => rule.id));
-  const unknown = [...ignore, ...severity.keys()].filter((id) => !known.has(id));
+  const unknown = ignore.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown rule ${unknown.map((id) => `"${id}"`).join(', ')}`, {
       hint: `known rules: ${[...known].join(', ')}; see imgscope rules`,
     });
   }
-  return { disabled: new Set(ignore), severity };
+  const disabled = new Set(ignore);
+  const severity = new Map<string, FindingSeverity>();
+  for (const [id, setting] of Object.entries(configured)) {
+    if (setting === 'off') disabled.add(id);
+    else severity.set(id, setting);
+  }
+  return { disabled, severity };
+}
+
+/** Findings as SARIF (and other gate reports) take them: plain path strings, advice as text. */
+export function sarifFindings(findings: readonly Finding[]): SarifFinding[] {
+  return findings.map(flattenFinding);
 }

@@ -108,6 +108,55 @@ describe('findings of the bundled example', async () => {
   });
 });
 
+describe('findings in the CI gate', () => {
+  const diveOff = [
+    '--lowestEfficiency',
+    'off',
+    '--highestUserWastedPercent',
+    'off',
+    '--highestWastedBytes',
+    'off',
+  ];
+
+  it('fails on findings at --fail-on, with rules re-graded by --finding-rule in the report and the gate', async () => {
+    const warnOnly = await runCli([
+      'analyze',
+      'fixtures/example.tar',
+      '--ci',
+      '--json',
+      '--fail-on',
+      'error',
+      ...diveOff,
+    ]);
+    expect(warnOnly.code).toBe(0);
+    expect(JSON.parse(warnOnly.stdout).gate.findings).toHaveLength(8);
+
+    const regraded = await runCli([
+      'analyze',
+      'fixtures/example.tar',
+      '--ci',
+      '--json',
+      '--fail-on',
+      'error',
+      '--finding-rule',
+      'apt-lists-left=error',
+      '--finding-rule',
+      'runs-as-root=off',
+      ...diveOff,
+    ]);
+    expect(regraded.code).toBe(1);
+    const report = JSON.parse(regraded.stdout) as {
+      findings: JsonFinding[];
+      gate: { findings: { id: string; status: string; wastedBytes: number }[] };
+    };
+    expect(report.findings[0]).toMatchObject({ id: 'apt-lists-left', severity: 'error', wastedBytes: 24200 });
+    expect(report.findings.map((f) => f.id)).not.toContain('runs-as-root');
+    expect(report.gate.findings.filter((f) => f.status === 'FAIL').map((f) => [f.id, f.wastedBytes])).toEqual(
+      [['apt-lists-left', 24200]],
+    );
+  });
+});
+
 describe('secrets never reach the output', () => {
   it('reports where secrets are, in table and JSON, without any planted value', async () => {
     const archive = join(await tempDir(), 'secrets.tar');
