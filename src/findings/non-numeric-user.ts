@@ -1,5 +1,5 @@
 import { buildFinding } from './finding-builder.js';
-import { imageUser, isRootUser, lastUserStep } from './image-user.js';
+import { accountId, imageUser, isRootUser, lastUserStep } from './image-user.js';
 import { dockerfileLine, parseCreatedBy } from './instruction.js';
 import type { Rule } from './rule.js';
 
@@ -18,7 +18,10 @@ export const nonNumericUser: Rule = {
     const { user, group, raw } = imageUser(analysis);
     if (isRootUser(user) || /^\d+$/.test(user)) return [];
     const step = lastUserStep(analysis);
-    const groupPart = group === null ? '' : /^\d+$/.test(group) ? `:${group}` : ':<gid>';
+    const uid = accountId(analysis, '/etc/passwd', user);
+    const gid = group === null || /^\d+$/.test(group) ? group : accountId(analysis, '/etc/group', group);
+    const groupPart = group === null ? '' : `:${gid ?? '<gid>'}`;
+    const known = uid === null ? '' : ` (${user} is uid ${uid} in the image's /etc/passwd)`;
     return [
       buildFinding(
         this,
@@ -27,10 +30,13 @@ export const nonNumericUser: Rule = {
           layerIndex: null,
           message: `The image's USER is "${raw}", a name: Kubernetes runAsNonRoot cannot check that it is not root.`,
           advice: {
-            text: `Use the numeric UID (and GID) of "${user}" in USER, e.g. the one given to useradd/adduser with --uid (\`id -u ${user}\` in the image prints it).`,
+            text:
+              uid === null
+                ? `Use the numeric UID (and GID) of "${user}" in USER, e.g. the one given to useradd/adduser with --uid (\`id -u ${user}\` in the image prints it).`
+                : `Use the numeric UID (and GID) in USER${known}; Kubernetes can then check runAsNonRoot.`,
             dockerfile: {
               before: step === null ? `USER ${raw}` : dockerfileLine(parseCreatedBy(step.createdBy)),
-              after: `USER <uid>${groupPart}`,
+              after: `USER ${uid ?? '<uid>'}${groupPart}`,
             },
           },
         },

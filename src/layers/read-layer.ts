@@ -5,6 +5,7 @@ import { ImgscopeError, InputFormatError } from '../errors.js';
 import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { DigestCheck } from './digest-check.js';
+import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
 import { classifyEntryName, normalizePath } from './entry-path.js';
 import type { TarHeader } from './tar-header.js';
@@ -105,15 +106,18 @@ function entryCollector(contents: LayerContents, label: string): (header: TarHea
       return null;
     }
     const hash = createHash('sha256');
-    // Likely credential files (by name) are also scanned; only the kinds found are kept.
+    // Likely credential files (by name) are also scanned, and account files read for their
+    // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(record.path);
+    const accounts = isAccountFile(record.path);
+    const limit = accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0;
     const head: Buffer[] = [];
     let headBytes = 0;
     return {
       update: (chunk) => {
         hash.update(chunk);
-        if (checks.length > 0 && headBytes < MAX_SCAN_BYTES) {
-          const part = chunk.subarray(0, MAX_SCAN_BYTES - headBytes);
+        if (headBytes < limit) {
+          const part = chunk.subarray(0, limit - headBytes);
           head.push(Buffer.from(part));
           headBytes += part.length;
         }
@@ -121,10 +125,11 @@ function entryCollector(contents: LayerContents, label: string): (header: TarHea
       end: () => {
         record.contentHash = hash.digest('hex');
         fileHashes.set(record.path, record.contentHash);
-        if (checks.length > 0) {
-          const kinds = scanForSecrets(checks, Buffer.concat(head));
-          if (kinds.length > 0) record.secretKinds = kinds;
-        }
+        if (limit === 0) return;
+        const content = Buffer.concat(head);
+        if (accounts) record.accountIds = parseAccountIds(content.toString('utf8'));
+        const kinds = scanForSecrets(checks, content);
+        if (kinds.length > 0) record.secretKinds = kinds;
       },
     };
   };

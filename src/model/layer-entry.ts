@@ -19,6 +19,8 @@ export interface LayerEntry {
   contentHash?: string;
   /** Kinds of credential found in the body of a likely secret file (`private-key`, `npm-token`...); never the value. */
   secretKinds?: string[];
+  /** For /etc/passwd and /etc/group: each name with its numeric uid or gid. */
+  accountIds?: [string, number][];
 }
 
 /** Everything read from one layer blob. */

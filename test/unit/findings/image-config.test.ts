@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../../helpers/image-builder.js';
-import { BASE, findingsOf, reportFor } from '../../helpers/generated-report.js';
+import { BASE, findingsOf, reportFor, run } from '../../helpers/generated-report.js';
 
 afterAll(cleanupTempDirs);
 
@@ -58,6 +58,27 @@ describe('non-numeric-user', () => {
     const [finding] = findingsOf(await withUser(user), 'non-numeric-user');
     expect(finding).toMatchObject({ severity: 'warning', wastedBytes: 0 });
     expect(finding?.advice.dockerfile).toEqual({ before: `USER ${user}`, after });
+  });
+
+  it('writes the UID and GID from the final /etc/passwd and /etc/group', async () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10002::/home/app:/sbin/nologin\n';
+    const report = await reportFor({
+      layers: [
+        BASE.layer,
+        {
+          createdBy: run('groupadd -g 10002 app && useradd -u 10001 -g app app'),
+          entries: [
+            { type: 'file', path: 'etc/passwd', content: passwd },
+            { type: 'file', path: 'etc/group', content: 'root:x:0:\napp:x:10002:\n' },
+          ],
+        },
+      ],
+      emptyHistory: [BASE.history, { after: 1, createdBy: '/bin/sh -c #(nop)  USER app:app' }],
+      user: 'app:app',
+    });
+    const [finding] = findingsOf(report, 'non-numeric-user');
+    expect(finding?.advice.dockerfile).toEqual({ before: 'USER app:app', after: 'USER 10001:10002' });
+    expect(finding?.advice.text).toContain("app is uid 10001 in the image's /etc/passwd");
   });
 
   it.each([['10001'], ['10001:app'], [undefined], ['root']])('does not report USER %s', async (user) => {
