@@ -17,6 +17,7 @@ const BY_NAME: { kind: string; test: (path: string, name: string) => boolean }[]
   { kind: 'git-credentials', test: (_p, name) => name === '.git-credentials' },
   { kind: 'aws-credentials', test: (path) => path.endsWith('/.aws/credentials') },
   { kind: 'htpasswd', test: (_p, name) => name === '.htpasswd' },
+  { kind: 'keystore', test: (_p, name) => /\.(?:p12|pfx)$/.test(name) },
 ];
 
 const KIND_TEXT: Record<string, string> = {
@@ -30,6 +31,9 @@ const KIND_TEXT: Record<string, string> = {
   'pypi-password': 'PyPI password',
   'netrc-password': '.netrc password',
   'docker-auth': 'registry credentials',
+  keystore: 'PKCS#12 keystore',
+  'kubeconfig-credentials': 'Kubernetes credentials',
+  'cloud-service-account-key': 'service account key',
 };
 
 /**
@@ -41,7 +45,7 @@ export const secretsInImage: Rule = {
   severity: 'error',
   title: 'Secrets in the image',
   description:
-    'Private keys, .env files, cloud credentials, .npmrc/.pypirc tokens, .git-credentials, docker config.json auths in any layer (also when deleted later), and ENV/build ARG names that say password/secret/token/key (not *_GPG_KEY). Values are never shown.',
+    'Private keys, .env files, cloud credentials and service account keys, kubeconfig tokens, .npmrc/.pypirc tokens, .git-credentials, docker config.json auths in any layer (also when deleted later), and ENV/build ARG names that say password/secret/token/key (not *_GPG_KEY). Values are never shown.',
   related: ['dockle CIS-DI-0010'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     return [

@@ -26,6 +26,12 @@ export function secretChecks(path: string): ContentCheck[] {
     return [{ kind: 'docker-auth', pattern: /"(?:auth|identitytoken)"\s*:\s*"[^"]+"/ }];
   }
   if (/\.(?:pem|key|p8)$/.test(name)) return [PRIVATE_KEY];
+  if (name === 'config' && path.endsWith('/.kube/config')) {
+    return [{ kind: 'kubeconfig-credentials', pattern: /^\s*(?:token|client-key-data|password):\s*\S/m }];
+  }
+  if (/\.json$/.test(name) && /credential|service[-_]?account|key/i.test(name)) {
+    return [{ kind: 'cloud-service-account-key', pattern: /"private_key"\s*:\s*"-----BEGIN/ }];
+  }
   if (name === '.env' || name.startsWith('.env.') || name === 'credentials' || name.endsWith('.properties')) {
     return [AWS_KEY, PRIVATE_KEY];
   }

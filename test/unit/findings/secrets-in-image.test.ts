@@ -61,6 +61,42 @@ describe('secrets-in-image', async () => {
     expect(JSON.stringify(report.analysis.config)).not.toContain(PLANTED);
   });
 
+  it('reads kubeconfig tokens, service account keys and PKCS#12 files; not a kubeconfig without credentials', async () => {
+    const more = await reportFor({
+      layers: [
+        {
+          createdBy: 'COPY . / # buildkit',
+          entries: [
+            {
+              type: 'file',
+              path: 'root/.kube/config',
+              content: `users:\n- name: ci\n  user:\n    token: ${PLANTED}-kube\n`,
+            },
+            { type: 'file', path: 'home/x/.kube/config', content: 'clusters:\n- name: local\n' },
+            {
+              type: 'file',
+              path: 'app/service-account.json',
+              content: `{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\n${PLANTED}\\n"}`,
+            },
+            { type: 'file', path: 'app/keys.json', content: '{"keys":[]}' },
+            { type: 'file', path: 'app/tls/client.p12', size: 2000 },
+          ],
+        },
+      ],
+    });
+    const [files] = findingsOf(more, 'secrets-in-image');
+    expect(files?.paths.map((p) => p.path).sort()).toEqual([
+      '/app/service-account.json',
+      '/app/tls/client.p12',
+      '/root/.kube/config',
+    ]);
+    expect(files?.message).toContain('/root/.kube/config (Kubernetes credentials; in the final filesystem)');
+    expect(files?.message).toContain(
+      '/app/service-account.json (service account key; in the final filesystem)',
+    );
+    expect(JSON.stringify(more.findings)).not.toContain(PLANTED);
+  });
+
   it('finds nothing in an image without secrets', async () => {
     const clean = await reportFor({
       layers: [
