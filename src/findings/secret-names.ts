@@ -36,12 +36,15 @@ export function isSecretName(name: string): boolean {
 }
 
 const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']*)/g;
-/** npm's `//host/:_authToken=…` and `_auth=…`, pip's `--password …`-style inline credentials. */
-const INLINE_CREDENTIAL = /(:_authToken=|:_auth=|:_password=)\S+/g;
+/** npm's `//host/:_authToken=…` and `_auth=…`, `--password …`-style flags. */
+const INLINE_CREDENTIAL = /(:_authToken=|:_auth=|:_password=|--(?:password|token|secret)(?:=|\s+))[^\s"']+/g;
+/** `scheme://user:password@host`. */
+const URL_CREDENTIAL = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
 /** Replaces the values of secret-named assignments (`TOKEN=abc`) with `<redacted>`. */
 export function redactSecrets(text: string): string {
   return text
     .replace(ASSIGNMENT, (whole, name: string) => (isSecretName(name) ? `${name}=<redacted>` : whole))
-    .replace(INLINE_CREDENTIAL, '$1<redacted>');
+    .replace(INLINE_CREDENTIAL, '$1<redacted>')
+    .replace(URL_CREDENTIAL, '$1<redacted>@');
 }

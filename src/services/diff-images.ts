@@ -2,6 +2,7 @@ import { diffAnalyses } from '../diff/index.js';
 import type { Analysis, ImageDiff, Platform } from '../model/index.js';
 import { openImageSource, type ImageSource } from '../sources/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, type LayerCache } from './analyze-image.js';
+import { redactAnalysis } from './find-image-problems.js';
 
 export interface DiffImagesOptions {
   platform?: Platform;
@@ -30,8 +31,9 @@ export async function diffImages(
     };
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
-    const before = await analyzeResolved(await resolve(beforeRef), concurrency, cache);
-    const after = await analyzeResolved(await resolve(afterRef), concurrency, cache);
+    // History is redacted before anything compares or prints it: no secret value in a diff either.
+    const before = redactAnalysis(await analyzeResolved(await resolve(beforeRef), concurrency, cache));
+    const after = redactAnalysis(await analyzeResolved(await resolve(afterRef), concurrency, cache));
     return { before, after, diff: diffAnalyses(before, after, { depth: options.depth ?? 2 }) };
   } finally {
     await Promise.all(sources.map((source) => source.close()));

@@ -42,7 +42,12 @@ export function findImageProblems(
   return { analysis: redactAnalysis(analysis), findings };
 }
 
-function redactAnalysis(analysis: Analysis): Analysis {
+/**
+ * The analysis with secret-looking values in history (`TOKEN=…` build args and ENV, npm auth
+ * tokens, credentials in URLs) and secret-named ENV values in the config replaced by
+ * `<redacted>`: what every report prints from.
+ */
+export function redactAnalysis(analysis: Analysis): Analysis {
   const config = analysis.config;
   return {
     ...analysis,

@@ -51,7 +51,7 @@ export const SECRET_IMAGE: ImageSpec = {
       entries: [{ type: 'whiteout', path: 'root/.ssh/id_rsa' }],
     },
     {
-      createdBy: `|1 NPM_TOKEN=${PLANTED}-arg-token /bin/sh -c npm ci`,
+      createdBy: `|1 NPM_TOKEN=${PLANTED}-arg-token /bin/sh -c npm ci && git clone https://ci:${PLANTED}-url@git.example.invalid/x.git`,
       entries: [text('app/node_modules/x/index.js', 'module.exports = 1;\n', 0o644)],
     },
   ],

@@ -174,6 +174,17 @@ describe('secrets never reach the output', () => {
       expect(output).not.toContain(PLANTED);
     }
   });
+
+  it('keeps them out of imgscope diff too', async () => {
+    const archive = join(await tempDir(), 'secrets.tar');
+    await writeDockerArchive(SECRET_IMAGE, archive);
+    for (const format of [[], ['--json']]) {
+      const result = await runCli(['diff', 'fixtures/example.tar', archive, ...format]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('npm ci');
+      expect(result.stdout + result.stderr).not.toContain(PLANTED);
+    }
+  });
 });
 
 describe('imgscope rules', () => {

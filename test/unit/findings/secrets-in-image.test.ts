@@ -51,7 +51,11 @@ describe('secrets-in-image', async () => {
 
   it('reports a build arg named like a secret, from the history of the RUN it was passed to', () => {
     const arg = findings.find((f) => f.title === 'Secrets in build args');
-    expect(arg).toMatchObject({ layerIndex: 3, createdBy: '|1 NPM_TOKEN=<redacted> /bin/sh -c npm ci' });
+    expect(arg).toMatchObject({
+      layerIndex: 3,
+      createdBy:
+        '|1 NPM_TOKEN=<redacted> /bin/sh -c npm ci && git clone https://ci:<redacted>@git.example.invalid/x.git',
+    });
   });
 
   it('never carries a planted value, in findings or in the redacted history', () => {
