@@ -172,7 +172,8 @@ function findingsRule(
   };
 }
 
-function summarize(rules: readonly GateRuleResult[]): GateSummary {
+/** Counts over the rules, for dive's summary line. */
+export function summarize(rules: readonly GateRuleResult[]): GateSummary {
   const count = (s: GateStatus): number => rules.filter((r) => r.status === s).length;
   return {
     total: rules.length,

@@ -31,3 +31,4 @@ export { evaluateGate } from './evaluate-gate.js';
 export type { GateAnalysis, GateFinding } from './gate-input.js';
 export { humanBytes, describeBytes } from './format-values.js';
 export { FAIL_ON_VALUES, SEVERITIES } from './finding-settings.js';
+export { parseGrowthLimit, evaluateGrowth, type GrowthLimit } from './growth-gate.js';
