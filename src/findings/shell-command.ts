@@ -53,6 +53,11 @@ export function parseShell(line: string): SimpleCommand[] {
       i++;
       continue;
     }
+    // A backslash-newline is a line continuation: between words it is blank, inside one it joins.
+    if (ch === '\\' && line[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
     const op = OPERATORS.find((o) => line.startsWith(o, i));
     if (op !== undefined && !isRedirection(line, i, op)) {
       endCommand(i, op);
@@ -76,8 +81,7 @@ export function parseShell(line: string): SimpleCommand[] {
       }
       i++;
     } else if (ch === '\\') {
-      // A backslash-newline is a line continuation: it joins, it does not end the command.
-      if (line[i + 1] !== '\n') current.text += line[i + 1] ?? '';
+      current.text += line[i + 1] ?? '';
       i += 2;
     } else {
       current.text += ch;

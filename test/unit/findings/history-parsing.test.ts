@@ -48,6 +48,9 @@ describe('parseShell', () => {
       ['true'],
     ]);
     expect(commands.map((c) => c.separator)).toEqual(['&&', '|', ';', '']);
+    expect(parseShell('apt-get \\\n  install -y a\\\nb').map((c) => c.words.map((w) => w.text))).toEqual([
+      ['apt-get', 'install', '-y', 'ab'],
+    ]);
     const quoted = commands[0]?.words[3];
     expect(line.slice(quoted?.start, quoted?.end)).toBe('"a b"');
   });
