@@ -93,7 +93,7 @@ function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       analysis,
       {
         layerIndex: layer,
-        title: `Secret files in layer ${layer}`,
+        title: 'Secret files',
         message: `Layer ${layer} stores ${plural(files.length, 'secret file')}: ${described}${files.length > options.maxPaths ? '; …' : ''}.`,
         paths,
         advice: {

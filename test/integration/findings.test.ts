@@ -165,7 +165,7 @@ describe('secrets never reach the output', () => {
     const json = await runCli(['analyze', archive, '--json']);
     expect(table.code).toBe(0);
     expect(json.code).toBe(0);
-    expect(table.stdout).toContain('[error] Secret files in layer 1');
+    expect(table.stdout).toContain('[error] Secret files (layer 1)');
     expect(table.stdout).toContain('still extractable from layer 1');
     expect(
       JSON.parse(json.stdout).findings.filter((f: JsonFinding) => f.id === 'secrets-in-image'),

@@ -10,7 +10,7 @@ describe('secrets-in-image', async () => {
   const findings = findingsOf(report, 'secrets-in-image');
 
   it('reports the credential files of a layer, including one a later layer deleted', () => {
-    const files = findings.find((f) => f.title === 'Secret files in layer 1');
+    const files = findings.find((f) => f.title === 'Secret files' && f.layerIndex === 1);
     expect(files).toMatchObject({ severity: 'error', layerIndex: 1, wastedBytes: 0, pathsOmitted: 0 });
     expect(files?.paths.map((p) => p.path).sort()).toEqual([
       '/app/.env',
