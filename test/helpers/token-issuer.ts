@@ -1,0 +1,101 @@
+/**
+ * A token server for the registry's token auth: checks Basic credentials, signs a JWT (RS256,
+ * certificate in `x5c`) with the claims the registry checks (iss, aud, exp, nbf, access), and
+ * records every request so tests can assert reuse and what was asked.
+ */
+import { execFile } from 'node:child_process';
+import { createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface TokenIssuer {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM bundle the registry trusts (rootcertbundle). */
+  rootCertBundle: string;
+  requests: { scope: string | null; service: string | null; user: string | null }[];
+  /** Seconds a token lives (expires_in); change between tests. */
+  lifetime: number;
+  stop: () => Promise<void>;
+}
+
+function b64url(data: Buffer | string): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+export async function startTokenIssuer(
+  dir: string,
+  users: Record<string, string>,
+  options: { anonymousPull?: boolean } = {},
+): Promise<TokenIssuer> {
+  const keyPath = join(dir, 'token.key');
+  const certPath = join(dir, 'token.crt');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=imgscope test token issuer']);
+  const key = createPrivateKey(await readFile(keyPath));
+  const certDer = new X509Certificate(await readFile(certPath)).raw;
+  const service = 'imgscope-test-registry';
+  const issuer = 'imgscope-test-issuer';
+  const state: TokenIssuer = {
+    realm: '',
+    service,
+    issuer,
+    rootCertBundle: certPath,
+    requests: [],
+    lifetime: 300,
+    stop: async () => undefined,
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const scope = url.searchParams.get('scope');
+    let user: string | null = null;
+    const authz = req.headers.authorization;
+    if (authz?.startsWith('Basic ')) {
+      const decoded = Buffer.from(authz.slice(6), 'base64').toString();
+      const colon = decoded.indexOf(':');
+      const name = decoded.slice(0, colon);
+      if (users[name] === undefined || users[name] !== decoded.slice(colon + 1)) {
+        state.requests.push({ scope, service: url.searchParams.get('service'), user: `${name} (bad password)` });
+        res.writeHead(401, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] }));
+        return;
+      }
+      user = name;
+    }
+    state.requests.push({ scope, service: url.searchParams.get('service'), user });
+    const access = [];
+    if (scope !== null) {
+      const [type, name, actions] = [scope.split(':')[0], scope.split(':').slice(1, -1).join(':'), scope.split(':').at(-1)];
+      let granted = (actions ?? '').split(',').filter((a) => a !== '');
+      if (user === null) granted = options.anonymousPull ? granted.filter((a) => a === 'pull') : [];
+      access.push({ type, name, actions: granted });
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer.toString('base64')] };
+    const claims = {
+      iss: issuer,
+      sub: user ?? '',
+      aud: service,
+      exp: now + state.lifetime,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+    const signature = sign('sha256', Buffer.from(input), key);
+    const token = `${input}.${b64url(signature)}`;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ token, access_token: token, expires_in: state.lifetime, issued_at: new Date().toISOString() }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  state.realm = `http://127.0.0.1:${port}/token`;
+  state.stop = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}
