@@ -21,7 +21,8 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
-const HOSTNAME = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*$/;
+const HOSTNAME =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*$/;
 const IPV6 = /^\[[0-9a-fA-F:.%a-zA-Z]+\]$/;
 const PORT = /^[0-9]{1,5}$/;
 
@@ -36,7 +37,12 @@ function invalid(input: string, why: string): UsageError {
 
 /** Whether the first path component names a registry host (Docker's rule). */
 function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component.startsWith('[')
+  );
 }
 
 function validateHost(input: string, host: string): void {
@@ -107,7 +113,8 @@ export function parseImageReference(input: string): ImageReference {
   if (path === '') throw invalid(input, 'the repository name is missing');
   if (path !== path.toLowerCase()) throw invalid(input, 'repository names must be lowercase');
   for (const component of path.split('/')) {
-    if (!COMPONENT.test(component)) throw invalid(input, `"${component}" is not a valid repository name component`);
+    if (!COMPONENT.test(component))
+      throw invalid(input, `"${component}" is not a valid repository name component`);
   }
 
   if (registry === 'index.docker.io' || registry === DOCKER_HUB_API_HOST) registry = DOCKER_HUB;

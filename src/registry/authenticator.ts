@@ -37,7 +37,8 @@ export class Authenticator {
   /** Remembers the challenge of a 401; returns false when it names no scheme imgscope speaks. */
   setChallenge(header: string | undefined): boolean {
     const challenges = parseChallenges(header ?? '');
-    const chosen = challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
+    const chosen =
+      challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
     this.challenge = chosen ?? null;
     return chosen !== undefined;
   }
@@ -120,23 +121,33 @@ export class Authenticator {
     if (res.status === 401 || res.status === 403) {
       const said = await describeErrorBody(res.body);
       if (found === null) {
-        throw new AuthError(`authentication required for ${this.host}: the token server refused anonymous access${said ? ` (${said})` : ''}`, {
-          hint: 'log in (docker login / podman login) or pass --username and --password-stdin',
-        });
+        throw new AuthError(
+          `authentication required for ${this.host}: the token server refused anonymous access${said ? ` (${said})` : ''}`,
+          {
+            hint: 'log in (docker login / podman login) or pass --username and --password-stdin',
+          },
+        );
       }
-      throw new AuthError(`authentication failed for ${this.host}: the token server refused the credentials from ${found.origin}${said ? ` (${said})` : ''}`, {
-        hint: 'check the user name and password, or log in again',
-      });
+      throw new AuthError(
+        `authentication failed for ${this.host}: the token server refused the credentials from ${found.origin}${said ? ` (${said})` : ''}`,
+        {
+          hint: 'check the user name and password, or log in again',
+        },
+      );
     }
     if (res.status !== 200) {
       const said = await describeErrorBody(res.body);
-      throw new AuthError(`cannot get a token for ${this.host}: the token server answered HTTP ${res.status}${said ? ` (${said})` : ''}`);
+      throw new AuthError(
+        `cannot get a token for ${this.host}: the token server answered HTTP ${res.status}${said ? ` (${said})` : ''}`,
+      );
     }
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       parsed = JSON.parse((await readSmallBody(res.body, 1024 * 1024)).toString('utf8')) as typeof parsed;
     } catch {
-      throw new AuthError(`the token server of ${this.host} answered something that is not a token (not JSON)`);
+      throw new AuthError(
+        `the token server of ${this.host} answered something that is not a token (not JSON)`,
+      );
     }
     const value =
       typeof parsed.token === 'string' && parsed.token !== ''
@@ -146,8 +157,13 @@ export class Authenticator {
           : '';
     if (value === '') throw new AuthError(`the token server of ${this.host} answered without a token`);
     const lifetime =
-      typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_LIFETIME_S;
+      typeof parsed.expires_in === 'number' && parsed.expires_in > 0
+        ? parsed.expires_in
+        : DEFAULT_TOKEN_LIFETIME_S;
     // issued_at is the server's clock; the lifetime is counted from when we asked, on ours.
-    return { value, expiresAt: issuedAt + lifetime * 1000 - Math.min(EXPIRY_MARGIN_MS, (lifetime * 1000) / 4) };
+    return {
+      value,
+      expiresAt: issuedAt + lifetime * 1000 - Math.min(EXPIRY_MARGIN_MS, (lifetime * 1000) / 4),
+    };
   }
 }

@@ -55,7 +55,8 @@ export class BlobCache {
     }
     const hash = hasherFor(digest);
     try {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+      for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+        hash.update(chunk as Buffer);
     } catch {
       return null;
     }

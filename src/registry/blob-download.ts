@@ -130,7 +130,9 @@ export class BlobDownload extends Readable {
     this.done = true;
     const actual = `${this.options.descriptor.digest.split(':')[0]}:${this.hash.digest('hex')}`;
     if (actual !== this.options.descriptor.digest) {
-      this.destroy(new DigestMismatchError(`blob from ${this.options.where}`, this.options.descriptor.digest, actual));
+      this.destroy(
+        new DigestMismatchError(`blob from ${this.options.where}`, this.options.descriptor.digest, actual),
+      );
       return;
     }
     this.push(null);
@@ -138,7 +140,13 @@ export class BlobDownload extends Readable {
 
   private fail(why: string): void {
     this.done = true;
-    this.destroy(new DigestMismatchError(`blob ${this.options.descriptor.digest} from ${this.options.where}`, this.options.descriptor.digest, why));
+    this.destroy(
+      new DigestMismatchError(
+        `blob ${this.options.descriptor.digest} from ${this.options.where}`,
+        this.options.descriptor.digest,
+        why,
+      ),
+    );
   }
 
   private async interrupted(reason: string): Promise<void> {

@@ -53,7 +53,8 @@ function candidateKeys(registry: string, repository: string | undefined): string
   const keys: string[] = [];
   if (repository !== undefined) {
     const parts = repository.split('/');
-    for (let i = parts.length; i > 0; i--) keys.push(`${registry}/${parts.slice(0, i).join('/')}`.toLowerCase());
+    for (let i = parts.length; i > 0; i--)
+      keys.push(`${registry}/${parts.slice(0, i).join('/')}`.toLowerCase());
   }
   keys.push(registry.toLowerCase());
   return keys;
@@ -182,7 +183,9 @@ export async function lookupCredentials(
   for (const file of credentialFiles(env)) {
     const config = await readConfig(file);
     if (config === null) continue;
-    const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => normaliseAuthKey(key) === registry);
+    const helper = Object.entries(config.credHelpers ?? {}).find(
+      ([key]) => normaliseAuthKey(key) === registry,
+    );
     if (helper !== undefined) {
       const creds = await runCredentialHelper(helper[1], helperServerUrl(registry), env);
       if (creds !== null) return { credentials: creds, origin: `docker-credential-${helper[1]}` };

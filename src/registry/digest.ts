@@ -19,7 +19,9 @@ export function hasherFor(digest: string): Hash {
 /** "sha256:<hex>" of a buffer, in the algorithm of `like`. */
 export function digestOf(bytes: Buffer, like = 'sha256:'): string {
   const algorithm = like.split(':')[0] ?? 'sha256';
-  return `${algorithm}:${createHash(ALGORITHMS[algorithm] ?? 'sha256').update(bytes).digest('hex')}`;
+  return `${algorithm}:${createHash(ALGORITHMS[algorithm] ?? 'sha256')
+    .update(bytes)
+    .digest('hex')}`;
 }
 
 export function isDigest(value: string): boolean {

@@ -80,7 +80,8 @@ export class HttpTransport {
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: 16 };
       if (proxy !== null) {
-        agent = url.protocol === 'https:' ? new HttpsProxyAgent(proxy, common) : new HttpProxyAgent(proxy, common);
+        agent =
+          url.protocol === 'https:' ? new HttpsProxyAgent(proxy, common) : new HttpProxyAgent(proxy, common);
       } else {
         agent = url.protocol === 'https:' ? new https.Agent(common) : new http.Agent(common);
       }
@@ -105,7 +106,9 @@ export class HttpTransport {
           : {}),
       });
       req.on('timeout', () => {
-        req.destroy(Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        req.destroy(
+          Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+        );
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         reject(new TransportFailure(error.message, error.code ?? 'EUNKNOWN', error));

@@ -33,7 +33,8 @@ export function isNoProxy(url: URL, noProxy: string | undefined): boolean {
 export function proxyForUrl(url: URL, env: NodeJS.ProcessEnv): string | null {
   if (isNoProxy(url, envVar(env, 'NO_PROXY'))) return null;
   const proxy =
-    (url.protocol === 'https:' ? envVar(env, 'HTTPS_PROXY') : envVar(env, 'HTTP_PROXY')) ?? envVar(env, 'ALL_PROXY');
+    (url.protocol === 'https:' ? envVar(env, 'HTTPS_PROXY') : envVar(env, 'HTTP_PROXY')) ??
+    envVar(env, 'ALL_PROXY');
   if (proxy === undefined) return null;
   return /^[a-z]+:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }

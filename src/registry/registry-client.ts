@@ -123,7 +123,8 @@ export class RegistryClient {
       await this.pingAt(httpsBase);
       return httpsBase;
     } catch (error) {
-      const failure = error instanceof NetworkError ? (error.cause as TransportFailure | undefined) : undefined;
+      const failure =
+        error instanceof NetworkError ? (error.cause as TransportFailure | undefined) : undefined;
       const tlsProblem = failure instanceof TransportFailure && !isTlsVerificationFailure(failure.errno);
       if (!mayUseHttp || !tlsProblem) throw error;
     }
@@ -288,15 +289,22 @@ export class RegistryClient {
     }
     if (res.status !== 200) {
       const said = await describeErrorBody(res.body);
-      throw new RegistryError(`${this.apiHost} answered HTTP ${res.status} for the manifest of ${where}${said ? `: ${said}` : ''}`);
+      throw new RegistryError(
+        `${this.apiHost} answered HTTP ${res.status} for the manifest of ${where}${said ? `: ${said}` : ''}`,
+      );
     }
     let bytes: Buffer;
     try {
       bytes = await readSmallBody(res.body, MAX_MANIFEST_BYTES);
     } catch (error) {
-      throw new RegistryError(`the manifest of ${where} could not be read: ${(error as Error).message}`, { cause: error });
+      throw new RegistryError(`the manifest of ${where} could not be read: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    const contentType = String(res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const contentType =
+      String(res.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
     let mediaType = contentType;
     let schemaVersion: unknown;
     try {
@@ -321,23 +329,39 @@ export class RegistryClient {
       throw new DigestMismatchError(`manifest of ${where}`, reference, digest);
     }
     const announced = res.headers['docker-content-digest'];
-    if (typeof announced === 'string' && announced.startsWith('sha256:') && digest.startsWith('sha256:') && announced !== digest) {
+    if (
+      typeof announced === 'string' &&
+      announced.startsWith('sha256:') &&
+      digest.startsWith('sha256:') &&
+      announced !== digest
+    ) {
       throw new DigestMismatchError(`manifest of ${where} (Docker-Content-Digest)`, announced, digest);
     }
     return { mediaType, digest, bytes };
   }
 
-  private fetchBlobRange(repository: string, descriptor: Descriptor): (offset: number) => Promise<HttpResponse> {
+  private fetchBlobRange(
+    repository: string,
+    descriptor: Descriptor,
+  ): (offset: number) => Promise<HttpResponse> {
     return async (offset) => {
       const headers: Record<string, string> = {};
       if (offset > 0) headers.Range = `bytes=${offset}-`;
-      const res = await this.request('GET', `/v2/${repository}/blobs/${descriptor.digest}`, repository, headers);
+      const res = await this.request(
+        'GET',
+        `/v2/${repository}/blobs/${descriptor.digest}`,
+        repository,
+        headers,
+      );
       if (res.status === 200 || res.status === 206) return res;
       const said = await describeErrorBody(res.body);
       if (res.status === 404) {
-        throw new RegistryError(`blob ${descriptor.digest} not found in ${this.registry}/${repository}${said ? ` (${said})` : ''}`, {
-          hint: 'the image may have been deleted or pushed incompletely',
-        });
+        throw new RegistryError(
+          `blob ${descriptor.digest} not found in ${this.registry}/${repository}${said ? ` (${said})` : ''}`,
+          {
+            hint: 'the image may have been deleted or pushed incompletely',
+          },
+        );
       }
       throw new RegistryError(
         `${this.apiHost} answered HTTP ${res.status} for blob ${descriptor.digest} of ${repository}${said ? `: ${said}` : ''}`,
@@ -372,7 +396,9 @@ export class RegistryClient {
   /** Reads a small blob (the config) whole, verified. */
   async getBlob(repository: string, descriptor: Descriptor): Promise<Buffer> {
     if (descriptor.size > MAX_CONFIG_BYTES) {
-      throw new RegistryError(`blob ${descriptor.digest} is ${descriptor.size} bytes, too large for a config`);
+      throw new RegistryError(
+        `blob ${descriptor.digest} is ${descriptor.size} bytes, too large for a config`,
+      );
     }
     const stream = await this.openBlob(repository, descriptor);
     return readSmallBody(stream, MAX_CONFIG_BYTES);

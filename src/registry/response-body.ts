@@ -34,10 +34,16 @@ export async function describeErrorBody(body: Readable): Promise<string> {
     return '';
   }
   try {
-    const parsed = JSON.parse(text) as { errors?: { code?: string; message?: string }[]; error?: string; details?: string };
+    const parsed = JSON.parse(text) as {
+      errors?: { code?: string; message?: string }[];
+      error?: string;
+      details?: string;
+    };
     const first = parsed.errors?.[0];
-    if (first !== undefined) return [first.code, first.message].filter((s) => s !== undefined && s !== '').join(': ');
-    if (typeof parsed.error === 'string') return parsed.details ? `${parsed.error}: ${parsed.details}` : parsed.error;
+    if (first !== undefined)
+      return [first.code, first.message].filter((s) => s !== undefined && s !== '').join(': ');
+    if (typeof parsed.error === 'string')
+      return parsed.details ? `${parsed.error}: ${parsed.details}` : parsed.error;
   } catch {
     // not JSON
   }

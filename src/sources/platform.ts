@@ -22,13 +22,17 @@ export function parsePlatform(value: string): Platform {
   const parts = value.trim().split('/');
   const [os, architecture, variant] = parts;
   if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new UsageError(`invalid platform "${value}"`, { hint: 'write it as os/arch[/variant], e.g. linux/arm64/v8' });
+    throw new UsageError(`invalid platform "${value}"`, {
+      hint: 'write it as os/arch[/variant], e.g. linux/arm64/v8',
+    });
   }
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
 export function formatPlatform(platform: Platform): string {
-  return [platform.os, platform.architecture, platform.variant].filter((p) => p !== undefined && p !== '').join('/');
+  return [platform.os, platform.architecture, platform.variant]
+    .filter((p) => p !== undefined && p !== '')
+    .join('/');
 }
 
 /** arm64 images without a variant are v8. */
@@ -59,7 +63,8 @@ export function selectPlatformManifest(index: ImageIndex, wanted?: Platform): De
     if (wanted?.variant === undefined && wanted !== undefined) return true;
     return want === undefined || variantOf(p) === undefined || variantOf(p) === want;
   });
-  const chosen = matching[0] ?? (images.length === 1 && images[0]?.platform === undefined ? images[0] : undefined);
+  const chosen =
+    matching[0] ?? (images.length === 1 && images[0]?.platform === undefined ? images[0] : undefined);
   if (chosen === undefined) {
     const available = images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unspecified')).join(', ');
     throw new PlatformNotFoundError(

@@ -73,16 +73,24 @@ export class RegistrySource implements ImageSource {
       platform = entry.platform ?? null;
       fromIndex = true;
       fetched = await this.client.getManifest(repository, entry.digest);
-      parsed = parseJson<ImageManifest & ImageIndex>(fetched.bytes, `the manifest of ${name}@${entry.digest}`);
+      parsed = parseJson<ImageManifest & ImageIndex>(
+        fetched.bytes,
+        `the manifest of ${name}@${entry.digest}`,
+      );
       if (isIndex(fetched, parsed)) {
-        throw new RegistryError(`${name}: the index entry ${entry.digest} is itself an index, which imgscope does not follow`);
+        throw new RegistryError(
+          `${name}: the index entry ${entry.digest} is itself an index, which imgscope does not follow`,
+        );
       }
     }
     const manifest: ImageManifest = parsed;
     if (manifest.config === undefined || !Array.isArray(manifest.layers)) {
-      throw new RegistryError(`${name}: the manifest (${fetched.mediaType || 'no media type'}) has no config or layers`, {
-        hint: 'this is not a container image (an artifact or a helm chart?)',
-      });
+      throw new RegistryError(
+        `${name}: the manifest (${fetched.mediaType || 'no media type'}) has no config or layers`,
+        {
+          hint: 'this is not a container image (an artifact or a helm chart?)',
+        },
+      );
     }
     const config = await this.readConfig(manifest.config);
     if (platform === null && config.os !== undefined && config.architecture !== undefined) {
@@ -92,7 +100,12 @@ export class RegistrySource implements ImageSource {
         ...(config.variant !== undefined ? { variant: config.variant } : {}),
       };
     }
-    if (options.platform !== undefined && !fromIndex && config.os !== undefined && config.architecture !== undefined) {
+    if (
+      options.platform !== undefined &&
+      !fromIndex &&
+      config.os !== undefined &&
+      config.architecture !== undefined
+    ) {
       const wanted = options.platform;
       if (config.os !== wanted.os || config.architecture !== wanted.architecture) {
         throw new PlatformNotFoundError(
@@ -129,7 +142,8 @@ export class RegistrySource implements ImageSource {
 
   private async openLayer(descriptor: Descriptor): Promise<Readable> {
     const progress = this.progress;
-    const cachedPath = this.cache === null ? null : await this.cache.lookup(descriptor.digest, descriptor.size);
+    const cachedPath =
+      this.cache === null ? null : await this.cache.lookup(descriptor.digest, descriptor.size);
     if (cachedPath !== null) {
       progress?.blobStarted(descriptor.digest, descriptor.size, true);
       const stream = createReadStream(cachedPath, { highWaterMark: 1024 * 1024 });

@@ -57,7 +57,11 @@ function forward(
     }
     up.on('data', (chunk: Buffer) => {
       let data = chunk;
-      if (action !== undefined && 'resetAfterBytes' in action && seen + data.length > action.resetAfterBytes) {
+      if (
+        action !== undefined &&
+        'resetAfterBytes' in action &&
+        seen + data.length > action.resetAfterBytes
+      ) {
         res.write(data.subarray(0, Math.max(0, action.resetAfterBytes - seen)));
         seen = action.resetAfterBytes;
         // Let the partial bytes leave, then cut the connection hard.
@@ -84,7 +88,10 @@ function forward(
   req.pipe(out);
 }
 
-export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  upstream: string,
+  options: FaultProxyOptions = {},
+): Promise<FaultProxy> {
   const requests: RecordedRequest[] = [];
   const state: FaultProxy = {
     host: '',
@@ -94,12 +101,20 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
     stop: async () => undefined,
   };
   const registry = http.createServer((req, res) => {
-    const recorded: RecordedRequest = { server: 'registry', method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
+    const recorded: RecordedRequest = {
+      server: 'registry',
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+    };
     requests.push(recorded);
     if (options.basicAuth) {
       const expected = `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
       if (req.headers.authorization !== expected) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="fault-proxy"', 'Content-Type': 'application/json' });
+        res.writeHead(401, {
+          'WWW-Authenticate': 'Basic realm="fault-proxy"',
+          'Content-Type': 'application/json',
+        });
         res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
         return;
       }
@@ -107,7 +122,10 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
     const action = state.fault(recorded);
     if (action !== undefined && 'status' in action) {
       res.writeHead(action.status, { 'Content-Type': 'application/json', ...action.headers });
-      res.end(action.body ?? JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${action.status}` }] }));
+      res.end(
+        action.body ??
+          JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${action.status}` }] }),
+      );
       return;
     }
     if (action !== undefined && 'redirectToStorage' in action) {

@@ -91,7 +91,11 @@ async function writeImage(dir: string, image: TestImage): Promise<WrittenImage &
   const manifest = {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: configDigest,
+      size: configBytes.length,
+    },
     layers: layers.map((l) => ({
       mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
       digest: l.digest,

@@ -32,7 +32,9 @@ function onPath(program: string): boolean {
  */
 export function missingRegistryTools(): string | null {
   const missing = ['docker-registry', 'skopeo', 'openssl', 'htpasswd'].filter((p) => !onPath(p));
-  return missing.length === 0 ? null : `${missing.join(', ')} not installed (run .ci/install-registry-deps.sh)`;
+  return missing.length === 0
+    ? null
+    : `${missing.join(', ')} not installed (run .ci/install-registry-deps.sh)`;
 }
 
 /** Skip (locally) or fail (in CI) when the registry tools are missing. */
@@ -75,10 +77,51 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   const serverCsr = join(dir, 'server.csr');
   const serverCert = join(dir, 'server.crt');
   const ext = join(dir, 'server.ext');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caCert, '-days', '2', '-subj', '/CN=imgscope test CA']);
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', serverKey, '-out', serverCsr, '-subj', '/CN=127.0.0.1']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caCert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=imgscope test CA',
+  ]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    serverKey,
+    '-out',
+    serverCsr,
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
   await writeFile(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:::1\nextendedKeyUsage=serverAuth\n');
-  await run('openssl', ['x509', '-req', '-in', serverCsr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-out', serverCert, '-days', '2', '-extfile', ext]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    serverCsr,
+    '-CA',
+    caCert,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    serverCert,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
   return { dir, caCert, serverKey, serverCert };
 }
 
@@ -126,10 +169,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     `  secret: ${yamlString('test-secret')}`,
   ];
   if (options.tls) {
-    lines.push('  tls:', `    certificate: ${yamlString(options.tls.serverCert)}`, `    key: ${yamlString(options.tls.serverKey)}`);
+    lines.push(
+      '  tls:',
+      `    certificate: ${yamlString(options.tls.serverCert)}`,
+      `    key: ${yamlString(options.tls.serverKey)}`,
+    );
   }
   if (options.htpasswd) {
-    lines.push('auth:', '  htpasswd:', '    realm: imgscope-test', `    path: ${yamlString(options.htpasswd)}`);
+    lines.push(
+      'auth:',
+      '  htpasswd:',
+      '    realm: imgscope-test',
+      `    path: ${yamlString(options.htpasswd)}`,
+    );
   } else if (options.token) {
     lines.push(
       'auth:',
@@ -152,10 +204,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
     const ok = await new Promise<boolean>((resolve) => {
       const lib = scheme === 'https' ? https : http;
-      const req = lib.get(`${scheme}://127.0.0.1:${port}/v2/`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(true);
-      });
+      const req = lib.get(
+        `${scheme}://127.0.0.1:${port}/v2/`,
+        { rejectUnauthorized: false, timeout: 1000 },
+        (res) => {
+          res.resume();
+          resolve(true);
+        },
+      );
       req.on('error', () => resolve(false));
     });
     if (ok) break;
@@ -192,7 +248,12 @@ export interface SkopeoAuth {
 }
 
 /** skopeo copy SRC docker://DEST; plain HTTP unless certDir is given. */
-export async function skopeoPush(src: string, dest: string, extra: string[] = [], auth: SkopeoAuth = {}): Promise<void> {
+export async function skopeoPush(
+  src: string,
+  dest: string,
+  extra: string[] = [],
+  auth: SkopeoAuth = {},
+): Promise<void> {
   const args = ['copy', '--quiet', '--insecure-policy'];
   if (auth.certDir) args.push('--dest-cert-dir', auth.certDir);
   else args.push('--dest-tls-verify=false');
@@ -202,6 +263,6 @@ export async function skopeoPush(src: string, dest: string, extra: string[] = []
     await run('skopeo', args, { env: { ...process.env, HOME: process.env.HOME ?? tmpdir() } });
   } catch (error) {
     const e = error as { stderr?: string; message: string };
-    throw new Error(`skopeo ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
+    throw new Error(`skopeo ${args.join(' ')} failed: ${e.stderr ?? e.message}`, { cause: error });
   }
 }

@@ -22,6 +22,8 @@ export interface TokenIssuer {
   requests: { scope: string | null; service: string | null; user: string | null }[];
   /** Seconds a token lives (expires_in); change between tests. */
   lifetime: number;
+  /** Hand out this many already-expired tokens first (the registry rejects them), to test refresh on 401. */
+  expiredTokensToIssue: number;
   stop: () => Promise<void>;
 }
 
@@ -36,7 +38,21 @@ export async function startTokenIssuer(
 ): Promise<TokenIssuer> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.crt');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=imgscope test token issuer']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=imgscope test token issuer',
+  ]);
   const key = createPrivateKey(await readFile(keyPath));
   const certDer = new X509Certificate(await readFile(certPath)).raw;
   const service = 'imgscope-test-registry';
@@ -48,6 +64,7 @@ export async function startTokenIssuer(
     rootCertBundle: certPath,
     requests: [],
     lifetime: 300,
+    expiredTokensToIssue: 0,
     stop: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -60,9 +77,15 @@ export async function startTokenIssuer(
       const colon = decoded.indexOf(':');
       const name = decoded.slice(0, colon);
       if (users[name] === undefined || users[name] !== decoded.slice(colon + 1)) {
-        state.requests.push({ scope, service: url.searchParams.get('service'), user: `${name} (bad password)` });
+        state.requests.push({
+          scope,
+          service: url.searchParams.get('service'),
+          user: `${name} (bad password)`,
+        });
         res.writeHead(401, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] }));
+        res.end(
+          JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] }),
+        );
         return;
       }
       user = name;
@@ -70,12 +93,20 @@ export async function startTokenIssuer(
     state.requests.push({ scope, service: url.searchParams.get('service'), user });
     const access = [];
     if (scope !== null) {
-      const [type, name, actions] = [scope.split(':')[0], scope.split(':').slice(1, -1).join(':'), scope.split(':').at(-1)];
+      const [type, name, actions] = [
+        scope.split(':')[0],
+        scope.split(':').slice(1, -1).join(':'),
+        scope.split(':').at(-1),
+      ];
       let granted = (actions ?? '').split(',').filter((a) => a !== '');
       if (user === null) granted = options.anonymousPull ? granted.filter((a) => a === 'pull') : [];
       access.push({ type, name, actions: granted });
     }
-    const now = Math.floor(Date.now() / 1000);
+    let now = Math.floor(Date.now() / 1000);
+    if (state.expiredTokensToIssue > 0) {
+      state.expiredTokensToIssue -= 1;
+      now -= 3600; // expired well past the registry's leeway
+    }
     const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer.toString('base64')] };
     const claims = {
       iss: issuer,
@@ -91,7 +122,14 @@ export async function startTokenIssuer(
     const signature = sign('sha256', Buffer.from(input), key);
     const token = `${input}.${b64url(signature)}`;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ token, access_token: token, expires_in: state.lifetime, issued_at: new Date().toISOString() }));
+    res.end(
+      JSON.stringify({
+        token,
+        access_token: token,
+        expires_in: state.lifetime,
+        issued_at: new Date(now * 1000).toISOString(),
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -28,7 +28,13 @@ describe('parseImageReference', () => {
     ['[fe80::1]/app', '[fe80::1]', 'app', 'latest', null],
     [`nginx@${D}`, 'docker.io', 'library/nginx', null, D],
     [`host:5000/app:1.2@${D}`, 'host:5000', 'app', '1.2', D],
-    ['my-registry.example:443/a_b/c__d/e-f.g:TAG_1', 'my-registry.example:443', 'a_b/c__d/e-f.g', 'TAG_1', null],
+    [
+      'my-registry.example:443/a_b/c__d/e-f.g:TAG_1',
+      'my-registry.example:443',
+      'a_b/c__d/e-f.g',
+      'TAG_1',
+      null,
+    ],
   ])('%s', (input, registry, repository, tag, digest) => {
     expect(parseImageReference(input)).toEqual({ registry, repository, tag, digest });
   });
