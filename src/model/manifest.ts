@@ -9,6 +9,10 @@ export const MEDIA_TYPES = {
   dockerManifestV1: 'application/vnd.docker.distribution.manifest.v1+json',
   dockerManifestV1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 } as const;
 
 /** An OCI image manifest or Docker schema 2 manifest. */

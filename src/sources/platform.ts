@@ -1,15 +1,17 @@
+import { arch } from 'node:process';
 import { PlatformNotFoundError, UsageError } from '../errors.js';
-import type { Descriptor, ImageIndex, Platform } from '../model/index.js';
+import type { Descriptor, Platform } from '../model/index.js';
+import { MEDIA_TYPES } from '../model/index.js';
 
-/** linux/amd64 on x86-64, linux/arm64/v8 on arm64, linux/ARCH elsewhere. */
-export function hostPlatform(arch: string = process.arch): Platform {
+/** The platform images are chosen for by default: linux on this machine's CPU. */
+export function hostPlatform(): Platform {
   switch (arch) {
-    case 'x64':
-      return { os: 'linux', architecture: 'amd64' };
     case 'arm64':
       return { os: 'linux', architecture: 'arm64', variant: 'v8' };
     case 'arm':
       return { os: 'linux', architecture: 'arm', variant: 'v7' };
+    case 'x64':
+      return { os: 'linux', architecture: 'amd64' };
     case 'ia32':
       return { os: 'linux', architecture: '386' };
     default:
@@ -17,30 +19,44 @@ export function hostPlatform(arch: string = process.arch): Platform {
   }
 }
 
-/** Parses `os/arch[/variant]` (--platform). */
-export function parsePlatform(value: string): Platform {
-  const parts = value.trim().split('/');
+/** Parses "os/arch[/variant]" as docker and skopeo accept it. */
+export function parsePlatform(text: string): Platform {
+  const parts = text.split('/');
   const [os, architecture, variant] = parts;
   if (parts.length < 2 || parts.length > 3 || !os || !architecture || (parts.length === 3 && !variant)) {
-    throw new UsageError(`invalid platform "${value}"`, {
-      hint: 'write it as os/arch[/variant], e.g. linux/arm64/v8',
-    });
+    throw new UsageError(
+      `invalid platform "${text}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`,
+    );
   }
-  return variant ? { os, architecture, variant } : { os, architecture };
+  return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
 
 export function formatPlatform(platform: Platform): string {
-  return [platform.os, platform.architecture, platform.variant]
-    .filter((p) => p !== undefined && p !== '')
-    .join('/');
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
 
-/** arm64 images without a variant are v8. */
-function variantOf(platform: Platform): string | undefined {
-  if (platform.variant !== undefined && platform.variant !== '') return platform.variant;
-  return platform.architecture === 'arm64' ? 'v8' : undefined;
+/** arm64 images often omit "v8", and a wanted platform without a variant takes any. */
+function variantMatches(wanted: Platform, actual: Platform): boolean {
+  if (wanted.variant === undefined) return true;
+  const normal = (p: Platform): string | undefined =>
+    p.architecture === 'arm64' && p.variant === undefined ? 'v8' : p.variant;
+  return normal(wanted) === normal(actual);
 }
 
+export function platformMatches(wanted: Platform, actual: Platform): boolean {
+  return (
+    wanted.os === actual.os && wanted.architecture === actual.architecture && variantMatches(wanted, actual)
+  );
+}
+
+const IMAGE_MEDIA_TYPES = new Set<string>([
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerManifestList,
+]);
+
+/** Attestation manifests (buildx provenance/SBOM) sit in indexes as `unknown/unknown`: never images. */
 function isAttestation(descriptor: Descriptor): boolean {
   return (
     descriptor.platform?.os === 'unknown' ||
@@ -49,28 +65,29 @@ function isAttestation(descriptor: Descriptor): boolean {
 }
 
 /**
- * The index entry for a platform (the host's when none is given); attestation entries
- * (unknown/unknown) are never images. A wanted variant must match; without one, any variant does.
+ * Chooses the entry of an index to analyze. With an explicit platform, the entry must match it;
+ * without one, a lone image is taken whatever its platform, otherwise the host's platform.
  */
-export function selectPlatformManifest(index: ImageIndex, wanted?: Platform): Descriptor {
+export function selectPlatformEntry(
+  entries: Descriptor[],
+  wanted: Platform | undefined,
+  where: string,
+): Descriptor {
+  const images = entries.filter(
+    (entry) =>
+      !isAttestation(entry) && (entry.mediaType === undefined || IMAGE_MEDIA_TYPES.has(entry.mediaType)),
+  );
+  if (images.length === 0) throw new PlatformNotFoundError(`${where}: the index lists no image`);
+  const only = images[0];
+  if (wanted === undefined && images.length === 1 && only !== undefined) return only;
   const target = wanted ?? hostPlatform();
-  const images = index.manifests.filter((d) => !isAttestation(d));
-  const matching = images.filter((d) => {
-    const p = d.platform;
-    if (p === undefined) return false;
-    if (p.os !== target.os || p.architecture !== target.architecture) return false;
-    const want = variantOf(target);
-    if (wanted?.variant === undefined && wanted !== undefined) return true;
-    return want === undefined || variantOf(p) === undefined || variantOf(p) === want;
-  });
-  const chosen =
-    matching[0] ?? (images.length === 1 && images[0]?.platform === undefined ? images[0] : undefined);
-  if (chosen === undefined) {
-    const available = images.map((d) => (d.platform ? formatPlatform(d.platform) : 'unspecified')).join(', ');
-    throw new PlatformNotFoundError(
-      `the image has no ${formatPlatform(target)} variant; it has: ${available || 'no images'}`,
-      { hint: 'choose one with --platform os/arch[/variant]' },
-    );
-  }
-  return chosen;
+  const match = images.find(
+    (entry) => entry.platform !== undefined && platformMatches(target, entry.platform),
+  );
+  if (match !== undefined) return match;
+  const available = images.map((entry) => (entry.platform ? formatPlatform(entry.platform) : 'unspecified'));
+  throw new PlatformNotFoundError(
+    `${where}: no image for platform ${formatPlatform(target)}; available: ${available.join(', ')}`,
+    { hint: 'choose one with --platform' },
+  );
 }

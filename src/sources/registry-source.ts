@@ -18,7 +18,8 @@ import {
   type RegistryClientOptions,
 } from '../registry/index.js';
 import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
-import { formatPlatform, selectPlatformManifest } from './platform.js';
+import { configPlatform } from './config-platform.js';
+import { formatPlatform, platformMatches, selectPlatformEntry } from './platform.js';
 
 export interface RegistrySourceOptions extends RegistryClientOptions {
   /** Blob cache; null with --no-cache. */
@@ -66,51 +67,34 @@ export class RegistrySource implements ImageSource {
     const name = formatImageReference(this.reference);
     let fetched = await this.client.getManifest(repository, manifestReference(this.reference));
     let parsed = parseJson<ImageManifest & ImageIndex>(fetched.bytes, `the manifest of ${name}`);
-    let platform: Platform | null = null;
-    let fromIndex = false;
-    if (isIndex(fetched, parsed)) {
-      const entry = selectPlatformManifest(parsed, options.platform);
-      platform = entry.platform ?? null;
-      fromIndex = true;
+    let indexPlatform: Platform | null = null;
+    // An index may nest one more index (rare, but the OCI spec allows it); follow at most two levels.
+    for (let depth = 0; isIndex(fetched, parsed); depth++) {
+      if (depth === 2) {
+        throw new RegistryError(`${name}: indexes nested deeper than two levels are not followed`);
+      }
+      const entry = selectPlatformEntry(parsed.manifests ?? [], options.platform, name);
+      indexPlatform = entry.platform ?? indexPlatform;
       fetched = await this.client.getManifest(repository, entry.digest);
       parsed = parseJson<ImageManifest & ImageIndex>(
         fetched.bytes,
         `the manifest of ${name}@${entry.digest}`,
       );
-      if (isIndex(fetched, parsed)) {
-        throw new RegistryError(
-          `${name}: the index entry ${entry.digest} is itself an index, which imgscope does not follow`,
-        );
-      }
     }
     const manifest: ImageManifest = parsed;
     if (manifest.config === undefined || !Array.isArray(manifest.layers)) {
       throw new RegistryError(
         `${name}: the manifest (${fetched.mediaType || 'no media type'}) has no config or layers`,
-        {
-          hint: 'this is not a container image (an artifact or a helm chart?)',
-        },
+        { hint: 'this is not a container image (an artifact or a helm chart?)' },
       );
     }
     const config = await this.readConfig(manifest.config);
-    if (platform === null && config.os !== undefined && config.architecture !== undefined) {
-      platform = {
-        os: config.os,
-        architecture: config.architecture,
-        ...(config.variant !== undefined ? { variant: config.variant } : {}),
-      };
-    }
-    if (
-      options.platform !== undefined &&
-      !fromIndex &&
-      config.os !== undefined &&
-      config.architecture !== undefined
-    ) {
-      const wanted = options.platform;
-      if (config.os !== wanted.os || config.architecture !== wanted.architecture) {
+    const platform = configPlatform(config) ?? indexPlatform;
+    if (options.platform !== undefined && indexPlatform === null && platform !== null) {
+      if (!platformMatches(options.platform, platform)) {
         throw new PlatformNotFoundError(
-          `${name} is a single-platform image for ${formatPlatform({ os: config.os, architecture: config.architecture })}, not ${formatPlatform(wanted)}`,
-          { hint: 'drop --platform or pick the image built for that platform' },
+          `${name} is a single-platform image for ${formatPlatform(platform)}, not ${formatPlatform(options.platform)}`,
+          { hint: 'drop --platform, or name the image built for that platform' },
         );
       }
     }

@@ -1,0 +1,64 @@
+import type { Analysis, ImageConfig, ImageInfo, LayerContents, LayerReport } from '../model/index.js';
+import { computeDiveMetrics } from './dive-efficiency.js';
+import { mapHistory, shortCommand } from './history.js';
+import { emptyChanges } from './layer-changes.js';
+import { mergeLayers } from './merged-filesystem.js';
+
+/** What the analysis needs to know of each layer besides its contents. */
+export interface LayerIdentity {
+  diffId: string | null;
+  digest: string | null;
+}
+
+export interface AnalysisInput {
+  image: ImageInfo;
+  config: ImageConfig;
+  layers: LayerIdentity[];
+  contents: LayerContents[];
+}
+
+/** Both metric families, per-layer reports and the history view, from layers already read. */
+export function buildAnalysis(input: AnalysisInput): Analysis {
+  const { contents } = input;
+  const dive = computeDiveMetrics(contents);
+  const filesystem = mergeLayers(contents);
+  const history = mapHistory(input.config.history ?? [], contents.length);
+  const createdBy = new Map(
+    history.flatMap((entry) => (entry.layerIndex === null ? [] : [[entry.layerIndex, entry.createdBy]])),
+  );
+
+  const layers = contents.map((layer, index): LayerReport => {
+    const identity = input.layers[index];
+    const command = createdBy.get(index) ?? '';
+    return {
+      index,
+      diffId: identity?.diffId ?? null,
+      digest: identity?.digest ?? null,
+      createdBy: command,
+      command: shortCommand(command),
+      sizeBytes: layer.tarSizeBytes,
+      // An uncompressed layer has no compressed size to report.
+      compressedSizeBytes: layer.compression === 'none' ? null : layer.storedBytes,
+      fileCount: layer.entries.filter(
+        (entry) => entry.type !== 'directory' && entry.type !== 'whiteout' && entry.type !== 'opaque',
+      ).length,
+      changes: filesystem.layerChanges[index] ?? emptyChanges(),
+    };
+  });
+  const compressed = layers.map((layer) => layer.compressedSizeBytes);
+  return {
+    image: input.image,
+    config: input.config,
+    layers,
+    history,
+    dive,
+    sizeBytes: dive.sizeBytes,
+    compressedSizeBytes: compressed.every((size): size is number => size !== null)
+      ? compressed.reduce((sum, size) => sum + size, 0)
+      : null,
+    reclaimableBytes: filesystem.reclaimableBytes,
+    contents,
+    finalFiles: filesystem.finalFiles,
+    warnings: contents.flatMap((layer) => layer.warnings),
+  };
+}

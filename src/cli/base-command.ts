@@ -1,0 +1,15 @@
+import { Command } from '@oclif/core';
+import { describeFailure } from './failure.js';
+
+/** Every command reports failures as one stderr line and a documented exit code (DESIGN.md section 6). */
+export abstract class BaseCommand extends Command {
+  protected override async catch(err: Error): Promise<void> {
+    const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']));
+    process.stderr.write(line + '\n');
+    process.exitCode = exitCode;
+  }
+
+  protected write(text: string): void {
+    process.stdout.write(text);
+  }
+}

@@ -1,0 +1,88 @@
+import { createGunzip } from 'node:zlib';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Decompress } from 'fzstd';
+import type { Compression } from '../model/index.js';
+
+/** Detects compression from the first bytes, never from media types or names (DESIGN.md section 3). */
+export function sniffCompression(head: Buffer): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+  return 'none';
+}
+
+/**
+ * Reads at least `n` bytes from the start of a stream without consuming them: the returned
+ * stream yields every byte, the head included.
+ */
+export async function peekStream(stream: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= n) break;
+      continue;
+    }
+    if (stream.readableEnded || stream.destroyed) break;
+    const ended = await new Promise<boolean>((resolve, reject) => {
+      const cleanup = (): void => {
+        stream.off('readable', onReadable);
+        stream.off('end', onEnd);
+        stream.off('error', onError);
+      };
+      const onReadable = (): void => (cleanup(), resolve(false));
+      const onEnd = (): void => (cleanup(), resolve(true));
+      const onError = (err: Error): void => (cleanup(), reject(err));
+      stream.once('readable', onReadable);
+      stream.once('end', onEnd);
+      stream.once('error', onError);
+    });
+    if (ended) break;
+  }
+  const head = Buffer.concat(chunks);
+  if (head.length > 0) stream.unshift(head);
+  return { head, stream };
+}
+
+/** A zstd decompressor as a Node transform (Node 20's zlib has no zstd). */
+class ZstdDecompress extends Transform {
+  private readonly inflater = new Decompress((chunk: Uint8Array) => {
+    this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  });
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.inflater.push(chunk);
+      callback();
+    } catch (err) {
+      callback(asError(err));
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.inflater.push(new Uint8Array(0), true);
+      callback();
+    } catch (err) {
+      callback(asError(err));
+    }
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** A transform that decompresses `compression`, or null for plain data. */
+export function createDecompressor(compression: Compression): Transform | null {
+  switch (compression) {
+    case 'gzip':
+      return createGunzip();
+    case 'zstd':
+      return new ZstdDecompress();
+    case 'none':
+      return null;
+  }
+}

@@ -1,0 +1,55 @@
+import { posix } from 'node:path';
+
+export const WHITEOUT_PREFIX = '.wh.';
+export const OPAQUE_MARKER = '.wh..wh..opq';
+/** AUFS metadata names (".wh..wh.plnk" ...): not files, never applied. */
+const AUFS_META_PREFIX = '.wh..wh.';
+
+export type ClassifiedPath =
+  | { kind: 'path'; path: string }
+  | { kind: 'whiteout'; path: string }
+  | { kind: 'opaque'; path: string }
+  | { kind: 'root' }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Normalises a tar entry name to an absolute path ("./a//b/" -> "/a/b") and recognises whiteout
+ * markers. Names that climb above the root ("../etc/passwd") are refused, never followed.
+ */
+export function classifyEntryName(name: string): ClassifiedPath {
+  const path = normalizePath(name);
+  if (path === null) return { kind: 'ignored', reason: `entry "${name}" escapes the image root` };
+  if (path === '/') return { kind: 'root' };
+  const slash = path.lastIndexOf('/');
+  const dir = slash === 0 ? '/' : path.slice(0, slash);
+  const base = path.slice(slash + 1);
+  if (base === OPAQUE_MARKER) return { kind: 'opaque', path: dir };
+  if (base.startsWith(AUFS_META_PREFIX)) return { kind: 'ignored', reason: `AUFS metadata "${name}"` };
+  if (base.startsWith(WHITEOUT_PREFIX)) {
+    const target = base.slice(WHITEOUT_PREFIX.length);
+    return { kind: 'whiteout', path: dir === '/' ? `/${target}` : `${dir}/${target}` };
+  }
+  return { kind: 'path', path };
+}
+
+/** "/a/./b/../c/" -> "/a/c"; null when ".." climbs above the root. */
+export function normalizePath(name: string): string | null {
+  const parts: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return null;
+      parts.pop();
+      continue;
+    }
+    parts.push(part);
+  }
+  return '/' + parts.join('/');
+}
+
+/** Resolves a hard link target (relative to the root, as tar writes it) to an absolute path. */
+export function resolveHardlinkTarget(target: string): string | null {
+  return normalizePath(target);
+}
+
+export const parentDir = (path: string): string => posix.dirname(path);

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ImgscopeError, InputFormatError } from '../errors.js';
+import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
+import { createDecompressor, peekStream, sniffCompression } from './compression.js';
+import { DigestCheck } from './digest-check.js';
+import { classifyEntryName, normalizePath } from './entry-path.js';
+import type { TarHeader } from './tar-header.js';
+import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
+
+export interface LayerReadOptions {
+  /** How errors name the layer, e.g. "layer 3". */
+  label: string;
+  /** Digest of the stored blob, verified while streaming; null where the source names none. */
+  digest: string | null;
+  /** Size of the stored blob from its descriptor, checked with the digest. */
+  size: number | null;
+  /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
+  diffId: string | null;
+}
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * Streams one layer blob: verify the stored digest, sniff and decompress, verify the diffID,
+ * parse tar headers and hash regular-file bodies. Nothing is held in memory but the entry records.
+ */
+export async function readLayer(
+  open: () => Promise<Readable>,
+  options: LayerReadOptions,
+): Promise<LayerContents> {
+  const raw = await open();
+  const { head, stream } = await peekStream(raw, 4);
+  const compression = sniffCompression(head);
+  const stored =
+    options.digest === null ? null : new DigestCheck(`${options.label} blob`, options.digest, options.size);
+  const storedCounter = new ByteCounter();
+  const decompressor = createDecompressor(compression);
+  const diffCheck =
+    options.diffId === null ? null : new DigestCheck(`${options.label} content (diff_id)`, options.diffId);
+  const uncompressedCounter = new ByteCounter();
+
+  const stages: (Readable | Transform)[] = [stream, storedCounter];
+  if (stored !== null) stages.push(stored);
+  if (decompressor !== null) stages.push(decompressor);
+  stages.push(uncompressedCounter);
+  if (diffCheck !== null) stages.push(diffCheck);
+  const contents: LayerContents = {
+    entries: [],
+    tarSizeBytes: 0,
+    uncompressedBytes: 0,
+    storedBytes: 0,
+    compression,
+    warnings: [],
+  };
+  const parser = new TarParser(entryCollector(contents, options.label));
+  try {
+    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]]);
+  } catch (err) {
+    throw describeLayerError(err, options.label, compression);
+  }
+  contents.storedBytes = storedCounter.bytes;
+  contents.uncompressedBytes = uncompressedCounter.bytes;
+  return contents;
+}
+
+/** Turns tar headers into entry records, hashing regular-file bodies as they pass. */
+function entryCollector(contents: LayerContents, label: string): (header: TarHeader) => BodySink | null {
+  const fileHashes = new Map<string, string>();
+  return (header) => {
+    const classified = classifyEntryName(header.name);
+    if (classified.kind === 'root') return null;
+    contents.tarSizeBytes += header.size;
+    if (classified.kind === 'ignored') {
+      contents.warnings.push(`${label}: ${classified.reason}; not applied`);
+      return null;
+    }
+    const record: LayerEntry = {
+      path: classified.path,
+      type: classified.kind === 'path' ? entryType(header.type) : classified.kind,
+      size: header.size,
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+    };
+    if (record.type === 'symlink') {
+      record.linkTarget = header.linkname;
+    } else if (record.type === 'hardlink') {
+      const target = normalizePath(header.linkname);
+      if (target === null || target === '/') {
+        contents.warnings.push(
+          `${label}: hard link "${header.name}" points outside the image root; not applied`,
+        );
+        return null;
+      }
+      record.linkTarget = target;
+      const targetHash = fileHashes.get(target);
+      if (targetHash !== undefined) record.contentHash = targetHash;
+    }
+    contents.entries.push(record);
+    if (record.type !== 'file') return null;
+    if (record.size === 0) {
+      record.contentHash = EMPTY_SHA256;
+      fileHashes.set(record.path, EMPTY_SHA256);
+      return null;
+    }
+    const hash = createHash('sha256');
+    return {
+      update: (chunk) => hash.update(chunk),
+      end: () => {
+        record.contentHash = hash.digest('hex');
+        fileHashes.set(record.path, record.contentHash);
+      },
+    };
+  };
+}
+
+function entryType(typeflag: string): EntryType {
+  switch (typeflag) {
+    case '0':
+    case '7':
+      return 'file';
+    case '5':
+      return 'directory';
+    case '2':
+      return 'symlink';
+    case '1':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+class ByteCounter extends PassThrough {
+  bytes = 0;
+  constructor() {
+    super();
+    this.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+    });
+  }
+}
+
+/** One clear line for whatever broke inside the layer pipeline. */
+function describeLayerError(err: unknown, label: string, compression: Compression): ImgscopeError {
+  if (err instanceof ImgscopeError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new InputFormatError(`${label}: corrupt gzip data (${message})`, { cause: err });
+  }
+  if (err instanceof TarFormatError) return new InputFormatError(`${label}: ${message}`, { cause: err });
+  if (compression === 'zstd')
+    return new InputFormatError(`${label}: corrupt zstd data (${message})`, { cause: err });
+  return new InputFormatError(`${label}: could not be read (${message})`, { cause: err });
+}

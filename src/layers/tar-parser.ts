@@ -1,0 +1,161 @@
+import { Writable } from 'node:stream';
+import {
+  applyExtensions,
+  BLOCK_SIZE,
+  bodyLength,
+  cString,
+  decodeHeader,
+  isZeroBlock,
+  paddedLength,
+  parsePaxRecords,
+  type TarHeader,
+} from './tar-header.js';
+
+/** Receives an entry's body bytes; returned by the entry callback for bodies worth reading. */
+export interface BodySink {
+  update(chunk: Buffer): void;
+  end(): void;
+}
+
+/** A malformed tar stream; the layer reader adds which layer it was. */
+export class TarFormatError extends Error {}
+
+/** PAX and GNU long-name bodies are metadata: a megabyte is already absurd. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+
+type State = 'header' | 'body' | 'metadata' | 'ended';
+
+/**
+ * A streaming tar parser. It stops at the end-of-archive marker as Go's archive/tar (and so
+ * dive) does: eStargz layers keep a TOC entry after that marker which is not part of the
+ * filesystem. Bodies are handed to a sink or skipped; nothing is buffered but one header.
+ */
+export class TarParser extends Writable {
+  private state: State = 'header';
+  private readonly block = Buffer.alloc(BLOCK_SIZE);
+  private blockFill = 0;
+  private offset = 0;
+  private headerOffset = 0;
+  private zeroBlocks = 0;
+  private remaining = 0;
+  private padding = 0;
+  private sink: BodySink | null = null;
+  private metadataType = '';
+  private metadata: Buffer[] = [];
+  private pax: Map<string, string> | null = null;
+  private longName: string | null = null;
+  private longLink: string | null = null;
+
+  constructor(private readonly onEntry: (header: TarHeader) => BodySink | null) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    try {
+      this.consume(chunk);
+      callback();
+    } catch (err) {
+      callback(err as Error);
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    // Like Go's reader, a stream may end right after an entry, with or without the end marker.
+    const clean = this.state === 'ended' || (this.state === 'header' && this.blockFill === 0);
+    callback(
+      clean
+        ? null
+        : new TarFormatError(`tar stream ends early (inside the entry at offset ${this.headerOffset})`),
+    );
+  }
+
+  private consume(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.state === 'ended') return;
+      if (this.remaining > 0) {
+        const take = Math.min(this.remaining, chunk.length - pos);
+        const part = chunk.subarray(pos, pos + take);
+        if (this.state === 'metadata') this.metadata.push(part);
+        else this.sink?.update(part);
+        this.remaining -= take;
+        pos += take;
+        this.offset += take;
+        if (this.remaining === 0) this.finishBody();
+        continue;
+      }
+      if (this.padding > 0) {
+        const take = Math.min(this.padding, chunk.length - pos);
+        this.padding -= take;
+        pos += take;
+        this.offset += take;
+        continue;
+      }
+      const take = Math.min(BLOCK_SIZE - this.blockFill, chunk.length - pos);
+      chunk.copy(this.block, this.blockFill, pos, pos + take);
+      this.blockFill += take;
+      pos += take;
+      this.offset += take;
+      if (this.blockFill === BLOCK_SIZE) {
+        this.blockFill = 0;
+        this.onHeaderBlock();
+      }
+    }
+  }
+
+  private onHeaderBlock(): void {
+    const blockOffset = this.offset - BLOCK_SIZE;
+    if (isZeroBlock(this.block)) {
+      this.zeroBlocks++;
+      if (this.zeroBlocks === 2) this.state = 'ended';
+      return;
+    }
+    if (this.zeroBlocks > 0)
+      throw new TarFormatError(`corrupt tar: data after a zero block at offset ${blockOffset}`);
+    const decoded = decodeHeader(this.block);
+    if (!decoded.ok) {
+      throw new TarFormatError(
+        blockOffset === 0
+          ? 'not a tar stream'
+          : `corrupt tar header at offset ${blockOffset} (${decoded.reason})`,
+      );
+    }
+    this.headerOffset = blockOffset;
+    const raw = decoded.header;
+    if (raw.type === 'x' || raw.type === 'g' || raw.type === 'L' || raw.type === 'K') {
+      if (raw.size > MAX_METADATA_BYTES) {
+        throw new TarFormatError(`corrupt tar: a ${raw.size}-byte metadata entry at offset ${blockOffset}`);
+      }
+      this.state = 'metadata';
+      this.metadataType = raw.type;
+      this.metadata = [];
+      this.startBody(raw.size);
+      return;
+    }
+    const header = applyExtensions(raw, this.pax, this.longName, this.longLink);
+    this.pax = this.longName = this.longLink = null;
+    this.state = 'body';
+    this.sink = this.onEntry(header);
+    this.startBody(bodyLength(header));
+  }
+
+  private startBody(length: number): void {
+    this.remaining = length;
+    this.padding = paddedLength(length) - length;
+    if (length === 0) this.finishBody();
+  }
+
+  private finishBody(): void {
+    if (this.state === 'metadata') {
+      const body = Buffer.concat(this.metadata);
+      if (this.metadataType === 'x') this.pax = parsePaxRecords(body);
+      else if (this.metadataType === 'L') this.longName = cString(body);
+      else if (this.metadataType === 'K') this.longLink = cString(body);
+      this.metadata = [];
+    } else {
+      this.sink?.end();
+      this.sink = null;
+    }
+    this.state = 'header';
+  }
+}

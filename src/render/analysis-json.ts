@@ -1,0 +1,61 @@
+import type { Analysis } from '../model/index.js';
+
+export const SCHEMA_VERSION = 1;
+
+function platformText(analysis: Analysis): string | null {
+  const platform = analysis.image.platform;
+  return platform === null
+    ? null
+    : [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/**
+ * The JSON report: a contract scripts depend on. Fields are only ever added, never renamed.
+ * Sizes are exact bytes; userWastedPercent is a fraction, null where dive divides by zero.
+ */
+export function analysisToJson(analysis: Analysis): Record<string, unknown> {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    image: {
+      reference: analysis.image.reference,
+      source: analysis.image.source,
+      digest: analysis.image.digest,
+      id: analysis.image.id,
+      platform: platformText(analysis),
+      user: analysis.image.user,
+      sizeBytes: analysis.sizeBytes,
+      compressedSizeBytes: analysis.compressedSizeBytes,
+      layerCount: analysis.layers.length,
+    },
+    efficiency: {
+      score: analysis.dive.efficiency,
+      wastedBytes: analysis.dive.wastedBytes,
+      userSizeBytes: analysis.dive.userSizeBytes,
+      userWastedPercent: analysis.dive.userWastedPercent,
+      reclaimableBytes: analysis.reclaimableBytes,
+      inefficientFiles: analysis.dive.inefficientFiles,
+    },
+    layers: analysis.layers.map((layer) => ({
+      index: layer.index,
+      diffId: layer.diffId,
+      digest: layer.digest,
+      createdBy: layer.createdBy,
+      command: layer.command,
+      sizeBytes: layer.sizeBytes,
+      compressedSizeBytes: layer.compressedSizeBytes,
+      fileCount: layer.fileCount,
+      ...layer.changes,
+    })),
+    history: analysis.history.map((entry) => ({
+      createdBy: entry.createdBy,
+      created: entry.created,
+      emptyLayer: entry.emptyLayer,
+      layerIndex: entry.layerIndex,
+    })),
+    warnings: analysis.warnings,
+  };
+}
+
+export function renderAnalysisJson(analysis: Analysis): string {
+  return JSON.stringify(analysisToJson(analysis), null, 2) + '\n';
+}

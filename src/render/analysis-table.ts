@@ -1,0 +1,75 @@
+import Table from 'cli-table3';
+import type { Analysis } from '../model/index.js';
+import { formatBytes, formatPercent, truncate } from './format.js';
+
+export interface TableOptions {
+  /** How many inefficient files to list. */
+  top: number;
+  /** Terminal width the command column is fitted to. */
+  width: number;
+}
+
+const PLAIN = { head: [], border: [] };
+
+/** The terminal report: summary, a `docker history`-like layer table, the largest waste. */
+export function renderAnalysisTable(analysis: Analysis, options: TableOptions): string {
+  const out: string[] = [];
+  const { image, dive } = analysis;
+  const platform = image.platform
+    ? [image.platform.os, image.platform.architecture, image.platform.variant].filter(Boolean).join('/')
+    : 'unknown';
+  const summary = new Table({ style: PLAIN });
+  summary.push(
+    ['Image', `${image.reference} (${image.source})`],
+    ['Digest', image.digest ?? image.id ?? 'n/a'],
+    ['Platform', platform],
+    ['User', image.user === '' ? 'root (no USER set)' : image.user],
+    [
+      'Total size',
+      `${formatBytes(analysis.sizeBytes)} in ${analysis.layers.length} layers` +
+        (analysis.compressedSizeBytes === null
+          ? ''
+          : ` (${formatBytes(analysis.compressedSizeBytes)} compressed)`),
+    ],
+    ['Efficiency', formatPercent(dive.efficiency)],
+    ['Wasted bytes', formatBytes(dive.wastedBytes)],
+    ['User wasted', formatPercent(dive.userWastedPercent)],
+    ['Reclaimable', `${formatBytes(analysis.reclaimableBytes)} (what squashing the layers would save)`],
+  );
+  out.push(summary.toString(), '');
+
+  const commandWidth = Math.max(20, options.width - 40);
+  const layers = new Table({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN });
+  for (const entry of analysis.history) {
+    const layer = entry.layerIndex === null ? undefined : analysis.layers[entry.layerIndex];
+    layers.push([
+      layer === undefined ? '-' : String(layer.index),
+      layer === undefined ? '0 B' : formatBytes(layer.sizeBytes),
+      layer?.compressedSizeBytes == null ? '-' : formatBytes(layer.compressedSizeBytes),
+      truncate(entry.createdBy.replace(/^\/bin\/sh -c /, ''), commandWidth),
+    ]);
+  }
+  // Layers the history does not mention (a config without history) still get a row.
+  const mapped = new Set(analysis.history.map((entry) => entry.layerIndex));
+  for (const layer of analysis.layers) {
+    if (mapped.has(layer.index)) continue;
+    layers.push([
+      String(layer.index),
+      formatBytes(layer.sizeBytes),
+      layer.compressedSizeBytes === null ? '-' : formatBytes(layer.compressedSizeBytes),
+      '(no history)',
+    ]);
+  }
+  out.push('Layers', layers.toString(), '');
+
+  const files = dive.inefficientFiles.slice(0, options.top);
+  out.push(`Inefficient files (${files.length} of ${dive.inefficientFiles.length})`);
+  if (files.length > 0) {
+    const table = new Table({ head: ['Count', 'Wasted', 'Path'], style: PLAIN });
+    for (const file of files)
+      table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
+    out.push(table.toString());
+  }
+  for (const warning of analysis.warnings) out.push(`warning: ${warning}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,23 @@
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/** Decimal units, as dive and docker show sizes ("1.2 MB"). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+export function formatPercent(fraction: number | null): string {
+  return fraction === null ? 'n/a' : `${(fraction * 100).toFixed(2)} %`;
+}
+
+/** Cuts a line to `width` characters with an ellipsis, so tables keep their shape. */
+export function truncate(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= width ? oneLine : `${oneLine.slice(0, Math.max(0, width - 1))}…`;
+}

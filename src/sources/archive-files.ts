@@ -1,0 +1,68 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { InputFormatError } from '../errors.js';
+import { normalizePath } from '../layers/index.js';
+
+/**
+ * Read access to the members of an image archive, whether a directory (OCI layout, extracted
+ * docker save) or an indexed tar file. Names are relative ("blobs/sha256/ab..", "manifest.json").
+ */
+export interface ArchiveFiles {
+  /** The archive's path, for messages. */
+  readonly location: string;
+  has(name: string): Promise<boolean>;
+  size(name: string): Promise<number>;
+  open(name: string): Readable;
+}
+
+/** Reads a member whole, refusing anything larger than `maxBytes` (hostile archives). */
+export async function readMember(files: ArchiveFiles, name: string, maxBytes: number): Promise<Buffer> {
+  const size = await files.size(name);
+  if (size > maxBytes) {
+    throw new InputFormatError(
+      `${files.location}: ${name} is ${size} bytes, more than the ${maxBytes} allowed for it`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of files.open(name)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Normalises a member name; archive-relative names never climb out of the archive. */
+export function memberName(name: string, location: string): string {
+  const normalized = normalizePath(name);
+  if (normalized === null || normalized === '/') {
+    throw new InputFormatError(`${location}: member name "${name}" points outside the archive`);
+  }
+  return normalized.slice(1);
+}
+
+export class DirectoryFiles implements ArchiveFiles {
+  constructor(readonly location: string) {}
+
+  private path(name: string): string {
+    return join(this.location, memberName(name, this.location));
+  }
+
+  async has(name: string): Promise<boolean> {
+    try {
+      return (await stat(this.path(name))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async size(name: string): Promise<number> {
+    try {
+      return (await stat(this.path(name))).size;
+    } catch {
+      throw new InputFormatError(`${this.location}: ${name} is missing`);
+    }
+  }
+
+  open(name: string): Readable {
+    return createReadStream(this.path(name));
+  }
+}

@@ -1,0 +1,109 @@
+import { InputFormatError } from '../errors.js';
+import { MEDIA_TYPES, type Descriptor, type ImageConfig } from '../model/index.js';
+import type { ArchiveFiles } from './archive-files.js';
+import type { ImageSource, LayerBlob, ResolvedImage } from './image-source.js';
+import { checkLayerCount, toImageConfig } from './image-documents.js';
+import { isRecord, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, readJsonMember } from './json-member.js';
+import { configPlatform } from './config-platform.js';
+
+interface ArchiveManifestEntry {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+
+/**
+ * `docker save` archives in all their shapes: legacy (`<id>/layer.tar`), skopeo/podman
+ * (`<diffid>.tar`), kaniko (`.tar.gz` members) and Docker >= 25 (`blobs/sha256/...` named by
+ * manifest.json). manifest.json is the one index all of them share.
+ */
+export class DockerArchiveSource implements ImageSource {
+  constructor(
+    private readonly files: ArchiveFiles,
+    private readonly reference: string,
+  ) {}
+
+  async resolve(): Promise<ResolvedImage> {
+    const entry = await this.manifestEntry();
+    const configDigest = digestFromName(entry.Config);
+    const what = `${this.files.location}: ${entry.Config}`;
+    const config: ImageConfig = toImageConfig(
+      await readJsonMember(this.files, entry.Config, MAX_CONFIG_BYTES, configDigest),
+      what,
+    );
+    checkLayerCount(config, entry.Layers.length, this.files.location);
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const layers = await Promise.all(
+      entry.Layers.map(async (name, i): Promise<LayerBlob> => {
+        if (!(await this.files.has(name))) {
+          throw new InputFormatError(
+            `${this.files.location}: layer ${name} listed in manifest.json is missing`,
+          );
+        }
+        return {
+          descriptor: await this.blobDescriptor(name),
+          diffId: diffIds[i] ?? null,
+          open: async () => this.files.open(name),
+        };
+      }),
+    );
+    return {
+      reference: this.reference,
+      source: 'docker-archive',
+      manifestDigest: await this.manifestDigest(),
+      configDigest,
+      platform: configPlatform(config),
+      config,
+      layers,
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  private async manifestEntry(): Promise<ArchiveManifestEntry> {
+    const manifest = await readJsonMember(this.files, 'manifest.json', MAX_MANIFEST_BYTES);
+    if (!Array.isArray(manifest) || manifest.length === 0) {
+      throw new InputFormatError(`${this.files.location}: manifest.json lists no image`);
+    }
+    const first: unknown = manifest[0];
+    if (
+      !isRecord(first) ||
+      typeof first['Config'] !== 'string' ||
+      !Array.isArray(first['Layers']) ||
+      !first['Layers'].every((layer) => typeof layer === 'string')
+    ) {
+      throw new InputFormatError(
+        `${this.files.location}: manifest.json has no Config and Layers for the image`,
+      );
+    }
+    return first as unknown as ArchiveManifestEntry;
+  }
+
+  /** Docker >= 25 names layers by digest; older layouts give no blob digest (the diff_id still checks them). */
+  private async blobDescriptor(name: string): Promise<Descriptor | null> {
+    const digest = digestFromName(name);
+    if (digest === null) return null;
+    return { mediaType: MEDIA_TYPES.ociLayer, digest, size: await this.files.size(name) };
+  }
+
+  /** Docker >= 25 also writes index.json, whose entry is the image's manifest digest. */
+  private async manifestDigest(): Promise<string | null> {
+    if (!(await this.files.has('index.json'))) return null;
+    const index = await readJsonMember(this.files, 'index.json', MAX_MANIFEST_BYTES);
+    if (!isRecord(index) || !Array.isArray(index['manifests']) || index['manifests'].length !== 1)
+      return null;
+    const entry: unknown = index['manifests'][0];
+    return isRecord(entry) && typeof entry['digest'] === 'string' ? entry['digest'] : null;
+  }
+}
+
+const DIGEST_NAMES = [/^blobs\/sha256\/([a-f0-9]{64})$/, /^([a-f0-9]{64})\.json$/, /^sha256:([a-f0-9]{64})$/];
+
+/** "blobs/sha256/<hex>" (Docker >= 25), "<hex>.json" (legacy config) and "sha256:<hex>" (kaniko config) name their digest. */
+export function digestFromName(name: string): string | null {
+  for (const pattern of DIGEST_NAMES) {
+    const hex = pattern.exec(name)?.[1];
+    if (hex !== undefined) return `sha256:${hex}`;
+  }
+  return null;
+}

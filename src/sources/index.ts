@@ -1,0 +1,9 @@
+export type { ImageSource, LayerBlob, ResolvedImage, ResolveOptions } from './image-source.js';
+export { openImageSource } from './open-image-source.js';
+export {
+  hostPlatform,
+  parsePlatform,
+  formatPlatform,
+  selectPlatformEntry,
+  platformMatches,
+} from './platform.js';

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { DigestMismatchError, InputFormatError } from '../errors.js';
+import { parseDigest } from '../layers/index.js';
+import { type ArchiveFiles, readMember } from './archive-files.js';
+
+/** Caps on metadata documents, so a hostile archive cannot make us read gigabytes as JSON. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Verifies bytes against a digest ("sha256:..."); a digest we cannot check is refused. */
+export function verifyBytes(what: string, bytes: Buffer, digest: string): void {
+  const parsed = parseDigest(digest);
+  if (parsed === null) throw new InputFormatError(`${what}: unsupported or malformed digest "${digest}"`);
+  const actual = `${parsed.algorithm}:${createHash(parsed.algorithm).update(bytes).digest('hex')}`;
+  if (actual !== digest) throw new DigestMismatchError(what, digest, actual);
+}
+
+/** Parses JSON, turning a syntax error into one clear line about which document is broken. */
+export function parseJson(what: string, bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (err) {
+    throw new InputFormatError(`${what} is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+export async function readJsonMember(
+  files: ArchiveFiles,
+  name: string,
+  maxBytes: number,
+  digest: string | null = null,
+): Promise<unknown> {
+  const what = `${files.location}: ${name}`;
+  const bytes = await readMember(files, name, maxBytes);
+  if (digest !== null) verifyBytes(what, bytes, digest);
+  return parseJson(what, bytes);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,111 @@
+import { open, stat } from 'node:fs/promises';
+import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
+import { type ArchiveFiles, DirectoryFiles } from './archive-files.js';
+import { DockerArchiveSource } from './docker-archive.js';
+import type { ImageSource } from './image-source.js';
+import { OciLayoutSource } from './oci-layout.js';
+import { TarFiles } from './tar-index.js';
+
+type LocalTransport = 'docker-archive' | 'oci' | 'oci-archive';
+const LOCAL_TRANSPORTS: LocalTransport[] = ['docker-archive', 'oci', 'oci-archive'];
+
+/**
+ * Turns what the user typed into a source: `docker-archive:PATH`, `oci:DIR[:TAG]`,
+ * `oci-archive:PATH[:TAG]`, or a bare path recognised by its content.
+ */
+export async function openImageSource(argument: string): Promise<ImageSource> {
+  for (const transport of LOCAL_TRANSPORTS) {
+    if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument);
+  }
+  if (argument.startsWith('docker://') || argument.startsWith('docker-daemon:')) {
+    throw new UsageError(`${argument}: pulling from a registry or a daemon is not available yet`);
+  }
+  const kind = await pathKind(argument);
+  if (kind === 'directory') return detectDirectory(argument);
+  if (kind === 'file') return detectFile(argument);
+  if (looksLikePath(argument)) throw new InputNotFoundError(`${argument}: no such file or directory`);
+  throw new UsageError(
+    `${argument}: pulling from a registry is not available yet; give a docker save tar or an OCI layout`,
+  );
+}
+
+async function openTransport(transport: LocalTransport, argument: string): Promise<ImageSource> {
+  const rest = argument.slice(transport.length + 1);
+  if (rest === '') throw new UsageError(`${argument}: the ${transport}: transport needs a path`);
+  if (transport === 'docker-archive') {
+    return new DockerArchiveSource(await archiveFiles(rest), argument);
+  }
+  const { path, tag } = await splitTag(rest);
+  const kind = transport === 'oci' ? 'oci-layout' : 'oci-archive';
+  return new OciLayoutSource(await archiveFiles(path), argument, kind, tag);
+}
+
+/** "DIR:TAG" where DIR itself may contain colons: the longest existing prefix is the path. */
+async function splitTag(rest: string): Promise<{ path: string; tag: string | null }> {
+  if ((await pathKind(rest)) !== null) return { path: rest, tag: null };
+  const colon = rest.lastIndexOf(':');
+  if (colon > 0) return { path: rest.slice(0, colon), tag: rest.slice(colon + 1) };
+  return { path: rest, tag: null };
+}
+
+async function archiveFiles(path: string): Promise<ArchiveFiles> {
+  const kind = await pathKind(path);
+  if (kind === null) throw new InputNotFoundError(`${path}: no such file or directory`);
+  if (kind === 'directory') return new DirectoryFiles(path);
+  await refuseCompressedArchive(path);
+  return TarFiles.index(path);
+}
+
+async function detectDirectory(path: string): Promise<ImageSource> {
+  const files = new DirectoryFiles(path);
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path);
+  if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-layout', null);
+  throw new InputFormatError(`${path}: not an image directory: it has neither manifest.json nor oci-layout`);
+}
+
+async function detectFile(path: string): Promise<ImageSource> {
+  await refuseCompressedArchive(path);
+  const files = await TarFiles.index(path);
+  // Docker >= 25 writes both manifest.json and an OCI layout; manifest.json is the image's index there.
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path);
+  if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-archive', null);
+  throw new InputFormatError(
+    `${path}: not a container image archive: it has neither manifest.json (docker save) nor oci-layout (OCI)`,
+  );
+}
+
+/** `docker save | gzip` gives a .tar.gz, which cannot be read at random: say how to fix it. */
+async function refuseCompressedArchive(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      throw new InputFormatError(`${path}: the archive is gzip-compressed`, {
+        hint: `decompress it first: gunzip -k ${path}`,
+      });
+    }
+    if (bytesRead === 4 && head.readUInt32LE(0) === 0xfd2fb528) {
+      throw new InputFormatError(`${path}: the archive is zstd-compressed`, {
+        hint: `decompress it first: zstd -d ${path}`,
+      });
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function pathKind(path: string): Promise<'file' | 'directory' | null> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) return 'directory';
+    return 'file';
+  } catch {
+    return null;
+  }
+}
+
+/** A registry reference never starts with "." or "/" nor ends in an archive suffix. */
+function looksLikePath(argument: string): boolean {
+  return /^[./~]/.test(argument) || /\.(tar|tgz|tar\.gz|oci)$/.test(argument) || argument.includes('\\');
+}

@@ -1,0 +1,176 @@
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { InputFormatError } from '../errors.js';
+import {
+  applyExtensions,
+  BLOCK_SIZE as BLOCK,
+  bodyLength,
+  cString,
+  decodeHeader,
+  isZeroBlock,
+  paddedLength,
+  parsePaxRecords,
+} from '../layers/tar-header.js';
+import { type ArchiveFiles, memberName } from './archive-files.js';
+
+/** PAX and GNU long-name bodies are metadata: a megabyte is already absurd. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+
+interface Member {
+  offset: number;
+  size: number;
+}
+
+/**
+ * An image archive that is a tar file, indexed by reading only its headers: member bodies are
+ * skipped with a seek, so indexing a multi-GB `docker save` costs a few reads.
+ */
+export class TarFiles implements ArchiveFiles {
+  private constructor(
+    readonly location: string,
+    private readonly members: Map<string, Member>,
+  ) {}
+
+  static async index(path: string): Promise<TarFiles> {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      return new TarFiles(path, await indexMembers(handle, size, path));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Member names, for messages and format detection. */
+  names(): string[] {
+    return [...this.members.keys()];
+  }
+
+  private member(name: string): Member {
+    const member = this.members.get(memberName(name, this.location));
+    if (member === undefined)
+      throw new InputFormatError(`${this.location}: ${name} is missing from the archive`);
+    return member;
+  }
+
+  async has(name: string): Promise<boolean> {
+    return this.members.has(memberName(name, this.location));
+  }
+
+  async size(name: string): Promise<number> {
+    return this.member(name).size;
+  }
+
+  open(name: string): Readable {
+    const { offset, size } = this.member(name);
+    if (size === 0) return createReadStream(this.location, { start: 1, end: 0 });
+    return createReadStream(this.location, { start: offset, end: offset + size - 1 });
+  }
+}
+
+async function indexMembers(
+  handle: FileHandle,
+  fileSize: number,
+  location: string,
+): Promise<Map<string, Member>> {
+  const members = new Map<string, Member>();
+  const links = new Map<string, string>();
+  const block = Buffer.alloc(BLOCK);
+  let offset = 0;
+  let longName: string | null = null;
+  let longLink: string | null = null;
+  let pax: Map<string, string> | null = null;
+
+  for (;;) {
+    if (offset + BLOCK > fileSize) {
+      if (offset === fileSize && offset > 0) break; // archive without end-of-archive blocks
+      throw new InputFormatError(
+        offset === 0 ? `${location}: not a tar archive (too short)` : `${location}: truncated archive`,
+      );
+    }
+    await readExactly(handle, block, offset);
+    if (isZeroBlock(block)) break;
+    const decoded = decodeHeader(block);
+    if (!decoded.ok) {
+      throw new InputFormatError(
+        offset === 0
+          ? `${location}: not a tar archive`
+          : `${location}: corrupt tar header at offset ${offset} (${decoded.reason})`,
+      );
+    }
+    const isMetadata = ['L', 'K', 'x', 'g'].includes(decoded.header.type);
+    const header = isMetadata ? decoded.header : applyExtensions(decoded.header, pax, longName, longLink);
+    const dataOffset = offset + BLOCK;
+    const size = bodyLength(header);
+    if (dataOffset + size > fileSize) {
+      throw new InputFormatError(
+        `${location}: truncated archive: "${header.name}" needs ${size} bytes but the file ends ${fileSize - dataOffset} bytes after its header`,
+      );
+    }
+    offset = dataOffset + paddedLength(size);
+
+    if (isMetadata) {
+      if (size > MAX_METADATA_BYTES)
+        throw new InputFormatError(`${location}: corrupt tar: a ${size}-byte metadata entry`);
+      const body = Buffer.alloc(size);
+      await readExactly(handle, body, dataOffset);
+      if (header.type === 'L') longName = cString(body);
+      else if (header.type === 'K') longLink = cString(body);
+      else if (header.type === 'x') pax = parsePaxRecords(body);
+      continue;
+    }
+    const { name, linkname } = header;
+    longName = longLink = pax = null;
+
+    if (header.type === '5') continue;
+    const key = safeMemberName(name);
+    if (key === null) continue;
+    if (header.type === '2' || header.type === '1') {
+      // docker save links a layer shared by two images: "<id>/layer.tar -> ../<other>/layer.tar".
+      const base = header.type === '2' ? key.split('/').slice(0, -1).concat(linkname).join('/') : linkname;
+      const target = safeMemberName(base);
+      if (target !== null) links.set(key, target);
+      continue;
+    }
+    members.set(key, { offset: dataOffset, size });
+  }
+  for (const [name, target] of links) {
+    const member = resolveLink(target, members, links);
+    if (member !== undefined) members.set(name, member);
+  }
+  return members;
+}
+
+function resolveLink(
+  target: string,
+  members: Map<string, Member>,
+  links: Map<string, string>,
+): Member | undefined {
+  let current = target;
+  for (let hops = 0; hops < 16; hops++) {
+    const member = members.get(current);
+    if (member !== undefined) return member;
+    const next = links.get(current);
+    if (next === undefined) return undefined;
+    current = next;
+  }
+  return undefined;
+}
+
+function safeMemberName(name: string): string | null {
+  try {
+    return memberName(name, '');
+  } catch {
+    return null;
+  }
+}
+
+async function readExactly(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done);
+    if (bytesRead === 0) throw new InputFormatError('truncated archive');
+    done += bytesRead;
+  }
+}

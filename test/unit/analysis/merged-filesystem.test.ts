@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { mergeLayers } from '../../../src/analysis/index.js';
+import { layer } from '../../helpers/layer-contents.js';
+import { scenario } from './scenario.js';
+
+describe('mergeLayers', () => {
+  const result = mergeLayers(scenario);
+
+  it('stores every regular file body of every layer', () => {
+    // 100+200+300+50+1000 in layer 0, 120+200+10 in layer 1, 5 in layer 2
+    expect(result.storedBytes).toBe(1985);
+  });
+
+  it('sees only the final filesystem, counting a hard link to a deleted file once', () => {
+    expect(result.finalFiles.map((file) => [file.path, file.type, file.size])).toEqual([
+      ['/bin/tool2', 'hardlink', 1000],
+      ['/etc/c', 'file', 5],
+      ['/new', 'file', 10],
+    ]);
+    expect(result.visibleBytes).toBe(1015);
+    expect(result.reclaimableBytes).toBe(970);
+  });
+
+  it('reports what each layer added, modified and removed', () => {
+    expect(result.layerChanges).toEqual([
+      {
+        addedFiles: 7,
+        addedBytes: 1650,
+        modifiedFiles: 0,
+        modifiedBytes: 0,
+        metadataOnlyFiles: 0,
+        metadataOnlyBytes: 0,
+        removedFiles: 0,
+        removedBytes: 0,
+      },
+      // /data whiteout removes x and y; /etc/a new content; /etc/b same content, new mode
+      {
+        addedFiles: 1,
+        addedBytes: 10,
+        modifiedFiles: 2,
+        modifiedBytes: 320,
+        metadataOnlyFiles: 1,
+        metadataOnlyBytes: 200,
+        removedFiles: 2,
+        removedBytes: 350,
+      },
+      // opaque /etc hides a, b and link; the whiteout hides /bin/tool
+      {
+        addedFiles: 1,
+        addedBytes: 5,
+        modifiedFiles: 0,
+        modifiedBytes: 0,
+        metadataOnlyFiles: 0,
+        metadataOnlyBytes: 0,
+        removedFiles: 4,
+        removedBytes: 1320,
+      },
+    ]);
+  });
+
+  it('lets an opaque directory hide only the layers below, not its own layer', () => {
+    const merged = mergeLayers([
+      layer(['file', '/d/old', 7]),
+      layer(['file', '/d/new', 3], ['opaque', '/d']),
+    ]);
+    expect(merged.finalFiles.map((file) => file.path)).toEqual(['/d/new']);
+    expect(merged.reclaimableBytes).toBe(7);
+  });
+
+  it('replaces a directory by a file, and a file by a directory', () => {
+    const merged = mergeLayers([
+      layer(['file', '/x/inner', 40], ['file', '/y', 9]),
+      layer(['file', '/x', 4], ['file', '/y/z', 2]),
+    ]);
+    expect(merged.finalFiles.map((file) => [file.path, file.size])).toEqual([
+      ['/x', 4],
+      ['/y/z', 2],
+    ]);
+    expect(merged.layerChanges[1]).toMatchObject({
+      addedFiles: 2,
+      addedBytes: 6,
+      removedFiles: 2,
+      removedBytes: 49,
+    });
+  });
+
+  it('counts a symlink re-added with the same target as metadata-only', () => {
+    const merged = mergeLayers([
+      layer(['symlink', '/l', 'a']),
+      layer(['symlink', '/l', 'a']),
+      layer(['symlink', '/l', 'b']),
+    ]);
+    expect(merged.layerChanges[1]).toMatchObject({ modifiedFiles: 1, metadataOnlyFiles: 1 });
+    expect(merged.layerChanges[2]).toMatchObject({ modifiedFiles: 1, metadataOnlyFiles: 0 });
+  });
+
+  it('treats a path written twice by one layer as one addition', () => {
+    const merged = mergeLayers([layer(['file', '/f', 5, 'one'], ['file', '/f', 8, 'two'])]);
+    expect(merged.layerChanges[0]).toMatchObject({ addedFiles: 1, modifiedFiles: 0 });
+    expect(merged.finalFiles).toMatchObject([{ path: '/f', size: 8, contentHash: 'two' }]);
+    expect(merged.reclaimableBytes).toBe(5);
+  });
+});
