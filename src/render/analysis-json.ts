@@ -26,6 +26,7 @@ export function analysisToJson(analysis: Analysis): Record<string, unknown> {
       sizeBytes: analysis.sizeBytes,
       compressedSizeBytes: analysis.compressedSizeBytes,
       layerCount: analysis.layers.length,
+      metadataOnly: analysis.metadataOnly === true,
     },
     efficiency: {
       score: analysis.dive.efficiency,
