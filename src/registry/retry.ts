@@ -44,7 +44,6 @@ export function isRetryableStatus(status: number): boolean {
 export function isRetryableErrno(errno: string): boolean {
   return [
     'ECONNRESET',
-    'ECONNREFUSED',
     'ECONNABORTED',
     'EPIPE',
     'ETIMEDOUT',

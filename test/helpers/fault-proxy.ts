@@ -161,3 +161,51 @@ export async function startFaultProxy(
   };
   return state;
 }
+
+export interface ForwardProxy {
+  url: string;
+  /** "METHOD host/path" of every request that went through, CONNECT tunnels included. */
+  seen: string[];
+  stop: () => Promise<void>;
+}
+
+/** A forward proxy (what HTTP_PROXY/HTTPS_PROXY point at): absolute-URI requests and CONNECT tunnels. */
+export async function startForwardProxy(): Promise<ForwardProxy> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    const target = new URL(req.url ?? '/');
+    seen.push(`${req.method ?? 'GET'} ${target.host}${target.pathname}`);
+    const out = http.request(target, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  server.on('connect', (req: http.IncomingMessage, socket: import('node:net').Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url ?? ''}`);
+    const [host, port] = (req.url ?? '').split(':');
+    import('node:net').then(
+      ({ connect }) => {
+        const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(socket);
+          socket.pipe(upstream);
+        });
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      },
+      () => socket.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(() => r(undefined)));
+    },
+  };
+}

@@ -13,6 +13,8 @@ export interface TestLayer {
 }
 
 export interface TestImage {
+  /** Store layers as plain tar (for skopeo to compress on push, e.g. to zstd). */
+  uncompressed?: boolean;
   platform?: { os: string; architecture: string; variant?: string };
   layers: TestLayer[];
   user?: string;
@@ -85,7 +87,7 @@ async function writeImage(dir: string, image: TestImage): Promise<WrittenImage &
   const layers: WrittenLayer[] = [];
   for (const layer of image.layers) {
     const raw = await makeLayerTar(layer.files);
-    const gz = gzipSync(raw, { level: 1 });
+    const gz = image.uncompressed === true ? raw : gzipSync(raw, { level: 1 });
     const digest = await writeBlob(dir, gz);
     layers.push({ digest, diffId: sha256(raw), size: gz.length, gz });
   }
@@ -108,7 +110,7 @@ async function writeImage(dir: string, image: TestImage): Promise<WrittenImage &
       size: configBytes.length,
     },
     layers: layers.map((l) => ({
-      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      mediaType: `application/vnd.oci.image.layer.v1.tar${image.uncompressed === true ? '' : '+gzip'}`,
       digest: l.digest,
       size: l.size,
     })),
