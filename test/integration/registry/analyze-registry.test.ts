@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope, startCli } from '../../helpers/registry-cli.js';
-import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
+import { type TestLayer, type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
 import {
   type RunningRegistry,
   makeTempDir,
@@ -53,7 +53,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   beforeAll(async () => {
     registry = await startRegistry();
     work = await makeTempDir('cli');
-    const layers = [
+    const layers: TestLayer[] = [
       { files: { 'etc/os-release': 'ID=test\n', 'opt/data.bin': noise(200_000, 1) } },
       { files: { 'opt/data.bin': noise(200_000, 2), 'opt/big.bin': noise(3_000_000, 3) } },
     ];
