@@ -60,7 +60,10 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
     const dockerConfig = join(work, 'dc');
     await mkdir(dockerConfig, { recursive: true });
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-    await writeFile(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth } } }));
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth } } }),
+    );
     const result = await runImgscope(['analyze', ref, '--json', '--no-cache'], {
       ...env(),
       DOCKER_CONFIG: dockerConfig,
@@ -81,7 +84,9 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
       new RegExp(`^imgscope: error: authentication failed for ${registry.host.replace(/\./g, '\\.')}: `),
     );
     expect(result.stdout + result.stderr).not.toContain('hunter2-wrong');
-    expect(result.stdout + result.stderr).not.toContain(Buffer.from(`${USER}:hunter2-wrong`).toString('base64'));
+    expect(result.stdout + result.stderr).not.toContain(
+      Buffer.from(`${USER}:hunter2-wrong`).toString('base64'),
+    );
   });
 
   it('refuses the registry certificate without the CA, exit 3, pointing at --ca-cert', async () => {
