@@ -24,7 +24,7 @@ export function classifyEntryName(name: string): ClassifiedPath {
   const dir = slash === 0 ? '/' : path.slice(0, slash);
   const base = path.slice(slash + 1);
   if (base === OPAQUE_MARKER) return { kind: 'opaque', path: dir };
-  if (base.startsWith(AUFS_META_PREFIX)) return { kind: 'ignored', reason: `AUFS metadata "${name}"` };
+  if (path.includes(`/${AUFS_META_PREFIX}`)) return { kind: 'ignored', reason: `AUFS metadata "${name}"` };
   if (base.startsWith(WHITEOUT_PREFIX)) {
     const target = base.slice(WHITEOUT_PREFIX.length);
     return { kind: 'whiteout', path: dir === '/' ? `/${target}` : `${dir}/${target}` };

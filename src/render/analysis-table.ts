@@ -10,6 +10,8 @@ export interface TableOptions {
 }
 
 const PLAIN = { head: [], border: [] };
+/** No rule between rows: a 40-layer image should fit on a screen. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** The terminal report: summary, a `docker history`-like layer table, the largest waste. */
 export function renderAnalysisTable(analysis: Analysis, options: TableOptions): string {
@@ -18,10 +20,11 @@ export function renderAnalysisTable(analysis: Analysis, options: TableOptions): 
   const platform = image.platform
     ? [image.platform.os, image.platform.architecture, image.platform.variant].filter(Boolean).join('/')
     : 'unknown';
-  const summary = new Table({ style: PLAIN });
+  const summary = new Table({ style: PLAIN, chars: COMPACT });
   summary.push(
     ['Image', `${image.reference} (${image.source})`],
-    ['Digest', image.digest ?? image.id ?? 'n/a'],
+    ...(image.digest === null ? [] : [['Digest', image.digest]]),
+    ...(image.id === null ? [] : [['Image ID', image.id]]),
     ['Platform', platform],
     ['User', image.user === '' ? 'root (no USER set)' : image.user],
     [
@@ -46,7 +49,7 @@ export function renderAnalysisTable(analysis: Analysis, options: TableOptions): 
   }
 
   const commandWidth = Math.max(20, options.width - 40);
-  const layers = new Table({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN });
+  const layers = new Table({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN, chars: COMPACT });
   for (const entry of analysis.history) {
     const layer = entry.layerIndex === null ? undefined : analysis.layers[entry.layerIndex];
     layers.push([
@@ -72,7 +75,7 @@ export function renderAnalysisTable(analysis: Analysis, options: TableOptions): 
   const files = dive.inefficientFiles.slice(0, options.top);
   out.push(`Inefficient files (${files.length} of ${dive.inefficientFiles.length})`);
   if (files.length > 0) {
-    const table = new Table({ head: ['Count', 'Wasted', 'Path'], style: PLAIN });
+    const table = new Table({ head: ['Count', 'Wasted', 'Path'], style: PLAIN, chars: COMPACT });
     for (const file of files)
       table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
     out.push(table.toString());

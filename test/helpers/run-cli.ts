@@ -15,7 +15,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${PROJECT_ROOT}bin/run.js`, ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, NO_COLOR: '1', DEBUG: '', ...env },
+      // NODE_ENV=test (set by vitest) makes oclif print developer warnings a user never sees.
+      env: { ...process.env, NO_COLOR: '1', DEBUG: '', NODE_ENV: 'production', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { copyFixture, cutFile, flipByte, memberData } from '../helpers/archive-surgery.js';
+import { DIVE_FIXTURES, expectOneLineError, runCli } from '../helpers/run-cli.js';
+
+const dockerImage = `${DIVE_FIXTURES}test-docker-image.tar`;
+/** The busybox base layer of test-docker-image.tar. */
+const BASE_LAYER = '28cfe03618aa2e914e81fdd90345245c15f4478e35252c06ca52d238fd3cc694/layer.tar';
+
+async function expectBadInput(args: string[], message: RegExp): Promise<void> {
+  const result = await runCli(['analyze', ...args]);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(expectOneLineError(result)).toMatch(message);
+}
+
+describe('bad input: one clear line on stderr, exit 2', () => {
+  it('refuses a tar that is not an image', async () => {
+    await expectBadInput(
+      [`${DIVE_FIXTURES}not-an-image.tar`],
+      /not-an-image\.tar: not a container image archive/,
+    );
+  });
+
+  it('refuses a missing file', async () => {
+    await expectBadInput(['./no/such/image.tar'], /no\/such\/image\.tar: no such file or directory/);
+  });
+
+  it('refuses a truncated archive', async () => {
+    const file = copyFixture(dockerImage, 'truncated.tar');
+    const { offset } = memberData(file, BASE_LAYER);
+    cutFile(file, offset + 1000);
+    await expectBadInput([file], /truncated archive/);
+  });
+
+  it('refuses a layer whose bytes do not match its diff_id', async () => {
+    const file = copyFixture(dockerImage, 'tampered.tar');
+    const { offset, size } = memberData(file, BASE_LAYER);
+    // Deep inside the layer, in file content rather than a tar header.
+    flipByte(file, offset + Math.floor(size / 2) + 100);
+    await expectBadInput(
+      [file],
+      /layer 0 content \(diff_id\): digest mismatch: expected sha256:[0-9a-f]{64}, got sha256:/,
+    );
+  });
+
+  it('refuses a corrupt gzip layer', async () => {
+    const file = copyFixture(`${DIVE_FIXTURES}test-kaniko-image.tar`, 'corrupt-gzip.tar');
+    const { offset, size } = memberData(
+      file,
+      '5c4213be9af904dd74649d250f22023f532b2f9179ffcb15260b5eaa10d7a3b4.tar.gz',
+    );
+    // The last bytes of a gzip member are its CRC32: a flip there is a checksum error.
+    flipByte(file, offset + size - 6);
+    await expectBadInput([file], /layer 0: corrupt gzip data \(incorrect data check\)/);
+  });
+
+  it('refuses a corrupt zstd layer', async () => {
+    const file = copyFixture(`${DIVE_FIXTURES}test-oci-zstd-image.tar`, 'corrupt-zstd.tar');
+    const { offset } = memberData(
+      file,
+      'blobs/sha256/0308a5d81b28debb7e24a609dcdfca5fdb64c908bda38b0e4774a7d017a67297',
+    );
+    flipByte(file, offset + 40);
+    await expectBadInput([file], /layer 0(?: blob: digest mismatch|: corrupt zstd data)/);
+  });
+
+  it('refuses a gzip-compressed docker save, saying how to fix it', async () => {
+    const file = copyFixture(dockerImage, 'image.tar');
+    execFileSync('gzip', [file]);
+    await expectBadInput(
+      [`${file}.gz`],
+      /image\.tar\.gz: the archive is gzip-compressed \(decompress it first: gunzip -k /,
+    );
+  });
+
+  it('refuses a malformed platform', async () => {
+    await expectBadInput(
+      [dockerImage, '--platform', 'linux'],
+      /invalid platform "linux": expected os\/arch\[\/variant\]/,
+    );
+  });
+
+  it('refuses an unknown flag', async () => {
+    await expectBadInput([dockerImage, '--bogus'], /Nonexistent flag: --bogus/);
+  });
+
+  it('names the platforms an image has when the wanted one is missing', async () => {
+    await expectBadInput(
+      [`${DIVE_FIXTURES}test-oci-gzip-image.tar`, '--platform', 'linux/s390x'],
+      /no image for platform linux\/s390x; available: linux\/arm64/,
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import type { TarHeader } from '../../../src/layers/tar-header.js';
+import { TarParser } from '../../../src/layers/tar-parser.js';
+
+interface Seen {
+  name: string;
+  type: string;
+  size: number;
+  linkname: string;
+  body: string;
+}
+
+async function parse(bytes: Buffer, chunkSize = 7): Promise<Seen[]> {
+  const seen: Seen[] = [];
+  const parser = new TarParser((header: TarHeader) => {
+    const record = {
+      name: header.name,
+      type: header.type,
+      size: header.size,
+      linkname: header.linkname,
+      body: '',
+    };
+    seen.push(record);
+    return { update: (chunk) => (record.body += chunk.toString()), end: () => undefined };
+  });
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  await pipeline(Readable.from(chunks), parser);
+  return seen;
+}
+
+/** A real tar made by GNU tar in the given format, from a small tree with a long name and links. */
+function gnuTar(format: 'gnu' | 'pax' | 'ustar'): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'imgscope-tar-'));
+  const long = 'd'.repeat(120);
+  mkdirSync(join(dir, 'root', long), { recursive: true });
+  writeFileSync(join(dir, 'root', long, 'file.txt'), 'hello');
+  writeFileSync(join(dir, 'root', 'short'), 'x'.repeat(1000));
+  symlinkSync('short', join(dir, 'root', 'link'));
+  const names = format === 'ustar' ? ['root/short', 'root/link'] : ['root'];
+  execFileSync('tar', ['--format', format, '--sort=name', '-cf', join(dir, 'out.tar'), '-C', dir, ...names]);
+  return readFileSync(join(dir, 'out.tar'));
+}
+
+describe('TarParser', () => {
+  it.each(['gnu', 'pax'] as const)(
+    'reads %s long names, bodies, links, across odd chunk boundaries',
+    async (format) => {
+      const seen = await parse(gnuTar(format));
+      const long = 'd'.repeat(120);
+      expect(
+        seen.map((entry) => [entry.name.replace(/\/$/, ''), entry.type, entry.size, entry.linkname]),
+      ).toEqual([
+        ['root', '5', 0, ''],
+        [`root/${long}`, '5', 0, ''],
+        [`root/${long}/file.txt`, '0', 5, ''],
+        ['root/link', '2', 0, 'short'],
+        ['root/short', '0', 1000, ''],
+      ]);
+      expect(seen[2]?.body).toBe('hello');
+      expect(seen[4]?.body).toBe('x'.repeat(1000));
+    },
+  );
+
+  it('stops at the end-of-archive marker, as Go (and so dive) does', async () => {
+    const first = gnuTar('ustar');
+    const trailing = gnuTar('ustar');
+    const seen = await parse(Buffer.concat([first, trailing]), 4096);
+    expect(seen.map((entry) => entry.name)).toEqual(['root/short', 'root/link']);
+  });
+
+  it('fails on a stream that ends inside an entry', async () => {
+    const bytes = gnuTar('ustar');
+    await expect(parse(bytes.subarray(0, 700))).rejects.toThrow(/tar stream ends early/);
+  });
+
+  it('fails on a header whose checksum is wrong', async () => {
+    const bytes = Buffer.from(gnuTar('ustar'));
+    bytes[0] = 0x41;
+    await expect(parse(bytes)).rejects.toThrow(/not a tar stream/);
+    const second = Buffer.from(gnuTar('ustar'));
+    second[512 * 3 + 10] = 0x41; // header of the second entry (after 1 header + 2 body blocks)
+    await expect(parse(second)).rejects.toThrow(/corrupt tar header at offset 1536 \(checksum mismatch\)/);
+  });
+
+  it('accepts an empty stream as an empty layer', async () => {
+    expect(await parse(Buffer.alloc(0))).toEqual([]);
+  });
+});
