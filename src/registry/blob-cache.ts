@@ -106,10 +106,17 @@ export class BlobCache {
     const file: WriteStream = createWriteStream(tmpPath);
     let written = 0;
     let committed = false;
+    let discarded = false;
     const discard = (): void => {
-      if (committed) return;
-      file.destroy();
-      unlink(tmpPath).catch(() => undefined);
+      if (committed || discarded) return;
+      discarded = true;
+      const remove = (): void => void unlink(tmpPath).catch(() => undefined);
+      // Unlink only once the file is closed: before its open completes there is nothing to unlink yet.
+      if (file.closed) remove();
+      else {
+        file.once('close', remove);
+        file.destroy();
+      }
     };
     file.on('error', () => undefined);
     const tee = new Transform({

@@ -32,6 +32,8 @@ export interface FaultProxy {
 export interface FaultProxyOptions {
   /** Demand this Basic user/password on the registry side (the upstream registry is anonymous). */
   basicAuth?: { user: string; password: string };
+  /** Address of the registry side (default 127.0.0.1; "::1" for IPv6). */
+  listen?: string;
 }
 
 function forward(
@@ -140,7 +142,8 @@ export async function startFaultProxy(
     requests.push({ server: 'storage', method: req.method ?? 'GET', path, headers: req.headers });
     forward(upstream, req, res, path, undefined);
   });
-  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  const listen = options.listen ?? '127.0.0.1';
+  await new Promise<void>((resolve) => registry.listen(0, listen, resolve));
   let storageAddress = '127.0.0.2';
   await new Promise<void>((resolve) => {
     storage.once('error', () => {
@@ -149,7 +152,8 @@ export async function startFaultProxy(
     });
     storage.listen(0, storageAddress, resolve);
   });
-  state.host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+  const port = (registry.address() as AddressInfo).port;
+  state.host = listen.includes(':') ? `[${listen}]:${port}` : `${listen}:${port}`;
   state.storageHost = `${storageAddress}:${(storage.address() as AddressInfo).port}`;
   state.stop = async () => {
     registry.closeAllConnections();

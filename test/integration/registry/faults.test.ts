@@ -132,6 +132,53 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
     await rm(cacheDir, { recursive: true, force: true });
   });
 
+  it('asks for manifests with the full Accept list', async () => {
+    await source().resolve({});
+    const accept = proxy.requests.find((r) => r.path.includes('/manifests/'))?.headers.accept ?? '';
+    expect(accept.split(/,\s*/).sort()).toEqual(
+      [
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+      ].sort(),
+    );
+  });
+
+  it('refuses a Docker schema 1 manifest clearly', async () => {
+    proxy.fault = (req) =>
+      req.path.includes('/manifests/')
+        ? {
+            status: 200,
+            headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' },
+            body: JSON.stringify({
+              schemaVersion: 1,
+              name: 'faults/app',
+              tag: '1',
+              fsLayers: [],
+              history: [],
+            }),
+          }
+        : undefined;
+    const error = await source()
+      .resolve({})
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toMatch(/is a Docker schema 1 manifest, which imgscope does not read/);
+  });
+
+  it('reaches a registry on the IPv6 loopback ([::1]:PORT)', async () => {
+    const v6 = await startFaultProxy(registry.host, { listen: '::1' });
+    try {
+      const resolved = await source({}, v6.host).resolve({});
+      expect(v6.host).toMatch(/^\[::1\]:\d+$/);
+      expect(resolved.manifestDigest).toBe(image.manifestDigest);
+      expect((await readAll(await resolved.layers[0]!.open())).equals(image.layers[0]!.gz)).toBe(true);
+    } finally {
+      await v6.stop();
+    }
+  });
+
   it('follows a redirect to another host without sending Authorization there', async () => {
     const authed = await startFaultProxy(registry.host, {
       basicAuth: { user: 'bob', password: 'pw-for-bob' },
