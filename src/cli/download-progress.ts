@@ -15,6 +15,10 @@ export class TerminalDownloadProgress implements DownloadProgress {
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
+  blobsPlanned(blobs: { digest: string; size: number }[]): void {
+    for (const blob of blobs) this.sizes.set(blob.digest, blob.size);
+  }
+
   blobStarted(digest: string, size: number, cached: boolean): void {
     this.sizes.set(digest, size);
     if (cached) this.cached += 1;
@@ -39,7 +43,7 @@ export class TerminalDownloadProgress implements DownloadProgress {
     for (const size of this.sizes.values()) total += size;
     const cached = this.cached > 0 ? `, ${this.cached} from cache` : '';
     const line = `Reading layers: ${this.finished.size}/${this.sizes.size} done${cached}, ${formatBytes(this.received)} downloaded of ${formatBytes(total)}`;
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const width = Math.max(20, (this.out.columns || 80) - 1);
     this.out.write(`\r${line.slice(0, width)}\x1b[K`);
     this.drawn = true;
   }

@@ -98,6 +98,7 @@ export class RegistrySource implements ImageSource {
         );
       }
     }
+    this.progress?.blobsPlanned(manifest.layers.map((d) => ({ digest: d.digest, size: d.size })));
     const diffIds = config.rootfs?.diff_ids ?? [];
     const layers: LayerBlob[] = manifest.layers.map((descriptor, i) => ({
       descriptor,
