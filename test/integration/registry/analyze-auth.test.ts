@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForwardProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
 import { type WrittenImage, writeTestLayout } from '../../helpers/registry-images.js';
 import {
@@ -93,6 +94,33 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
     const result = await runImgscope(['analyze', ref, '--no-cache'], env());
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toMatch(/TLS verification failed for .*--ca-cert/);
+  });
+
+  it('tunnels through HTTPS_PROXY with CONNECT, TLS still verified end to end', async () => {
+    const forward = await startForwardProxy();
+    try {
+      const result = await runImgscope(
+        [
+          'analyze',
+          ref,
+          '--json',
+          '--no-cache',
+          '--username',
+          USER,
+          '--password-stdin',
+          '--ca-cert',
+          ca.caCert,
+        ],
+        { ...env(), HTTPS_PROXY: forward.url },
+        PASSWORD,
+      );
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+      expect(forward.seen.length).toBeGreaterThan(0);
+      expect(forward.seen.every((line) => line === `CONNECT ${registry.host}`)).toBe(true);
+    } finally {
+      await forward.stop();
+    }
   });
 
   it('needs --password-stdin with --username', async () => {
