@@ -31,13 +31,13 @@ export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
 
   layers.forEach((layer) => {
     const tree = buildLayerTree(layer.entries);
-    for (const node of tree.descendantsChildFirst()) {
-      if (!node.isLeaf()) continue;
+    tree.visitChildFirst((node) => {
+      if (!node.isLeaf()) return true;
       const path = divePath(node);
       let size = node.data.size;
       if (node.data.whiteout) {
         const below = stacked.find(path);
-        if (below === undefined) break;
+        if (below === undefined) return false;
         size = below.data.isDir ? subtreeSize(below) : 0;
       }
       const entry = stats.get(path);
@@ -48,7 +48,8 @@ export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
         entry.cumulative += size;
         entry.smallest = Math.min(entry.smallest, size);
       }
-    }
+      return true;
+    });
     stackOnto(stacked, tree);
   });
 
@@ -109,14 +110,14 @@ function addPath(root: PathNode<DiveData>, parts: string[], data: DiveData): voi
 
 /** dive's Stack: every node of the upper tree, children first; whiteouts remove, others add. */
 function stackOnto(stacked: PathNode<DiveData>, upper: PathNode<DiveData>): void {
-  for (const node of upper.descendantsChildFirst()) {
+  upper.visitChildFirst((node) => {
     const path = divePath(node);
     if (node.data.whiteout) {
       stacked.find(path)?.detach();
     } else {
       addPath(stacked, pathComponents(path), node.data);
     }
-  }
+  });
 }
 
 /** A deleted directory counts the sizes of everything it held, itself included. */

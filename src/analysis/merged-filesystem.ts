@@ -181,43 +181,42 @@ function entryData(
   newInode: () => number,
   root: PathNode<FsData>,
 ): FsData {
-  const base = { mode: entry.mode, uid: entry.uid, gid: entry.gid, layerIndex };
+  const data: FsData = {
+    type: 'other',
+    size: 0,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    contentHash: null,
+    linkTarget: null,
+    layerIndex,
+    inode: NO_INODE,
+  };
   switch (entry.type) {
     case 'directory':
-      return { ...directoryData(layerIndex), ...base };
+      data.type = 'directory';
+      break;
     case 'file':
-      return {
-        ...base,
-        type: 'file',
-        size: entry.size,
-        contentHash: entry.contentHash ?? null,
-        linkTarget: null,
-        inode: newInode(),
-      };
+      data.type = 'file';
+      data.size = entry.size;
+      data.contentHash = entry.contentHash ?? null;
+      data.inode = newInode();
+      break;
     case 'hardlink': {
       // A hard link shares its target's inode: its bytes are stored and visible once.
       const target = entry.linkTarget === undefined ? undefined : root.find(entry.linkTarget);
-      return {
-        ...base,
-        type: 'hardlink',
-        size: 0,
-        contentHash: entry.contentHash ?? target?.data.contentHash ?? null,
-        linkTarget: entry.linkTarget ?? null,
-        inode: target !== undefined && target.data.type !== 'directory' ? target.data.inode : NO_INODE,
-      };
+      data.type = 'hardlink';
+      data.contentHash = entry.contentHash ?? target?.data.contentHash ?? null;
+      data.linkTarget = entry.linkTarget ?? null;
+      if (target !== undefined && target.data.type !== 'directory') data.inode = target.data.inode;
+      break;
     }
     case 'symlink':
-      return {
-        ...base,
-        type: 'symlink',
-        size: 0,
-        contentHash: null,
-        linkTarget: entry.linkTarget ?? '',
-        inode: NO_INODE,
-      };
-    default:
-      return { ...base, type: 'other', size: 0, contentHash: null, linkTarget: null, inode: NO_INODE };
+      data.type = 'symlink';
+      data.linkTarget = entry.linkTarget ?? '';
+      break;
   }
+  return data;
 }
 
 /** Same bytes (or the same link): only mode, owner or the like changed. */

@@ -1,3 +1,6 @@
+/** Shared by every leaf, so sorting a leaf's children allocates nothing. */
+const NO_CHILDREN: readonly PathNode<never>[] = [];
+
 /**
  * A filesystem-shaped tree keyed by path components. Children maps are created lazily: most
  * nodes are leaves, and an image can hold a million of them.
@@ -44,17 +47,30 @@ export class PathNode<T> {
   }
 
   /** Children in byte order of their names, as Go's sort.Strings orders them. */
-  sortedChildren(): PathNode<T>[] {
-    if (this.children === null) return [];
+  sortedChildren(): readonly PathNode<T>[] {
+    if (this.children === null || this.children.size === 0) return NO_CHILDREN;
     return [...this.children.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Every node below this one (not this one), children before their parent, siblings sorted. */
-  *descendantsChildFirst(): Generator<PathNode<T>> {
-    for (const child of this.sortedChildren()) {
-      yield* child.descendantsChildFirst();
-      yield child;
+  /**
+   * Visits every node below this one, children before their parent, siblings sorted (dive's
+   * VisitDepthChildFirst). Iterative, so 10,000-deep trees do not overflow the stack; a visit
+   * that returns false stops the walk.
+   */
+  visitChildFirst(visit: (node: PathNode<T>) => boolean | void): boolean {
+    const stack: { node: PathNode<T>; children: readonly PathNode<T>[]; next: number }[] = [
+      { node: this, children: this.sortedChildren(), next: 0 },
+    ];
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      const child = top.children[top.next++];
+      if (child !== undefined) {
+        stack.push({ node: child, children: child.sortedChildren(), next: 0 });
+        continue;
+      }
+      stack.pop();
+      if (top.node !== this && visit(top.node) === false) return false;
     }
+    return true;
   }
 
   /** Every node below this one, in no particular order, without recursion (trees can be deep). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
@@ -18,6 +18,8 @@ export interface LayerReadOptions {
   size: number | null;
   /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
   diffId: string | null;
+  /** Stops the read (another layer already failed, say). */
+  signal?: AbortSignal;
 }
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -33,19 +35,15 @@ export async function readLayer(
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
-  const stored =
-    options.digest === null ? null : new DigestCheck(`${options.label} blob`, options.digest, options.size);
-  const storedCounter = new ByteCounter();
+  const stored = new DigestCheck(`${options.label} blob`, options.digest, options.size);
   const decompressor = createDecompressor(compression);
-  const diffCheck =
-    options.diffId === null ? null : new DigestCheck(`${options.label} content (diff_id)`, options.diffId);
-  const uncompressedCounter = new ByteCounter();
+  // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
+  const sameBytes = decompressor === null && options.digest === options.diffId;
+  const content = new DigestCheck(`${options.label} content (diff_id)`, sameBytes ? null : options.diffId);
 
-  const stages: (Readable | Transform)[] = [stream, storedCounter];
-  if (stored !== null) stages.push(stored);
+  const stages: (Readable | Transform)[] = [stream, stored];
   if (decompressor !== null) stages.push(decompressor);
-  stages.push(uncompressedCounter);
-  if (diffCheck !== null) stages.push(diffCheck);
+  stages.push(content);
   const contents: LayerContents = {
     entries: [],
     tarSizeBytes: 0,
@@ -56,12 +54,12 @@ export async function readLayer(
   };
   const parser = new TarParser(entryCollector(contents, options.label));
   try {
-    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]]);
+    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]], { signal: options.signal });
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
-  contents.storedBytes = storedCounter.bytes;
-  contents.uncompressedBytes = uncompressedCounter.bytes;
+  contents.storedBytes = stored.bytesSeen;
+  contents.uncompressedBytes = content.bytesSeen;
   return contents;
 }
 
@@ -129,16 +127,6 @@ function entryType(typeflag: string): EntryType {
       return 'hardlink';
     default:
       return 'other';
-  }
-}
-
-class ByteCounter extends PassThrough {
-  bytes = 0;
-  constructor() {
-    super();
-    this.on('data', (chunk: Buffer) => {
-      this.bytes += chunk.length;
-    });
   }
 }
 

@@ -41,6 +41,8 @@ function imageInfo(image: ResolvedImage): ImageInfo {
 
 export async function analyzeResolved(image: ResolvedImage, concurrency: number): Promise<Analysis> {
   const limit = pLimit(Math.max(1, concurrency));
+  // The first failure is the answer: stop the other layers instead of reading them to the end.
+  const abort = new AbortController();
   const contents = await Promise.all(
     image.layers.map((layer, index) =>
       limit(() =>
@@ -49,8 +51,12 @@ export async function analyzeResolved(image: ResolvedImage, concurrency: number)
           digest: layer.descriptor?.digest ?? null,
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
+          signal: abort.signal,
         }),
-      ),
+      ).catch((err: unknown) => {
+        abort.abort();
+        throw err;
+      }),
     ),
   );
   return buildAnalysis({

@@ -66,7 +66,8 @@ function isAttestation(descriptor: Descriptor): boolean {
 
 /**
  * Chooses the entry of an index to analyze. With an explicit platform, the entry must match it;
- * without one, a lone image is taken whatever its platform, otherwise the host's platform.
+ * without one, a lone image is taken whatever its platform, otherwise the host's platform. A
+ * lone nested index (buildx's OCI output) is returned for the caller to choose from.
  */
 export function selectPlatformEntry(
   entries: Descriptor[],
@@ -79,7 +80,10 @@ export function selectPlatformEntry(
   );
   if (images.length === 0) throw new PlatformNotFoundError(`${where}: the index lists no image`);
   const only = images[0];
-  if (wanted === undefined && images.length === 1 && only !== undefined) return only;
+  // A lone image needs no choosing; a lone nested index is chosen from one level down.
+  const nestedIndex =
+    only?.mediaType === MEDIA_TYPES.ociIndex || only?.mediaType === MEDIA_TYPES.dockerManifestList;
+  if (images.length === 1 && only !== undefined && (wanted === undefined || nestedIndex)) return only;
   const target = wanted ?? hostPlatform();
   const match = images.find(
     (entry) => entry.platform !== undefined && platformMatches(target, entry.platform),

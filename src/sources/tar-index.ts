@@ -12,7 +12,7 @@ import {
   paddedLength,
   parsePaxRecords,
 } from '../layers/tar-header.js';
-import { type ArchiveFiles, memberName } from './archive-files.js';
+import { type ArchiveFiles, memberName, READ_CHUNK_BYTES } from './archive-files.js';
 
 /** PAX and GNU long-name bodies are metadata: a megabyte is already absurd. */
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -65,7 +65,11 @@ export class TarFiles implements ArchiveFiles {
   open(name: string): Readable {
     const { offset, size } = this.member(name);
     if (size === 0) return createReadStream(this.location, { start: 1, end: 0 });
-    return createReadStream(this.location, { start: offset, end: offset + size - 1 });
+    return createReadStream(this.location, {
+      start: offset,
+      end: offset + size - 1,
+      highWaterMark: READ_CHUNK_BYTES,
+    });
   }
 }
 

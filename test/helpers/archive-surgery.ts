@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, openSync, closeSync, readSync, writeSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, closeSync, readSync, writeSync, truncateSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
-/** A private copy of a fixture to break on purpose. */
-export function copyFixture(source: string, name: string): string {
-  const target = join(mkdtempSync(join(tmpdir(), 'imgscope-')), name);
-  copyFileSync(source, target);
+/** A private copy of a fixture to break on purpose (removed by cleanupTempDirs). */
+export async function copyFixture(source: string, name: string): Promise<string> {
+  const target = join(await tempDir(), name);
+  await copyFile(source, target);
   return target;
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs } from '../helpers/temp.js';
 import { copyFixture, cutFile, flipByte, memberData } from '../helpers/archive-surgery.js';
 import { DIVE_FIXTURES, expectOneLineError, runCli } from '../helpers/run-cli.js';
 
@@ -14,6 +15,8 @@ async function expectBadInput(args: string[], message: RegExp): Promise<void> {
   expect(expectOneLineError(result)).toMatch(message);
 }
 
+afterAll(cleanupTempDirs);
+
 describe('bad input: one clear line on stderr, exit 2', () => {
   it('refuses a tar that is not an image', async () => {
     await expectBadInput(
@@ -27,14 +30,14 @@ describe('bad input: one clear line on stderr, exit 2', () => {
   });
 
   it('refuses a truncated archive', async () => {
-    const file = copyFixture(dockerImage, 'truncated.tar');
+    const file = await copyFixture(dockerImage, 'truncated.tar');
     const { offset } = memberData(file, BASE_LAYER);
     cutFile(file, offset + 1000);
     await expectBadInput([file], /truncated archive/);
   });
 
   it('refuses a layer whose bytes do not match its diff_id', async () => {
-    const file = copyFixture(dockerImage, 'tampered.tar');
+    const file = await copyFixture(dockerImage, 'tampered.tar');
     const { offset, size } = memberData(file, BASE_LAYER);
     // Deep inside the layer, in file content rather than a tar header.
     flipByte(file, offset + Math.floor(size / 2) + 100);
@@ -45,7 +48,7 @@ describe('bad input: one clear line on stderr, exit 2', () => {
   });
 
   it('refuses a corrupt gzip layer', async () => {
-    const file = copyFixture(`${DIVE_FIXTURES}test-kaniko-image.tar`, 'corrupt-gzip.tar');
+    const file = await copyFixture(`${DIVE_FIXTURES}test-kaniko-image.tar`, 'corrupt-gzip.tar');
     const { offset, size } = memberData(
       file,
       '5c4213be9af904dd74649d250f22023f532b2f9179ffcb15260b5eaa10d7a3b4.tar.gz',
@@ -56,7 +59,7 @@ describe('bad input: one clear line on stderr, exit 2', () => {
   });
 
   it('refuses a corrupt zstd layer', async () => {
-    const file = copyFixture(`${DIVE_FIXTURES}test-oci-zstd-image.tar`, 'corrupt-zstd.tar');
+    const file = await copyFixture(`${DIVE_FIXTURES}test-oci-zstd-image.tar`, 'corrupt-zstd.tar');
     const { offset } = memberData(
       file,
       'blobs/sha256/0308a5d81b28debb7e24a609dcdfca5fdb64c908bda38b0e4774a7d017a67297',
@@ -66,7 +69,7 @@ describe('bad input: one clear line on stderr, exit 2', () => {
   });
 
   it('refuses a gzip-compressed docker save, saying how to fix it', async () => {
-    const file = copyFixture(dockerImage, 'image.tar');
+    const file = await copyFixture(dockerImage, 'image.tar');
     execFileSync('gzip', [file]);
     await expectBadInput(
       [`${file}.gz`],

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 import type { TarHeader } from '../../../src/layers/tar-header.js';
 import { TarParser } from '../../../src/layers/tar-parser.js';
 
@@ -36,8 +36,8 @@ async function parse(bytes: Buffer, chunkSize = 7): Promise<Seen[]> {
 }
 
 /** A real tar made by GNU tar in the given format, from a small tree with a long name and links. */
-function gnuTar(format: 'gnu' | 'pax' | 'ustar'): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'imgscope-tar-'));
+async function gnuTar(format: 'gnu' | 'pax' | 'ustar'): Promise<Buffer> {
+  const dir = await tempDir();
   const long = 'd'.repeat(120);
   mkdirSync(join(dir, 'root', long), { recursive: true });
   writeFileSync(join(dir, 'root', long, 'file.txt'), 'hello');
@@ -48,11 +48,13 @@ function gnuTar(format: 'gnu' | 'pax' | 'ustar'): Buffer {
   return readFileSync(join(dir, 'out.tar'));
 }
 
+afterAll(cleanupTempDirs);
+
 describe('TarParser', () => {
   it.each(['gnu', 'pax'] as const)(
     'reads %s long names, bodies, links, across odd chunk boundaries',
     async (format) => {
-      const seen = await parse(gnuTar(format));
+      const seen = await parse(await gnuTar(format));
       const long = 'd'.repeat(120);
       expect(
         seen.map((entry) => [entry.name.replace(/\/$/, ''), entry.type, entry.size, entry.linkname]),
@@ -69,22 +71,22 @@ describe('TarParser', () => {
   );
 
   it('stops at the end-of-archive marker, as Go (and so dive) does', async () => {
-    const first = gnuTar('ustar');
-    const trailing = gnuTar('ustar');
+    const first = await gnuTar('ustar');
+    const trailing = await gnuTar('ustar');
     const seen = await parse(Buffer.concat([first, trailing]), 4096);
     expect(seen.map((entry) => entry.name)).toEqual(['root/short', 'root/link']);
   });
 
   it('fails on a stream that ends inside an entry', async () => {
-    const bytes = gnuTar('ustar');
+    const bytes = await gnuTar('ustar');
     await expect(parse(bytes.subarray(0, 700))).rejects.toThrow(/tar stream ends early/);
   });
 
   it('fails on a header whose checksum is wrong', async () => {
-    const bytes = Buffer.from(gnuTar('ustar'));
+    const bytes = Buffer.from(await gnuTar('ustar'));
     bytes[0] = 0x41;
     await expect(parse(bytes)).rejects.toThrow(/not a tar stream/);
-    const second = Buffer.from(gnuTar('ustar'));
+    const second = Buffer.from(await gnuTar('ustar'));
     second[512 * 3 + 10] = 0x41; // header of the second entry (after 1 header + 2 body blocks)
     await expect(parse(second)).rejects.toThrow(/corrupt tar header at offset 1536 \(checksum mismatch\)/);
   });
