@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryError } from '../../../src/errors.js';
+import { PlatformNotFoundError, RegistryError } from '../../../src/errors.js';
 import { parseImageReference } from '../../../src/reference/index.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
@@ -105,6 +105,28 @@ describe.skipIf(skip !== null)(
       await expect(
         source(`${registry.host}/test/multi:1`).resolve({ platform: { os: 'linux', architecture: 's390x' } }),
       ).rejects.toThrow(/no image for platform linux\/s390x; available: linux\/amd64, linux\/arm64\/v8/);
+    });
+
+    it('refuses --platform that a single-platform image does not have', async () => {
+      const error = await source(`${registry.host}/test/oci:1`)
+        .resolve({ platform: { os: 'linux', architecture: 'arm64' } })
+        .catch((e: unknown) => e as Error);
+      expect(error).toBeInstanceOf(PlatformNotFoundError);
+      expect((error as Error).message).toMatch(/single-platform image for linux\/amd64, not linux\/arm64/);
+    });
+
+    it('downloads no more blobs at once than --concurrency allows', async () => {
+      const resolved = await source(`${registry.host}/test/oci:1`, { concurrency: 1 }).resolve({});
+      const first = await resolved.layers[0]!.open();
+      let secondOpened = false;
+      const second = resolved.layers[1]!.open().then((s) => {
+        secondOpened = true;
+        return s;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(secondOpened).toBe(false);
+      await readAll(first);
+      expect((await readAll(await second)).equals(image.layers[1]!.gz)).toBe(true);
     });
 
     it('pulls by digest', async () => {
