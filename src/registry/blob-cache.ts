@@ -99,7 +99,12 @@ export class BlobCache {
    */
   async tee(source: Readable, digest: string, size: number): Promise<Readable> {
     const tmpDir = join(this.root, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
+    try {
+      await mkdir(tmpDir, { recursive: true });
+    } catch {
+      // A cache that cannot be written is no reason to fail the analysis: read without it.
+      return source;
+    }
     const [, hex] = digest.split(':');
     const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
     const finalPath = this.entryPath(digest);
@@ -118,21 +123,42 @@ export class BlobCache {
         file.destroy();
       }
     };
-    file.on('error', () => undefined);
+    // A disk that fails (full, read-only) stops the caching, never the bytes flowing on.
+    let broken = false;
+    let waiting: (() => void) | null = null;
+    file.on('error', () => {
+      broken = true;
+      discard();
+      waiting?.();
+    });
     const tee = new Transform({
       readableHighWaterMark: 1024 * 1024,
       transform(chunk: Buffer, _encoding, callback: TransformCallback) {
         written += chunk.length;
-        if (file.write(chunk)) callback(null, chunk);
-        else file.once('drain', () => callback(null, chunk));
+        if (broken || file.write(chunk)) {
+          callback(null, chunk);
+          return;
+        }
+        const resume = (): void => {
+          waiting = null;
+          file.off('drain', resume);
+          callback(null, chunk);
+        };
+        waiting = resume;
+        file.once('drain', resume);
       },
       flush(callback: TransformCallback) {
-        if (written !== size) {
+        if (broken || written !== size) {
           discard();
           callback();
           return;
         }
-        file.end(() => {
+        file.end((error?: Error | null) => {
+          if (error || broken) {
+            discard();
+            callback();
+            return;
+          }
           mkdir(join(finalPath, '..'), { recursive: true })
             .then(() => rename(tmpPath, finalPath))
             .then(() => {

@@ -224,14 +224,14 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
 
   it('fetches a new token once the old one has expired', async () => {
     issuer.requests.length = 0;
-    issuer.lifetime = 2;
+    issuer.lifetime = 4;
     try {
       const src = source(`${registry.host}/team/app:1`, {
         credentials: { username: USER, password: PASSWORD },
       });
       const resolved = await src.resolve({});
       expect(issuer.requests).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 2100));
+      await new Promise((r) => setTimeout(r, 3200));
       await readAll(await resolved.layers[0]!.open());
       expect(issuer.requests).toHaveLength(2);
     } finally {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -88,5 +88,32 @@ describe('BlobCache', () => {
     const all = await cache.prune();
     expect(all.removedEntries).toBe(1);
     expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
+  });
+});
+
+describe('BlobCache on a disk that fails', () => {
+  it('passes the bytes on untouched when the cache cannot be written', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'imgscope-cache-'));
+    try {
+      // Files cannot be created under /proc, not even by root.
+      await symlink('/proc', join(root, 'tmp'));
+      const cache = new BlobCache(root);
+      const data = Buffer.alloc(5 * 1024 * 1024, 3);
+      const out = await drain(
+        await cache.tee(
+          Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+          digest(data),
+          data.length,
+        ),
+      );
+      expect(out.equals(data)).toBe(true);
+      expect(await cache.lookup(digest(data), data.length)).toBeNull();
+      const blocked = new BlobCache(join(root, 'file-not-dir'));
+      await writeFile(join(root, 'file-not-dir'), 'x');
+      const through = await drain(await blocked.tee(Readable.from([data]), digest(data), data.length));
+      expect(through.equals(data)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
