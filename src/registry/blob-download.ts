@@ -32,6 +32,7 @@ export class BlobDownload extends Readable {
   private body: IncomingMessage | null = null;
   private connecting = false;
   private interruptions = 0;
+  private offsetAtLastInterruption = 0;
   private done = false;
 
   constructor(private readonly options: BlobDownloadOptions) {
@@ -150,11 +151,13 @@ export class BlobDownload extends Readable {
   }
 
   private async interrupted(reason: string): Promise<void> {
-    this.interruptions += 1;
+    // Attempts are counted without progress: a flaky link that keeps delivering bytes gets there.
+    this.interruptions = this.offset > this.offsetAtLastInterruption ? 1 : this.interruptions + 1;
+    this.offsetAtLastInterruption = this.offset;
     if (this.interruptions >= this.options.retry.attempts) {
       this.destroy(
         new NetworkError(
-          `downloading ${this.options.descriptor.digest} from ${this.options.where} failed after ${this.interruptions} interruptions (${reason})`,
+          `downloading ${this.options.descriptor.digest} from ${this.options.where} failed: ${this.interruptions} attempts in a row made no progress (${reason})`,
           { hint: 'check the network or the registry, then run again: completed blobs are cached' },
         ),
       );

@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DigestMismatchError, RegistryError } from '../../../src/errors.js';
+import { DigestMismatchError, NetworkError, RegistryError } from '../../../src/errors.js';
 import { parseImageReference } from '../../../src/reference/index.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
@@ -115,6 +115,23 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).exitCode).toBe(3);
     expect((error as Error).message).toMatch(new RegExp(`answered HTTP 503 for blob ${big.digest}`));
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(6);
+  });
+
+  it('keeps resuming while bytes arrive, and gives up when attempts in a row bring none', async () => {
+    let calls = 0;
+    // Ten cuts, each after a little more: progress every time, so it gets there.
+    proxy.fault = (req) =>
+      req.path === bigBlobPath() && calls++ < 10 ? { resetAfterBytes: 100_000 } : undefined;
+    const resolved = await source().resolve({});
+    expect((await readAll(await resolved.layers[1]!.open())).equals(big.gz)).toBe(true);
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(11);
+
+    proxy.requests.length = 0;
+    proxy.fault = (req) => (req.path === bigBlobPath() ? { resetAfterBytes: 0 } : undefined);
+    const error = await readAll(await resolved.layers[1]!.open()).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/6 attempts in a row made no progress/);
     expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(6);
   });
 
