@@ -3,3 +3,4 @@ export * from './manifest.js';
 export * from './image-config.js';
 export * from './layer-entry.js';
 export * from './analysis.js';
+export * from './image-diff.js';

@@ -1,13 +1,7 @@
 import type { Analysis } from '../model/index.js';
+import { platformText } from './format.js';
 
 export const SCHEMA_VERSION = 1;
-
-function platformText(analysis: Analysis): string | null {
-  const platform = analysis.image.platform;
-  return platform === null
-    ? null
-    : [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-}
 
 /**
  * The JSON report: a contract scripts depend on. Fields are only ever added, never renamed.
@@ -21,7 +15,7 @@ export function analysisToJson(analysis: Analysis): Record<string, unknown> {
       source: analysis.image.source,
       digest: analysis.image.digest,
       id: analysis.image.id,
-      platform: platformText(analysis),
+      platform: platformText(analysis.image.platform),
       user: analysis.image.user,
       sizeBytes: analysis.sizeBytes,
       compressedSizeBytes: analysis.compressedSizeBytes,

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { Analysis } from '../model/index.js';
-import { formatBytes, formatPercent, truncate } from './format.js';
+import { COMPACT, PLAIN } from './table-style.js';
+import { formatBytes, formatPercent, platformText, truncate } from './format.js';
 
 export interface TableOptions {
   /** How many inefficient files to list. */
@@ -9,17 +10,11 @@ export interface TableOptions {
   width: number;
 }
 
-const PLAIN = { head: [], border: [] };
-/** No rule between rows: a 40-layer image should fit on a screen. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
 /** The terminal report: summary, a `docker history`-like layer table, the largest waste. */
 export function renderAnalysisTable(analysis: Analysis, options: TableOptions): string {
   const out: string[] = [];
   const { image, dive } = analysis;
-  const platform = image.platform
-    ? [image.platform.os, image.platform.architecture, image.platform.variant].filter(Boolean).join('/')
-    : 'unknown';
+  const platform = platformText(image.platform) ?? 'unknown';
   const summary = new Table({ style: PLAIN, chars: COMPACT });
   summary.push(
     ['Image', `${image.reference} (${image.source})`],

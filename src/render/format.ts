@@ -1,3 +1,5 @@
+import type { Platform } from '../model/index.js';
+
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /** Decimal units, as dive and docker show sizes ("1.2 MB"). */
@@ -20,4 +22,19 @@ export function formatPercent(fraction: number | null): string {
 export function truncate(text: string, width: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length <= width ? oneLine : `${oneLine.slice(0, Math.max(0, width - 1))}…`;
+}
+
+export function platformText(platform: Platform | null): string | null {
+  return platform === null
+    ? null
+    : [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/** "+1.2 MB" / "-300 B": a change in size with its sign. */
+export function formatDeltaBytes(delta: number): string {
+  return `${delta > 0 ? '+' : delta < 0 ? '-' : '±'}${formatBytes(Math.abs(delta))}`;
+}
+
+export function formatDeltaPercent(fraction: number | null): string {
+  return fraction === null ? '' : `${fraction > 0 ? '+' : ''}${(fraction * 100).toFixed(1)} %`;
 }

@@ -39,13 +39,22 @@ function imageInfo(image: ResolvedImage): ImageInfo {
   };
 }
 
-export async function analyzeResolved(image: ResolvedImage, concurrency: number): Promise<Analysis> {
+/** Layers already read (or being read), by diff_id: what two images share is read once. */
+export type LayerCache = Map<string, Promise<LayerContents>>;
+
+export async function analyzeResolved(
+  image: ResolvedImage,
+  concurrency: number,
+  cache: LayerCache = new Map(),
+): Promise<Analysis> {
   const limit = pLimit(Math.max(1, concurrency));
   // The first failure is the answer: stop the other layers instead of reading them to the end.
   const abort = new AbortController();
   const contents = await Promise.all(
-    image.layers.map((layer, index) =>
-      limit(() =>
+    image.layers.map((layer, index) => {
+      const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
+      if (cached !== undefined) return cached;
+      const read = limit(() =>
         readLayer(layer.open, {
           label: `layer ${index}`,
           digest: layer.descriptor?.digest ?? null,
@@ -56,8 +65,10 @@ export async function analyzeResolved(image: ResolvedImage, concurrency: number)
       ).catch((err: unknown) => {
         abort.abort();
         throw err;
-      }),
-    ),
+      });
+      if (layer.diffId !== null) cache.set(layer.diffId, read);
+      return read;
+    }),
   );
   return buildAnalysis({
     image: imageInfo(image),

@@ -1,0 +1,68 @@
+import type { Analysis, ImageDiff } from '../model/index.js';
+import { type FileListing, listedChanges } from './diff-json.js';
+import {
+  FILE_HEAD,
+  fileRows,
+  filesLine,
+  LAYER_HEAD,
+  layerNotes,
+  layerRows,
+  SUMMARY_HEAD,
+  summaryRows,
+} from './diff-rows.js';
+
+function table(head: string[], rows: string[][]): string[] {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'");
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `|${head.map(() => ' --- ').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+}
+
+/**
+ * A pull-request comment: the summary first (a few dozen lines at most), the layer and file
+ * details folded away in <details> blocks.
+ */
+export function renderDiffMarkdown(
+  before: Analysis,
+  after: Analysis,
+  diff: ImageDiff,
+  listing: FileListing,
+): string {
+  const out: string[] = [
+    `### imgscope diff`,
+    '',
+    `\`${before.image.reference}\` → \`${after.image.reference}\``,
+    '',
+    ...table(
+      SUMMARY_HEAD.map((h) => h || ' '),
+      summaryRows(diff),
+    ),
+    '',
+    ...layerNotes(diff).map((note) => `- ${note}`),
+    `- ${filesLine(diff)}`,
+  ];
+  if (diff.layers.rows.length > 0) {
+    out.push(
+      '',
+      '<details><summary>Layers</summary>',
+      '',
+      ...table(LAYER_HEAD, layerRows(diff.layers.rows, 100)),
+      '',
+      '</details>',
+    );
+  }
+  const changes = listedChanges(diff.files.changes, listing);
+  if (changes.length > 0) {
+    out.push(
+      '',
+      '<details><summary>Files</summary>',
+      '',
+      ...table(FILE_HEAD, fileRows(changes, 100)),
+      '',
+      '</details>',
+    );
+  }
+  return out.join('\n') + '\n';
+}

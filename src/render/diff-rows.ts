@@ -1,0 +1,122 @@
+import type { DeltaRow, FileChange, ImageDiff, LayerDiffRow } from '../model/index.js';
+import {
+  formatBytes,
+  formatDeltaBytes,
+  formatDeltaPercent,
+  formatPercent,
+  platformText,
+  truncate,
+} from './format.js';
+
+/** Rows shared by the terminal and Markdown diff reports: data -> cells. */
+export const SUMMARY_HEAD = ['', 'Before', 'After', 'Change', '%'];
+
+function bytesRow(label: string, row: DeltaRow): string[] {
+  const show = (value: number | null): string => (value === null ? '-' : formatBytes(value));
+  return [
+    label,
+    show(row.before),
+    show(row.after),
+    row.delta === null ? '' : formatDeltaBytes(row.delta),
+    formatDeltaPercent(row.percent),
+  ];
+}
+
+export function summaryRows(diff: ImageDiff): string[][] {
+  const { summary } = diff;
+  const efficiency = summary.efficiency;
+  const layers = summary.layerCount;
+  return [
+    bytesRow('Size', summary.sizeBytes),
+    bytesRow('Compressed', summary.compressedSizeBytes),
+    [
+      'Layers',
+      String(layers.before),
+      String(layers.after),
+      layers.delta ? `${layers.delta > 0 ? '+' : ''}${layers.delta}` : '',
+      '',
+    ],
+    [
+      'Efficiency',
+      formatPercent(efficiency.before),
+      formatPercent(efficiency.after),
+      efficiency.delta === null
+        ? ''
+        : `${efficiency.delta >= 0 ? '+' : ''}${(efficiency.delta * 100).toFixed(2)} pt`,
+      '',
+    ],
+    bytesRow('Wasted (dive)', summary.wastedBytes),
+    bytesRow('Reclaimable', summary.reclaimableBytes),
+    [
+      'User',
+      userText(summary.user.before),
+      userText(summary.user.after),
+      summary.user.before === summary.user.after ? '' : 'changed',
+      '',
+    ],
+    [
+      'Platform',
+      platformText(summary.platform.before) ?? '-',
+      platformText(summary.platform.after) ?? '-',
+      platformText(summary.platform.before) === platformText(summary.platform.after) ? '' : 'changed',
+      '',
+    ],
+  ];
+}
+
+function userText(user: string): string {
+  return user === '' ? 'root (no USER)' : user;
+}
+
+export const LAYER_HEAD = ['Status', 'Before', 'After', 'Command'];
+
+export function layerRows(rows: LayerDiffRow[], width: number): string[][] {
+  const size = (index: number | null, bytes: number | null): string =>
+    index === null || bytes === null ? '-' : `#${index} ${formatBytes(bytes)}`;
+  return rows.map((row) => [
+    row.status,
+    size(row.beforeIndex, row.beforeSizeBytes),
+    size(row.afterIndex, row.afterSizeBytes),
+    truncate(row.createdBy.replace(/^\/bin\/sh -c /, ''), width),
+  ]);
+}
+
+/** One line about the shared base, the first divergence and a rebuild cascade. */
+export function layerNotes(diff: ImageDiff): string[] {
+  const { layers } = diff;
+  const notes: string[] = [];
+  notes.push(
+    layers.sharedPrefixLayers === 0
+      ? 'No shared base layers.'
+      : `Unchanged base: ${layers.sharedPrefixLayers} layer${layers.sharedPrefixLayers === 1 ? '' : 's'}, ${formatBytes(layers.sharedPrefixBytes)}.`,
+  );
+  if (layers.firstDivergence === null) notes.push('The layers are identical.');
+  else notes.push(`The builds diverge at layer ${layers.firstDivergence}.`);
+  const cascade = layers.rebuildCascade;
+  if (cascade !== null) {
+    notes.push(
+      `A ${formatBytes(cascade.changedBytes)} change (${truncate(cascade.changedCommand.replace(/^\/bin\/sh -c /, ''), 60)}) ` +
+        `made ${cascade.rebuiltLayers} unchanged later step${cascade.rebuiltLayers === 1 ? '' : 's'} run again (${formatBytes(cascade.rebuiltBytes)}): ` +
+        'order instructions by how often they change (dependency manifests and installs before the application code) so those layers stay cached.',
+    );
+  }
+  return notes;
+}
+
+export const FILE_HEAD = ['Change', 'Before', 'After', 'Path', 'What'];
+
+export function fileRows(changes: FileChange[], width: number): string[][] {
+  const size = (bytes: number | null): string => (bytes === null ? '-' : formatBytes(bytes));
+  return changes.map((change) => [
+    change.kind,
+    size(change.beforeSizeBytes),
+    size(change.afterSizeBytes),
+    truncate(change.path, width),
+    change.changed.join(', '),
+  ]);
+}
+
+export function filesLine(diff: ImageDiff): string {
+  const files = diff.files;
+  return `Files: ${files.added} added (${formatBytes(files.addedBytes)}), ${files.removed} removed (${formatBytes(files.removedBytes)}), ${files.modified} modified.`;
+}

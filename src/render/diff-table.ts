@@ -1,0 +1,68 @@
+import Table from 'cli-table3';
+import type { Analysis, ImageDiff } from '../model/index.js';
+import { COMPACT, PLAIN } from './table-style.js';
+import { type FileListing, listedChanges } from './diff-json.js';
+import {
+  FILE_HEAD,
+  fileRows,
+  filesLine,
+  LAYER_HEAD,
+  layerNotes,
+  layerRows,
+  SUMMARY_HEAD,
+  summaryRows,
+} from './diff-rows.js';
+import { formatDeltaBytes } from './format.js';
+
+export interface DiffTableOptions {
+  files: FileListing;
+  width: number;
+}
+
+/** The terminal diff: summary, aligned layers, changed files and directories. */
+export function renderDiffTable(
+  before: Analysis,
+  after: Analysis,
+  diff: ImageDiff,
+  options: DiffTableOptions,
+): string {
+  const out: string[] = [`Before: ${before.image.reference}`, `After:  ${after.image.reference}`, ''];
+  const summary = new Table({ head: SUMMARY_HEAD, style: PLAIN, chars: COMPACT });
+  summary.push(...summaryRows(diff));
+  out.push(summary.toString(), '');
+
+  const width = Math.max(20, options.width - 40);
+  out.push('Layers', ...layerNotes(diff));
+  if (diff.layers.rows.length > 0) {
+    const layers = new Table({ head: LAYER_HEAD, style: PLAIN, chars: COMPACT });
+    layers.push(...layerRows(diff.layers.rows, width));
+    out.push(layers.toString());
+  }
+  out.push('', filesLine(diff));
+  const changes = listedChanges(diff.files.changes, options.files);
+  if (changes.length > 0) {
+    const files = new Table({ head: FILE_HEAD, style: PLAIN, chars: COMPACT });
+    files.push(...fileRows(changes, width));
+    out.push(files.toString());
+    if (changes.length < diff.files.changes.length)
+      out.push(`(${diff.files.changes.length - changes.length} more; --files all lists them)`);
+  }
+  if (options.files !== 'none' && diff.files.directories.length > 0) {
+    const dirs = new Table({
+      head: ['Directory', 'Change', 'Added', 'Removed', 'Modified'],
+      style: PLAIN,
+      chars: COMPACT,
+    });
+    for (const dir of diff.files.directories.slice(0, 10)) {
+      dirs.push([
+        dir.path,
+        formatDeltaBytes(dir.deltaBytes),
+        String(dir.added),
+        String(dir.removed),
+        String(dir.modified),
+      ]);
+    }
+    out.push(dirs.toString());
+  }
+  return out.join('\n') + '\n';
+}

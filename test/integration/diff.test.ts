@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LayerContents } from '../../src/model/index.js';
+import { analyzeResolved, type LayerCache } from '../../src/services/index.js';
+import { openImageSource, type ResolvedImage } from '../../src/sources/index.js';
+import {
+  cleanupTempDirs,
+  tempDir,
+  writeDockerArchive,
+  writeOciLayout,
+  type ImageSpec,
+} from '../helpers/image-builder.js';
+import { runCli } from '../helpers/run-cli.js';
+
+const baseLayer = {
+  createdBy: '/bin/sh -c #(nop) ADD file:base in / ',
+  entries: [{ type: 'file' as const, path: '/bin/sh', size: 4000 }],
+};
+const before: ImageSpec = {
+  layers: [
+    baseLayer,
+    { createdBy: '/bin/sh -c make', entries: [{ type: 'file', path: '/app/bin', size: 900 }] },
+  ],
+};
+const after: ImageSpec = {
+  user: '10001',
+  layers: [
+    baseLayer,
+    { createdBy: '/bin/sh -c make', entries: [{ type: 'file', path: '/app/bin', size: 1200 }] },
+    {
+      createdBy: '/bin/sh -c echo done > /app/done',
+      entries: [{ type: 'file', path: '/app/done', size: 5 }],
+    },
+  ],
+};
+
+let dir: string;
+let beforeTar: string;
+let afterLayout: string;
+beforeAll(async () => {
+  dir = await tempDir();
+  beforeTar = join(dir, 'before.tar');
+  afterLayout = join(dir, 'after-oci');
+  await writeDockerArchive(before, beforeTar);
+  await writeOciLayout(
+    { ...after, layers: after.layers.map((l) => ({ ...l, compression: 'gzip' as const })) },
+    afterLayout,
+  );
+});
+afterAll(cleanupTempDirs);
+
+describe('imgscope diff', () => {
+  it('shows nothing changed between an image and itself, exit 0', async () => {
+    const result = await runCli(['diff', beforeTar, beforeTar, '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      layers: { rows: unknown[]; firstDivergence: null };
+      files: { changes: unknown[] };
+    };
+    expect(report.layers.rows).toEqual([]);
+    expect(report.layers.firstDivergence).toBeNull();
+    expect(report.files.changes).toEqual([]);
+  });
+
+  it('compares a docker-archive with an OCI layout', async () => {
+    const result = await runCli(['diff', beforeTar, afterLayout, '--json']);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as {
+      schemaVersion: number;
+      before: { source: string };
+      after: { source: string };
+      summary: { sizeBytes: { delta: number }; user: { before: string; after: string } };
+      layers: { sharedPrefixLayers: number; rows: { status: string }[] };
+      files: { changes: { path: string; kind: string; changed: string[] }[] };
+    };
+    expect(report.schemaVersion).toBe(1);
+    expect([report.before.source, report.after.source]).toEqual(['docker-archive', 'oci-layout']);
+    expect(report.summary.sizeBytes.delta).toBe(305);
+    expect(report.summary.user).toEqual({ before: '', after: '10001' });
+    expect(report.layers.sharedPrefixLayers).toBe(1);
+    expect(report.layers.rows.map((row) => row.status)).toEqual(['changed', 'added']);
+    expect(report.files.changes.map((c) => [c.path, c.kind, c.changed])).toEqual([
+      ['/app/bin', 'modified', ['content', 'size']],
+      ['/app/done', 'added', []],
+    ]);
+  });
+
+  it('writes a Markdown summary short enough for a pull-request comment', async () => {
+    const result = await runCli(['diff', beforeTar, afterLayout, '--format', 'markdown']);
+    expect(result.code).toBe(0);
+    const summary = result.stdout.split('<details>')[0] ?? '';
+    expect(summary.split('\n').length).toBeLessThanOrEqual(60);
+    expect(summary).toContain('| Size | 4.9 kB | 5.2 kB | +305 B | +6.2 % |');
+    expect(result.stdout).toContain('<details><summary>Layers</summary>');
+  });
+
+  it('reads the layers both images share once', async () => {
+    const other = join(dir, 'after.tar');
+    await writeDockerArchive(after, other);
+    let opens = 0;
+    const counted = async (reference: string): Promise<ResolvedImage> => {
+      const image = await (await openImageSource(reference)).resolve({});
+      return {
+        ...image,
+        layers: image.layers.map((layer) => ({ ...layer, open: () => (opens++, layer.open()) })),
+      };
+    };
+    const cache: LayerCache = new Map<string, Promise<LayerContents>>();
+    await analyzeResolved(await counted(beforeTar), 2, cache);
+    expect(opens).toBe(2);
+    await analyzeResolved(await counted(other), 2, cache);
+    // The base layer is shared: only the two layers the second image does not share are read.
+    expect(opens).toBe(4);
+  });
+});
