@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { type FileListing, renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../render/index.js';
 import { DEFAULT_LAYER_CONCURRENCY, diffImages } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
@@ -44,8 +45,9 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       max: 32,
     }),
     platform: Flags.string({ description: 'platform to pick from multi-platform images: os/arch[/variant]' }),
+    ...registryFlags,
     concurrency: Flags.integer({
-      description: 'layers read at once',
+      description: 'layers downloaded and read at once',
       default: DEFAULT_LAYER_CONCURRENCY,
       min: 1,
       max: 32,
@@ -54,13 +56,21 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diff);
-    const { before, after, diff } = await diffImages(args.before, args.after, {
-      concurrency: flags.concurrency,
-      depth: flags.depth,
-      ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
-    });
-    const listing = flags.files as FileListing;
     const format = flags.json ? 'json' : flags.format;
+    const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
+    let result;
+    try {
+      result = await diffImages(args.before, args.after, {
+        concurrency: flags.concurrency,
+        depth: flags.depth,
+        source: registry.options,
+        ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
+      });
+    } finally {
+      registry.done();
+    }
+    const { before, after, diff } = result;
+    const listing = flags.files as FileListing;
     if (format === 'json') this.write(renderDiffJson(before, after, diff, listing));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
     else

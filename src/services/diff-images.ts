@@ -1,10 +1,18 @@
 import { diffAnalyses } from '../diff/index.js';
 import type { Analysis, ImageDiff, Platform } from '../model/index.js';
-import { openImageSource, type ImageSource } from '../sources/index.js';
+import { UsageError } from '../errors.js';
+import {
+  openImageSource,
+  RegistrySource,
+  type ImageSource,
+  type OpenSourceOptions,
+} from '../sources/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, type LayerCache } from './analyze-image.js';
 
 export interface DiffImagesOptions {
   platform?: Platform;
+  /** Registry/daemon options (credentials, TLS, cache, progress). */
+  source?: OpenSourceOptions;
   concurrency?: number;
   depth?: number;
 }
@@ -23,17 +31,36 @@ export async function diffImages(
 ): Promise<DiffResult> {
   const sources: ImageSource[] = [];
   try {
-    const resolve = async (reference: string) => {
-      const source = await openImageSource(reference);
-      sources.push(source);
-      return source.resolve(options.platform === undefined ? {} : { platform: options.platform });
-    };
+    // Both opened (nothing sent yet) before either is resolved, so credentials are checked first.
+    for (const reference of [beforeRef, afterRef])
+      sources.push(await openImageSource(reference, options.source));
+    refuseCredentialsForTwoRegistries(sources, options.source);
+    const [beforeSource, afterSource] = sources as [ImageSource, ImageSource];
+    const resolve = (source: ImageSource) =>
+      source.resolve(options.platform === undefined ? {} : { platform: options.platform });
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
-    const before = await analyzeResolved(await resolve(beforeRef), concurrency, cache);
-    const after = await analyzeResolved(await resolve(afterRef), concurrency, cache);
+    const before = await analyzeResolved(await resolve(beforeSource), concurrency, cache);
+    const after = await analyzeResolved(await resolve(afterSource), concurrency, cache);
     return { before, after, diff: diffAnalyses(before, after, { depth: options.depth ?? 2 }) };
   } finally {
     await Promise.all(sources.map((source) => source.close()));
+  }
+}
+
+/** --username/--password-stdin name one account: never send it to a second registry. */
+function refuseCredentialsForTwoRegistries(
+  sources: ImageSource[],
+  options: OpenSourceOptions | undefined,
+): void {
+  if (options?.registry?.credentials === undefined) return;
+  const registries = new Set(
+    sources.filter((s): s is RegistrySource => s instanceof RegistrySource).map((s) => s.reference.registry),
+  );
+  if (registries.size > 1) {
+    throw new UsageError(
+      `--username/--password-stdin would go to two registries (${[...registries].join(', ')})`,
+      { hint: 'log in to each registry (docker login / podman login) instead of passing credentials' },
+    );
   }
 }

@@ -7,3 +7,5 @@ export {
   selectPlatformEntry,
   platformMatches,
 } from './platform.js';
+export { RegistrySource, type RegistrySourceOptions } from './registry-source.js';
+export { DockerDaemonSource } from './docker-daemon-source.js';
