@@ -123,6 +123,16 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
     }
   });
 
+  it('--insecure skips verification of a certificate nobody trusts', async () => {
+    const result = await runImgscope(
+      ['analyze', ref, '--json', '--no-cache', '--insecure', '--username', USER, '--password-stdin'],
+      env(),
+      PASSWORD,
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+  });
+
   it('needs --password-stdin with --username', async () => {
     const result = await runImgscope(['analyze', ref, '--username', USER], env());
     expect(result.code).toBe(2);
