@@ -26,7 +26,10 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
   ];
 
   static override args = {
-    image: Args.string({ description: 'image to analyze (path or transport:reference)', required: true }),
+    image: Args.string({
+      description: 'image to analyze (registry reference, path or transport:reference)',
+      required: true,
+    }),
   };
 
   static override flags = {
