@@ -34,7 +34,7 @@ function b64url(data: Buffer | string): string {
 export async function startTokenIssuer(
   dir: string,
   users: Record<string, string>,
-  options: { anonymousPull?: boolean } = {},
+  options: { anonymousPull?: boolean; refreshTokens?: Record<string, string> } = {},
 ): Promise<TokenIssuer> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.crt');
@@ -67,7 +67,66 @@ export async function startTokenIssuer(
     expiredTokensToIssue: 0,
     stop: async () => undefined,
   };
+  let issuedAt = 0;
+  function issue(user: string | null, scope: string | null): string {
+    const access = [];
+    if (scope !== null) {
+      const parts = scope.split(':');
+      const [type, name, actions] = [parts[0], parts.slice(1, -1).join(':'), parts.at(-1)];
+      let granted = (actions ?? '').split(',').filter((a) => a !== '');
+      if (user === null) granted = options.anonymousPull ? granted.filter((a) => a === 'pull') : [];
+      access.push({ type, name, actions: granted });
+    }
+    let now = Math.floor(Date.now() / 1000);
+    if (state.expiredTokensToIssue > 0) {
+      state.expiredTokensToIssue -= 1;
+      now -= 3600; // expired well past the registry's leeway
+    }
+    issuedAt = now;
+    const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer.toString('base64')] };
+    const claims = {
+      iss: issuer,
+      sub: user ?? '',
+      aud: service,
+      exp: now + state.lifetime,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+    return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
+  }
+
+  function refreshGrant(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // OAuth2 refresh-token grant, what `docker login` with an identity token leads to.
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      const refresh = form.get('refresh_token');
+      const owner = Object.entries(options.refreshTokens ?? {}).find(([, t]) => t === refresh)?.[0] ?? null;
+      state.requests.push({
+        scope: form.get('scope'),
+        service: form.get('service'),
+        user: owner === null ? null : `${owner} (refresh token)`,
+      });
+      if (form.get('grant_type') !== 'refresh_token' || owner === null) {
+        res.writeHead(401, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: 'invalid_grant', details: 'unknown refresh token' }));
+        return;
+      }
+      const token = issue(owner, form.get('scope'));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ access_token: token, expires_in: state.lifetime, scope: form.get('scope') }));
+    });
+  }
+
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST') {
+      refreshGrant(req, res);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     const scope = url.searchParams.get('scope');
     let user: string | null = null;
@@ -91,43 +150,14 @@ export async function startTokenIssuer(
       user = name;
     }
     state.requests.push({ scope, service: url.searchParams.get('service'), user });
-    const access = [];
-    if (scope !== null) {
-      const [type, name, actions] = [
-        scope.split(':')[0],
-        scope.split(':').slice(1, -1).join(':'),
-        scope.split(':').at(-1),
-      ];
-      let granted = (actions ?? '').split(',').filter((a) => a !== '');
-      if (user === null) granted = options.anonymousPull ? granted.filter((a) => a === 'pull') : [];
-      access.push({ type, name, actions: granted });
-    }
-    let now = Math.floor(Date.now() / 1000);
-    if (state.expiredTokensToIssue > 0) {
-      state.expiredTokensToIssue -= 1;
-      now -= 3600; // expired well past the registry's leeway
-    }
-    const header = { alg: 'RS256', typ: 'JWT', x5c: [certDer.toString('base64')] };
-    const claims = {
-      iss: issuer,
-      sub: user ?? '',
-      aud: service,
-      exp: now + state.lifetime,
-      nbf: now - 10,
-      iat: now,
-      jti: randomBytes(8).toString('hex'),
-      access,
-    };
-    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-    const signature = sign('sha256', Buffer.from(input), key);
-    const token = `${input}.${b64url(signature)}`;
+    const token = issue(user, scope);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(
       JSON.stringify({
         token,
         access_token: token,
         expires_in: state.lifetime,
-        issued_at: new Date(now * 1000).toISOString(),
+        issued_at: new Date(issuedAt * 1000).toISOString(),
       }),
     );
   });

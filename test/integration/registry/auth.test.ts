@@ -184,7 +184,11 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
 
   beforeAll(async () => {
     work = await makeTempDir('token');
-    issuer = await startTokenIssuer(work, { [USER]: PASSWORD }, { anonymousPull: false });
+    issuer = await startTokenIssuer(
+      work,
+      { [USER]: PASSWORD },
+      { anonymousPull: false, refreshTokens: { [USER]: 'refresh-token-of-alice' } },
+    );
     registry = await startRegistry({
       token: {
         realm: issuer.realm,
@@ -247,6 +251,30 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
     }).resolve({});
     expect(resolved.manifestDigest).toBe(image.manifestDigest);
     expect(issuer.requests).toHaveLength(2);
+  });
+
+  it('exchanges an identity token from config.json with the OAuth2 refresh-token grant', async () => {
+    issuer.requests.length = 0;
+    const dockerConfig = join(work, 'dc-identity');
+    await mkdir(dockerConfig, { recursive: true });
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [registry.host]: {
+            auth: Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64'),
+            identitytoken: 'refresh-token-of-alice',
+          },
+        },
+      }),
+    );
+    const resolved = await source(`${registry.host}/team/app:1`, {
+      env: { DOCKER_CONFIG: dockerConfig, HOME: work },
+    }).resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    expect(issuer.requests).toEqual([
+      { scope: 'repository:team/app:pull', service: issuer.service, user: `${USER} (refresh token)` },
+    ]);
   });
 
   it('reports a password the token server refuses, without the secret', async () => {
