@@ -34,7 +34,21 @@ const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
  * process dies; an entry is verified again before use and removed if it does not match.
  */
 export class BlobCache {
+  private swept = false;
+
   constructor(readonly root: string) {}
+
+  /** Removes partial downloads left by processes that died (killed mid-download); once per instance. */
+  private async sweepOrphans(tmpDir: string): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    for (const name of await listDir(tmpDir)) {
+      const pid = Number(name.split('.')[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
+        await rm(join(tmpDir, name), { force: true }).catch(() => undefined);
+      }
+    }
+  }
 
   private entryPath(digest: string): string {
     const [algorithm, hex] = digest.split(':');
@@ -105,6 +119,7 @@ export class BlobCache {
       // A cache that cannot be written is no reason to fail the analysis: read without it.
       return source;
     }
+    await this.sweepOrphans(tmpDir);
     const [, hex] = digest.split(':');
     const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
     const finalPath = this.entryPath(digest);
