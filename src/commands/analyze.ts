@@ -1,8 +1,23 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
-import { renderAnalysisJson, renderAnalysisTable } from '../render/index.js';
-import { analyzeImage, DEFAULT_LAYER_CONCURRENCY } from '../services/index.js';
+import { EXIT_CODES } from '../errors.js';
+import type { Analysis, GateResult } from '../model/index.js';
+import {
+  analysisToJson,
+  renderAnalysisJson,
+  renderAnalysisTable,
+  renderGateText,
+  renderGithubAnnotations,
+} from '../render/index.js';
+import {
+  analyzeImage,
+  DEFAULT_LAYER_CONCURRENCY,
+  evaluateImageGate,
+  loadGateConfig,
+  writeGateReports,
+} from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Analyze extends BaseCommand {
@@ -14,7 +29,9 @@ Registry credentials come from --username/--password-stdin, REGISTRY_AUTH_FILE, 
 
 Efficiency, wasted bytes and user wasted percent are computed exactly as dive computes them, so .dive-ci thresholds keep their meaning. Reclaimable bytes are what squashing all layers into one would save.
 
-Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
+With --ci the image is gated: dive's rules (from ./.dive-ci, --ci-config or flags, with dive's defaults), the budgets and findings settings of the nearest .imgscope.yml (or --config), each printed PASS/FAIL/WARN/SKIP; --junit, --sarif and --markdown write reports, GITHUB_STEP_SUMMARY gets the Markdown summary and GITHUB_ACTIONS=true adds ::error annotations. See docs/ci.md.
+
+Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad configuration, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
     '<%= config.bin %> analyze nginx:1.17',
@@ -23,6 +40,7 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
     '<%= config.bin %> analyze fixtures/example.tar',
     '<%= config.bin %> analyze oci:./build/layout:latest --platform linux/arm64',
     '<%= config.bin %> analyze app.tar --json > report.json',
+    '<%= config.bin %> analyze app.tar --ci --highestWastedBytes 20MB --junit gate.xml',
   ];
 
   static override args = {
@@ -60,13 +78,24 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       min: 1,
       max: 32,
     }),
+    ...gateFlags,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Analyze);
+    // Configuration problems are reported before the analysis, which can take a while.
+    const gateFlagsGiven = gateFlagValues(flags); // refuses gate flags without --ci
+    const gateConfig = flags.ci
+      ? await loadGateConfig({
+          cwd: process.cwd(),
+          flags: gateFlagsGiven,
+          ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
+          ...(flags.config === undefined ? {} : { configPath: flags.config }),
+        })
+      : null;
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
-    let analysis;
+    let analysis: Analysis;
     try {
       analysis = await analyzeImage(args.image, {
         concurrency: flags.concurrency,
@@ -77,10 +106,53 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
     } finally {
       registry.done();
     }
+    if (gateConfig !== null) {
+      // Findings join the gate here once the findings engine exists (src/findings).
+      const gate = evaluateImageGate(analysis, [], gateConfig);
+      await this.reportGate(analysis, gate, format === 'json', flags);
+      if (!gate.passed) process.exitCode = EXIT_CODES.gateFailed;
+      return;
+    }
     this.write(
       format === 'json'
         ? renderAnalysisJson(analysis)
         : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }),
     );
+  }
+
+  /** Prints the analysis with the gate, writes the report files, annotates GitHub runs. */
+  private async reportGate(
+    analysis: Analysis,
+    gate: GateResult,
+    json: boolean,
+    flags: {
+      top: number;
+      junit?: string | undefined;
+      sarif?: string | undefined;
+      markdown?: string | undefined;
+    },
+  ): Promise<void> {
+    const reference = analysis.image.reference;
+    if (json) {
+      this.write(JSON.stringify({ ...analysisToJson(analysis), gate }, null, 2) + '\n');
+    } else {
+      const color = Boolean(process.stdout.isTTY) && process.env['NO_COLOR'] === undefined;
+      this.write(renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }));
+      this.write('\n' + renderGateText(gate, { color }));
+    }
+    const stepSummary = process.env['GITHUB_STEP_SUMMARY'];
+    await writeGateReports(
+      gate,
+      {
+        ...(flags.junit === undefined ? {} : { junit: flags.junit }),
+        ...(flags.sarif === undefined ? {} : { sarif: flags.sarif }),
+        ...(flags.markdown === undefined ? {} : { markdown: flags.markdown }),
+        ...(stepSummary === undefined ? {} : { githubStepSummary: stepSummary }),
+      },
+      { reference, toolVersion: this.config.version, findings: [] },
+    );
+    // Workflow commands on stderr keep stdout clean for --json; the runner reads both streams.
+    if (process.env['GITHUB_ACTIONS'] === 'true')
+      process.stderr.write(renderGithubAnnotations(gate, reference));
   }
 }

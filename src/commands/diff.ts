@@ -1,8 +1,16 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
-import { type FileListing, renderDiffJson, renderDiffMarkdown, renderDiffTable } from '../render/index.js';
-import { DEFAULT_LAYER_CONCURRENCY, diffImages } from '../services/index.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
+import { parseGrowthLimit } from '../gate/index.js';
+import {
+  type FileListing,
+  renderDiffJson,
+  renderDiffMarkdown,
+  renderDiffTable,
+  renderGateText,
+} from '../render/index.js';
+import { DEFAULT_LAYER_CONCURRENCY, diffImages, writeGateReports } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Diff extends BaseCommand {
@@ -12,12 +20,15 @@ export default class Diff extends BaseCommand {
 
 Layers are aligned by content: the shared prefix is the unchanged base; the rest is matched by the step that made it, so a step that ran again is "changed". When a small early change forced larger unchanged steps to rebuild, the report says so.
 
-Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
+With --max-growth the diff is a gate: exit 1 when the after image is larger than the before image by more than the limit (bytes such as 10MB, as .dive-ci sizes, or a percentage of the before size such as 5%); --junit writes the result as JUnit XML.
+
+Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
     '<%= config.bin %> diff fixtures/example.tar fixtures/example-optimized.tar',
     '<%= config.bin %> diff app-main.tar app-pr.tar --format markdown > comment.md',
     '<%= config.bin %> diff before.tar after.tar --json --files all',
+    '<%= config.bin %> diff main.tar pr.tar --max-growth 5% --junit growth.xml',
   ];
 
   static override args = {
@@ -45,6 +56,10 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       max: 32,
     }),
     platform: Flags.string({ description: 'platform to pick from multi-platform images: os/arch[/variant]' }),
+    'max-growth': Flags.string({
+      description: 'fail (exit 1) when the image grew by more than this: bytes (10MB) or percent (5%)',
+    }),
+    junit: Flags.string({ description: 'write the --max-growth result as JUnit XML to this file' }),
     ...registryFlags,
     concurrency: Flags.integer({
       description: 'layers downloaded and read at once',
@@ -56,6 +71,10 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diff);
+    const growthText = flags['max-growth'];
+    const growth = growthText === undefined ? undefined : parseGrowthLimit(growthText);
+    if (growth !== undefined && !growth.ok) throw new UsageError(`--max-growth: ${growth.reason}`);
+    if (flags.junit !== undefined && growth === undefined) throw new UsageError('--junit needs --max-growth');
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
     let result;
@@ -64,18 +83,28 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
         concurrency: flags.concurrency,
         depth: flags.depth,
         source: registry.options,
+        ...(growth?.ok && growthText !== undefined
+          ? { maxGrowth: { limit: growth.value, configured: growthText } }
+          : {}),
         ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
       });
     } finally {
       registry.done();
     }
-    const { before, after, diff } = result;
+    const { before, after, diff, gate } = result;
     const listing = flags.files as FileListing;
-    if (format === 'json') this.write(renderDiffJson(before, after, diff, listing));
+    if (format === 'json') this.write(renderDiffJson(before, after, diff, listing, gate));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
     else
       this.write(
         renderDiffTable(before, after, diff, { files: listing, width: process.stdout.columns ?? 120 }),
       );
+    if (gate === null) return;
+    if (format !== 'json') this.write('\n' + renderGateText(gate));
+    if (flags.junit !== undefined) {
+      const context = { reference: args.after, toolVersion: this.config.version, findings: [] };
+      await writeGateReports(gate, { junit: flags.junit }, context);
+    }
+    if (!gate.passed) process.exitCode = EXIT_CODES.gateFailed;
   }
 }

@@ -1,4 +1,4 @@
-import type { Analysis, ImageDiff } from '../model/index.js';
+import type { Analysis, GateResult, ImageDiff } from '../model/index.js';
 import { SCHEMA_VERSION } from './analysis-json.js';
 import { platformText } from './format.js';
 
@@ -27,6 +27,7 @@ export function diffToJson(
   after: Analysis,
   diff: ImageDiff,
   listing: FileListing,
+  gate: GateResult | null = null,
 ): Record<string, unknown> {
   const summary = diff.summary;
   return {
@@ -42,6 +43,7 @@ export function diffToJson(
     },
     layers: diff.layers,
     files: { ...diff.files, changes: listedChanges(diff.files.changes, listing) },
+    ...(gate === null ? {} : { gate }),
   };
 }
 
@@ -50,6 +52,7 @@ export function renderDiffJson(
   after: Analysis,
   diff: ImageDiff,
   listing: FileListing,
+  gate: GateResult | null = null,
 ): string {
-  return JSON.stringify(diffToJson(before, after, diff, listing), null, 2) + '\n';
+  return JSON.stringify(diffToJson(before, after, diff, listing, gate), null, 2) + '\n';
 }

@@ -1,6 +1,7 @@
 import { diffAnalyses } from '../diff/index.js';
-import type { Analysis, ImageDiff, Platform } from '../model/index.js';
 import { UsageError } from '../errors.js';
+import { evaluateGrowth, type GrowthLimit } from '../gate/index.js';
+import type { Analysis, GateResult, ImageDiff, Platform } from '../model/index.js';
 import {
   openImageSource,
   RegistrySource,
@@ -15,12 +16,16 @@ export interface DiffImagesOptions {
   source?: OpenSourceOptions;
   concurrency?: number;
   depth?: number;
+  /** Gate: fail when the after image grew by more than this ("10MB" or "5%", as configured). */
+  maxGrowth?: { limit: GrowthLimit; configured: string };
 }
 
 export interface DiffResult {
   before: Analysis;
   after: Analysis;
   diff: ImageDiff;
+  /** The --max-growth gate, when one was asked for. */
+  gate: GateResult | null;
 }
 
 /** Analyzes both images, reading the layers they share once, and compares them. */
@@ -42,7 +47,16 @@ export async function diffImages(
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
     const before = await analyzeResolved(await resolve(beforeSource), concurrency, cache);
     const after = await analyzeResolved(await resolve(afterSource), concurrency, cache);
-    return { before, after, diff: diffAnalyses(before, after, { depth: options.depth ?? 2 }) };
+    const growth = options.maxGrowth;
+    return {
+      before,
+      after,
+      diff: diffAnalyses(before, after, { depth: options.depth ?? 2 }),
+      gate:
+        growth === undefined
+          ? null
+          : evaluateGrowth(before.sizeBytes, after.sizeBytes, growth.limit, growth.configured),
+    };
   } finally {
     await Promise.all(sources.map((source) => source.close()));
   }

@@ -6,4 +6,15 @@ export {
   type AnalyzeOptions,
   type LayerCache,
 } from './analyze-image.js';
+export {
+  loadGateConfig,
+  evaluateImageGate,
+  DIVE_CI_FILE,
+  IMGSCOPE_CONFIG_FILES,
+  THRESHOLD_RULES,
+  FAIL_ON_VALUES,
+  type GateConfigOptions,
+  type GateFlagValues,
+} from './evaluate-gate.js';
+export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';

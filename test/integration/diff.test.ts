@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerContents } from '../../src/model/index.js';
@@ -92,6 +93,29 @@ describe('imgscope diff', () => {
     expect(summary.split('\n').length).toBeLessThanOrEqual(60);
     expect(summary).toContain('| Size | 4.9 kB | 5.2 kB | +305 B | +6.2 % |');
     expect(result.stdout).toContain('<details><summary>Layers</summary>');
+  });
+
+  it('gates growth with --max-growth: exit 1 over the limit, 0 within, JUnit on request', async () => {
+    const over = await runCli(['diff', beforeTar, afterLayout, '--files', 'none', '--max-growth', '304B']);
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain('FAIL  maxGrowth  image grew by 305 B; allowed growth 304B (304 B)');
+    const junit = join(dir, 'growth.xml');
+    const within = await runCli([
+      'diff',
+      beforeTar,
+      afterLayout,
+      '--json',
+      '--max-growth',
+      '7%',
+      '--junit',
+      junit,
+    ]);
+    expect(within.code).toBe(0);
+    expect((JSON.parse(within.stdout) as { gate: { passed: boolean } }).gate.passed).toBe(true);
+    expect(readFileSync(junit, 'utf8')).toContain('maxGrowth');
+    const bad = await runCli(['diff', beforeTar, afterLayout, '--max-growth', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^imgscope: error: --max-growth: /);
   });
 
   it('reads the layers both images share once', async () => {
