@@ -8,23 +8,15 @@ import { Authenticator } from './authenticator.js';
 import { BlobDownload } from './blob-download.js';
 import { type Credentials, type FoundCredentials, lookupCredentials } from './credentials.js';
 import { digestOf } from './digest.js';
+import { HttpExchange } from './http-exchange.js';
 import {
   HttpTransport,
   type HttpResponse,
-  type RequestSpec,
   TransportFailure,
   isTlsVerificationFailure,
 } from './http-transport.js';
 import { describeErrorBody, discardBody, readSmallBody } from './response-body.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  type RetryPolicy,
-  backoffDelay,
-  isRetryableErrno,
-  isRetryableStatus,
-  parseRetryAfter,
-  sleep,
-} from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 /** The manifest types imgscope reads, best first; without them registries answer 404 or schema 1. */
 export const MANIFEST_ACCEPT = [
@@ -36,7 +28,6 @@ export const MANIFEST_ACCEPT = [
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
-const MAX_REDIRECTS = 10;
 
 export interface RegistryClientOptions {
   /** Explicit credentials (--username / --password-stdin); otherwise the Docker/Podman config is read. */
@@ -70,7 +61,7 @@ export interface OpenBlobOptions {
 export class RegistryClient {
   readonly registry: string;
   readonly apiHost: string;
-  private readonly transport: HttpTransport;
+  private readonly http: HttpExchange;
   private readonly retry: RetryPolicy;
   private readonly limit: LimitFunction;
   private readonly auth: Authenticator;
@@ -91,23 +82,24 @@ export class RegistryClient {
         throw new UsageError(`cannot read CA certificate ${file}: ${(error as Error).message}`);
       }
     });
-    this.transport = new HttpTransport({
+    const transport = new HttpTransport({
       caCerts,
       skipTlsVerify: this.insecure,
       timeoutMs: options.timeoutMs ?? 30_000,
       env,
       userAgent: options.userAgent ?? 'imgscope',
     });
+    this.http = new HttpExchange(transport, this.retry);
     const explicit = options.credentials;
     const find = (): Promise<FoundCredentials | null> =>
       explicit !== undefined
         ? Promise.resolve({ credentials: explicit, origin: '--username/--password-stdin' })
         : lookupCredentials(registry, repositoryHint, { env });
-    this.auth = new Authenticator(this.apiHost, (spec) => this.exchange(spec), find);
+    this.auth = new Authenticator(this.apiHost, (spec) => this.http.send(spec), find);
   }
 
   close(): void {
-    this.transport.close();
+    this.http.close();
   }
 
   /** Resolves https:// or (insecure or loopback registries only) http:// by asking GET /v2/. */
@@ -134,7 +126,7 @@ export class RegistryClient {
   }
 
   private async pingAt(base: URL): Promise<void> {
-    const res = await this.exchange(
+    const res = await this.http.send(
       { method: 'GET', url: new URL('/v2/', base), headers: {} },
       // A plain-HTTP server answering a TLS hello is not worth retrying.
       base.protocol === 'https:' && (this.insecure || isLoopbackHost(this.apiHost)) ? 1 : undefined,
@@ -159,72 +151,6 @@ export class RegistryClient {
     );
   }
 
-  /** One request with retries (429 with Retry-After, 5xx, connection errors) and redirects. */
-  private async exchange(spec: RequestSpec, attempts = this.retry.attempts): Promise<HttpResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt + 1 >= attempts;
-      let res: HttpResponse;
-      try {
-        res = await this.followRedirects(spec);
-      } catch (error) {
-        if (!(error instanceof TransportFailure)) throw error;
-        if (!last && isRetryableErrno(error.errno)) {
-          await sleep(backoffDelay(this.retry, attempt));
-          continue;
-        }
-        throw this.networkError(spec.url, error);
-      }
-      if (!last && isRetryableStatus(res.status)) {
-        const header = res.headers['retry-after'];
-        const retryAfter = parseRetryAfter(Array.isArray(header) ? header[0] : header);
-        const wait = Math.max(retryAfter ?? 0, backoffDelay(this.retry, attempt));
-        if (retryAfter === null || retryAfter <= this.retry.maxRetryAfterMs) {
-          discardBody(res.body);
-          await sleep(wait);
-          continue;
-        }
-      }
-      return res;
-    }
-  }
-
-  private networkError(url: URL, failure: TransportFailure): NetworkError {
-    if (isTlsVerificationFailure(failure.errno)) {
-      return new NetworkError(`TLS verification failed for ${url.host}: ${failure.message}`, {
-        cause: failure,
-        hint: 'trust the registry CA with --ca-cert FILE or NODE_EXTRA_CA_CERTS, or use --insecure for a test registry',
-      });
-    }
-    return new NetworkError(`cannot reach ${url.host}: ${failure.errno} (${failure.message})`, {
-      cause: failure,
-      hint: 'check the host name, the network and HTTPS_PROXY/NO_PROXY; run again to retry',
-    });
-  }
-
-  /** Follows 3xx; the Authorization header goes only to the registry's own origin. */
-  private async followRedirects(spec: RequestSpec): Promise<HttpResponse> {
-    const origin = spec.url.origin;
-    let current = spec;
-    for (let hop = 0; ; hop++) {
-      const res = await this.transport.request(current);
-      const location = res.headers.location;
-      if (![301, 302, 303, 307, 308].includes(res.status) || location === undefined) return res;
-      discardBody(res.body);
-      if (hop >= MAX_REDIRECTS) {
-        throw new RegistryError(`too many redirects from ${spec.url.host} (more than ${MAX_REDIRECTS})`);
-      }
-      const next = new URL(location, current.url);
-      const headers = { ...current.headers };
-      if (next.origin !== origin) delete headers.Authorization;
-      current = {
-        method: res.status === 303 ? 'GET' : current.method,
-        url: next,
-        headers,
-        ...(res.status === 303 ? {} : current.body !== undefined ? { body: current.body } : {}),
-      };
-    }
-  }
-
   /**
    * An authenticated request to the registry: adds the Authorization the challenge asks for,
    * answers a 401 by (re)authenticating once, and turns 401/403 into AuthErrors.
@@ -240,7 +166,7 @@ export class RegistryClient {
     const url = new URL(path, base);
     const send = async (): Promise<HttpResponse> => {
       const authorization = await this.auth.authorization(scope);
-      return this.exchange({
+      return this.http.send({
         method,
         url,
         headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
