@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
+import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES } from '../errors.js';
 import type { Analysis, FindingsReport, GateResult } from '../model/index.js';
 import {
@@ -18,13 +19,16 @@ import {
   ruleSettings,
   sarifFindings,
   writeGateReports,
+  type ImageReport,
 } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Analyze extends BaseCommand {
   static override summary = 'Report the size, waste and efficiency of an image, layer by layer.';
 
-  static override description = `IMAGE is a docker save tar, an OCI layout directory or OCI archive (recognised by content), or a transport-prefixed reference: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG].
+  static override description = `IMAGE is a registry reference (nginx:1.17, ghcr.io/org/app:tag, host:5000/app@sha256:..., optionally docker://...), a docker save tar, an OCI layout directory or OCI archive (recognised by content), or a transport-prefixed reference: docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH[:TAG], docker-daemon:NAME.
+
+Registry credentials come from --username/--password-stdin, REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json (auths, credHelpers, credsStore). HTTPS_PROXY/HTTP_PROXY/NO_PROXY are honoured. Downloaded blobs are cached by digest in $XDG_CACHE_HOME/imgscope (see imgscope cache prune).
 
 Efficiency, wasted bytes and user wasted percent are computed exactly as dive computes them, so .dive-ci thresholds keep their meaning. Reclaimable bytes are what squashing all layers into one would save.
 
@@ -35,6 +39,9 @@ Findings (imgscope rules lists them) are ranked by severity, then by the bytes t
 Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad configuration, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
+    '<%= config.bin %> analyze nginx:1.17',
+    '<%= config.bin %> analyze ghcr.io/org/app:1.4 --no-layers',
+    'echo "$TOKEN" | <%= config.bin %> analyze registry.example.com/app:1 --username ci --password-stdin',
     '<%= config.bin %> analyze fixtures/example.tar',
     '<%= config.bin %> analyze oci:./build/layout:latest --platform linux/arm64',
     '<%= config.bin %> analyze app.tar --json > report.json',
@@ -43,7 +50,10 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
   ];
 
   static override args = {
-    image: Args.string({ description: 'image to analyze (path or transport:reference)', required: true }),
+    image: Args.string({
+      description: 'image to analyze (registry reference, path or transport:reference)',
+      required: true,
+    }),
   };
 
   static override flags = {
@@ -62,8 +72,14 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
     platform: Flags.string({
       description: 'platform to pick from a multi-platform image: os/arch[/variant]',
     }),
+    layers: Flags.boolean({
+      description: 'read the layers (--no-layers: manifest, config and history only, in well under a second)',
+      default: true,
+      allowNo: true,
+    }),
+    ...registryFlags,
     concurrency: Flags.integer({
-      description: 'layers read at once',
+      description: 'layers downloaded and read at once',
       default: DEFAULT_LAYER_CONCURRENCY,
       min: 1,
       max: 32,
@@ -89,12 +105,21 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
         })
       : null;
     const rules = ruleSettings(flags.ignore, gateConfig?.findings.rules ?? {});
-    const { analysis, findings } = await analyzeImageReport(args.image, {
-      concurrency: flags.concurrency,
-      rules,
-      ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
-    });
     const format = flags.json ? 'json' : flags.format;
+    const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
+    let report: ImageReport;
+    try {
+      report = await analyzeImageReport(args.image, {
+        concurrency: flags.concurrency,
+        rules,
+        metadataOnly: !flags.layers,
+        source: registry.options,
+        ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
+      });
+    } finally {
+      registry.done();
+    }
+    const { analysis, findings } = report;
     if (gateConfig !== null) {
       const gate = evaluateImageGate(analysis, findings.findings, gateConfig);
       await this.reportGate(analysis, findings, gate, format === 'json', flags);

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import { parseGrowthLimit } from '../gate/index.js';
 import {
@@ -59,8 +60,9 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       description: 'fail (exit 1) when the image grew by more than this: bytes (10MB) or percent (5%)',
     }),
     junit: Flags.string({ description: 'write the --max-growth result as JUnit XML to this file' }),
+    ...registryFlags,
     concurrency: Flags.integer({
-      description: 'layers read at once',
+      description: 'layers downloaded and read at once',
       default: DEFAULT_LAYER_CONCURRENCY,
       min: 1,
       max: 32,
@@ -73,16 +75,24 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
     const growth = growthText === undefined ? undefined : parseGrowthLimit(growthText);
     if (growth !== undefined && !growth.ok) throw new UsageError(`--max-growth: ${growth.reason}`);
     if (flags.junit !== undefined && growth === undefined) throw new UsageError('--junit needs --max-growth');
-    const { before, after, diff, gate } = await diffImages(args.before, args.after, {
-      concurrency: flags.concurrency,
-      depth: flags.depth,
-      ...(growth?.ok && growthText !== undefined
-        ? { maxGrowth: { limit: growth.value, configured: growthText } }
-        : {}),
-      ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
-    });
-    const listing = flags.files as FileListing;
     const format = flags.json ? 'json' : flags.format;
+    const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
+    let result;
+    try {
+      result = await diffImages(args.before, args.after, {
+        concurrency: flags.concurrency,
+        depth: flags.depth,
+        source: registry.options,
+        ...(growth?.ok && growthText !== undefined
+          ? { maxGrowth: { limit: growth.value, configured: growthText } }
+          : {}),
+        ...(flags.platform === undefined ? {} : { platform: parsePlatform(flags.platform) }),
+      });
+    } finally {
+      registry.done();
+    }
+    const { before, after, diff, gate } = result;
+    const listing = flags.files as FileListing;
     if (format === 'json') this.write(renderDiffJson(before, after, diff, listing, gate));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
     else

@@ -109,4 +109,6 @@ export interface Analysis {
   contents: LayerContents[];
   finalFiles: MergedFile[];
   warnings: string[];
+  /** Set by --no-layers: built from the manifest and config only; file metrics were not computed. */
+  metadataOnly?: boolean;
 }

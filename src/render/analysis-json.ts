@@ -21,6 +21,7 @@ export function analysisToJson(analysis: Analysis, findings?: FindingsReport): R
       sizeBytes: analysis.sizeBytes,
       compressedSizeBytes: analysis.compressedSizeBytes,
       layerCount: analysis.layers.length,
+      metadataOnly: analysis.metadataOnly === true,
     },
     efficiency: {
       score: analysis.dive.efficiency,

@@ -40,6 +40,13 @@ export function renderAnalysisTable(
     ['Reclaimable', `${formatBytes(analysis.reclaimableBytes)} (what squashing the layers would save)`],
   );
   out.push(summary.toString(), '');
+  if (analysis.metadataOnly === true) {
+    out.push(
+      'Metadata only (--no-layers): layer sizes are compressed sizes from the manifest;',
+      'file sizes, efficiency and waste were not computed.',
+      '',
+    );
+  }
 
   const commandWidth = Math.max(20, options.width - 40);
   const layers = new Table({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN, chars: COMPACT });

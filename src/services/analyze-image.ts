@@ -1,11 +1,15 @@
 import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
 import { readLayer } from '../layers/index.js';
-import type { Analysis, LayerContents, Platform } from '../model/index.js';
-import { openImageSource, type ResolvedImage } from '../sources/index.js';
+import type { Analysis, Compression, ImageInfo, LayerContents, Platform } from '../model/index.js';
+import { openImageSource, type OpenSourceOptions, type ResolvedImage } from '../sources/index.js';
 
 export interface AnalyzeOptions {
   platform?: Platform;
+  /** Registry/daemon options (credentials, TLS, cache, progress). */
+  source?: OpenSourceOptions;
+  /** --no-layers: manifest, config and history only; no layer is downloaded or read. */
+  metadataOnly?: boolean;
   /** Layers read at once; decompression runs on libuv's threads, so a few overlap well. */
   concurrency?: number;
 }
@@ -14,13 +18,25 @@ export const DEFAULT_LAYER_CONCURRENCY = 3;
 
 /** Resolves the image, streams every layer through the reader, and analyzes the result. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const source = await openImageSource(reference);
+  const source = await openImageSource(reference, options.source);
   try {
     const image = await source.resolve(options.platform === undefined ? {} : { platform: options.platform });
+    if (options.metadataOnly === true) return analyzeMetadata(image);
     return await analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY);
   } finally {
     await source.close();
   }
+}
+
+function imageInfo(image: ResolvedImage): ImageInfo {
+  return {
+    reference: image.reference,
+    source: image.source,
+    digest: image.manifestDigest,
+    id: image.configDigest,
+    platform: image.platform,
+    user: image.config.config?.User ?? '',
+  };
 }
 
 /** Layers already read (or being read), by diff_id: what two images share is read once. */
@@ -55,16 +71,39 @@ export async function analyzeResolved(
     }),
   );
   return buildAnalysis({
-    image: {
-      reference: image.reference,
-      source: image.source,
-      digest: image.manifestDigest,
-      id: image.configDigest,
-      platform: image.platform,
-      user: image.config.config?.User ?? '',
-    },
+    image: imageInfo(image),
     config: image.config,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
     contents,
   });
+}
+
+/** What a layer's media type says of its compression (only used where the bytes are not read). */
+function declaredCompression(mediaType: string | undefined): Compression {
+  if (mediaType === undefined) return 'gzip';
+  if (mediaType.includes('zstd')) return 'zstd';
+  if (mediaType.includes('gzip') || mediaType.endsWith('.tar.gzip')) return 'gzip';
+  return mediaType.endsWith('.tar') || mediaType.endsWith('diff.tar') ? 'none' : 'gzip';
+}
+
+/**
+ * --no-layers: an analysis from the manifest and config alone. Compressed layer sizes come from
+ * the manifest, history and user from the config; file-level metrics are not computed.
+ */
+export function analyzeMetadata(image: ResolvedImage): Analysis {
+  const contents: LayerContents[] = image.layers.map((layer) => ({
+    entries: [],
+    tarSizeBytes: 0,
+    uncompressedBytes: 0,
+    storedBytes: layer.descriptor?.size ?? 0,
+    compression: declaredCompression(layer.descriptor?.mediaType),
+    warnings: [],
+  }));
+  const analysis = buildAnalysis({
+    image: imageInfo(image),
+    config: image.config,
+    layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
+    contents,
+  });
+  return { ...analysis, metadataOnly: true };
 }

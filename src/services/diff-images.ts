@@ -1,12 +1,20 @@
 import { diffAnalyses } from '../diff/index.js';
+import { UsageError } from '../errors.js';
 import { evaluateGrowth, type GrowthLimit } from '../gate/index.js';
 import type { Analysis, GateResult, ImageDiff, Platform } from '../model/index.js';
-import { openImageSource, type ImageSource } from '../sources/index.js';
+import {
+  openImageSource,
+  RegistrySource,
+  type ImageSource,
+  type OpenSourceOptions,
+} from '../sources/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, type LayerCache } from './analyze-image.js';
 import { redactAnalysis } from './find-image-problems.js';
 
 export interface DiffImagesOptions {
   platform?: Platform;
+  /** Registry/daemon options (credentials, TLS, cache, progress). */
+  source?: OpenSourceOptions;
   concurrency?: number;
   depth?: number;
   /** Gate: fail when the after image grew by more than this ("10MB" or "5%", as configured). */
@@ -29,16 +37,18 @@ export async function diffImages(
 ): Promise<DiffResult> {
   const sources: ImageSource[] = [];
   try {
-    const resolve = async (reference: string) => {
-      const source = await openImageSource(reference);
-      sources.push(source);
-      return source.resolve(options.platform === undefined ? {} : { platform: options.platform });
-    };
+    // Both opened (nothing sent yet) before either is resolved, so credentials are checked first.
+    for (const reference of [beforeRef, afterRef])
+      sources.push(await openImageSource(reference, options.source));
+    refuseCredentialsForTwoRegistries(sources, options.source);
+    const [beforeSource, afterSource] = sources as [ImageSource, ImageSource];
+    const resolve = (source: ImageSource) =>
+      source.resolve(options.platform === undefined ? {} : { platform: options.platform });
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
     // History is redacted before anything compares or prints it: no secret value in a diff either.
-    const before = redactAnalysis(await analyzeResolved(await resolve(beforeRef), concurrency, cache));
-    const after = redactAnalysis(await analyzeResolved(await resolve(afterRef), concurrency, cache));
+    const before = redactAnalysis(await analyzeResolved(await resolve(beforeSource), concurrency, cache));
+    const after = redactAnalysis(await analyzeResolved(await resolve(afterSource), concurrency, cache));
     const growth = options.maxGrowth;
     return {
       before,
@@ -51,5 +61,22 @@ export async function diffImages(
     };
   } finally {
     await Promise.all(sources.map((source) => source.close()));
+  }
+}
+
+/** --username/--password-stdin name one account: never send it to a second registry. */
+function refuseCredentialsForTwoRegistries(
+  sources: ImageSource[],
+  options: OpenSourceOptions | undefined,
+): void {
+  if (options?.registry?.credentials === undefined) return;
+  const registries = new Set(
+    sources.filter((s): s is RegistrySource => s instanceof RegistrySource).map((s) => s.reference.registry),
+  );
+  if (registries.size > 1) {
+    throw new UsageError(
+      `--username/--password-stdin would go to two registries (${[...registries].join(', ')})`,
+      { hint: 'log in to each registry (docker login / podman login) instead of passing credentials' },
+    );
   }
 }

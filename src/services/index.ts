@@ -1,6 +1,7 @@
 export {
   analyzeImage,
   analyzeResolved,
+  analyzeMetadata,
   DEFAULT_LAYER_CONCURRENCY,
   type AnalyzeOptions,
   type LayerCache,

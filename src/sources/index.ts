@@ -1,5 +1,5 @@
 export type { ImageSource, LayerBlob, ResolvedImage, ResolveOptions } from './image-source.js';
-export { openImageSource } from './open-image-source.js';
+export { openImageSource, type OpenSourceOptions } from './open-image-source.js';
 export {
   hostPlatform,
   parsePlatform,
@@ -7,3 +7,5 @@ export {
   selectPlatformEntry,
   platformMatches,
 } from './platform.js';
+export { RegistrySource, type RegistrySourceOptions } from './registry-source.js';
+export { DockerDaemonSource } from './docker-daemon-source.js';

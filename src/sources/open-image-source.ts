@@ -1,32 +1,53 @@
 import { open, stat } from 'node:fs/promises';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
+import { DOCKER_TRANSPORT, parseDaemonReference, parseImageReference } from '../reference/index.js';
 import { type ArchiveFiles, DirectoryFiles } from './archive-files.js';
+import { DockerDaemonSource } from './docker-daemon-source.js';
 import { DockerArchiveSource } from './docker-archive.js';
 import type { ImageSource } from './image-source.js';
 import { OciLayoutSource } from './oci-layout.js';
+import { RegistrySource, type RegistrySourceOptions } from './registry-source.js';
 import { TarFiles } from './tar-index.js';
+
+/** How to reach registries and daemons; local paths need none of it. */
+export interface OpenSourceOptions {
+  registry?: Partial<RegistrySourceOptions>;
+  /** Environment for DOCKER_HOST, proxies and credentials (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
 
 type LocalTransport = 'docker-archive' | 'oci' | 'oci-archive';
 const LOCAL_TRANSPORTS: LocalTransport[] = ['docker-archive', 'oci', 'oci-archive'];
 
 /**
  * Turns what the user typed into a source: `docker-archive:PATH`, `oci:DIR[:TAG]`,
- * `oci-archive:PATH[:TAG]`, or a bare path recognised by its content.
+ * `oci-archive:PATH[:TAG]`, `docker-daemon:NAME`, `docker://REF`, a bare path recognised by its
+ * content, or else a registry reference (`nginx:1.17`, `host:5000/app@sha256:...`).
  */
-export async function openImageSource(argument: string): Promise<ImageSource> {
+export async function openImageSource(
+  argument: string,
+  options: OpenSourceOptions = {},
+): Promise<ImageSource> {
   for (const transport of LOCAL_TRANSPORTS) {
     if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument);
   }
-  if (argument.startsWith('docker://') || argument.startsWith('docker-daemon:')) {
-    throw new UsageError(`${argument}: pulling from a registry or a daemon is not available yet`);
-  }
+  const daemonName = parseDaemonReference(argument);
+  if (daemonName !== null) return new DockerDaemonSource(daemonName, argument, options.env);
+  if (argument.startsWith(DOCKER_TRANSPORT)) return openRegistry(argument, options);
   const kind = await pathKind(argument);
   if (kind === 'directory') return detectDirectory(argument);
   if (kind === 'file') return detectFile(argument);
   if (looksLikePath(argument)) throw new InputNotFoundError(`${argument}: no such file or directory`);
-  throw new UsageError(
-    `${argument}: pulling from a registry is not available yet; give a docker save tar or an OCI layout`,
-  );
+  return openRegistry(argument, options);
+}
+
+function openRegistry(argument: string, options: OpenSourceOptions): ImageSource {
+  const reference = parseImageReference(argument);
+  return new RegistrySource(reference, {
+    cache: null,
+    ...options.registry,
+    ...(options.env !== undefined ? { env: options.env } : {}),
+  });
 }
 
 async function openTransport(transport: LocalTransport, argument: string): Promise<ImageSource> {

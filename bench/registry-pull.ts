@@ -1,0 +1,99 @@
+/**
+ * Registry pull benchmark (issue 3): the large gzip image of bench/make-large-image.ts in a local
+ * docker-registry, pulled by `imgscope analyze` (download + decompress + parse, --no-cache)
+ * and by `skopeo copy docker://... dir:...` (download only). Prints wall time, peak RSS and
+ * throughput of each, median of RUNS runs. Target: analyze <= 1.2x skopeo, RSS < 200 MB.
+ *
+ *   npm run build && node --import tsx bench/registry-pull.ts [RUNS]
+ */
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
+import { makeLargeImage } from './make-large-image.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.argv[2] ?? 3);
+
+interface Measure {
+  seconds: number;
+  rssMb: number;
+}
+
+async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measure> {
+  const { stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M', cmd, ...args], {
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const line = stderr.split('\n').find((l) => l.startsWith('BENCH '));
+  if (line === undefined) throw new Error(`no timing from ${cmd}: ${stderr}`);
+  const [, seconds, kb] = line.split(' ');
+  return { seconds: Number(seconds), rssMb: Number(kb) / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+// The project's shared benchmark image (bench/make-large-image.ts), gzip OCI layout; built once.
+const large = await makeLargeImage(join(ROOT, '.bench'));
+const LAYOUT = large.ociLayout;
+const layerBytes = large.gzipBytes;
+const registry = await startRegistry();
+const work = await makeTempDir('bench');
+try {
+  const ref = `${registry.host}/bench/large:1`;
+  await skopeoPush(`oci:${LAYOUT}:large`, ref);
+  const skopeo: Measure[] = [];
+  const imgscope: Measure[] = [];
+  const warm: Measure[] = [];
+  const cacheEnv = { ...process.env, XDG_CACHE_HOME: join(work, 'warm-cache') };
+  const analyzeArgs = [join(ROOT, 'bin', 'run.js'), 'analyze', ref, '--json'];
+  await timed(process.execPath, analyzeArgs, cacheEnv); // fills the cache
+  for (let i = 0; i < RUNS; i++) {
+    const dir = join(work, `dir${i}`);
+    skopeo.push(
+      await timed('skopeo', [
+        'copy',
+        '--quiet',
+        '--insecure-policy',
+        '--src-tls-verify=false',
+        `docker://${ref}`,
+        `dir:${dir}`,
+      ]),
+    );
+    await rm(dir, { recursive: true, force: true });
+    imgscope.push(
+      await timed(process.execPath, [join(ROOT, 'bin', 'run.js'), 'analyze', ref, '--json', '--no-cache'], {
+        ...process.env,
+        XDG_CACHE_HOME: join(work, 'cache'),
+      }),
+    );
+    warm.push(await timed(process.execPath, analyzeArgs, cacheEnv));
+  }
+  const mb = layerBytes / 1e6;
+  const row = (name: string, m: Measure[]): string => {
+    const s = median(m.map((x) => x.seconds));
+    const rss = Math.max(...m.map((x) => x.rssMb));
+    return `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${rss.toFixed(0).padStart(5)} MB  ${(mb / s).toFixed(0).padStart(5)} MB/s`;
+  };
+  console.log(
+    `image: ${large.layers} layers, ${large.files} files, ${(large.layerBytes / 1e6).toFixed(0)} MB of layer tar, ` +
+      `${mb.toFixed(0)} MB gzip in the registry; median of ${RUNS} runs, peak RSS is the max`,
+  );
+  console.log(`${''.padEnd(44)} ${'wall'.padStart(9)}  ${'RSS'.padStart(8)}  ${'rate'.padStart(10)}`);
+  console.log(row('skopeo copy docker://... dir:... (download)', skopeo));
+  console.log(row('imgscope analyze --no-cache', imgscope));
+  console.log(row('imgscope analyze, blobs in the cache', warm));
+  const ratio = median(imgscope.map((x) => x.seconds)) / median(skopeo.map((x) => x.seconds));
+  console.log(
+    `analyze / skopeo wall time: ${ratio.toFixed(2)}x (target <= 1.2x); imgscope peak RSS target < 200 MB`,
+  );
+} finally {
+  await registry.stop();
+  await rm(work, { recursive: true, force: true });
+}

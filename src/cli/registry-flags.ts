@@ -1,0 +1,83 @@
+import { Flags } from '@oclif/core';
+import { UsageError } from '../errors.js';
+import { BlobCache, defaultCacheRoot } from '../registry/index.js';
+import type { OpenSourceOptions } from '../sources/index.js';
+import { TerminalDownloadProgress } from './download-progress.js';
+
+/** Flags of every command that reads images from registries. */
+export const registryFlags = {
+  username: Flags.string({ description: 'registry user name (with --password-stdin)' }),
+  'password-stdin': Flags.boolean({
+    description: 'read the registry password or token from stdin',
+    default: false,
+  }),
+  insecure: Flags.boolean({
+    description: 'allow plain HTTP and unverified TLS for the registry (test registries only)',
+    default: false,
+  }),
+  'ca-cert': Flags.string({
+    description: 'PEM file of a CA to trust for the registry (repeatable)',
+    multiple: true,
+  }),
+  cache: Flags.boolean({
+    description: 'keep downloaded blobs in $XDG_CACHE_HOME/imgscope (--no-cache to skip)',
+    default: true,
+    allowNo: true,
+  }),
+  timeout: Flags.integer({ description: 'network timeout in seconds', default: 30, min: 1 }),
+};
+
+export interface RegistryFlagValues {
+  username?: string | undefined;
+  'password-stdin': boolean;
+  insecure: boolean;
+  'ca-cert'?: string[] | undefined;
+  cache: boolean;
+  timeout: number;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface RegistrySetup {
+  options: OpenSourceOptions;
+  /** Call before printing the report. */
+  done: () => void;
+}
+
+/** Source options from the flags; progress only on a TTY and never in JSON mode. */
+export async function registrySetup(
+  flags: RegistryFlagValues,
+  context: { json: boolean; concurrency: number },
+): Promise<RegistrySetup> {
+  let credentials: { username: string; password: string } | undefined;
+  if (flags['password-stdin'] || flags.username !== undefined) {
+    if (flags.username === undefined) throw new UsageError('--password-stdin needs --username');
+    if (!flags['password-stdin']) {
+      throw new UsageError('--username needs --password-stdin', {
+        hint: 'pipe the password: echo "$TOKEN" | imgscope analyze --username USER --password-stdin IMAGE',
+      });
+    }
+    const password = (await readStdin()).replace(/\r?\n$/, '');
+    if (password === '') throw new UsageError('--password-stdin read an empty password');
+    credentials = { username: flags.username, password };
+  }
+  const progress = !context.json && process.stderr.isTTY ? new TerminalDownloadProgress() : undefined;
+  return {
+    options: {
+      registry: {
+        cache: flags.cache ? new BlobCache(defaultCacheRoot()) : null,
+        insecure: flags.insecure,
+        caCertFiles: flags['ca-cert'] ?? [],
+        timeoutMs: flags.timeout * 1000,
+        concurrency: context.concurrency,
+        ...(credentials !== undefined ? { credentials } : {}),
+        ...(progress !== undefined ? { progress } : {}),
+      },
+    },
+    done: () => progress?.clear(),
+  };
+}

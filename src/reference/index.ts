@@ -1,0 +1,2 @@
+export * from './image-reference.js';
+export * from './daemon-reference.js';

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Transform, type Readable, type TransformCallback, pipeline } from 'node:stream';
+import { hasherFor } from './digest.js';
+
+/** $XDG_CACHE_HOME/imgscope, or ~/.cache/imgscope. */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(env.HOME ?? homedir(), '.cache');
+  return join(base, 'imgscope');
+}
+
+export interface PruneOptions {
+  /** Keep entries used more recently than this; undefined removes every entry. */
+  olderThanMs?: number;
+  now?: number;
+}
+
+export interface PruneResult {
+  removedEntries: number;
+  removedBytes: number;
+  removedTemporaryFiles: number;
+}
+
+/** Temporary files of a running download are kept by prune for this long. */
+const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Blobs keyed by digest: `ROOT/blobs/ALG/HEX`. A blob is written to `ROOT/tmp/` and renamed
+ * into place only once its digest has been verified, so an entry is never partial, whenever the
+ * process dies; an entry is verified again before use and removed if it does not match.
+ */
+export class BlobCache {
+  private swept = false;
+
+  constructor(readonly root: string) {}
+
+  /** Removes partial downloads left by processes that died (killed mid-download); once per instance. */
+  private async sweepOrphans(tmpDir: string): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    for (const name of await listDir(tmpDir)) {
+      const pid = Number(name.split('.')[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
+        await rm(join(tmpDir, name), { force: true }).catch(() => undefined);
+      }
+    }
+  }
+
+  private entryPath(digest: string): string {
+    const [algorithm, hex] = digest.split(':');
+    return join(this.root, 'blobs', algorithm ?? 'unknown', hex ?? 'unknown');
+  }
+
+  /** The path of a verified cached blob, or null (a bad entry is removed on the way). */
+  async lookup(digest: string, size: number): Promise<string | null> {
+    const path = this.entryPath(digest);
+    try {
+      const info = await stat(path);
+      if (!info.isFile() || info.size !== size) {
+        await rm(path, { force: true });
+        return null;
+      }
+    } catch {
+      return null;
+    }
+    const hash = hasherFor(digest);
+    try {
+      for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+        hash.update(chunk as Buffer);
+    } catch {
+      return null;
+    }
+    if (`${digest.split(':')[0]}:${hash.digest('hex')}` !== digest) {
+      await rm(path, { force: true });
+      return null;
+    }
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
+    return path;
+  }
+
+  /** Stores a small blob whose digest the caller has verified (a config); failures are ignored. */
+  async put(digest: string, bytes: Buffer): Promise<void> {
+    const tmpDir = join(this.root, 'tmp');
+    const [, hex] = digest.split(':');
+    const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+    const finalPath = this.entryPath(digest);
+    try {
+      await mkdir(tmpDir, { recursive: true });
+      await writeFile(tmpPath, bytes);
+      await mkdir(join(finalPath, '..'), { recursive: true });
+      await rename(tmpPath, finalPath);
+    } catch {
+      await rm(tmpPath, { force: true });
+    }
+  }
+
+  /** A cached small blob's bytes, verified; null when absent or bad. */
+  async read(digest: string, size: number): Promise<Buffer | null> {
+    const path = await this.lookup(digest, size);
+    if (path === null) return null;
+    return readFile(path).catch(() => null);
+  }
+
+  /**
+   * Passes `source` through unchanged while writing it to a temporary file; when `source` ends
+   * cleanly (it verifies its own digest and fails otherwise) the file becomes the entry.
+   * Any error, or the consumer closing early, removes the temporary file.
+   */
+  async tee(source: Readable, digest: string, size: number): Promise<Readable> {
+    const tmpDir = join(this.root, 'tmp');
+    try {
+      await mkdir(tmpDir, { recursive: true });
+    } catch {
+      // A cache that cannot be written is no reason to fail the analysis: read without it.
+      return source;
+    }
+    await this.sweepOrphans(tmpDir);
+    const [, hex] = digest.split(':');
+    const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+    const finalPath = this.entryPath(digest);
+    const file: WriteStream = createWriteStream(tmpPath);
+    let written = 0;
+    let committed = false;
+    let discarded = false;
+    const discard = (): void => {
+      if (committed || discarded) return;
+      discarded = true;
+      const remove = (): void => void unlink(tmpPath).catch(() => undefined);
+      // Unlink only once the file is closed: before its open completes there is nothing to unlink yet.
+      if (file.closed) remove();
+      else {
+        file.once('close', remove);
+        file.destroy();
+      }
+    };
+    // A disk that fails (full, read-only) stops the caching, never the bytes flowing on.
+    let broken = false;
+    let waiting: (() => void) | null = null;
+    file.on('error', () => {
+      broken = true;
+      discard();
+      waiting?.();
+    });
+    const tee = new Transform({
+      readableHighWaterMark: 1024 * 1024,
+      transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+        written += chunk.length;
+        if (broken || file.write(chunk)) {
+          callback(null, chunk);
+          return;
+        }
+        const resume = (): void => {
+          waiting = null;
+          file.off('drain', resume);
+          callback(null, chunk);
+        };
+        waiting = resume;
+        file.once('drain', resume);
+      },
+      flush(callback: TransformCallback) {
+        if (broken || written !== size) {
+          discard();
+          callback();
+          return;
+        }
+        file.end((error?: Error | null) => {
+          if (error || broken) {
+            discard();
+            callback();
+            return;
+          }
+          mkdir(join(finalPath, '..'), { recursive: true })
+            .then(() => rename(tmpPath, finalPath))
+            .then(() => {
+              committed = true;
+              callback();
+            })
+            // A cache that cannot be written is no reason to fail the analysis.
+            .catch(() => {
+              discard();
+              callback();
+            });
+        });
+      },
+      destroy(error, callback) {
+        discard();
+        callback(error);
+      },
+    });
+    pipeline(source, tee, () => undefined);
+    return tee;
+  }
+
+  /** Removes entries (all, or those unused for olderThanMs) and stale temporary files. */
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    const now = options.now ?? Date.now();
+    const result: PruneResult = { removedEntries: 0, removedBytes: 0, removedTemporaryFiles: 0 };
+    const blobs = join(this.root, 'blobs');
+    for (const algorithm of await listDir(blobs)) {
+      for (const name of await listDir(join(blobs, algorithm))) {
+        const path = join(blobs, algorithm, name);
+        const info = await stat(path).catch(() => null);
+        if (info === null) continue;
+        if (options.olderThanMs !== undefined && now - info.mtimeMs < options.olderThanMs) continue;
+        await rm(path, { force: true, recursive: true });
+        result.removedEntries += 1;
+        result.removedBytes += info.size;
+      }
+    }
+    const tmp = join(this.root, 'tmp');
+    for (const name of await listDir(tmp)) {
+      const path = join(tmp, name);
+      const info = await stat(path).catch(() => null);
+      if (info === null) continue;
+      const pid = Number(name.split('.')[1]);
+      const alive = Number.isInteger(pid) && pid !== process.pid && processAlive(pid);
+      if (alive && now - info.mtimeMs < TEMP_GRACE_MS) continue;
+      if (pid === process.pid) continue;
+      await rm(path, { force: true });
+      result.removedTemporaryFiles += 1;
+      result.removedBytes += info.size;
+    }
+    return result;
+  }
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return await readdir(path);
+  } catch {
+    return [];
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

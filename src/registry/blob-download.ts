@@ -1,0 +1,171 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable, finished } from 'node:stream';
+import type { Hash } from 'node:crypto';
+import { DigestMismatchError, NetworkError } from '../errors.js';
+import type { Descriptor } from '../model/index.js';
+import { hasherFor } from './digest.js';
+import type { HttpResponse } from './http-transport.js';
+import { type RetryPolicy, backoffDelay, sleep } from './retry.js';
+
+/** Opens the blob from `offset` on (a Range request when offset > 0); errors are final ImgscopeErrors. */
+export type RangeFetcher = (offset: number) => Promise<HttpResponse>;
+
+export interface BlobDownloadOptions {
+  descriptor: Descriptor;
+  /** "HOST/REPO", for messages. */
+  where: string;
+  fetch: RangeFetcher;
+  retry: RetryPolicy;
+  /** Called with each chunk's length, for progress. */
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * The stored bytes of one blob as a stream that survives interruptions: when the connection
+ * drops or the body ends short, it asks again with `Range: bytes=N-` and carries on (skipping
+ * N bytes if the server ignores the range). The digest and size are checked as bytes pass;
+ * a mismatch fails the stream at its end, so a consumer never sees a clean end of bad bytes.
+ */
+export class BlobDownload extends Readable {
+  private readonly hash: Hash;
+  private offset = 0;
+  private body: IncomingMessage | null = null;
+  private connecting = false;
+  private interruptions = 0;
+  private offsetAtLastInterruption = 0;
+  private done = false;
+
+  constructor(private readonly options: BlobDownloadOptions) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.hash = hasherFor(options.descriptor.digest);
+  }
+
+  /** Bytes delivered so far. */
+  get receivedBytes(): number {
+    return this.offset;
+  }
+
+  override _read(): void {
+    if (this.body !== null) this.body.resume();
+    else if (!this.connecting && !this.done) void this.connect();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.done = true;
+    if (this.body !== null) {
+      this.body.destroy();
+      this.body = null;
+    }
+    callback(error);
+  }
+
+  private async connect(): Promise<void> {
+    this.connecting = true;
+    let res: HttpResponse;
+    try {
+      res = await this.options.fetch(this.offset);
+    } catch (error) {
+      this.connecting = false;
+      this.destroy(error as Error);
+      return;
+    }
+    this.connecting = false;
+    if (this.destroyed) {
+      res.body.destroy();
+      return;
+    }
+    let skip = 0;
+    if (this.offset > 0) {
+      const range = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''));
+      if (res.status === 206 && range !== null && Number(range[1]) === this.offset) skip = 0;
+      else if (res.status === 200) skip = this.offset;
+      else {
+        res.body.destroy();
+        this.destroy(
+          new NetworkError(
+            `resuming ${this.options.descriptor.digest} from ${this.options.where} failed: the server answered HTTP ${res.status} to a range request`,
+          ),
+        );
+        return;
+      }
+    }
+    const body = res.body;
+    this.body = body;
+    body.on('data', (chunk: Buffer) => {
+      let data = chunk;
+      if (skip > 0) {
+        if (data.length <= skip) {
+          skip -= data.length;
+          return;
+        }
+        data = data.subarray(skip);
+        skip = 0;
+      }
+      this.offset += data.length;
+      if (this.offset > this.options.descriptor.size) {
+        this.fail(`more than the ${this.options.descriptor.size} bytes the manifest announces`);
+        return;
+      }
+      this.hash.update(data);
+      this.options.onBytes?.(data.length);
+      if (!this.push(data)) body.pause();
+    });
+    finished(body, (error) => {
+      if (this.body !== body) return;
+      this.body = null;
+      if (this.destroyed || this.done) return;
+      if ((error === undefined || error === null) && this.offset === this.options.descriptor.size) {
+        this.finish();
+        return;
+      }
+      body.destroy();
+      const reason =
+        error !== undefined && error !== null
+          ? ((error as NodeJS.ErrnoException).code ?? error.message)
+          : `connection closed after ${this.offset} of ${this.options.descriptor.size} bytes`;
+      void this.interrupted(reason);
+    });
+  }
+
+  private finish(): void {
+    this.done = true;
+    const actual = `${this.options.descriptor.digest.split(':')[0]}:${this.hash.digest('hex')}`;
+    if (actual !== this.options.descriptor.digest) {
+      this.destroy(
+        new DigestMismatchError(`blob from ${this.options.where}`, this.options.descriptor.digest, actual),
+      );
+      return;
+    }
+    this.push(null);
+  }
+
+  private fail(why: string): void {
+    this.done = true;
+    this.destroy(
+      new DigestMismatchError(
+        `blob ${this.options.descriptor.digest} from ${this.options.where}`,
+        this.options.descriptor.digest,
+        why,
+      ),
+    );
+  }
+
+  private async interrupted(reason: string): Promise<void> {
+    // Attempts are counted without progress: a flaky link that keeps delivering bytes gets there.
+    this.interruptions = this.offset > this.offsetAtLastInterruption ? 1 : this.interruptions + 1;
+    this.offsetAtLastInterruption = this.offset;
+    if (this.interruptions >= this.options.retry.attempts) {
+      this.destroy(
+        new NetworkError(
+          `downloading ${this.options.descriptor.digest} from ${this.options.where} failed: ${this.interruptions} attempts in a row made no progress (${reason})`,
+          { hint: 'check the network or the registry, then run again: completed blobs are cached' },
+        ),
+      );
+      return;
+    }
+    this.connecting = true;
+    await sleep(backoffDelay(this.options.retry, this.interruptions - 1));
+    this.connecting = false;
+    if (!this.destroyed) void this.connect();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './blob-cache.js';
+export * from './credentials.js';
+export * from './progress.js';
+export * from './registry-client.js';
+export type { RetryPolicy } from './retry.js';

@@ -1,0 +1,332 @@
+import { readFileSync } from 'node:fs';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Readable } from 'node:stream';
+import { AuthError, DigestMismatchError, NetworkError, RegistryError, UsageError } from '../errors.js';
+import { type Descriptor, MEDIA_TYPES } from '../model/index.js';
+import { isLoopbackHost, registryApiHost } from '../reference/index.js';
+import { Authenticator } from './authenticator.js';
+import { BlobDownload } from './blob-download.js';
+import { type Credentials, type FoundCredentials, lookupCredentials } from './credentials.js';
+import { digestOf } from './digest.js';
+import { HttpExchange } from './http-exchange.js';
+import {
+  HttpTransport,
+  type HttpResponse,
+  TransportFailure,
+  isTlsVerificationFailure,
+} from './http-transport.js';
+import { describeErrorBody, discardBody, readSmallBody } from './response-body.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+/** The manifest types imgscope reads, best first; without them registries answer 404 or schema 1. */
+export const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifestList,
+  MEDIA_TYPES.dockerManifest,
+].join(', ');
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
+
+export interface RegistryClientOptions {
+  /** Explicit credentials (--username / --password-stdin); otherwise the Docker/Podman config is read. */
+  credentials?: Credentials;
+  /** Allow plain HTTP and unverified TLS for this registry. */
+  insecure?: boolean;
+  /** PEM files of extra CAs to trust (--ca-cert). */
+  caCertFiles?: string[];
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Blob downloads at once. */
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+  userAgent?: string;
+}
+
+export interface FetchedManifest {
+  mediaType: string;
+  digest: string;
+  bytes: Buffer;
+}
+
+export interface OpenBlobOptions {
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * A client of one registry (OCI distribution API): manifests, blobs, auth from the challenge,
+ * retries with backoff, redirects without credentials to other hosts, bounded blob concurrency.
+ */
+export class RegistryClient {
+  readonly registry: string;
+  readonly apiHost: string;
+  private readonly http: HttpExchange;
+  private readonly retry: RetryPolicy;
+  private readonly limit: LimitFunction;
+  private readonly auth: Authenticator;
+  private readonly insecure: boolean;
+  private base: Promise<URL> | null = null;
+
+  constructor(registry: string, options: RegistryClientOptions = {}, repositoryHint?: string) {
+    this.registry = registry;
+    this.apiHost = registryApiHost(registry);
+    this.insecure = options.insecure ?? false;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limit = pLimit(Math.max(1, options.concurrency ?? 4));
+    const env = options.env ?? process.env;
+    const caCerts = (options.caCertFiles ?? []).map((file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read CA certificate ${file}: ${(error as Error).message}`);
+      }
+    });
+    const transport = new HttpTransport({
+      caCerts,
+      skipTlsVerify: this.insecure,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      env,
+      userAgent: options.userAgent ?? 'imgscope',
+    });
+    this.http = new HttpExchange(transport, this.retry);
+    const explicit = options.credentials;
+    const find = (): Promise<FoundCredentials | null> =>
+      explicit !== undefined
+        ? Promise.resolve({ credentials: explicit, origin: '--username/--password-stdin' })
+        : lookupCredentials(registry, repositoryHint, { env });
+    this.auth = new Authenticator(this.apiHost, (spec) => this.http.send(spec), find);
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  /** Resolves https:// or (insecure or loopback registries only) http:// by asking GET /v2/. */
+  private baseUrl(): Promise<URL> {
+    this.base ??= this.ping();
+    return this.base;
+  }
+
+  private async ping(): Promise<URL> {
+    const httpsBase = new URL(`https://${this.apiHost}`);
+    const mayUseHttp = this.insecure || isLoopbackHost(this.apiHost);
+    try {
+      await this.pingAt(httpsBase);
+      return httpsBase;
+    } catch (error) {
+      const failure =
+        error instanceof NetworkError ? (error.cause as TransportFailure | undefined) : undefined;
+      const tlsProblem = failure instanceof TransportFailure && !isTlsVerificationFailure(failure.errno);
+      if (!mayUseHttp || !tlsProblem) throw error;
+    }
+    const httpBase = new URL(`http://${this.apiHost}`);
+    await this.pingAt(httpBase);
+    return httpBase;
+  }
+
+  private async pingAt(base: URL): Promise<void> {
+    const res = await this.http.send(
+      { method: 'GET', url: new URL('/v2/', base), headers: {} },
+      // A plain-HTTP server answering a TLS hello is not worth retrying.
+      base.protocol === 'https:' && (this.insecure || isLoopbackHost(this.apiHost)) ? 1 : undefined,
+    );
+    if (res.status === 401) {
+      const header = res.headers['www-authenticate'];
+      discardBody(res.body);
+      if (!this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header)) {
+        throw new AuthError(`${this.apiHost} asks for an authentication scheme imgscope does not speak`, {
+          hint: `the challenge was: ${String(header ?? '(none)')}`,
+        });
+      }
+      return;
+    }
+    if (res.status === 200) {
+      discardBody(res.body);
+      return;
+    }
+    const said = await describeErrorBody(res.body);
+    throw new RegistryError(
+      `${this.apiHost} does not answer as a container registry (GET /v2/ gave HTTP ${res.status}${said ? `: ${said}` : ''})`,
+    );
+  }
+
+  /**
+   * An authenticated request to the registry: adds the Authorization the challenge asks for,
+   * answers a 401 by (re)authenticating once, and turns 401/403 into AuthErrors.
+   */
+  private async request(
+    method: 'GET' | 'HEAD',
+    path: string,
+    repository: string,
+    headers: Record<string, string>,
+  ): Promise<HttpResponse> {
+    const base = await this.baseUrl();
+    const scope = `repository:${repository}:pull`;
+    const url = new URL(path, base);
+    const send = async (): Promise<HttpResponse> => {
+      const authorization = await this.auth.authorization(scope);
+      return this.http.send({
+        method,
+        url,
+        headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
+      });
+    };
+    let res = await send();
+    if (res.status === 401) {
+      const header = res.headers['www-authenticate'];
+      let said = await describeErrorBody(res.body);
+      this.auth.forget(scope);
+      if (this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header)) {
+        res = await send();
+        if (res.status === 401) said = await describeErrorBody(res.body);
+      }
+      if (res.status === 401) {
+        if (!(await this.auth.hasCredentials())) {
+          throw new AuthError(`authentication required for ${this.apiHost}: ${said || 'HTTP 401'}`, {
+            hint: 'log in (docker login / podman login) or pass --username and --password-stdin',
+          });
+        }
+        throw new AuthError(`authentication failed for ${this.apiHost}: ${said || 'HTTP 401'}`, {
+          hint: 'check the user name and password, or log in again',
+        });
+      }
+    }
+    if (res.status === 403) {
+      const said = await describeErrorBody(res.body);
+      throw new AuthError(`access to ${repository} on ${this.apiHost} denied: ${said || 'HTTP 403'}`, {
+        hint: 'check that the account may pull this repository',
+      });
+    }
+    return res;
+  }
+
+  /** GET a manifest by tag or digest with the full Accept list; schema 1 is refused. */
+  async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const res = await this.request('GET', `/v2/${repository}/manifests/${reference}`, repository, {
+      Accept: MANIFEST_ACCEPT,
+    });
+    const where = `${this.registry}/${repository}:${reference}`.replace(/:sha256:/, '@sha256:');
+    if (res.status === 404) {
+      const said = await describeErrorBody(res.body);
+      throw new RegistryError(`${where} not found${said ? ` (${said})` : ''}`, {
+        hint: 'check the repository name and the tag or digest',
+      });
+    }
+    if (res.status !== 200) {
+      const said = await describeErrorBody(res.body);
+      throw new RegistryError(
+        `${this.apiHost} answered HTTP ${res.status} for the manifest of ${where}${said ? `: ${said}` : ''}`,
+      );
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readSmallBody(res.body, MAX_MANIFEST_BYTES);
+    } catch (error) {
+      throw new RegistryError(`the manifest of ${where} could not be read: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const contentType =
+      String(res.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? '';
+    let mediaType = contentType;
+    let schemaVersion: unknown;
+    try {
+      const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; schemaVersion?: unknown };
+      schemaVersion = parsed.schemaVersion;
+      if (typeof parsed.mediaType === 'string' && parsed.mediaType !== '') mediaType = parsed.mediaType;
+    } catch {
+      throw new RegistryError(`the manifest of ${where} is not JSON`);
+    }
+    if (
+      schemaVersion === 1 ||
+      mediaType === MEDIA_TYPES.dockerManifestV1 ||
+      mediaType === MEDIA_TYPES.dockerManifestV1Signed
+    ) {
+      throw new RegistryError(`${where} is a Docker schema 1 manifest, which imgscope does not read`, {
+        hint: 'schema 1 is deprecated; re-push the image with a current docker, buildah or skopeo',
+      });
+    }
+    const digestAlgorithm = reference.includes(':') ? reference : 'sha256:';
+    const digest = digestOf(bytes, digestAlgorithm);
+    if (reference.includes(':') && digest !== reference) {
+      throw new DigestMismatchError(`manifest of ${where}`, reference, digest);
+    }
+    const announced = res.headers['docker-content-digest'];
+    if (
+      typeof announced === 'string' &&
+      announced.startsWith('sha256:') &&
+      digest.startsWith('sha256:') &&
+      announced !== digest
+    ) {
+      throw new DigestMismatchError(`manifest of ${where} (Docker-Content-Digest)`, announced, digest);
+    }
+    return { mediaType, digest, bytes };
+  }
+
+  private fetchBlobRange(
+    repository: string,
+    descriptor: Descriptor,
+  ): (offset: number) => Promise<HttpResponse> {
+    return async (offset) => {
+      const headers: Record<string, string> = {};
+      if (offset > 0) headers.Range = `bytes=${offset}-`;
+      const res = await this.request(
+        'GET',
+        `/v2/${repository}/blobs/${descriptor.digest}`,
+        repository,
+        headers,
+      );
+      if (res.status === 200 || res.status === 206) return res;
+      const said = await describeErrorBody(res.body);
+      if (res.status === 404) {
+        throw new RegistryError(
+          `blob ${descriptor.digest} not found in ${this.registry}/${repository}${said ? ` (${said})` : ''}`,
+          {
+            hint: 'the image may have been deleted or pushed incompletely',
+          },
+        );
+      }
+      throw new RegistryError(
+        `${this.apiHost} answered HTTP ${res.status} for blob ${descriptor.digest} of ${repository}${said ? `: ${said}` : ''}`,
+        { hint: 'the registry keeps failing; try again later' },
+      );
+    };
+  }
+
+  /**
+   * Streams a blob, resuming interrupted downloads with Range and checking size and digest.
+   * Waits for a download slot (--concurrency); the slot is freed when the stream closes.
+   */
+  openBlob(repository: string, descriptor: Descriptor, options: OpenBlobOptions = {}): Promise<Readable> {
+    return new Promise<Readable>((resolve, reject) => {
+      void this.limit(
+        () =>
+          new Promise<void>((release) => {
+            const download = new BlobDownload({
+              descriptor,
+              where: `${this.registry}/${repository}`,
+              fetch: this.fetchBlobRange(repository, descriptor),
+              retry: this.retry,
+              ...(options.onBytes !== undefined ? { onBytes: options.onBytes } : {}),
+            });
+            download.once('close', () => release());
+            resolve(download);
+          }),
+      ).catch(reject);
+    });
+  }
+
+  /** Reads a small blob (the config) whole, verified. */
+  async getBlob(repository: string, descriptor: Descriptor): Promise<Buffer> {
+    if (descriptor.size > MAX_CONFIG_BYTES) {
+      throw new RegistryError(
+        `blob ${descriptor.digest} is ${descriptor.size} bytes, too large for a config`,
+      );
+    }
+    const stream = await this.openBlob(repository, descriptor);
+    return readSmallBody(stream, MAX_CONFIG_BYTES);
+  }
+}

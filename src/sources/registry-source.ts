@@ -1,0 +1,150 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { InputFormatError, PlatformNotFoundError, RegistryError } from '../errors.js';
+import {
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+  MEDIA_TYPES,
+  type Platform,
+} from '../model/index.js';
+import { type ImageReference, formatImageReference, manifestReference } from '../reference/index.js';
+import {
+  type BlobCache,
+  type DownloadProgress,
+  type FetchedManifest,
+  RegistryClient,
+  type RegistryClientOptions,
+} from '../registry/index.js';
+import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
+import { configPlatform } from './config-platform.js';
+import { formatPlatform, platformMatches, selectPlatformEntry } from './platform.js';
+
+export interface RegistrySourceOptions extends RegistryClientOptions {
+  /** Blob cache; null with --no-cache. */
+  cache: BlobCache | null;
+  progress?: DownloadProgress;
+}
+
+const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]);
+const MANIFEST_TYPES = new Set<string>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
+
+function parseJson<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch (error) {
+    throw new InputFormatError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function isIndex(manifest: FetchedManifest, parsed: { manifests?: unknown; layers?: unknown }): boolean {
+  if (INDEX_TYPES.has(manifest.mediaType)) return true;
+  if (MANIFEST_TYPES.has(manifest.mediaType)) return false;
+  return Array.isArray(parsed.manifests) && !Array.isArray(parsed.layers);
+}
+
+/**
+ * An image in a registry: manifest (after platform selection), config, and layers that stream
+ * from the registry while being copied into the blob cache, or straight from the cache.
+ */
+export class RegistrySource implements ImageSource {
+  private readonly client: RegistryClient;
+  private readonly cache: BlobCache | null;
+  private readonly progress: DownloadProgress | undefined;
+
+  constructor(
+    readonly reference: ImageReference,
+    options: RegistrySourceOptions,
+  ) {
+    this.client = new RegistryClient(reference.registry, options, reference.repository);
+    this.cache = options.cache;
+    this.progress = options.progress;
+  }
+
+  async resolve(options: ResolveOptions): Promise<ResolvedImage> {
+    const { repository } = this.reference;
+    const name = formatImageReference(this.reference);
+    let fetched = await this.client.getManifest(repository, manifestReference(this.reference));
+    let parsed = parseJson<ImageManifest & ImageIndex>(fetched.bytes, `the manifest of ${name}`);
+    let indexPlatform: Platform | null = null;
+    // An index may nest one more index (rare, but the OCI spec allows it); follow at most two levels.
+    for (let depth = 0; isIndex(fetched, parsed); depth++) {
+      if (depth === 2) {
+        throw new RegistryError(`${name}: indexes nested deeper than two levels are not followed`);
+      }
+      const entry = selectPlatformEntry(parsed.manifests ?? [], options.platform, name);
+      indexPlatform = entry.platform ?? indexPlatform;
+      fetched = await this.client.getManifest(repository, entry.digest);
+      parsed = parseJson<ImageManifest & ImageIndex>(
+        fetched.bytes,
+        `the manifest of ${name}@${entry.digest}`,
+      );
+    }
+    const manifest: ImageManifest = parsed;
+    if (manifest.config === undefined || !Array.isArray(manifest.layers)) {
+      throw new RegistryError(
+        `${name}: the manifest (${fetched.mediaType || 'no media type'}) has no config or layers`,
+        { hint: 'this is not a container image (an artifact or a helm chart?)' },
+      );
+    }
+    const config = await this.readConfig(manifest.config);
+    const platform = configPlatform(config) ?? indexPlatform;
+    if (options.platform !== undefined && indexPlatform === null && platform !== null) {
+      if (!platformMatches(options.platform, platform)) {
+        throw new PlatformNotFoundError(
+          `${name} is a single-platform image for ${formatPlatform(platform)}, not ${formatPlatform(options.platform)}`,
+          { hint: 'drop --platform, or name the image built for that platform' },
+        );
+      }
+    }
+    this.progress?.blobsPlanned(manifest.layers.map((d) => ({ digest: d.digest, size: d.size })));
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const layers: LayerBlob[] = manifest.layers.map((descriptor, i) => ({
+      descriptor,
+      diffId: diffIds[i] ?? null,
+      open: () => this.openLayer(descriptor),
+    }));
+    return {
+      reference: name,
+      source: 'registry',
+      manifestDigest: fetched.digest,
+      configDigest: manifest.config.digest,
+      platform,
+      config,
+      layers,
+    };
+  }
+
+  private async readConfig(descriptor: Descriptor): Promise<ImageConfig> {
+    let bytes = this.cache === null ? null : await this.cache.read(descriptor.digest, descriptor.size);
+    if (bytes === null) {
+      bytes = await this.client.getBlob(this.reference.repository, descriptor);
+      await this.cache?.put(descriptor.digest, bytes);
+    }
+    return parseJson<ImageConfig>(bytes, `the image config ${descriptor.digest}`);
+  }
+
+  private async openLayer(descriptor: Descriptor): Promise<Readable> {
+    const progress = this.progress;
+    const cachedPath =
+      this.cache === null ? null : await this.cache.lookup(descriptor.digest, descriptor.size);
+    if (cachedPath !== null) {
+      progress?.blobStarted(descriptor.digest, descriptor.size, true);
+      const stream = createReadStream(cachedPath, { highWaterMark: 1024 * 1024 });
+      stream.once('end', () => progress?.blobFinished(descriptor.digest));
+      return stream;
+    }
+    progress?.blobStarted(descriptor.digest, descriptor.size, false);
+    const download = await this.client.openBlob(this.reference.repository, descriptor, {
+      ...(progress !== undefined ? { onBytes: (n: number) => progress.blobBytes(descriptor.digest, n) } : {}),
+    });
+    download.once('end', () => progress?.blobFinished(descriptor.digest));
+    if (this.cache === null) return download;
+    return this.cache.tee(download, descriptor.digest, descriptor.size);
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}

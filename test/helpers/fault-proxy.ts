@@ -1,0 +1,215 @@
+/**
+ * A loopback HTTP proxy in front of a real registry that injects faults: statuses (429, 503),
+ * connection resets in the middle of a body, wrong bytes, slow bodies, redirects to a second
+ * "storage" host (127.0.0.2) that records whether it got an Authorization header.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultAction =
+  | { status: number; headers?: Record<string, string>; body?: string }
+  | { resetAfterBytes: number }
+  | { corruptByteAt: number }
+  | { bytesPerSecond: number }
+  | { redirectToStorage: true };
+
+export interface RecordedRequest {
+  server: 'registry' | 'storage';
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface FaultProxy {
+  host: string;
+  storageHost: string;
+  requests: RecordedRequest[];
+  /** Decide what to do with a request to the registry side; undefined forwards it untouched. */
+  fault: (req: RecordedRequest) => FaultAction | undefined;
+  stop: () => Promise<void>;
+}
+
+export interface FaultProxyOptions {
+  /** Demand this Basic user/password on the registry side (the upstream registry is anonymous). */
+  basicAuth?: { user: string; password: string };
+  /** Address of the registry side (default 127.0.0.1; "::1" for IPv6). */
+  listen?: string;
+}
+
+function forward(
+  upstream: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+  action: FaultAction | undefined,
+): void {
+  const headers = { ...req.headers, host: upstream };
+  delete headers.authorization;
+  const out = http.request(`http://${upstream}${path}`, { method: req.method, headers }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers);
+    let seen = 0;
+    if (action !== undefined && 'bytesPerSecond' in action) {
+      up.on('data', (chunk: Buffer) => {
+        up.pause();
+        res.write(chunk);
+        setTimeout(() => up.resume(), Math.ceil((chunk.length / action.bytesPerSecond) * 1000));
+      });
+      up.on('end', () => res.end());
+      return;
+    }
+    up.on('data', (chunk: Buffer) => {
+      let data = chunk;
+      if (
+        action !== undefined &&
+        'resetAfterBytes' in action &&
+        seen + data.length > action.resetAfterBytes
+      ) {
+        res.write(data.subarray(0, Math.max(0, action.resetAfterBytes - seen)));
+        seen = action.resetAfterBytes;
+        // Let the partial bytes leave, then cut the connection hard.
+        setTimeout(() => res.socket?.resetAndDestroy(), 20);
+        up.destroy();
+        return;
+      }
+      if (action !== undefined && 'corruptByteAt' in action) {
+        const at = action.corruptByteAt - seen;
+        if (at >= 0 && at < data.length) {
+          data = Buffer.from(data);
+          data[at] = (data[at] ?? 0) ^ 0xff;
+        }
+      }
+      seen += data.length;
+      if (!res.write(data)) {
+        up.pause();
+        res.once('drain', () => up.resume());
+      }
+    });
+    up.on('end', () => res.end());
+  });
+  out.on('error', () => res.destroy());
+  req.pipe(out);
+}
+
+export async function startFaultProxy(
+  upstream: string,
+  options: FaultProxyOptions = {},
+): Promise<FaultProxy> {
+  const requests: RecordedRequest[] = [];
+  const state: FaultProxy = {
+    host: '',
+    storageHost: '',
+    requests,
+    fault: () => undefined,
+    stop: async () => undefined,
+  };
+  const registry = http.createServer((req, res) => {
+    const recorded: RecordedRequest = {
+      server: 'registry',
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+    };
+    requests.push(recorded);
+    if (options.basicAuth) {
+      const expected = `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, {
+          'WWW-Authenticate': 'Basic realm="fault-proxy"',
+          'Content-Type': 'application/json',
+        });
+        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+        return;
+      }
+    }
+    const action = state.fault(recorded);
+    if (action !== undefined && 'status' in action) {
+      res.writeHead(action.status, { 'Content-Type': 'application/json', ...action.headers });
+      res.end(
+        action.body ??
+          JSON.stringify({ errors: [{ code: 'INJECTED', message: `injected ${action.status}` }] }),
+      );
+      return;
+    }
+    if (action !== undefined && 'redirectToStorage' in action) {
+      res.writeHead(307, { Location: `http://${state.storageHost}/storage${recorded.path}` });
+      res.end();
+      return;
+    }
+    forward(upstream, req, res, recorded.path, action);
+  });
+  const storage = http.createServer((req, res) => {
+    const path = (req.url ?? '/').replace(/^\/storage/, '');
+    requests.push({ server: 'storage', method: req.method ?? 'GET', path, headers: req.headers });
+    forward(upstream, req, res, path, undefined);
+  });
+  const listen = options.listen ?? '127.0.0.1';
+  await new Promise<void>((resolve) => registry.listen(0, listen, resolve));
+  let storageAddress = '127.0.0.2';
+  await new Promise<void>((resolve) => {
+    storage.once('error', () => {
+      storageAddress = 'localhost';
+      storage.listen(0, '127.0.0.1', resolve);
+    });
+    storage.listen(0, storageAddress, resolve);
+  });
+  const port = (registry.address() as AddressInfo).port;
+  state.host = listen.includes(':') ? `[${listen}]:${port}` : `${listen}:${port}`;
+  state.storageHost = `${storageAddress}:${(storage.address() as AddressInfo).port}`;
+  state.stop = async () => {
+    registry.closeAllConnections();
+    storage.closeAllConnections();
+    await Promise.all([
+      new Promise((r) => registry.close(() => r(undefined))),
+      new Promise((r) => storage.close(() => r(undefined))),
+    ]);
+  };
+  return state;
+}
+
+export interface ForwardProxy {
+  url: string;
+  /** "METHOD host/path" of every request that went through, CONNECT tunnels included. */
+  seen: string[];
+  stop: () => Promise<void>;
+}
+
+/** A forward proxy (what HTTP_PROXY/HTTPS_PROXY point at): absolute-URI requests and CONNECT tunnels. */
+export async function startForwardProxy(): Promise<ForwardProxy> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    const target = new URL(req.url ?? '/');
+    seen.push(`${req.method ?? 'GET'} ${target.host}${target.pathname}`);
+    const out = http.request(target, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  server.on('connect', (req: http.IncomingMessage, socket: import('node:net').Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url ?? ''}`);
+    const [host, port] = (req.url ?? '').split(':');
+    import('node:net').then(
+      ({ connect }) => {
+        const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(socket);
+          socket.pipe(upstream);
+        });
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      },
+      () => socket.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(() => r(undefined)));
+    },
+  };
+}

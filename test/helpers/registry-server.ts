@@ -1,0 +1,268 @@
+/**
+ * The real CNCF distribution registry (`docker-registry serve`) on a free loopback port,
+ * storage in a temp dir, stopped by PID; plus skopeo, openssl CA/certs and htpasswd helpers.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import https from 'node:https';
+import http from 'node:http';
+import { accessSync, constants } from 'node:fs';
+
+const run = promisify(execFile);
+
+function onPath(program: string): boolean {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    try {
+      accessSync(join(dir, program), constants.X_OK);
+      return true;
+    } catch {
+      // keep looking
+    }
+  }
+  return false;
+}
+
+/**
+ * Why registry tests cannot run here, or null when they can. In CI (CI set) the tools are
+ * required: the caller must fail instead of skipping.
+ */
+export function missingRegistryTools(): string | null {
+  const missing = ['docker-registry', 'skopeo', 'openssl', 'htpasswd'].filter((p) => !onPath(p));
+  return missing.length === 0
+    ? null
+    : `${missing.join(', ')} not installed (run .ci/install-registry-deps.sh)`;
+}
+
+/** Skip (locally) or fail (in CI) when the registry tools are missing. */
+export function registryTestsSkipReason(): string | null {
+  const missing = missingRegistryTools();
+  if (missing === null) return null;
+  if (process.env.CI) throw new Error(`registry tests must run in CI but ${missing}`);
+  console.warn(`skipping registry tests: ${missing}`);
+  return missing;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function makeTempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `imgscope-${prefix}-`));
+}
+
+export interface TestCa {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+}
+
+/** A CA and a server certificate for 127.0.0.1 / localhost / ::1 signed by it. */
+export async function makeTestCa(dir: string): Promise<TestCa> {
+  const caKey = join(dir, 'ca.key');
+  const caCert = join(dir, 'ca.crt');
+  const serverKey = join(dir, 'server.key');
+  const serverCsr = join(dir, 'server.csr');
+  const serverCert = join(dir, 'server.crt');
+  const ext = join(dir, 'server.ext');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caCert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=imgscope test CA',
+  ]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    serverKey,
+    '-out',
+    serverCsr,
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  await writeFile(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:::1\nextendedKeyUsage=serverAuth\n');
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    serverCsr,
+    '-CA',
+    caCert,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    serverCert,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
+  return { dir, caCert, serverKey, serverCert };
+}
+
+export async function writeHtpasswd(path: string, user: string, password: string): Promise<void> {
+  const { stdout } = await run('htpasswd', ['-Bbn', user, password]);
+  await writeFile(path, stdout);
+}
+
+export interface RegistryOptions {
+  tls?: TestCa;
+  htpasswd?: string;
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+}
+
+export interface RunningRegistry {
+  /** "127.0.0.1:PORT" */
+  host: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+function yamlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
+  const dir = await makeTempDir('registry');
+  const port = await freePort();
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${yamlString(join(dir, 'storage'))}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    `  secret: ${yamlString('test-secret')}`,
+  ];
+  if (options.tls) {
+    lines.push(
+      '  tls:',
+      `    certificate: ${yamlString(options.tls.serverCert)}`,
+      `    key: ${yamlString(options.tls.serverKey)}`,
+    );
+  }
+  if (options.htpasswd) {
+    lines.push(
+      'auth:',
+      '  htpasswd:',
+      '    realm: imgscope-test',
+      `    path: ${yamlString(options.htpasswd)}`,
+    );
+  } else if (options.token) {
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${yamlString(options.token.realm)}`,
+      `    service: ${yamlString(options.token.service)}`,
+      `    issuer: ${yamlString(options.token.issuer)}`,
+      `    rootcertbundle: ${yamlString(options.token.rootCertBundle)}`,
+    );
+  }
+  const config = join(dir, 'config.yml');
+  await writeFile(config, lines.join('\n') + '\n');
+  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const scheme = options.tls ? 'https' : 'http';
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const lib = scheme === 'https' ? https : http;
+      const req = lib.get(
+        `${scheme}://127.0.0.1:${port}/v2/`,
+        { rejectUnauthorized: false, timeout: 1000 },
+        (res) => {
+          res.resume();
+          resolve(true);
+        },
+      );
+      req.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`docker-registry did not start: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    dir,
+    process: child,
+    log: () => output,
+    stop: async () => {
+      const running = (): boolean => child.exitCode === null && child.signalCode === null;
+      if (running() && child.pid !== undefined) {
+        const exited = new Promise((r) => child.once('exit', r));
+        process.kill(child.pid, 'SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (running()) process.kill(child.pid, 'SIGKILL');
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SkopeoAuth {
+  user?: string;
+  password?: string;
+  /** Registry uses TLS with this CA dir (containing ca.crt). */
+  certDir?: string;
+}
+
+/** skopeo copy SRC docker://DEST; plain HTTP unless certDir is given. */
+export async function skopeoPush(
+  src: string,
+  dest: string,
+  extra: string[] = [],
+  auth: SkopeoAuth = {},
+): Promise<void> {
+  const args = ['copy', '--quiet', '--insecure-policy'];
+  if (auth.certDir) args.push('--dest-cert-dir', auth.certDir);
+  else args.push('--dest-tls-verify=false');
+  if (auth.user !== undefined) args.push('--dest-creds', `${auth.user}:${auth.password ?? ''}`);
+  args.push(...extra, src, `docker://${dest}`);
+  try {
+    await run('skopeo', args, { env: { ...process.env, HOME: process.env.HOME ?? tmpdir() } });
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`skopeo ${args.join(' ')} failed: ${e.stderr ?? e.message}`, { cause: error });
+  }
+}

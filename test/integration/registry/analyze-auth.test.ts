@@ -1,0 +1,141 @@
+import { mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startForwardProxy } from '../../helpers/fault-proxy.js';
+import { runImgscope } from '../../helpers/registry-cli.js';
+import { type WrittenImage, writeTestLayout } from '../../helpers/registry-images.js';
+import {
+  type RunningRegistry,
+  type TestCa,
+  makeTempDir,
+  makeTestCa,
+  registryTestsSkipReason,
+  skopeoPush,
+  startRegistry,
+  writeHtpasswd,
+} from '../../helpers/registry-server.js';
+import { expectOneLineError } from '../../helpers/run-cli.js';
+
+const skip = registryTestsSkipReason();
+const USER = 'carol';
+const PASSWORD = 'Tr0ub4dor-and-3';
+
+describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () => {
+  let registry: RunningRegistry;
+  let work: string;
+  let ca: TestCa;
+  let image: WrittenImage;
+  let ref: string;
+
+  beforeAll(async () => {
+    work = await makeTempDir('cli-auth');
+    ca = await makeTestCa(work);
+    await writeHtpasswd(join(work, 'htpasswd'), USER, PASSWORD);
+    registry = await startRegistry({ tls: ca, htpasswd: join(work, 'htpasswd') });
+    image = await writeTestLayout(join(work, 'img'), { layers: [{ files: { 'srv/app': 'tls app' } }] });
+    const certDir = join(work, 'certs');
+    await mkdir(certDir);
+    await copyFile(ca.caCert, join(certDir, 'ca.crt'));
+    ref = `${registry.host}/secure/app:2`;
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, ref, [], { certDir, user: USER, password: PASSWORD });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const env = (): Record<string, string> => ({ HOME: work, XDG_CACHE_HOME: join(work, 'cache') });
+
+  it('pulls with --username and --password-stdin and --ca-cert', async () => {
+    const result = await runImgscope(
+      ['analyze', ref, '--json', '--username', USER, '--password-stdin', '--ca-cert', ca.caCert],
+      env(),
+      `${PASSWORD}\n`,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS and reads $DOCKER_CONFIG/config.json', async () => {
+    const dockerConfig = join(work, 'dc');
+    await mkdir(dockerConfig, { recursive: true });
+    const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth } } }),
+    );
+    const result = await runImgscope(['analyze', ref, '--json', '--no-cache'], {
+      ...env(),
+      DOCKER_CONFIG: dockerConfig,
+      NODE_EXTRA_CA_CERTS: ca.caCert,
+    });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+  });
+
+  it('reports a wrong password in one line, exit 3, and never prints it', async () => {
+    const result = await runImgscope(
+      ['analyze', ref, '--username', USER, '--password-stdin', '--ca-cert', ca.caCert, '--no-cache'],
+      env(),
+      'hunter2-wrong\n',
+    );
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toMatch(
+      new RegExp(`^imgscope: error: authentication failed for ${registry.host.replace(/\./g, '\\.')}: `),
+    );
+    expect(result.stdout + result.stderr).not.toContain('hunter2-wrong');
+    expect(result.stdout + result.stderr).not.toContain(
+      Buffer.from(`${USER}:hunter2-wrong`).toString('base64'),
+    );
+  });
+
+  it('refuses the registry certificate without the CA, exit 3, pointing at --ca-cert', async () => {
+    const result = await runImgscope(['analyze', ref, '--no-cache'], env());
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toMatch(/TLS verification failed for .*--ca-cert/);
+  });
+
+  it('tunnels through HTTPS_PROXY with CONNECT, TLS still verified end to end', async () => {
+    const forward = await startForwardProxy();
+    try {
+      const result = await runImgscope(
+        [
+          'analyze',
+          ref,
+          '--json',
+          '--no-cache',
+          '--username',
+          USER,
+          '--password-stdin',
+          '--ca-cert',
+          ca.caCert,
+        ],
+        { ...env(), HTTPS_PROXY: forward.url },
+        PASSWORD,
+      );
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+      expect(forward.seen.length).toBeGreaterThan(0);
+      expect(forward.seen.every((line) => line === `CONNECT ${registry.host}`)).toBe(true);
+    } finally {
+      await forward.stop();
+    }
+  });
+
+  it('--insecure skips verification of a certificate nobody trusts', async () => {
+    const result = await runImgscope(
+      ['analyze', ref, '--json', '--no-cache', '--insecure', '--username', USER, '--password-stdin'],
+      env(),
+      PASSWORD,
+    );
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
+  });
+
+  it('needs --password-stdin with --username', async () => {
+    const result = await runImgscope(['analyze', ref, '--username', USER], env());
+    expect(result.code).toBe(2);
+    expect(expectOneLineError(result)).toMatch(/--username needs --password-stdin/);
+  });
+});

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
+import { runImgscope, startCli } from '../../helpers/registry-cli.js';
+import { type TestLayer, type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
+import {
+  type RunningRegistry,
+  makeTempDir,
+  registryTestsSkipReason,
+  skopeoPush,
+  startRegistry,
+} from '../../helpers/registry-server.js';
+import { expectOneLineError } from '../../helpers/run-cli.js';
+
+const skip = registryTestsSkipReason();
+
+interface Report {
+  image: {
+    digest: string;
+    id: string;
+    sizeBytes: number;
+    compressedSizeBytes: number;
+    layerCount: number;
+    metadataOnly: boolean;
+    user: string;
+  };
+  layers: { digest: string; sizeBytes: number; compressedSizeBytes: number | null }[];
+  efficiency: { wastedBytes: number };
+}
+
+/** Every cache entry is named by the sha256 of its bytes. */
+async function expectCacheConsistent(cacheRoot: string): Promise<string[]> {
+  const dir = join(cacheRoot, 'imgscope', 'blobs', 'sha256');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const hex = createHash('sha256')
+      .update(await readFile(join(dir, name)))
+      .digest('hex');
+    expect(hex).toBe(name);
+  }
+  return names;
+}
+
+describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () => {
+  let registry: RunningRegistry;
+  let proxy: FaultProxy;
+  let work: string;
+  let image: WrittenImage;
+  let cacheRoot: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = await makeTempDir('cli');
+    const layers: TestLayer[] = [
+      { files: { 'etc/os-release': 'ID=test\n', 'opt/data.bin': noise(200_000, 1) } },
+      { files: { 'opt/data.bin': noise(200_000, 2), 'opt/big.bin': noise(3_000_000, 3) } },
+    ];
+    image = await writeTestLayout(join(work, 'img'), { user: '10001', layers });
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/cli/app:1`);
+    await writeTestLayout(join(work, 'plain'), { user: '10001', layers, uncompressed: true });
+    await skopeoPush(`oci:${join(work, 'plain')}:latest`, `${registry.host}/cli/zstd:1`, [
+      '--dest-compress-format',
+      'zstd',
+      '--dest-compress',
+    ]);
+    proxy = await startFaultProxy(registry.host);
+  });
+  afterEach(async () => {
+    proxy.fault = () => undefined;
+    proxy.requests.length = 0;
+    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  async function analyze(ref: string, extra: string[] = [], env: Record<string, string> = {}) {
+    cacheRoot ??= await makeTempDir('cli-cache');
+    return runImgscope(['analyze', ref, '--json', ...extra], {
+      XDG_CACHE_HOME: cacheRoot,
+      HOME: work,
+      ...env,
+    });
+  }
+
+  it('analyzes a registry image, then analyzes it again without a single blob request', async () => {
+    cacheRoot = await makeTempDir('cli-cache');
+    const first = await analyze(`${proxy.host}/cli/app:1`);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as Report;
+    expect(report.image.digest).toBe(image.manifestDigest);
+    expect(report.image.id).toBe(image.configDigest);
+    expect(report.image.user).toBe('10001');
+    expect(report.layers.map((l) => l.digest)).toEqual(image.layers.map((l) => l.digest));
+    expect(report.efficiency.wastedBytes).toBe(400_000);
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/'))).toHaveLength(3);
+    expect((await expectCacheConsistent(cacheRoot)).length).toBe(3);
+
+    proxy.requests.length = 0;
+    const second = await analyze(`docker://${proxy.host}/cli/app:1`);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toEqual(report);
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([]);
+  });
+
+  it('--no-cache downloads again and leaves no cache behind', async () => {
+    cacheRoot = await makeTempDir('cli-cache');
+    const result = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
+    expect(result.code).toBe(0);
+    expect(await readdir(cacheRoot)).toEqual([]);
+  });
+
+  it('reads zstd layers pushed with skopeo --dest-compress-format zstd', async () => {
+    const gzip = JSON.parse((await analyze(`${registry.host}/cli/app:1`, ['--no-cache'])).stdout) as Report;
+    const result = await analyze(`${registry.host}/cli/zstd:1`, ['--no-cache']);
+    expect(result.stderr).toBe('');
+    const zstd = JSON.parse(result.stdout) as Report;
+    expect(zstd.image.sizeBytes).toBe(gzip.image.sizeBytes);
+    const manifest = await fetch(`http://${registry.host}/v2/cli/zstd/manifests/1`, {
+      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+    }).then((r) => r.json() as Promise<{ layers: { mediaType: string }[] }>);
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual([
+      'application/vnd.oci.image.layer.v1.tar+zstd',
+      'application/vnd.oci.image.layer.v1.tar+zstd',
+    ]);
+    expect(zstd.layers.map((l) => l.digest)).not.toEqual(gzip.layers.map((l) => l.digest));
+    expect(zstd.efficiency.wastedBytes).toBe(400_000);
+  });
+
+  it('--no-layers reads only the manifest and config', async () => {
+    const started = Date.now();
+    const result = await analyze(`${proxy.host}/cli/app:1`, ['--no-layers', '--no-cache']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.image.metadataOnly).toBe(true);
+    expect(report.image.compressedSizeBytes).toBe(image.layers.reduce((s, l) => s + l.size, 0));
+    expect(report.layers.map((l) => l.compressedSizeBytes)).toEqual(image.layers.map((l) => l.size));
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path)).toEqual([
+      `/v2/cli/app/blobs/${image.configDigest}`,
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('exits 3 with one clear line when a blob keeps failing', async () => {
+    proxy.fault = (req) => (req.path.includes(image.layers[1]!.digest) ? { status: 500 } : undefined);
+    const result = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toMatch(/^imgscope: error: .*HTTP 500 for blob sha256:/);
+  }, 60_000);
+
+  it('exits 3 with one line for a registry that is not there', async () => {
+    const result = await analyze('127.0.0.1:1/nothing/here:1', ['--no-cache', '--timeout', '2']);
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toMatch(/^imgscope: error: cannot reach 127\.0\.0\.1:1: ECONNREFUSED/);
+  }, 60_000);
+
+  it('fails on bytes that do not match their digest and caches nothing bad', async () => {
+    cacheRoot = await makeTempDir('cli-cache');
+    proxy.fault = (req) =>
+      req.path.includes(image.layers[1]!.digest) ? { corruptByteAt: 2_000_000 } : undefined;
+    const result = await analyze(`${proxy.host}/cli/app:1`);
+    expect(result.code).not.toBe(0);
+    expect(expectOneLineError(result)).toMatch(/digest mismatch/);
+    const cached = await expectCacheConsistent(cacheRoot);
+    expect(cached).not.toContain(image.layers[1]!.digest.slice(7));
+  });
+
+  it('survives being killed during a download: the next run is correct and the cache holds no bad entry', async () => {
+    cacheRoot = await makeTempDir('cli-cache');
+    const big = image.layers[1]!;
+    proxy.fault = (req) => (req.path.includes(big.digest) ? { bytesPerSecond: 500_000 } : undefined);
+    const run = startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], {
+      XDG_CACHE_HOME: cacheRoot,
+      HOME: work,
+    });
+    const deadline = Date.now() + 20_000;
+    while (!proxy.requests.some((r) => r.path.includes(big.digest)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGKILL');
+    await run.result;
+    const partial = await readdir(join(cacheRoot, 'imgscope', 'tmp'));
+    expect(partial.length).toBeGreaterThan(0);
+    expect(await expectCacheConsistent(cacheRoot)).not.toContain(big.digest.slice(7));
+
+    proxy.fault = () => undefined;
+    const again = await analyze(`${proxy.host}/cli/app:1`);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as Report).image.digest).toBe(image.manifestDigest);
+    expect(await expectCacheConsistent(cacheRoot)).toContain(big.digest.slice(7));
+
+    // The rerun swept the dead process's partial download.
+    expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
+    const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: work });
+    expect(prune.code).toBe(0);
+    expect(prune.stdout).toMatch(/^Removed 3 blobs and 0 temporary files /);
+    expect(await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256'))).toEqual([]);
+  }, 60_000);
+
+  it('goes through HTTP_PROXY, and not when NO_PROXY names the host', async () => {
+    const forward = await startForwardProxy();
+    try {
+      const via = await analyze(`${registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
+        HTTP_PROXY: forward.url,
+      });
+      expect(via.code).toBe(0);
+      expect(forward.seen).toContain(`GET ${registry.host}/v2/cli/app/manifests/1`);
+      forward.seen.length = 0;
+      const direct = await analyze(`${registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
+        HTTP_PROXY: forward.url,
+        NO_PROXY: 'localhost,127.0.0.1',
+      });
+      expect(direct.code).toBe(0);
+      expect(forward.seen).toEqual([]);
+    } finally {
+      await forward.stop();
+    }
+  });
+});

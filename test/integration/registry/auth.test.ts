@@ -1,0 +1,296 @@
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError, NetworkError } from '../../../src/errors.js';
+import { parseImageReference } from '../../../src/reference/index.js';
+import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
+import { type WrittenImage, writeTestLayout } from '../../helpers/registry-images.js';
+import {
+  type RunningRegistry,
+  type TestCa,
+  makeTempDir,
+  makeTestCa,
+  registryTestsSkipReason,
+  skopeoPush,
+  startRegistry,
+  writeHtpasswd,
+} from '../../helpers/registry-server.js';
+import { type TokenIssuer, startTokenIssuer } from '../../helpers/token-issuer.js';
+
+const skip = registryTestsSkipReason();
+const USER = 'alice';
+const PASSWORD = 's3cret-Pa55word';
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function source(ref: string, options: Partial<RegistrySourceOptions>): RegistrySource {
+  return new RegistrySource(parseImageReference(ref), { cache: null, env: {}, ...options });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => new Error('expected a failure'),
+    (e: unknown) => e as Error,
+  );
+  return error;
+}
+
+describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', () => {
+  let registry: RunningRegistry;
+  let work: string;
+  let ca: TestCa;
+  let image: WrittenImage;
+
+  beforeAll(async () => {
+    work = await makeTempDir('basic');
+    ca = await makeTestCa(work);
+    await writeHtpasswd(join(work, 'htpasswd'), USER, PASSWORD);
+    registry = await startRegistry({ tls: ca, htpasswd: join(work, 'htpasswd') });
+    image = await writeTestLayout(join(work, 'img'), { layers: [{ files: { f: 'basic' } }] });
+    const certDir = join(work, 'certs');
+    await mkdir(certDir);
+    await writeFile(
+      join(certDir, 'ca.crt'),
+      await import('node:fs/promises').then((fs) => fs.readFile(ca.caCert)),
+    );
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/private/app:1`, [], {
+      certDir,
+      user: USER,
+      password: PASSWORD,
+    });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('pulls with --username/--password and --ca-cert', async () => {
+    const src = source(`${registry.host}/private/app:1`, {
+      credentials: { username: USER, password: PASSWORD },
+      caCertFiles: [ca.caCert],
+    });
+    const resolved = await src.resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    expect((await readAll(await resolved.layers[0]!.open())).equals(image.layers[0]!.gz)).toBe(true);
+    await src.close();
+  });
+
+  it('refuses an unknown CA, and says how to trust it', async () => {
+    const error = await failure(
+      source(`${registry.host}/private/app:1`, {
+        credentials: { username: USER, password: PASSWORD },
+      }).resolve({}),
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).toMatch(/TLS verification failed for 127\.0\.0\.1/);
+    expect((error as NetworkError).hint).toMatch(/--ca-cert/);
+  });
+
+  it('reports a wrong password in one line without the secret', async () => {
+    const error = await failure(
+      source(`${registry.host}/private/app:1`, {
+        credentials: { username: USER, password: 'wrong-password-xyz' },
+        caCertFiles: [ca.caCert],
+      }).resolve({}),
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(new RegExp(`^authentication failed for ${registry.host}: `));
+    expect(error.message).not.toContain('\n');
+    expect(`${error.message} ${(error as AuthError).hint}`).not.toContain('wrong-password-xyz');
+  });
+
+  it('says authentication is required when no credentials are found', async () => {
+    const error = await failure(
+      source(`${registry.host}/private/app:1`, { caCertFiles: [ca.caCert] }).resolve({}),
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/^authentication required for 127\.0\.0\.1:\d+/);
+  });
+
+  it('reads auths from $DOCKER_CONFIG/config.json', async () => {
+    const dockerConfig = join(work, 'docker-config');
+    await mkdir(dockerConfig, { recursive: true });
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [`https://${registry.host}`]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') },
+        },
+      }),
+    );
+    const resolved = await source(`${registry.host}/private/app:1`, {
+      caCertFiles: [ca.caCert],
+      env: { DOCKER_CONFIG: dockerConfig, HOME: work },
+    }).resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+  });
+
+  it('reads REGISTRY_AUTH_FILE (podman auth.json) before the Docker config', async () => {
+    const authFile = join(work, 'auth.json');
+    await writeFile(
+      authFile,
+      JSON.stringify({ auths: { [`${registry.host}/private`]: { username: USER, password: PASSWORD } } }),
+    );
+    const resolved = await source(`${registry.host}/private/app:1`, {
+      caCertFiles: [ca.caCert],
+      env: { REGISTRY_AUTH_FILE: authFile, HOME: join(work, 'nohome') },
+    }).resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+  });
+
+  it('runs docker-credential-NAME get for credHelpers and credsStore', async () => {
+    const bin = join(work, 'bin');
+    await mkdir(bin, { recursive: true });
+    const log = join(work, 'helper.log');
+    const helper = join(bin, 'docker-credential-imgscope-test');
+    await writeFile(
+      helper,
+      `#!/bin/sh\nread server\necho "$1 $server" >> ${log}\n` +
+        `if [ "$server" = "${registry.host}" ]; then printf '{"ServerURL":"%s","Username":"${USER}","Secret":"${PASSWORD}"}' "$server"; exit 0; fi\n` +
+        `echo "credentials not found in native keychain"; exit 1\n`,
+    );
+    await chmod(helper, 0o755);
+    for (const config of [
+      { credHelpers: { [registry.host]: 'imgscope-test' } },
+      { credsStore: 'imgscope-test', auths: { [registry.host]: {} } },
+    ]) {
+      const dockerConfig = join(work, `dc-${Object.keys(config)[0]}`);
+      await mkdir(dockerConfig, { recursive: true });
+      await writeFile(join(dockerConfig, 'config.json'), JSON.stringify(config));
+      const resolved = await source(`${registry.host}/private/app:1`, {
+        caCertFiles: [ca.caCert],
+        env: { DOCKER_CONFIG: dockerConfig, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: work },
+      }).resolve({});
+      expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    }
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual([
+      `get ${registry.host}`,
+      `get ${registry.host}`,
+    ]);
+  });
+});
+
+describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256, x5c)', () => {
+  let registry: RunningRegistry;
+  let issuer: TokenIssuer;
+  let work: string;
+  let image: WrittenImage;
+
+  beforeAll(async () => {
+    work = await makeTempDir('token');
+    issuer = await startTokenIssuer(
+      work,
+      { [USER]: PASSWORD },
+      { anonymousPull: false, refreshTokens: { [USER]: 'refresh-token-of-alice' } },
+    );
+    registry = await startRegistry({
+      token: {
+        realm: issuer.realm,
+        service: issuer.service,
+        issuer: issuer.issuer,
+        rootCertBundle: issuer.rootCertBundle,
+      },
+    });
+    image = await writeTestLayout(join(work, 'img'), {
+      layers: [{ files: { a: 'token-a' } }, { files: { b: 'token-b' } }, { files: { c: 'token-c' } }],
+    });
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/team/app:1`, [], {
+      user: USER,
+      password: PASSWORD,
+    });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await issuer?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('gets one token for the pull scope and reuses it for manifest, config and every layer', async () => {
+    issuer.requests.length = 0;
+    const src = source(`${registry.host}/team/app:1`, {
+      credentials: { username: USER, password: PASSWORD },
+    });
+    const resolved = await src.resolve({});
+    for (const [i, layer] of resolved.layers.entries()) {
+      expect((await readAll(await layer.open())).equals(image.layers[i]!.gz)).toBe(true);
+    }
+    expect(issuer.requests).toEqual([
+      { scope: 'repository:team/app:pull', service: issuer.service, user: USER },
+    ]);
+    await src.close();
+  });
+
+  it('fetches a new token once the old one has expired', async () => {
+    issuer.requests.length = 0;
+    issuer.lifetime = 4;
+    try {
+      const src = source(`${registry.host}/team/app:1`, {
+        credentials: { username: USER, password: PASSWORD },
+      });
+      const resolved = await src.resolve({});
+      expect(issuer.requests).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 3200));
+      await readAll(await resolved.layers[0]!.open());
+      expect(issuer.requests).toHaveLength(2);
+    } finally {
+      issuer.lifetime = 300;
+    }
+  });
+
+  it('gets a fresh token when the registry answers 401 to the one it has', async () => {
+    issuer.requests.length = 0;
+    issuer.expiredTokensToIssue = 1;
+    const resolved = await source(`${registry.host}/team/app:1`, {
+      credentials: { username: USER, password: PASSWORD },
+    }).resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    expect(issuer.requests).toHaveLength(2);
+  });
+
+  it('exchanges an identity token from config.json with the OAuth2 refresh-token grant', async () => {
+    issuer.requests.length = 0;
+    const dockerConfig = join(work, 'dc-identity');
+    await mkdir(dockerConfig, { recursive: true });
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [registry.host]: {
+            auth: Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64'),
+            identitytoken: 'refresh-token-of-alice',
+          },
+        },
+      }),
+    );
+    const resolved = await source(`${registry.host}/team/app:1`, {
+      env: { DOCKER_CONFIG: dockerConfig, HOME: work },
+    }).resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    expect(issuer.requests).toEqual([
+      { scope: 'repository:team/app:pull', service: issuer.service, user: `${USER} (refresh token)` },
+    ]);
+  });
+
+  it('reports a password the token server refuses, without the secret', async () => {
+    const error = await failure(
+      source(`${registry.host}/team/app:1`, {
+        credentials: { username: USER, password: 'not-the-password' },
+      }).resolve({}),
+    );
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(new RegExp(`^authentication failed for ${registry.host}: `));
+    expect(error.message).not.toContain('not-the-password');
+  });
+
+  it('is refused anonymously with a clear message', async () => {
+    const error = await failure(source(`${registry.host}/team/app:1`, {}).resolve({}));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toMatch(/^authentication required for /);
+  });
+});

@@ -1,0 +1,219 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DigestMismatchError, NetworkError, RegistryError } from '../../../src/errors.js';
+import { parseImageReference } from '../../../src/reference/index.js';
+import { BlobCache } from '../../../src/registry/index.js';
+import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
+import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
+import {
+  type RunningRegistry,
+  makeTempDir,
+  registryTestsSkipReason,
+  skopeoPush,
+  startRegistry,
+} from '../../helpers/registry-server.js';
+
+const skip = registryTestsSkipReason();
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe.skipIf(skip !== null)('faults injected between the client and docker-registry', () => {
+  let registry: RunningRegistry;
+  let proxy: FaultProxy;
+  let work: string;
+  let image: WrittenImage;
+  let big: WrittenImage['layers'][number];
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = await makeTempDir('faults');
+    image = await writeTestLayout(join(work, 'img'), {
+      layers: [{ files: { small: 'small' } }, { files: { big: noise(2_000_000, 7) } }],
+    });
+    big = image.layers[1]!;
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/faults/app:1`);
+    proxy = await startFaultProxy(registry.host);
+  });
+  afterEach(() => {
+    proxy.fault = () => undefined;
+    proxy.requests.length = 0;
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  function source(extra: Partial<RegistrySourceOptions> = {}, host = proxy.host): RegistrySource {
+    return new RegistrySource(parseImageReference(`${host}/faults/app:1`), {
+      cache: null,
+      env: {},
+      retry: { baseDelayMs: 20, maxDelayMs: 200 },
+      ...extra,
+    });
+  }
+
+  const bigBlobPath = (): string => `/v2/faults/app/blobs/${big.digest}`;
+
+  it('resumes a layer with Range after a connection reset in the middle', async () => {
+    let resets = 0;
+    proxy.fault = (req) => {
+      if (req.path === bigBlobPath() && resets < 2) {
+        resets += 1;
+        return { resetAfterBytes: 300_000 * resets };
+      }
+      return undefined;
+    };
+    const resolved = await source().resolve({});
+    const bytes = await readAll(await resolved.layers[1]!.open());
+    expect(bytes.equals(big.gz)).toBe(true);
+    const ranges = proxy.requests.filter((r) => r.path === bigBlobPath()).map((r) => r.headers.range ?? null);
+    expect(ranges).toHaveLength(3);
+    expect(ranges[0]).toBeNull();
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    expect(Number(/\d+/.exec(ranges[1] ?? '')?.[0])).toBeGreaterThan(0);
+    expect(Number(/\d+/.exec(ranges[2] ?? '')?.[0])).toBeGreaterThan(
+      Number(/\d+/.exec(ranges[1] ?? '')?.[0]),
+    );
+  });
+
+  it('waits as long as Retry-After says on 429', async () => {
+    let sent = false;
+    proxy.fault = (req) => {
+      if (req.path.includes('/manifests/') && !sent) {
+        sent = true;
+        return { status: 429, headers: { 'Retry-After': '1' } };
+      }
+      return undefined;
+    };
+    const started = Date.now();
+    const resolved = await source().resolve({});
+    expect(resolved.manifestDigest).toBe(image.manifestDigest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(proxy.requests.filter((r) => r.path.includes('/manifests/'))).toHaveLength(2);
+  });
+
+  it('retries a 503 and succeeds', async () => {
+    let failures = 0;
+    proxy.fault = (req) => (req.path === bigBlobPath() && failures++ < 2 ? { status: 503 } : undefined);
+    const resolved = await source().resolve({});
+    expect((await readAll(await resolved.layers[1]!.open())).equals(big.gz)).toBe(true);
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(3);
+  });
+
+  it('gives up on a blob that keeps failing, with a clear registry error', async () => {
+    proxy.fault = (req) => (req.path === bigBlobPath() ? { status: 503 } : undefined);
+    const resolved = await source().resolve({});
+    const error = await readAll(await resolved.layers[1]!.open()).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).exitCode).toBe(3);
+    expect((error as Error).message).toMatch(new RegExp(`answered HTTP 503 for blob ${big.digest}`));
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(6);
+  });
+
+  it('keeps resuming while bytes arrive, and gives up when attempts in a row bring none', async () => {
+    let calls = 0;
+    // Ten cuts, each after a little more: progress every time, so it gets there.
+    proxy.fault = (req) =>
+      req.path === bigBlobPath() && calls++ < 10 ? { resetAfterBytes: 100_000 } : undefined;
+    const resolved = await source().resolve({});
+    expect((await readAll(await resolved.layers[1]!.open())).equals(big.gz)).toBe(true);
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(11);
+
+    proxy.requests.length = 0;
+    proxy.fault = (req) => (req.path === bigBlobPath() ? { resetAfterBytes: 0 } : undefined);
+    const error = await readAll(await resolved.layers[1]!.open()).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(/6 attempts in a row made no progress/);
+    expect(proxy.requests.filter((r) => r.path === bigBlobPath())).toHaveLength(6);
+  });
+
+  it('fails on bytes that do not match the digest and caches nothing', async () => {
+    const cacheDir = await makeTempDir('faults-cache');
+    proxy.fault = (req) => (req.path === bigBlobPath() ? { corruptByteAt: 1_000_000 } : undefined);
+    const resolved = await source({ cache: new BlobCache(cacheDir) }).resolve({});
+    const error = await readAll(await resolved.layers[1]!.open()).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(DigestMismatchError);
+    expect((error as Error).message).toContain(big.digest);
+    await new Promise((r) => setTimeout(r, 50));
+    const cached = await readdir(join(cacheDir, 'blobs', 'sha256'));
+    expect(cached).not.toContain(big.digest.slice(7));
+    expect(await readdir(join(cacheDir, 'tmp'))).toEqual([]);
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('asks for manifests with the full Accept list', async () => {
+    await source().resolve({});
+    const accept = proxy.requests.find((r) => r.path.includes('/manifests/'))?.headers.accept ?? '';
+    expect(accept.split(/,\s*/).sort()).toEqual(
+      [
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+      ].sort(),
+    );
+  });
+
+  it('refuses a Docker schema 1 manifest clearly', async () => {
+    proxy.fault = (req) =>
+      req.path.includes('/manifests/')
+        ? {
+            status: 200,
+            headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' },
+            body: JSON.stringify({
+              schemaVersion: 1,
+              name: 'faults/app',
+              tag: '1',
+              fsLayers: [],
+              history: [],
+            }),
+          }
+        : undefined;
+    const error = await source()
+      .resolve({})
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toMatch(/is a Docker schema 1 manifest, which imgscope does not read/);
+  });
+
+  it('reaches a registry on the IPv6 loopback ([::1]:PORT)', async () => {
+    const v6 = await startFaultProxy(registry.host, { listen: '::1' });
+    try {
+      const resolved = await source({}, v6.host).resolve({});
+      expect(v6.host).toMatch(/^\[::1\]:\d+$/);
+      expect(resolved.manifestDigest).toBe(image.manifestDigest);
+      expect((await readAll(await resolved.layers[0]!.open())).equals(image.layers[0]!.gz)).toBe(true);
+    } finally {
+      await v6.stop();
+    }
+  });
+
+  it('follows a redirect to another host without sending Authorization there', async () => {
+    const authed = await startFaultProxy(registry.host, {
+      basicAuth: { user: 'bob', password: 'pw-for-bob' },
+    });
+    try {
+      authed.fault = (req) => (req.path.includes('/blobs/') ? { redirectToStorage: true } : undefined);
+      const src = source({ credentials: { username: 'bob', password: 'pw-for-bob' } }, authed.host);
+      const resolved = await src.resolve({});
+      expect((await readAll(await resolved.layers[1]!.open())).equals(big.gz)).toBe(true);
+      const toRegistry = authed.requests.filter((r) => r.server === 'registry' && r.path.includes('/blobs/'));
+      const toStorage = authed.requests.filter((r) => r.server === 'storage');
+      expect(toRegistry.length).toBeGreaterThanOrEqual(2);
+      expect(toRegistry.every((r) => r.headers.authorization?.startsWith('Basic '))).toBe(true);
+      expect(toStorage.length).toBe(toRegistry.length);
+      expect(toStorage.map((r) => r.headers.authorization)).toEqual(toStorage.map(() => undefined));
+      await src.close();
+    } finally {
+      await authed.stop();
+    }
+  });
+});

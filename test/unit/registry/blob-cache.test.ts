@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BlobCache, defaultCacheRoot } from '../../../src/registry/blob-cache.js';
+
+const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('BlobCache', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'imgscope-cache-'));
+  });
+  afterEach(async () => rm(root, { recursive: true, force: true }));
+
+  it('lives in $XDG_CACHE_HOME/imgscope or ~/.cache/imgscope', () => {
+    expect(defaultCacheRoot({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/imgscope');
+    expect(defaultCacheRoot({ HOME: '/home/u' })).toBe('/home/u/.cache/imgscope');
+    expect(defaultCacheRoot({ XDG_CACHE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.cache/imgscope');
+  });
+
+  it('stores a teed stream under its digest only once it has ended', async () => {
+    const cache = new BlobCache(root);
+    const data = Buffer.from('layer bytes '.repeat(1000));
+    const source = new PassThrough();
+    const tee = await cache.tee(source, digest(data), data.length);
+    const out = drain(tee);
+    source.write(data.subarray(0, 100));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await cache.lookup(digest(data), data.length)).toBeNull();
+    expect(await readdir(join(root, 'tmp'))).toHaveLength(1);
+    source.end(data.subarray(100));
+    expect((await out).equals(data)).toBe(true);
+    expect(await cache.lookup(digest(data), data.length)).toBe(
+      join(root, 'blobs', 'sha256', digest(data).slice(7)),
+    );
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('keeps nothing when the source fails or the consumer stops early', async () => {
+    const cache = new BlobCache(root);
+    const data = Buffer.alloc(3 * 1024 * 1024, 1);
+    const failing = new PassThrough();
+    const tee = await cache.tee(failing, digest(data), data.length);
+    const result = drain(tee).catch((e: unknown) => e);
+    failing.write(data.subarray(0, 1000));
+    failing.destroy(new Error('connection reset'));
+    expect(await result).toBeInstanceOf(Error);
+    const early = await cache.tee(Readable.from([data]), digest(data), data.length);
+    early.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await cache.lookup(digest(data), data.length)).toBeNull();
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('discards an entry whose bytes no longer match its digest', async () => {
+    const cache = new BlobCache(root);
+    const data = Buffer.from('config');
+    await cache.put(digest(data), data);
+    expect((await cache.read(digest(data), data.length))?.equals(data)).toBe(true);
+    const path = join(root, 'blobs', 'sha256', digest(data).slice(7));
+    await writeFile(path, 'CONFIG');
+    expect(await cache.read(digest(data), data.length)).toBeNull();
+    expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
+  });
+
+  it('prunes everything, or only entries unused for a while, and stale temporary files', async () => {
+    const cache = new BlobCache(root);
+    const old = Buffer.from('old');
+    const fresh = Buffer.from('fresh');
+    await cache.put(digest(old), old);
+    await cache.put(digest(fresh), fresh);
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    await utimes(join(root, 'blobs', 'sha256', digest(old).slice(7)), longAgo, longAgo);
+    await mkdir(join(root, 'tmp'), { recursive: true });
+    await writeFile(join(root, 'tmp', 'abc.999999999.0000.partial'), 'partial');
+    const some = await cache.prune({ olderThanMs: 30 * 24 * 3600 * 1000 });
+    expect(some).toEqual({ removedEntries: 1, removedBytes: 3 + 7, removedTemporaryFiles: 1 });
+    expect(await cache.lookup(digest(fresh), fresh.length)).not.toBeNull();
+    const all = await cache.prune();
+    expect(all.removedEntries).toBe(1);
+    expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
+  });
+});
+
+describe('BlobCache on a disk that fails', () => {
+  it('passes the bytes on untouched when the cache cannot be written', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'imgscope-cache-'));
+    try {
+      // Files cannot be created under /proc, not even by root.
+      await symlink('/proc', join(root, 'tmp'));
+      const cache = new BlobCache(root);
+      const data = Buffer.alloc(5 * 1024 * 1024, 3);
+      const out = await drain(
+        await cache.tee(
+          Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+          digest(data),
+          data.length,
+        ),
+      );
+      expect(out.equals(data)).toBe(true);
+      expect(await cache.lookup(digest(data), data.length)).toBeNull();
+      const blocked = new BlobCache(join(root, 'file-not-dir'));
+      await writeFile(join(root, 'file-not-dir'), 'x');
+      const through = await drain(await blocked.tee(Readable.from([data]), digest(data), data.length));
+      expect(through.equals(data)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
