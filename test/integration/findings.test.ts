@@ -64,6 +64,15 @@ describe('findings of the bundled example', async () => {
     );
   });
 
+  it('keeps the history and config findings with --no-layers (nothing read, nothing claimed)', async () => {
+    const report = await analyzeJson(['fixtures/example.tar', '--no-layers']);
+    expect(report.findings.map((f) => [f.id, f.wastedBytes])).toEqual([
+      ['apt-install-recommends', 0],
+      ['runs-as-root', 0],
+    ]);
+    expect(report.summary.potentialSavingsBytes).toBe(0);
+  });
+
   it('finds nothing in the optimized rebuild', async () => {
     const report = await analyzeJson(['fixtures/example-optimized.tar']);
     expect(report.findings).toEqual([]);
