@@ -1,4 +1,5 @@
-import type { Analysis, ImageDiff } from '../model/index.js';
+import type { Analysis, FindingsReport, ImageDiff } from '../model/index.js';
+import { diffFindings } from './findings.js';
 import { diffFiles } from './files.js';
 import { alignLayers } from './layers.js';
 import { diffSummary } from './summary.js';
@@ -8,11 +9,18 @@ export interface DiffOptions {
   depth: number;
 }
 
+/** One side of a diff: the analysis and its findings. */
+export interface DiffSide {
+  analysis: Analysis;
+  findings: FindingsReport;
+}
+
 /** Everything that differs between two analyzed builds. */
-export function diffAnalyses(before: Analysis, after: Analysis, options: DiffOptions): ImageDiff {
+export function diffAnalyses(before: DiffSide, after: DiffSide, options: DiffOptions): ImageDiff {
   return {
-    summary: diffSummary(before, after),
-    layers: alignLayers(before.layers, after.layers),
-    files: diffFiles(before.finalFiles, after.finalFiles, options.depth),
+    summary: diffSummary(before.analysis, after.analysis),
+    layers: alignLayers(before.analysis.layers, after.analysis.layers),
+    files: diffFiles(before.analysis.finalFiles, after.analysis.finalFiles, options.depth),
+    findings: diffFindings(before.findings, after.findings),
   };
 }

@@ -1,4 +1,5 @@
-export { diffAnalyses, type DiffOptions } from './diff-analyses.js';
+export { diffAnalyses, type DiffOptions, type DiffSide } from './diff-analyses.js';
+export { diffFindings, findingKey } from './findings.js';
 export { alignLayers, stepKey } from './layers.js';
 export { diffFiles, directoryAt } from './files.js';
 export { diffSummary } from './summary.js';

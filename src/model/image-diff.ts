@@ -1,3 +1,4 @@
+import type { Finding } from './finding.js';
 import type { Platform } from './descriptor.js';
 
 /** One compared figure: before, after and the change. */
@@ -79,8 +80,20 @@ export interface FilesDiff {
   directories: DirectoryTotal[];
 }
 
+/** Findings of both images matched by rule id and location (the step, or else the path). */
+export interface FindingsDiff {
+  fixed: Finding[];
+  introduced: Finding[];
+  unchanged: Finding[];
+  /** What the before image's findings said fixing them would save. */
+  predictedSavingsBytes: number;
+  /** What the after image's findings say is still to win. */
+  remainingSavingsBytes: number;
+}
+
 export interface ImageDiff {
   summary: DiffSummary;
   layers: LayerDiff;
   files: FilesDiff;
+  findings: FindingsDiff;
 }

@@ -43,6 +43,7 @@ export function diffToJson(
     },
     layers: diff.layers,
     files: { ...diff.files, changes: listedChanges(diff.files.changes, listing) },
+    findings: diff.findings,
     ...(gate === null ? {} : { gate }),
   };
 }

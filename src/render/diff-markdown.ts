@@ -2,8 +2,11 @@ import type { Analysis, ImageDiff } from '../model/index.js';
 import { type FileListing, listedChanges } from './diff-json.js';
 import {
   FILE_HEAD,
+  FINDING_HEAD,
   fileRows,
   filesLine,
+  findingRows,
+  findingsLine,
   LAYER_HEAD,
   layerNotes,
   layerRows,
@@ -41,8 +44,11 @@ export function renderDiffMarkdown(
     ),
     '',
     ...layerNotes(diff).map((note) => `- ${note}`),
+    `- ${findingsLine(diff)}`,
     `- ${filesLine(diff)}`,
   ];
+  const findings = findingRows(diff, 100);
+  if (findings.length > 0) out.push('', ...table(FINDING_HEAD, findings));
   if (diff.layers.rows.length > 0) {
     out.push(
       '',

@@ -120,3 +120,27 @@ export function filesLine(diff: ImageDiff): string {
   const files = diff.files;
   return `Files: ${files.added} added (${formatBytes(files.addedBytes)}), ${files.removed} removed (${formatBytes(files.removedBytes)}), ${files.modified} modified.`;
 }
+
+export const FINDING_HEAD = ['Status', 'Finding', 'Saves', 'Where'];
+
+/** Fixed and introduced findings (unchanged ones are only counted). */
+export function findingRows(diff: ImageDiff, width: number): string[][] {
+  const { fixed, introduced } = diff.findings;
+  const rows = (status: string, findings: typeof fixed): string[][] =>
+    findings.map((finding) => [
+      status,
+      finding.id,
+      finding.wastedBytes > 0 ? formatBytes(finding.wastedBytes) : '',
+      truncate((finding.createdBy ?? finding.paths[0]?.path ?? '').replace(/^\/bin\/sh -c /, ''), width),
+    ]);
+  return [...rows('introduced', introduced), ...rows('fixed', fixed)];
+}
+
+/** The findings in one line, with what the before image's findings predicted against what changed. */
+export function findingsLine(diff: ImageDiff): string {
+  const { findings, summary } = diff;
+  const counts = `Findings: ${findings.fixed.length} fixed, ${findings.introduced.length} introduced, ${findings.unchanged.length} unchanged.`;
+  const shrink = summary.sizeBytes.delta === null ? null : -summary.sizeBytes.delta;
+  if (findings.fixed.length === 0 || findings.predictedSavingsBytes === 0 || shrink === null) return counts;
+  return `${counts} The before image's findings predicted ${formatBytes(findings.predictedSavingsBytes)} of savings; the image ${shrink >= 0 ? `shrank by ${formatBytes(shrink)}` : `grew by ${formatBytes(-shrink)}`}.`;
+}

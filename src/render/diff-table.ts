@@ -4,8 +4,11 @@ import { COMPACT, PLAIN } from './table-style.js';
 import { type FileListing, listedChanges } from './diff-json.js';
 import {
   FILE_HEAD,
+  FINDING_HEAD,
   fileRows,
   filesLine,
+  findingRows,
+  findingsLine,
   LAYER_HEAD,
   layerNotes,
   layerRows,
@@ -37,6 +40,13 @@ export function renderDiffTable(
     const layers = new Table({ head: LAYER_HEAD, style: PLAIN, chars: COMPACT });
     layers.push(...layerRows(diff.layers.rows, width));
     out.push(layers.toString());
+  }
+  out.push('', findingsLine(diff));
+  const findings = findingRows(diff, width);
+  if (findings.length > 0) {
+    const table = new Table({ head: FINDING_HEAD, style: PLAIN, chars: COMPACT });
+    table.push(...findings);
+    out.push(table.toString());
   }
   out.push('', filesLine(diff));
   const changes = listedChanges(diff.files.changes, options.files);

@@ -9,7 +9,7 @@ import {
   type OpenSourceOptions,
 } from '../sources/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, type LayerCache } from './analyze-image.js';
-import { redactAnalysis } from './find-image-problems.js';
+import { findImageProblems } from './find-image-problems.js';
 
 export interface DiffImagesOptions {
   platform?: Platform;
@@ -46,18 +46,27 @@ export async function diffImages(
       source.resolve(options.platform === undefined ? {} : { platform: options.platform });
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
-    // History is redacted before anything compares or prints it: no secret value in a diff either.
-    const before = redactAnalysis(await analyzeResolved(await resolve(beforeSource), concurrency, cache));
-    const after = redactAnalysis(await analyzeResolved(await resolve(afterSource), concurrency, cache));
+    // Findings redact history before anything compares or prints it: no secret value in a diff either.
+    const before = findImageProblems(await analyzeResolved(await resolve(beforeSource), concurrency, cache));
+    const after = findImageProblems(await analyzeResolved(await resolve(afterSource), concurrency, cache));
     const growth = options.maxGrowth;
     return {
-      before,
-      after,
-      diff: diffAnalyses(before, after, { depth: options.depth ?? 2 }),
+      before: before.analysis,
+      after: after.analysis,
+      diff: diffAnalyses(
+        { analysis: before.analysis, findings: before.findings },
+        { analysis: after.analysis, findings: after.findings },
+        { depth: options.depth ?? 2 },
+      ),
       gate:
         growth === undefined
           ? null
-          : evaluateGrowth(before.sizeBytes, after.sizeBytes, growth.limit, growth.configured),
+          : evaluateGrowth(
+              before.analysis.sizeBytes,
+              after.analysis.sizeBytes,
+              growth.limit,
+              growth.configured,
+            ),
     };
   } finally {
     await Promise.all(sources.map((source) => source.close()));

@@ -118,6 +118,36 @@ describe('imgscope diff', () => {
     expect(bad.stderr).toMatch(/^imgscope: error: --max-growth: /);
   });
 
+  it('shows that the optimised rebuild of the example saves what its findings predicted', async () => {
+    const result = await runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      summary: { sizeBytes: { before: number; after: number; delta: number } };
+      findings: {
+        fixed: { id: string }[];
+        introduced: unknown[];
+        unchanged: unknown[];
+        predictedSavingsBytes: number;
+      };
+    };
+    expect(report.findings.fixed.map((f) => f.id).sort()).toEqual([
+      'apt-archives-left',
+      'apt-install-recommends',
+      'apt-lists-left',
+      'archive-extracted-later',
+      'build-tools-shipped',
+      'chmod-duplicate',
+      'pip-cache-left',
+      'runs-as-root',
+    ]);
+    expect(report.findings.introduced).toEqual([]);
+    expect(report.findings.unchanged).toEqual([]);
+    expect(report.summary.sizeBytes).toMatchObject({ before: 174_617, after: 89_518, delta: -85_099 });
+    expect(report.findings.predictedSavingsBytes).toBe(82_366);
+    // Predicted and won agree within a few percent (the rest: dpkg status and layer bookkeeping).
+    expect(Math.abs(-report.summary.sizeBytes.delta - 82_366) / 82_366).toBeLessThan(0.05);
+  });
+
   it('reads the layers both images share once', async () => {
     const other = join(dir, 'after.tar');
     await writeDockerArchive(after, other);

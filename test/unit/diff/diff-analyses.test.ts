@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildAnalysis } from '../../../src/analysis/index.js';
-import { alignLayers, diffAnalyses, directoryAt, stepKey } from '../../../src/diff/index.js';
-import type { Analysis, LayerContents } from '../../../src/model/index.js';
+import { alignLayers, diffAnalyses, directoryAt, stepKey, type DiffSide } from '../../../src/diff/index.js';
+import { findProblems, NO_RULE_SETTINGS } from '../../../src/findings/index.js';
+import type { LayerContents } from '../../../src/model/index.js';
 import { layer } from '../../helpers/layer-contents.js';
 
 /** An analysis of layers with the given steps; a layer's diffID is its step plus a version tag. */
-function image(steps: [string, LayerContents, string?][], user = ''): Analysis {
-  return buildAnalysis({
+function image(steps: [string, LayerContents, string?][], user = ''): DiffSide {
+  const analysis = buildAnalysis({
     image: { reference: 'x', source: 'docker-archive', digest: null, id: null, platform: null, user },
     config: { history: steps.map(([createdBy]) => ({ created_by: createdBy })) },
     layers: steps.map(([createdBy, , version]) => ({
@@ -15,6 +16,7 @@ function image(steps: [string, LayerContents, string?][], user = ''): Analysis {
     })),
     contents: steps.map(([, contents]) => contents),
   });
+  return { analysis, findings: findProblems(analysis, NO_RULE_SETTINGS) };
 }
 
 const base: [string, LayerContents] = [
@@ -134,6 +136,30 @@ describe('diffAnalyses', () => {
   });
 });
 
+describe('findings between builds', () => {
+  it('names the findings a change fixed, introduced and left', () => {
+    const apt = '/bin/sh -c apt-get update && apt-get install -y curl';
+    const before = image([
+      base,
+      [apt, layer(['file', '/usr/bin/curl', 300], ['file', '/var/lib/apt/lists/deb.example_Packages', 9000])],
+    ]);
+    const after = image(
+      [
+        base,
+        [apt, layer(['file', '/usr/bin/curl', 300]), 'v2'],
+        ['/bin/sh -c rm -rf /tmp/x', layer(['file', '/tmp/big.log', 50_000])],
+      ],
+      '10001:10001',
+    );
+    const { findings } = diffAnalyses(before, after, { depth: 1 });
+    expect(findings.fixed.map((f) => f.id).sort()).toEqual(['apt-lists-left', 'runs-as-root']);
+    // Two RUNs in a row now: many-small-layers is new too.
+    expect(findings.introduced.map((f) => f.id)).toEqual(['temp-files-left', 'many-small-layers']);
+    expect(findings.unchanged.map((f) => f.id)).toEqual(['apt-install-recommends']);
+    expect(findings.predictedSavingsBytes).toBe(before.findings.summary.potentialSavingsBytes);
+  });
+});
+
 describe('layer alignment helpers', () => {
   it('writes a step the same way for the classic builder and BuildKit', () => {
     expect(stepKey('/bin/sh -c apt-get update')).toBe('apt-get update');
@@ -142,7 +168,8 @@ describe('layer alignment helpers', () => {
   });
 
   it('matches steps by their longest common subsequence', () => {
-    const reports = (steps: string[]) => image(steps.map((s) => [s, layer(['file', `/${s}`, 1])])).layers;
+    const reports = (steps: string[]) =>
+      image(steps.map((s) => [s, layer(['file', `/${s}`, 1])])).analysis.layers;
     const rows = alignLayers(reports(['a', 'b', 'c']), reports(['a', 'x', 'c'])).rows;
     // "a" is the shared base, so the rows start after it.
     expect(rows.map((row) => [row.status, row.createdBy])).toEqual([
