@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES } from '../errors.js';
@@ -13,7 +14,6 @@ import {
 } from '../render/index.js';
 import {
   analyzeImageReport,
-  DEFAULT_LAYER_CONCURRENCY,
   evaluateImageGate,
   loadGateConfig,
   ruleSettings,
@@ -57,33 +57,20 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
   };
 
   static override flags = {
-    format: Flags.string({
-      char: 'f',
-      description: 'output format',
-      options: ['table', 'json'],
-      default: 'table',
-    }),
-    json: Flags.boolean({ description: 'same as --format json', default: false }),
+    ...formatFlags(['table', 'json']),
     top: Flags.integer({
       description: 'how many inefficient files to list in the table',
       default: 10,
       min: 0,
     }),
-    platform: Flags.string({
-      description: 'platform to pick from a multi-platform image: os/arch[/variant]',
-    }),
+    platform: imageReadFlags.platform,
     layers: Flags.boolean({
       description: 'read the layers (--no-layers: manifest, config and history only, in well under a second)',
       default: true,
       allowNo: true,
     }),
     ...registryFlags,
-    concurrency: Flags.integer({
-      description: 'layers downloaded and read at once',
-      default: DEFAULT_LAYER_CONCURRENCY,
-      min: 1,
-      max: 32,
-    }),
+    concurrency: imageReadFlags.concurrency,
     ignore: Flags.string({
       description: 'skip a finding rule by id (repeatable; see imgscope rules)',
       multiple: true,

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import { parseGrowthLimit } from '../gate/index.js';
@@ -10,7 +11,7 @@ import {
   renderDiffTable,
   renderGateText,
 } from '../render/index.js';
-import { DEFAULT_LAYER_CONCURRENCY, diffImages, writeGateReports } from '../services/index.js';
+import { diffImages, writeGateReports } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Diff extends BaseCommand {
@@ -37,13 +38,7 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
   };
 
   static override flags = {
-    format: Flags.string({
-      char: 'f',
-      description: 'output format',
-      options: ['table', 'json', 'markdown'],
-      default: 'table',
-    }),
-    json: Flags.boolean({ description: 'same as --format json', default: false }),
+    ...formatFlags(['table', 'json', 'markdown']),
     files: Flags.string({
       description: 'changed files to list: the 20 largest, all, or none',
       options: ['top', 'all', 'none'],
@@ -55,18 +50,13 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       min: 1,
       max: 32,
     }),
-    platform: Flags.string({ description: 'platform to pick from multi-platform images: os/arch[/variant]' }),
+    platform: imageReadFlags.platform,
     'max-growth': Flags.string({
       description: 'fail (exit 1) when the image grew by more than this: bytes (10MB) or percent (5%)',
     }),
     junit: Flags.string({ description: 'write the --max-growth result as JUnit XML to this file' }),
     ...registryFlags,
-    concurrency: Flags.integer({
-      description: 'layers downloaded and read at once',
-      default: DEFAULT_LAYER_CONCURRENCY,
-      min: 1,
-      max: 32,
-    }),
+    concurrency: imageReadFlags.concurrency,
   };
 
   async run(): Promise<void> {

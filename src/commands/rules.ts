@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { formatFlags } from '../cli/common-flags.js';
 import { renderRulesJson, renderRulesTable } from '../render/index.js';
 import { listRules } from '../services/index.js';
 
@@ -11,13 +11,7 @@ export default class Rules extends BaseCommand {
   static override examples = ['<%= config.bin %> rules', '<%= config.bin %> rules --json'];
 
   static override flags = {
-    format: Flags.string({
-      char: 'f',
-      description: 'output format',
-      options: ['table', 'json'],
-      default: 'table',
-    }),
-    json: Flags.boolean({ description: 'same as --format json', default: false }),
+    ...formatFlags(['table', 'json']),
   };
 
   async run(): Promise<void> {
