@@ -57,7 +57,7 @@ export async function analyzeResolved(
       const read = limit(() =>
         readLayer(layer.open, {
           label: `layer ${index}`,
-          digest: layer.descriptor?.digest ?? null,
+          digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
           signal: abort.signal,

@@ -9,6 +9,11 @@ export interface LayerBlob {
   diffId: string | null;
   /** Opens a fresh stream of the stored bytes; may be called more than once. */
   open(): Promise<Readable>;
+  /**
+   * True when the opened stream fails by itself on bytes that do not match the descriptor's
+   * digest (the registry client checks as it downloads), so the reader need not hash them again.
+   */
+  verified?: boolean;
 }
 
 /** An image after manifest resolution and platform selection. */
