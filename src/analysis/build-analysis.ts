@@ -59,6 +59,6 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
     reclaimableBytes: filesystem.reclaimableBytes,
     contents,
     finalFiles: filesystem.finalFiles,
-    warnings: contents.flatMap((layer) => layer.warnings),
+    warnings: [...contents.flatMap((layer) => layer.warnings), ...filesystem.warnings],
   };
 }

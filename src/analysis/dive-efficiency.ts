@@ -6,9 +6,11 @@ interface DiveData {
   size: number;
   isDir: boolean;
   whiteout: boolean;
+  /** The entry's path (for a whiteout, the path it deletes): the reader's string, not a new one. */
+  path: string | null;
 }
 
-const IMPLICIT: DiveData = { size: 0, isDir: false, whiteout: false };
+const IMPLICIT: DiveData = { size: 0, isDir: false, whiteout: false, path: null };
 const WHITEOUT_PREFIX = '.wh.';
 const AUFS_META_PREFIX = '.wh..wh.';
 
@@ -27,13 +29,13 @@ interface PathStats {
  */
 export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
   const stats = new Map<string, PathStats>();
-  const stacked = new PathNode<DiveData>('', null, IMPLICIT);
+  let stacked = new PathNode<DiveData>('', null, IMPLICIT);
 
   layers.forEach((layer) => {
     const tree = buildLayerTree(layer.entries);
     tree.visitChildFirst((node) => {
       if (!node.isLeaf()) return true;
-      const path = divePath(node);
+      const path = node.data.path ?? divePath(node);
       let size = node.data.size;
       if (node.data.whiteout) {
         const below = stacked.find(path);
@@ -50,7 +52,9 @@ export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
       }
       return true;
     });
-    stackOnto(stacked, tree);
+    // Stacking onto nothing (the base layer, typically the largest) adopts the tree instead of copying it.
+    if (stacked.isLeaf()) stacked = adopt(tree);
+    else stackOnto(stacked, tree);
   });
 
   let smallestTotal = 0;
@@ -88,6 +92,7 @@ function buildLayerTree(entries: LayerEntry[]): PathNode<DiveData> {
       size: entry.size,
       isDir: entry.type === 'directory',
       whiteout: entry.type === 'whiteout',
+      path: entry.path,
     });
   }
   return root;
@@ -111,13 +116,29 @@ function addPath(root: PathNode<DiveData>, parts: string[], data: DiveData): voi
 /** dive's Stack: every node of the upper tree, children first; whiteouts remove, others add. */
 function stackOnto(stacked: PathNode<DiveData>, upper: PathNode<DiveData>): void {
   upper.visitChildFirst((node) => {
-    const path = divePath(node);
+    const path = node.data.path ?? divePath(node);
     if (node.data.whiteout) {
       stacked.find(path)?.detach();
     } else {
       addPath(stacked, pathComponents(path), node.data);
     }
   });
+}
+
+/**
+ * What stackOnto would make of an empty stack: the layer's own tree without its whiteouts, and
+ * without what a whiteout deletes when dive's sorted visit adds that sibling before it.
+ */
+function adopt(tree: PathNode<DiveData>): PathNode<DiveData> {
+  const whiteouts: PathNode<DiveData>[] = [];
+  for (const node of tree.descendants()) if (node.data.whiteout) whiteouts.push(node);
+  for (const node of whiteouts) {
+    node.detach();
+    const targetName = node.name.slice(WHITEOUT_PREFIX.length);
+    const target = node.parent?.child(targetName);
+    if (target !== undefined && targetName < node.name) target.detach();
+  }
+  return tree;
 }
 
 /** A deleted directory counts the sizes of everything it held, itself included. */

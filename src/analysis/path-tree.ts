@@ -73,6 +73,20 @@ export class PathNode<T> {
     return true;
   }
 
+  /**
+   * Every node below this one, in no particular order, each cut from the tree as it is yielded:
+   * for a last pass over a large tree, whose memory is released as the walk goes.
+   */
+  *drain(): Generator<PathNode<T>> {
+    const stack: PathNode<T>[] = this.children ? [...this.children.values()] : [];
+    this.children = null;
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (node.children) for (const child of node.children.values()) stack.push(child);
+      node.children = null;
+      yield node;
+    }
+  }
+
   /** Every node below this one, in no particular order, without recursion (trees can be deep). */
   *descendants(): Generator<PathNode<T>> {
     const stack: PathNode<T>[] = this.children ? [...this.children.values()] : [];

@@ -1,9 +1,15 @@
 import { posix } from 'node:path';
+import { abbreviate } from './warning-list.js';
 
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
 /** AUFS metadata names (".wh..wh.plnk" ...): not files, never applied. */
 const AUFS_META_PREFIX = '.wh..wh.';
+/**
+ * Linux's PATH_MAX: the kernel refuses longer paths (ENAMETOOLONG), so no runtime can create
+ * such an entry. Refusing them also bounds the work per entry (10,000-deep nesting).
+ */
+export const MAX_PATH_BYTES = 4096;
 
 export type ClassifiedPath =
   | { kind: 'path'; path: string }
@@ -18,7 +24,13 @@ export type ClassifiedPath =
  */
 export function classifyEntryName(name: string): ClassifiedPath {
   const path = normalizePath(name);
-  if (path === null) return { kind: 'ignored', reason: `entry "${name}" escapes the image root` };
+  if (path === null) return { kind: 'ignored', reason: `entry "${abbreviate(name)}" escapes the image root` };
+  if (path.length > MAX_PATH_BYTES || Buffer.byteLength(path) > MAX_PATH_BYTES) {
+    return {
+      kind: 'ignored',
+      reason: `entry "${abbreviate(name)}" is longer than PATH_MAX (${MAX_PATH_BYTES} bytes), which no runtime can create`,
+    };
+  }
   if (path === '/') return { kind: 'root' };
   const slash = path.lastIndexOf('/');
   const dir = slash === 0 ? '/' : path.slice(0, slash);
@@ -32,8 +44,15 @@ export function classifyEntryName(name: string): ClassifiedPath {
   return { kind: 'path', path };
 }
 
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** "/a/./b/../c/" -> "/a/c"; null when ".." climbs above the root. */
 export function normalizePath(name: string): string | null {
+  // Most names are already normal: one pass of checks, no splitting (deep paths are long).
+  if (!name.includes('//') && !DOT_SEGMENT.test(name)) {
+    const trimmed = name.endsWith('/') ? name.slice(0, -1) : name;
+    return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+  }
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;

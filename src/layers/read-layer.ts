@@ -10,6 +10,7 @@ import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
 import { classifyEntryName, normalizePath } from './entry-path.js';
 import type { TarHeader } from './tar-header.js';
 import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
+import { abbreviate, WarningList } from './warning-list.js';
 
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */
@@ -54,28 +55,36 @@ export async function readLayer(
     compression,
     warnings: [],
   };
-  const parser = new TarParser(entryCollector(contents, options.label));
+  const warnings = new WarningList(options.label);
+  const parser = new TarParser(entryCollector(contents, options.label, warnings));
   try {
     await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]], { signal: options.signal });
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
+  contents.warnings = warnings.toArray();
   contents.storedBytes = stored.bytesSeen;
   contents.uncompressedBytes = content.bytesSeen;
   return contents;
 }
 
 /** Turns tar headers into entry records, hashing regular-file bodies as they pass. */
-function entryCollector(contents: LayerContents, label: string): (header: TarHeader) => BodySink | null {
+function entryCollector(
+  contents: LayerContents,
+  label: string,
+  warnings: WarningList,
+): (header: TarHeader) => BodySink | null {
   const fileHashes = new Map<string, string>();
   return (header) => {
     const classified = classifyEntryName(header.name);
     if (classified.kind === 'root') return null;
     contents.tarSizeBytes += header.size;
     if (classified.kind === 'ignored') {
-      contents.warnings.push(`${label}: ${classified.reason}; not applied`);
+      warnings.add(`${label}: ${classified.reason}; not applied`);
       return null;
     }
+    // Every field from the start: one object shape, no out-of-object property storage when the
+    // hash arrives (a million-entry layer holds a million of these).
     const record: LayerEntry = {
       path: classified.path,
       type: classified.kind === 'path' ? entryType(header.type) : classified.kind,
@@ -83,14 +92,16 @@ function entryCollector(contents: LayerContents, label: string): (header: TarHea
       mode: header.mode,
       uid: header.uid,
       gid: header.gid,
+      linkTarget: undefined,
+      contentHash: undefined,
     };
     if (record.type === 'symlink') {
       record.linkTarget = header.linkname;
     } else if (record.type === 'hardlink') {
       const target = normalizePath(header.linkname);
       if (target === null || target === '/') {
-        contents.warnings.push(
-          `${label}: hard link "${header.name}" points outside the image root; not applied`,
+        warnings.add(
+          `${label}: hard link "${abbreviate(header.name)}" points outside the image root; not applied`,
         );
         return null;
       }

@@ -1,4 +1,6 @@
 /** ustar/GNU/PAX header decoding shared by the archive indexer and the layer parser. */
+import { decodeTarText } from './tar-text.js';
+
 export const BLOCK_SIZE = 512;
 
 export interface TarHeader {
@@ -84,7 +86,7 @@ export function applyExtensions(
 
 export function cString(bytes: Buffer): string {
   const end = bytes.indexOf(0);
-  return bytes.subarray(0, end === -1 ? bytes.length : end).toString('utf8');
+  return decodeTarText(bytes.subarray(0, end === -1 ? bytes.length : end));
 }
 
 /** Octal, or GNU base-256 (high bit set) for values that do not fit. */
@@ -108,9 +110,10 @@ export function parsePaxRecords(body: Buffer): Map<string, string> {
     if (space === -1) break;
     const length = parseInt(body.subarray(pos, space).toString('latin1'), 10);
     if (!Number.isSafeInteger(length) || length <= 0 || pos + length > body.length) break;
-    const record = body.subarray(space + 1, pos + length - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
+    const record = body.subarray(space + 1, pos + length - 1);
+    const eq = record.indexOf(0x3d);
+    if (eq > 0)
+      records.set(record.subarray(0, eq).toString('latin1'), decodeTarText(record.subarray(eq + 1)));
     pos += length;
   }
   return records;

@@ -36,6 +36,9 @@ export class TarParser extends Writable {
   private blockFill = 0;
   private offset = 0;
   private headerOffset = 0;
+  /** The entry being read, for the message when the stream ends inside it. */
+  private entryName = '';
+  private entryLength = 0;
   private zeroBlocks = 0;
   private remaining = 0;
   private padding = 0;
@@ -61,12 +64,25 @@ export class TarParser extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     // Like Go's reader, a stream may end right after an entry, with or without the end marker.
-    const clean = this.state === 'ended' || (this.state === 'header' && this.blockFill === 0);
-    callback(
-      clean
-        ? null
-        : new TarFormatError(`tar stream ends early (inside the entry at offset ${this.headerOffset})`),
-    );
+    if (this.state === 'ended' || (this.state === 'header' && this.blockFill === 0)) {
+      callback(null);
+      return;
+    }
+    callback(new TarFormatError(this.truncation()));
+  }
+
+  /** Says where a stream that ended early stopped: a declared size is the usual liar. */
+  private truncation(): string {
+    if (this.state === 'header') {
+      return `truncated layer: the stream ends inside the header block at offset ${this.offset - this.blockFill}`;
+    }
+    const what =
+      this.state === 'metadata' ? `the ${this.metadataType} metadata entry` : `"${this.entryName}"`;
+    const read = this.entryLength - this.remaining;
+    if (this.remaining === 0) {
+      return `truncated layer: the stream ends in the padding after ${what} at offset ${this.headerOffset}`;
+    }
+    return `truncated layer: ${what} at offset ${this.headerOffset} declares ${this.entryLength} bytes but the stream ends ${read} bytes into it`;
   }
 
   private consume(chunk: Buffer): void {
@@ -135,11 +151,13 @@ export class TarParser extends Writable {
     const header = applyExtensions(raw, this.pax, this.longName, this.longLink);
     this.pax = this.longName = this.longLink = null;
     this.state = 'body';
+    this.entryName = header.name;
     this.sink = this.onEntry(header);
     this.startBody(bodyLength(header));
   }
 
   private startBody(length: number): void {
+    this.entryLength = length;
     this.remaining = length;
     this.padding = paddedLength(length) - length;
     if (length === 0) this.finishBody();

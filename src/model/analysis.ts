@@ -94,6 +94,8 @@ export interface FilesystemMetrics {
   reclaimableBytes: number;
   layerChanges: LayerChanges[];
   finalFiles: MergedFile[];
+  /** Entries applied in the only way they can be, though they cannot mean what they say. */
+  warnings: string[];
 }
 
 export interface Analysis {

@@ -3,24 +3,64 @@ import type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from '../mode
 import { MEDIA_TYPES } from '../model/index.js';
 import { isRecord } from './json-member.js';
 
-/** Checks the parts of an image config the analysis relies on; the rest passes through. */
+/**
+ * Checks every field the ImageConfig type promises (as Go's decoder would refuse a wrong type,
+ * so `docker load` refuses such a config too); other fields pass through unchecked.
+ */
 export function toImageConfig(value: unknown, what: string): ImageConfig {
   if (!isRecord(value)) throw new InputFormatError(`${what}: the image config is not a JSON object`);
+  const refuse = (field: string, expected: string): never => {
+    throw new InputFormatError(`${what}: the image config's ${field} is not ${expected}`);
+  };
+  for (const key of ['architecture', 'os', 'variant', 'created']) {
+    if (!optional(value[key], isString)) refuse(key, 'a string');
+  }
   const rootfs = value['rootfs'];
   if (rootfs !== undefined) {
     if (!isRecord(rootfs) || !Array.isArray(rootfs['diff_ids']) || !rootfs['diff_ids'].every(isString)) {
-      throw new InputFormatError(`${what}: the image config's rootfs.diff_ids is not a list of digests`);
+      refuse('rootfs.diff_ids', 'a list of digests');
     }
   }
   const history = value['history'];
-  if (history !== undefined && history !== null && (!Array.isArray(history) || !history.every(isRecord))) {
-    throw new InputFormatError(`${what}: the image config's history is not a list of entries`);
+  if (history !== undefined && history !== null) {
+    if (!Array.isArray(history) || !history.every(isRecord)) refuse('history', 'a list of entries');
+    (history as Record<string, unknown>[]).forEach((entry, i) => {
+      for (const key of ['created', 'created_by', 'author', 'comment']) {
+        if (!optional(entry[key], isString)) refuse(`history[${i}].${key}`, 'a string');
+      }
+      if (!optional(entry['empty_layer'], isBoolean)) refuse(`history[${i}].empty_layer`, 'true or false');
+    });
   }
   const config = value['config'];
-  if (config !== undefined && config !== null && !isRecord(config)) {
-    throw new InputFormatError(`${what}: the image config's "config" is not an object`);
+  if (config !== undefined && config !== null) {
+    if (!isRecord(config)) refuse('"config"', 'an object');
+    const runtime = config as Record<string, unknown>;
+    for (const key of ['User', 'WorkingDir']) {
+      if (!optional(runtime[key], isString)) refuse(`config.${key}`, 'a string');
+    }
+    for (const key of ['Env', 'Entrypoint', 'Cmd']) {
+      if (!optional(runtime[key], isStringList)) refuse(`config.${key}`, 'a list of strings');
+    }
+    if (!optional(runtime['ExposedPorts'], isRecord)) refuse('config.ExposedPorts', 'an object');
+    const labels = runtime['Labels'];
+    if (!optional(labels, (l) => isRecord(l) && Object.values(l).every(isString))) {
+      refuse('config.Labels', 'an object of strings');
+    }
   }
   return value as ImageConfig;
+}
+
+/** Absent or null (Go's zero value), or of the expected type. */
+function optional(value: unknown, check: (value: unknown) => boolean): boolean {
+  return value === undefined || value === null || check(value);
+}
+
+function isBoolean(value: unknown): value is boolean {
+  return typeof value === 'boolean';
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
 }
 
 export function toDescriptor(value: unknown, what: string): Descriptor {
@@ -55,14 +95,27 @@ export function toImageManifest(value: unknown, what: string): ImageManifest {
   if (mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerManifestList) {
     throw new InputFormatError(`${what}: expected an image manifest, found an index`);
   }
+  if (mediaType !== undefined && !MANIFEST_MEDIA_TYPES.has(mediaType)) {
+    throw new InputFormatError(`${what}: unsupported manifest media type ${JSON.stringify(mediaType)}`);
+  }
   if (!Array.isArray(value['layers'])) throw new InputFormatError(`${what}: the manifest has no layers list`);
+  const config = toDescriptor(value['config'], `${what} config`);
+  // Artifacts (Helm charts, signatures, SBOMs) reuse the manifest format with their own config.
+  if (config.mediaType !== '' && !CONFIG_MEDIA_TYPES.has(config.mediaType)) {
+    throw new InputFormatError(
+      `${what}: not a container image: its config is ${JSON.stringify(config.mediaType)}`,
+    );
+  }
   return {
     schemaVersion: Number(value['schemaVersion']),
     mediaType: isString(mediaType) ? mediaType : MEDIA_TYPES.ociManifest,
-    config: toDescriptor(value['config'], `${what} config`),
+    config,
     layers: value['layers'].map((layer, i) => toDescriptor(layer, `${what} layer ${i}`)),
   };
 }
+
+const MANIFEST_MEDIA_TYPES = new Set<unknown>([MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest]);
+const CONFIG_MEDIA_TYPES = new Set<string>([MEDIA_TYPES.ociConfig, MEDIA_TYPES.dockerConfig]);
 
 export function toImageIndex(value: unknown, what: string): ImageIndex {
   if (!isRecord(value) || !Array.isArray(value['manifests'])) {

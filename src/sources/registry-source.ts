@@ -19,6 +19,7 @@ import {
 } from '../registry/index.js';
 import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
 import { configPlatform } from './config-platform.js';
+import { checkLayerCount, toImageConfig, toImageManifest } from './image-documents.js';
 import { formatPlatform, platformMatches, selectPlatformEntry } from './platform.js';
 
 export interface RegistrySourceOptions extends RegistryClientOptions {
@@ -81,14 +82,16 @@ export class RegistrySource implements ImageSource {
         `the manifest of ${name}@${entry.digest}`,
       );
     }
-    const manifest: ImageManifest = parsed;
-    if (manifest.config === undefined || !Array.isArray(manifest.layers)) {
+    if (parsed.config === undefined || !Array.isArray(parsed.layers)) {
       throw new RegistryError(
         `${name}: the manifest (${fetched.mediaType || 'no media type'}) has no config or layers`,
         { hint: 'this is not a container image (an artifact or a helm chart?)' },
       );
     }
+    // The same checks as for local images: a registry is as much a stranger as a tarball.
+    const manifest: ImageManifest = toImageManifest(parsed, `the manifest of ${name}`);
     const config = await this.readConfig(manifest.config);
+    checkLayerCount(config, manifest.layers.length, name);
     const platform = configPlatform(config) ?? indexPlatform;
     if (options.platform !== undefined && indexPlatform === null && platform !== null) {
       if (!platformMatches(options.platform, platform)) {
@@ -124,7 +127,8 @@ export class RegistrySource implements ImageSource {
       bytes = await this.client.getBlob(this.reference.repository, descriptor);
       await this.cache?.put(descriptor.digest, bytes);
     }
-    return parseJson<ImageConfig>(bytes, `the image config ${descriptor.digest}`);
+    const what = `the image config ${descriptor.digest}`;
+    return toImageConfig(parseJson<unknown>(bytes, what), what);
   }
 
   private async openLayer(descriptor: Descriptor): Promise<Readable> {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InputFormatError } from '../errors.js';
 import {
   applyExtensions,
@@ -64,7 +64,8 @@ export class TarFiles implements ArchiveFiles {
 
   open(name: string): Readable {
     const { offset, size } = this.member(name);
-    if (size === 0) return createReadStream(this.location, { start: 1, end: 0 });
+    // createReadStream cannot express an empty range (end is inclusive).
+    if (size === 0) return Readable.from([]);
     return createReadStream(this.location, {
       start: offset,
       end: offset + size - 1,

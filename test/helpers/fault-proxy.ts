@@ -11,7 +11,11 @@ export type FaultAction =
   | { resetAfterBytes: number }
   | { corruptByteAt: number }
   | { bytesPerSecond: number }
-  | { redirectToStorage: true };
+  | { redirectToStorage: true }
+  /** Sends this many body bytes, then nothing more, keeping the connection open. */
+  | { stallAfterBytes: number }
+  /** Forwards the body untouched under a Content-Length header that says this instead. */
+  | { contentLength: number };
 
 export interface RecordedRequest {
   server: 'registry' | 'storage';
@@ -46,8 +50,20 @@ function forward(
   const headers = { ...req.headers, host: upstream };
   delete headers.authorization;
   const out = http.request(`http://${upstream}${path}`, { method: req.method, headers }, (up) => {
-    res.writeHead(up.statusCode ?? 502, up.headers);
+    const upHeaders = { ...up.headers };
+    if (action !== undefined && 'contentLength' in action) {
+      upHeaders['content-length'] = String(action.contentLength);
+    }
+    res.writeHead(up.statusCode ?? 502, upHeaders);
     let seen = 0;
+    if (action !== undefined && 'stallAfterBytes' in action) {
+      up.on('data', (chunk: Buffer) => {
+        const room = action.stallAfterBytes - seen;
+        if (room > 0) res.write(chunk.subarray(0, room));
+        seen += chunk.length;
+      });
+      return;
+    }
     if (action !== undefined && 'bytesPerSecond' in action) {
       up.on('data', (chunk: Buffer) => {
         up.pause();

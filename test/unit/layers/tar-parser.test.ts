@@ -79,7 +79,12 @@ describe('TarParser', () => {
 
   it('fails on a stream that ends inside an entry', async () => {
     const bytes = await gnuTar('ustar');
-    await expect(parse(bytes.subarray(0, 700))).rejects.toThrow(/tar stream ends early/);
+    await expect(parse(bytes.subarray(0, 700))).rejects.toThrow(
+      /truncated layer: "root\/short" at offset 0 declares 1000 bytes but the stream ends 188 bytes into it/,
+    );
+    await expect(parse(bytes.subarray(0, 300))).rejects.toThrow(
+      /truncated layer: the stream ends inside the header block at offset 0/,
+    );
   });
 
   it('fails on a header whose checksum is wrong', async () => {

@@ -1,0 +1,61 @@
+/**
+ * Tar names are bytes, not text. Valid UTF-8 (nearly every real name) decodes as such; each byte
+ * that is not part of a valid sequence maps onto its own lone surrogate U+DC80..U+DCFF (Python's
+ * "surrogateescape"). So two names that differ in their bytes stay two paths, and an escaped
+ * name never collides with a valid one (valid UTF-8 never decodes to a lone surrogate).
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeTarText(bytes: Uint8Array): string {
+  let ascii = true;
+  for (const byte of bytes) {
+    if (byte >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return escapeInvalid(bytes);
+  }
+}
+
+function escapeInvalid(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const length = sequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(0xdc00 + (bytes[i] ?? 0));
+      i += 1;
+    } else {
+      out += utf8.decode(bytes.subarray(i, i + length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence starting at `i`, or 0 (RFC 3629: no overlongs, no surrogates). */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i] ?? 0;
+  if (lead < 0x80) return 1;
+  const length =
+    lead >= 0xc2 && lead <= 0xdf
+      ? 2
+      : lead >= 0xe0 && lead <= 0xef
+        ? 3
+        : lead >= 0xf0 && lead <= 0xf4
+          ? 4
+          : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return 0;
+  const second = bytes[i + 1] ?? 0;
+  if (lead === 0xe0 && second < 0xa0) return 0;
+  if (lead === 0xed && second >= 0xa0) return 0;
+  if (lead === 0xf0 && second < 0x90) return 0;
+  if (lead === 0xf4 && second >= 0x90) return 0;
+  return length;
+}

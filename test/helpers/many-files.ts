@@ -1,0 +1,95 @@
+// An OCI layout whose one gzip layer holds `count` empty files (1000 per directory), streamed
+// to disk: the million-file layer of the hostile-input catalogue, without holding it in memory.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { tarHeader } from './raw-tar.js';
+
+class Hashing extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+function* entries(count: number): Generator<Buffer> {
+  const batch: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % 1000 === 0) batch.push(tarHeader({ name: `data/d${i / 1000}/`, type: '5', mode: 0o755 }));
+    batch.push(tarHeader({ name: `data/d${Math.floor(i / 1000)}/f${i % 1000}` }));
+    if (batch.length >= 2048) yield Buffer.concat(batch.splice(0));
+  }
+  batch.push(Buffer.alloc(1024));
+  yield Buffer.concat(batch);
+}
+
+const hex = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Writes the layout into `dir`; returns the layer's uncompressed and stored sizes. */
+export async function writeManyFilesLayout(
+  dir: string,
+  count: number,
+): Promise<{ tarBytes: number; blobBytes: number }> {
+  const blobs = join(dir, 'blobs', 'sha256');
+  await mkdir(blobs, { recursive: true });
+  const tarHash = new Hashing();
+  const blobHash = new Hashing();
+  const temp = join(blobs, 'layer.tmp');
+  await pipeline(
+    Readable.from(entries(count)),
+    tarHash,
+    createGzip({ level: 1 }),
+    blobHash,
+    createWriteStream(temp),
+  );
+  const layerDigest = blobHash.hash.digest('hex');
+  const { rename } = await import('node:fs/promises');
+  await rename(temp, join(blobs, layerDigest));
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.hash.digest('hex')}`] },
+    history: [{ created_by: `/bin/sh -c create ${count} empty files` }],
+  });
+  await writeFile(join(blobs, hex(config)), config);
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: `sha256:${hex(config)}`,
+      size: config.length,
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: `sha256:${layerDigest}`,
+        size: blobHash.bytes,
+      },
+    ],
+  });
+  await writeFile(join(blobs, hex(manifest)), manifest);
+  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion": "1.0.0"}');
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${hex(manifest)}`,
+          size: manifest.length,
+        },
+      ],
+    }),
+  );
+  return { tarBytes: tarHash.bytes, blobBytes: blobHash.bytes };
+}

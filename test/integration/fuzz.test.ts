@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runFuzz } from '../helpers/fuzz.js';
+import { DIVE_FIXTURES } from '../helpers/run-cli.js';
+
+/**
+ * The CI fuzz step (issue 7): at least 2,000 mutated images through the analyze service, each
+ * with a time limit, and none may end in an internal error (exit 70), a hang or an unhandled
+ * rejection. A fixed seed keeps CI reproducible; bench/fuzz.ts runs longer with fresh seeds.
+ */
+const ITERATIONS = Number(process.env['FUZZ_ITERATIONS'] ?? 2000);
+const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
+
+let workDir = '';
+afterAll(async () => {
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+});
+
+describe('mutation fuzzing of local images', () => {
+  it(`survives ${ITERATIONS} mutated inputs with no internal error, hang or unhandled rejection`, async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'imgscope-fuzz-'));
+    const seedFiles = [
+      'test-docker-image.tar',
+      'test-kaniko-image.tar',
+      'test-oci-uncompressed-image.tar',
+      'test-oci-gzip-image.tar',
+      'test-oci-estargz-image.tar',
+      'test-oci-zstd-image.tar',
+      'not-an-image.tar',
+    ].map((name) => `${DIVE_FIXTURES}${name}`);
+    seedFiles.push(resolve('fixtures/example.tar'));
+    const report = await runFuzz({
+      iterations: ITERATIONS,
+      seed: SEED,
+      timeoutMs: 10_000,
+      workDir,
+      seedFiles,
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.iterations).toBe(ITERATIONS);
+    // Both outcomes occur: the mutations neither all break the input nor all miss.
+    expect(report.analyzed).toBeGreaterThan(ITERATIONS / 20);
+    expect(report.refused).toBeGreaterThan(ITERATIONS / 2);
+  }, 110_000);
+});

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describeFailure } from '../../../src/cli/failure.js';
+import { parseImageReference } from '../../../src/reference/index.js';
+import { BlobCache } from '../../../src/registry/index.js';
+import { analyzeResolved } from '../../../src/services/analyze-image.js';
+import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
+import { type FaultProxy, type RecordedRequest, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { editOciLayout } from '../../helpers/oci-surgery.js';
+import {
+  type WrittenImage,
+  noise,
+  writeTestIndexLayout,
+  writeTestLayout,
+} from '../../helpers/registry-images.js';
+import {
+  type RunningRegistry,
+  makeTempDir,
+  registryTestsSkipReason,
+  skopeoPush,
+  startRegistry,
+} from '../../helpers/registry-server.js';
+
+/**
+ * Registry hostility (issue 7): what a registry, a token endpoint or something in between can
+ * send, through the fault proxy in front of the real docker-registry. Each case must end, in
+ * bounded time, in one clear error with the documented exit code, and leave the blob cache
+ * holding only blobs whose bytes match their names.
+ */
+const skip = registryTestsSkipReason();
+
+interface TokenServer {
+  realm: string;
+  mode: 'valid' | 'garbage' | 'silent';
+  requests: number;
+  stop: () => Promise<void>;
+}
+
+/** A token endpoint that answers a token, garbage, or never. */
+async function startTokenServer(): Promise<TokenServer> {
+  const state: TokenServer = { realm: '', mode: 'valid', requests: 0, stop: async () => undefined };
+  const server = http.createServer((req, res) => {
+    state.requests += 1;
+    if (state.mode === 'silent') return; // accept, then never answer
+    if (state.mode === 'garbage') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('<html>\u0000{"token":');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ token: 'valid-token', expires_in: 300 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.realm = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+  state.stop = async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(() => r(undefined)));
+  };
+  return state;
+}
+
+async function cacheIsConsistent(root: string): Promise<void> {
+  const dir = join(root, 'imgscope', 'blobs', 'sha256');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const hex = createHash('sha256')
+      .update(await readFile(join(dir, name)))
+      .digest('hex');
+    expect(hex).toBe(name);
+  }
+}
+
+describe.skipIf(skip !== null)('hostile registries', () => {
+  let registry: RunningRegistry;
+  let proxy: FaultProxy;
+  let tokens: TokenServer;
+  let work: string;
+  let image: WrittenImage;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = await makeTempDir('hostile');
+    image = await writeTestLayout(join(work, 'img'), {
+      layers: [{ files: { small: 'small' } }, { files: { big: noise(600_000, 9) } }],
+    });
+    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/hostile/app:1`);
+    await writeTestIndexLayout(join(work, 'multi'), [
+      { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ files: { a: 'a' } }] },
+      { platform: { os: 'linux', architecture: 'arm64' }, layers: [{ files: { b: 'b' } }] },
+    ]);
+    await skopeoPush(`oci:${join(work, 'multi')}:latest`, `${registry.host}/hostile/multi:1`, ['--all']);
+    // An image whose config holds a number where a command belongs: a stranger's config.
+    await writeTestLayout(join(work, 'odd'), { layers: [{ files: { x: 'x' } }] });
+    await editOciLayout(join(work, 'odd'), {
+      config: (config) => ({ ...config, history: [{ created_by: 12345 }] }),
+    });
+    await skopeoPush(`oci:${join(work, 'odd')}:latest`, `${registry.host}/hostile/odd:1`);
+    proxy = await startFaultProxy(registry.host);
+    tokens = await startTokenServer();
+  });
+  afterEach(() => {
+    proxy.fault = () => undefined;
+    proxy.requests.length = 0;
+    tokens.mode = 'valid';
+    tokens.requests = 0;
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await tokens?.stop();
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** Analyzes through the proxy; returns the failure line and exit code, or null on success. */
+  async function analyze(
+    repo: string,
+    extra: Partial<RegistrySourceOptions> = {},
+  ): Promise<{ line: string; exitCode: number; ms: number } | null> {
+    const started = Date.now();
+    const source = new RegistrySource(parseImageReference(`${proxy.host}/hostile/${repo}`), {
+      cache: null,
+      env: {},
+      timeoutMs: 1_000,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+      ...extra,
+    });
+    try {
+      await analyzeResolved(await source.resolve({ platform: { os: 'linux', architecture: 'amd64' } }), 2);
+      return null;
+    } catch (err) {
+      const failure = { ...describeFailure(err, false), ms: Date.now() - started };
+      if (process.env['SHOW_FAILURES']) process.stderr.write(`${repo}: ${failure.line} (${failure.ms} ms)\n`);
+      return failure;
+    } finally {
+      await source.close();
+    }
+  }
+
+  const bearer = (req: RecordedRequest, accept: (auth: string | undefined) => boolean) =>
+    accept(req.headers.authorization)
+      ? undefined
+      : {
+          status: 401,
+          headers: {
+            'WWW-Authenticate': `Bearer realm="${tokens.realm}",service="test",scope="repository:hostile/app:pull"`,
+          },
+        };
+
+  it('caps a redirect loop on a blob', async () => {
+    proxy.fault = (req) =>
+      req.path.includes('/blobs/')
+        ? { status: 307, headers: { Location: `http://${proxy.host}${req.path}` } }
+        : undefined;
+    const failure = await analyze('app:1');
+    expect(failure?.exitCode).toBe(3);
+    expect(failure?.line).toMatch(/too many redirects from 127\.0\.0\.1:\d+ \(more than 10\)/);
+  });
+
+  it('refuses a token endpoint that answers garbage', async () => {
+    tokens.mode = 'garbage';
+    proxy.fault = (req) => bearer(req, (auth) => auth === 'Bearer valid-token');
+    const failure = await analyze('app:1');
+    expect(failure?.exitCode).toBe(3);
+    expect(failure?.line).toMatch(/^imgscope: error: .*token/i);
+    expect(failure?.line).not.toMatch(/\n/);
+  });
+
+  it('gives up on a token endpoint that never answers', async () => {
+    tokens.mode = 'silent';
+    proxy.fault = (req) => bearer(req, (auth) => auth === 'Bearer valid-token');
+    const failure = await analyze('app:1');
+    expect(failure?.exitCode).toBe(3);
+    expect(failure?.line).toMatch(/no answer within 1000 ms|timed? ?out/i);
+    expect(failure?.ms).toBeLessThan(20_000);
+  });
+
+  it('stops on a 401 that keeps coming after a valid token', async () => {
+    proxy.fault = (req) => bearer(req, () => false);
+    const failure = await analyze('app:1');
+    expect(failure?.exitCode).toBe(3);
+    expect(failure?.line).toMatch(/401|denied|unauthori[sz]ed|authentication/i);
+    // Asks for a token a bounded number of times, not forever.
+    expect(tokens.requests).toBeGreaterThan(0);
+    expect(tokens.requests).toBeLessThanOrEqual(5);
+  });
+
+  it('times out a blob that stalls in the middle, and caches nothing bad', async () => {
+    const cacheDir = join(work, 'cache-stall');
+    // The first answer stalls after 100 KB; every resume (Range) stalls before its first byte.
+    proxy.fault = (req) =>
+      req.path.endsWith(image.layers[1]?.digest ?? '-')
+        ? { stallAfterBytes: req.headers.range === undefined ? 100_000 : 0 }
+        : undefined;
+    const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
+    expect(failure?.exitCode).toBe(3);
+    expect(failure?.line).toMatch(/no answer within 1000 ms|gave up|stalled|no bytes/i);
+    expect(failure?.ms).toBeLessThan(30_000);
+    await cacheIsConsistent(cacheDir);
+  });
+
+  it('refuses a blob whose Content-Length promises more than it sends', async () => {
+    const cacheDir = join(work, 'cache-long');
+    const layer = image.layers[1];
+    proxy.fault = (req) =>
+      req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) + 5000 } : undefined;
+    const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
+    expect(failure).not.toBeNull();
+    expect([2, 3]).toContain(failure?.exitCode);
+    await cacheIsConsistent(cacheDir);
+  });
+
+  it('refuses a blob whose Content-Length promises less than it sends', async () => {
+    const cacheDir = join(work, 'cache-short');
+    const layer = image.layers[1];
+    proxy.fault = (req) =>
+      req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) - 5000 } : undefined;
+    const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
+    expect(failure).not.toBeNull();
+    expect([2, 3]).toContain(failure?.exitCode);
+    await cacheIsConsistent(cacheDir);
+  });
+
+  it('refuses a manifest whose bytes changed from the digest it was named by', async () => {
+    let manifestRequests = 0;
+    proxy.fault = (req) => {
+      if (!req.path.includes('/manifests/sha256:')) return undefined;
+      manifestRequests += 1;
+      // The child manifest, fetched by the digest the index gave: one byte of it changed.
+      return { corruptByteAt: 40 };
+    };
+    const failure = await analyze('multi:1');
+    expect(manifestRequests).toBeGreaterThan(0);
+    expect(failure?.line).toMatch(/digest mismatch/);
+    expect([2, 3]).toContain(failure?.exitCode);
+  });
+
+  it('refuses a config from a registry with the wrong JSON types, as a local one', async () => {
+    const failure = await analyze('odd:1');
+    expect(failure?.exitCode).toBe(2);
+    expect(failure?.line).toMatch(/the image config's history\[0\]\.created_by is not a string/);
+  });
+});
