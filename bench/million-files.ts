@@ -3,7 +3,7 @@
  * under 400 MB). Writes a gzip OCI layout (1000 directories of 1000 files) and runs the built
  * CLI under GNU time, with Node's default heap sizing and with the old space capped (V8 grows
  * the heap up to 4x the live set between full collections when the mutator runs fast).
- * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [HEAP_CAP_MB=250]
+ * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [HEAP_CAP_MB=300]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ if (!existsSync(`${dir}/index.json`)) {
     `wrote ${dir}: ${count} files, ${(tarBytes / 1e6).toFixed(0)} MB of tar, ${(blobBytes / 1e6).toFixed(1)} MB gzip, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
-const cap = Number(process.argv[4] ?? 250);
+const cap = Number(process.argv[4] ?? 300);
 
 function run(label: string, nodeFlags: string[]): void {
   const result = spawnSync(
