@@ -10,6 +10,7 @@ import {
   type ImageSpec,
 } from '../helpers/image-builder.js';
 import { runCli } from '../helpers/run-cli.js';
+import { SCENARIO_CHANGES } from '../unit/analysis/scenario.js';
 
 /**
  * The scenario of test/unit/analysis/scenario.ts as a real image: overwrite, mode-only rewrite,
@@ -72,39 +73,6 @@ interface Report {
   layers: Record<string, number | string | null>[];
 }
 
-const CHANGES = [
-  {
-    addedFiles: 7,
-    addedBytes: 1650,
-    modifiedFiles: 0,
-    modifiedBytes: 0,
-    metadataOnlyFiles: 0,
-    metadataOnlyBytes: 0,
-    removedFiles: 0,
-    removedBytes: 0,
-  },
-  {
-    addedFiles: 1,
-    addedBytes: 10,
-    modifiedFiles: 2,
-    modifiedBytes: 320,
-    metadataOnlyFiles: 1,
-    metadataOnlyBytes: 200,
-    removedFiles: 2,
-    removedBytes: 350,
-  },
-  {
-    addedFiles: 1,
-    addedBytes: 5,
-    modifiedFiles: 0,
-    modifiedBytes: 0,
-    metadataOnlyFiles: 0,
-    metadataOnlyBytes: 0,
-    removedFiles: 4,
-    removedBytes: 1320,
-  },
-];
-
 async function analyze(target: string, ...flags: string[]): Promise<Report> {
   const result = await runCli(['analyze', target, '--json', ...flags]);
   expect(result.stderr).toBe('');
@@ -120,9 +88,9 @@ function expectScenario(report: Report): void {
   expect(report.efficiency.wastedBytes).toBe(1620);
   expect(
     report.layers.map((layer) =>
-      Object.fromEntries(Object.keys(CHANGES[0]!).map((key) => [key, layer[key]])),
+      Object.fromEntries(Object.keys(SCENARIO_CHANGES[0]!).map((key) => [key, layer[key]])),
     ),
-  ).toEqual(CHANGES);
+  ).toEqual(SCENARIO_CHANGES);
 }
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeLayers } from '../../../src/analysis/index.js';
 import { layer } from '../../helpers/layer-contents.js';
-import { scenario } from './scenario.js';
+import { scenario, SCENARIO_CHANGES } from './scenario.js';
 
 describe('mergeLayers', () => {
   const result = mergeLayers(scenario);
@@ -22,40 +22,7 @@ describe('mergeLayers', () => {
   });
 
   it('reports what each layer added, modified and removed', () => {
-    expect(result.layerChanges).toEqual([
-      {
-        addedFiles: 7,
-        addedBytes: 1650,
-        modifiedFiles: 0,
-        modifiedBytes: 0,
-        metadataOnlyFiles: 0,
-        metadataOnlyBytes: 0,
-        removedFiles: 0,
-        removedBytes: 0,
-      },
-      // /data whiteout removes x and y; /etc/a new content; /etc/b same content, new mode
-      {
-        addedFiles: 1,
-        addedBytes: 10,
-        modifiedFiles: 2,
-        modifiedBytes: 320,
-        metadataOnlyFiles: 1,
-        metadataOnlyBytes: 200,
-        removedFiles: 2,
-        removedBytes: 350,
-      },
-      // opaque /etc hides a, b and link; the whiteout hides /bin/tool
-      {
-        addedFiles: 1,
-        addedBytes: 5,
-        modifiedFiles: 0,
-        modifiedBytes: 0,
-        metadataOnlyFiles: 0,
-        metadataOnlyBytes: 0,
-        removedFiles: 4,
-        removedBytes: 1320,
-      },
-    ]);
+    expect(result.layerChanges).toEqual(SCENARIO_CHANGES);
   });
 
   it('lets an opaque directory hide only the layers below, not its own layer', () => {
