@@ -1,6 +1,7 @@
 import type { Analysis, ImageConfig, ImageInfo, LayerContents, LayerReport } from '../model/index.js';
 import { computeDiveMetrics } from './dive-efficiency.js';
-import { mapHistory, shortCommand } from './history.js';
+import { shortCommand } from '../model/index.js';
+import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
 import { mergeLayers } from './merged-filesystem.js';
 

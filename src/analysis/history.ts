@@ -16,8 +16,3 @@ export function mapHistory(history: HistoryEntry[], layerCount: number): History
     };
   });
 }
-
-/** The command as dive and `docker history` show it, without the shell wrapper. */
-export function shortCommand(createdBy: string): string {
-  return createdBy.startsWith('/bin/sh -c ') ? createdBy.slice('/bin/sh -c '.length) : createdBy;
-}

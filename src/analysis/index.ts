@@ -1,5 +1,5 @@
 export { buildAnalysis, type AnalysisInput, type LayerIdentity } from './build-analysis.js';
 export { computeDiveMetrics } from './dive-efficiency.js';
 export { mergeLayers } from './merged-filesystem.js';
-export { mapHistory, shortCommand } from './history.js';
+export { mapHistory } from './history.js';
 export { PathNode, pathComponents } from './path-tree.js';

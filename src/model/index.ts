@@ -6,3 +6,4 @@ export * from './analysis.js';
 export * from './finding.js';
 export * from './gate-result.js';
 export * from './image-diff.js';
+export * from './short-command.js';

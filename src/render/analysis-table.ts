@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Analysis, FindingsReport } from '../model/index.js';
+import { shortCommand, type Analysis, type FindingsReport } from '../model/index.js';
 import { renderFindingsSection } from './findings-table.js';
 import { COMPACT, PLAIN } from './table-style.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
@@ -56,7 +56,7 @@ export function renderAnalysisTable(
       layer === undefined ? '-' : String(layer.index),
       layer === undefined ? '0 B' : formatBytes(layer.sizeBytes),
       layer?.compressedSizeBytes == null ? '-' : formatBytes(layer.compressedSizeBytes),
-      truncate(entry.createdBy.replace(/^\/bin\/sh -c /, ''), commandWidth),
+      truncate(shortCommand(entry.createdBy), commandWidth),
     ]);
   }
   // Layers the history does not mention (a config without history) still get a row.

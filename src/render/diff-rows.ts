@@ -1,4 +1,10 @@
-import type { DeltaRow, FileChange, ImageDiff, LayerDiffRow } from '../model/index.js';
+import {
+  shortCommand,
+  type DeltaRow,
+  type FileChange,
+  type ImageDiff,
+  type LayerDiffRow,
+} from '../model/index.js';
 import {
   formatBytes,
   formatDeltaBytes,
@@ -77,7 +83,7 @@ export function layerRows(rows: LayerDiffRow[], width: number): string[][] {
     row.status,
     size(row.beforeIndex, row.beforeSizeBytes),
     size(row.afterIndex, row.afterSizeBytes),
-    truncate(row.createdBy.replace(/^\/bin\/sh -c /, ''), width),
+    truncate(shortCommand(row.createdBy), width),
   ]);
 }
 
@@ -95,7 +101,7 @@ export function layerNotes(diff: ImageDiff): string[] {
   const cascade = layers.rebuildCascade;
   if (cascade !== null) {
     notes.push(
-      `A ${formatBytes(cascade.changedBytes)} change (${truncate(cascade.changedCommand.replace(/^\/bin\/sh -c /, ''), 60)}) ` +
+      `A ${formatBytes(cascade.changedBytes)} change (${truncate(shortCommand(cascade.changedCommand), 60)}) ` +
         `made ${cascade.rebuiltLayers} unchanged later step${cascade.rebuiltLayers === 1 ? '' : 's'} run again (${formatBytes(cascade.rebuiltBytes)}): ` +
         'order instructions by how often they change (dependency manifests and installs before the application code) so those layers stay cached.',
     );
@@ -131,7 +137,7 @@ export function findingRows(diff: ImageDiff, width: number): string[][] {
       status,
       finding.id,
       finding.wastedBytes > 0 ? formatBytes(finding.wastedBytes) : '',
-      truncate((finding.createdBy ?? finding.paths[0]?.path ?? '').replace(/^\/bin\/sh -c /, ''), width),
+      truncate(shortCommand(finding.createdBy ?? finding.paths[0]?.path ?? ''), width),
     ]);
   return [...rows('introduced', introduced), ...rows('fixed', fixed)];
 }
