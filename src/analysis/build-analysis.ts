@@ -1,8 +1,16 @@
-import type { Analysis, ImageConfig, ImageInfo, LayerContents, LayerReport } from '../model/index.js';
+import type {
+  Analysis,
+  EntryTable,
+  ImageConfig,
+  ImageInfo,
+  LayerContents,
+  LayerReport,
+} from '../model/index.js';
 import { computeDiveMetrics } from './dive-efficiency.js';
 import { shortCommand } from '../model/index.js';
 import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
+import { LayerStack } from './layer-stack.js';
 import { mergeLayers } from './merged-filesystem.js';
 
 /** What the analysis needs to know of each layer besides its contents. */
@@ -21,8 +29,9 @@ export interface AnalysisInput {
 /** Both metric families, per-layer reports and the history view, from layers already read. */
 export function buildAnalysis(input: AnalysisInput): Analysis {
   const { contents } = input;
-  const dive = computeDiveMetrics(contents);
-  const filesystem = mergeLayers(contents);
+  const stack = new LayerStack(contents);
+  const dive = computeDiveMetrics(contents, stack);
+  const filesystem = mergeLayers(contents, stack);
   const history = mapHistory(input.config.history ?? [], contents.length);
   const createdBy = new Map(
     history.flatMap((entry) => (entry.layerIndex === null ? [] : [[entry.layerIndex, entry.createdBy]])),
@@ -40,9 +49,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
       sizeBytes: layer.tarSizeBytes,
       // An uncompressed layer has no compressed size to report.
       compressedSizeBytes: layer.compression === 'none' ? null : layer.storedBytes,
-      fileCount: layer.entries.filter(
-        (entry) => entry.type !== 'directory' && entry.type !== 'whiteout' && entry.type !== 'opaque',
-      ).length,
+      fileCount: fileCount(layer.entries),
       changes: filesystem.layerChanges[index] ?? emptyChanges(),
     };
   });
@@ -60,6 +67,17 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
     reclaimableBytes: filesystem.reclaimableBytes,
     contents,
     finalFiles: filesystem.finalFiles,
+    fates: filesystem.fates,
     warnings: [...contents.flatMap((layer) => layer.warnings), ...filesystem.warnings],
   };
+}
+
+/** Entries that are files, links or special files: not directories, whiteouts or opaque markers. */
+function fileCount(entries: EntryTable): number {
+  let count = 0;
+  for (let index = 0; index < entries.length; index++) {
+    const type = entries.type(index);
+    if (type !== 'directory' && type !== 'whiteout' && type !== 'opaque') count++;
+  }
+  return count;
 }

@@ -1,24 +1,11 @@
-import type { DiveMetrics, InefficientFile, LayerContents, LayerEntry } from '../model/index.js';
-import { PathNode, pathComponents } from './path-tree.js';
+import type { DiveMetrics, InefficientFile, LayerContents } from '../model/index.js';
+import { LayerStack } from './layer-stack.js';
+import { comparePaths } from './path-index.js';
 
-/** dive's per-node payload; nodes dive creates for missing parents carry {0, false}. */
-interface DiveData {
-  size: number;
-  isDir: boolean;
-  whiteout: boolean;
-  /** The entry's path (for a whiteout, the path it deletes): the reader's string, not a new one. */
-  path: string | null;
-}
-
-const IMPLICIT: DiveData = { size: 0, isDir: false, whiteout: false, path: null };
-const WHITEOUT_PREFIX = '.wh.';
 const AUFS_META_PREFIX = '.wh..wh.';
-
-interface PathStats {
-  count: number;
-  cumulative: number;
-  smallest: number;
-}
+/** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
+const ABSENT = -1;
+const IMPLICIT = -2;
 
 /**
  * dive's efficiency, wasted bytes and inefficient files, computed the way dive v0.13 computes
@@ -26,45 +13,145 @@ interface PathStats {
  * per layer, every leaf of that layer's own tree counts once for its path; a whiteout counts the
  * size of the directory it deletes (0 for a file); opaque markers are ignored; and a whiteout of
  * a path that never existed stops the count for the rest of that layer, as dive's visitor does.
+ *
+ * dive's trees are kept as one number per path id (an entry's serial, IMPLICIT or ABSENT): the
+ * layer's own tree and the stack of the layers below. A whiteout is a node named ".wh.X" in its
+ * layer's tree, as in dive, so it has a path id of its own.
  */
-export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
-  const stats = new Map<string, PathStats>();
-  let stacked = new PathNode<DiveData>('', null, IMPLICIT);
+export function computeDiveMetrics(
+  layers: readonly LayerContents[],
+  stack: LayerStack = new LayerStack(layers),
+): DiveMetrics {
+  const { paths, serials, pathIds, whiteoutNodeIds: whiteoutNodes } = stack;
+  const size = paths.size;
+  const layerTree = new Int32Array(size).fill(ABSENT);
+  const stacked = new Int32Array(size).fill(ABSENT);
+  stacked[0] = IMPLICIT;
+  const leaf = new Uint8Array(size);
+  const counts = new Int32Array(size);
+  const cumulative = new Float64Array(size);
+  const smallest = new Float64Array(size);
 
-  layers.forEach((layer) => {
-    const tree = buildLayerTree(layer.entries);
-    tree.visitChildFirst((node) => {
-      if (!node.isLeaf()) return true;
-      const path = node.data.path ?? divePath(node);
-      let size = node.data.size;
-      if (node.data.whiteout) {
-        const below = stacked.find(path);
-        if (below === undefined) return false;
-        size = below.data.isDir ? subtreeSize(below) : 0;
+  const nodeSize = (state: number): number => (state < 0 ? 0 : stack.size(state));
+  const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNodes.has(state);
+  /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
+  const addPath = (tree: Int32Array, id: number, state: number): boolean => {
+    const missing: number[] = [];
+    for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) missing.push(node);
+    for (let node = missing.pop(); node !== undefined; node = missing.pop()) {
+      if (paths.name(node).startsWith(AUFS_META_PREFIX)) return false;
+      tree[node] = IMPLICIT;
+    }
+    tree[id] = state;
+    return true;
+  };
+  /** Children of `id` in `tree`, in byte order of their names, as Go's sort.Strings orders them. */
+  const sortedChildren = (tree: Int32Array, id: number): number[] => {
+    const children: number[] = [];
+    for (let child = paths.firstChild(id); child >= 0; child = paths.nextSibling(child)) {
+      if (tree[child] !== ABSENT) children.push(child);
+    }
+    // Siblings share their parent's path: their whole paths sort as their names do.
+    return children.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
+  };
+  /** Every node below the root, children before their parent, siblings sorted (dive's VisitDepthChildFirst); flags leaves in `leaf`. */
+  const order = new Int32Array(size);
+  /** Fills `order` (returns how many) and flags leaves in `leaf`. */
+  const childFirst = (tree: Int32Array): number => {
+    let count = 0;
+    const frames: { id: number; children: number[]; next: number }[] = [
+      { id: 0, children: sortedChildren(tree, 0), next: 0 },
+    ];
+    for (let top = frames.at(-1); top !== undefined; top = frames.at(-1)) {
+      const child = top.children[top.next++];
+      if (child !== undefined) {
+        frames.push({ id: child, children: sortedChildren(tree, child), next: 0 });
+        continue;
       }
-      const entry = stats.get(path);
-      if (entry === undefined) {
-        stats.set(path, { count: 1, cumulative: size, smallest: size });
+      frames.pop();
+      if (top.id === 0) continue;
+      order[count++] = top.id;
+      if (top.children.length === 0) leaf[top.id] = 1;
+    }
+    return count;
+  };
+  /** A deleted directory counts the sizes of everything it held, itself included. */
+  const subtreeSize = (id: number): number => {
+    let total = 0;
+    const pending = [id];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      total += nodeSize(stacked[node] ?? ABSENT);
+      for (let child = paths.firstChild(node); child >= 0; child = paths.nextSibling(child)) {
+        if (stacked[child] !== ABSENT) pending.push(child);
+      }
+    }
+    return total;
+  };
+  /** dive's Remove: the node and everything below it leave the stack. */
+  const detach = (id: number): void => {
+    const pending = [id];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      stacked[node] = ABSENT;
+      for (let child = paths.firstChild(node); child >= 0; child = paths.nextSibling(child)) {
+        if (stacked[child] !== ABSENT) pending.push(child);
+      }
+    }
+  };
+
+  for (let layer = 0; layer < serials.layerCount; layer++) {
+    // The layer's own tree, as dive builds it: opaque markers dropped, whiteouts as ".wh.X" nodes.
+    layerTree[0] = IMPLICIT;
+    const table = stack.tables[layer];
+    const start = serials.start(layer);
+    for (let index = 0; index < (table?.length ?? 0); index++) {
+      const type = table?.type(index);
+      if (type === 'opaque') continue;
+      const serial = start + index;
+      const node = type === 'whiteout' ? whiteoutNodes.get(serial) : pathIds[serial];
+      if (node !== undefined) addPath(layerTree, node, serial);
+    }
+    const nodes = order.subarray(0, childFirst(layerTree));
+
+    for (const id of nodes) {
+      if (leaf[id] === 0) continue;
+      const state = layerTree[id] ?? ABSENT;
+      let key = id;
+      let bytes = nodeSize(state);
+      if (isWhiteout(state)) {
+        key = pathIds[state] ?? 0;
+        const below = stacked[key] ?? ABSENT;
+        if (below === ABSENT) break;
+        bytes = below >= 0 && stack.type(below) === 'directory' ? subtreeSize(key) : 0;
+      }
+      if (counts[key] === 0) smallest[key] = bytes;
+      else smallest[key] = Math.min(smallest[key] ?? 0, bytes);
+      counts[key] = (counts[key] ?? 0) + 1;
+      cumulative[key] = (cumulative[key] ?? 0) + bytes;
+    }
+
+    // dive's Stack: every node of the layer's tree, children first; whiteouts remove, others add.
+    for (const id of nodes) {
+      const state = layerTree[id] ?? ABSENT;
+      if (isWhiteout(state)) {
+        const target = pathIds[state] ?? 0;
+        if (stacked[target] !== ABSENT) detach(target);
       } else {
-        entry.count += 1;
-        entry.cumulative += size;
-        entry.smallest = Math.min(entry.smallest, size);
+        addPath(stacked, id, state);
       }
-      return true;
-    });
-    // Stacking onto nothing (the base layer, typically the largest) adopts the tree instead of copying it.
-    if (stacked.isLeaf()) stacked = adopt(tree);
-    else stackOnto(stacked, tree);
-  });
+      layerTree[id] = ABSENT;
+      leaf[id] = 0;
+    }
+  }
 
   let smallestTotal = 0;
   let cumulativeTotal = 0;
   const inefficientFiles: InefficientFile[] = [];
-  for (const [path, entry] of stats) {
-    smallestTotal += entry.smallest;
-    cumulativeTotal += entry.cumulative;
-    if (entry.count >= 2) inefficientFiles.push({ path, count: entry.count, wastedBytes: entry.cumulative });
-  }
+  counts.forEach((count, id) => {
+    if (count === 0) return;
+    smallestTotal += smallest[id] ?? 0;
+    cumulativeTotal += cumulative[id] ?? 0;
+    if (count >= 2) inefficientFiles.push({ path: paths.path(id), count, wastedBytes: cumulative[id] ?? 0 });
+  });
   inefficientFiles.sort((a, b) => b.wastedBytes - a.wastedBytes || (a.path < b.path ? -1 : 1));
 
   const sizeBytes = layers.reduce((sum, layer) => sum + layer.tarSizeBytes, 0);
@@ -78,80 +165,4 @@ export function computeDiveMetrics(layers: LayerContents[]): DiveMetrics {
     userWastedPercent: userSizeBytes === 0 ? null : wastedBytes / userSizeBytes,
     inefficientFiles,
   };
-}
-
-/** A layer's tree as dive builds it: whiteouts stay nodes named ".wh.X"; opaque markers are dropped. */
-function buildLayerTree(entries: LayerEntry[]): PathNode<DiveData> {
-  const root = new PathNode<DiveData>('', null, IMPLICIT);
-  for (const entry of entries) {
-    if (entry.type === 'opaque') continue;
-    const parts = pathComponents(entry.path);
-    const last = parts.length - 1;
-    if (entry.type === 'whiteout') parts[last] = WHITEOUT_PREFIX + (parts[last] ?? '');
-    addPath(root, parts, {
-      size: entry.size,
-      isDir: entry.type === 'directory',
-      whiteout: entry.type === 'whiteout',
-      path: entry.path,
-    });
-  }
-  return root;
-}
-
-/** dive's AddPath: creates missing parents with an empty payload, replaces the last node's payload. */
-function addPath(root: PathNode<DiveData>, parts: string[], data: DiveData): void {
-  let node = root;
-  for (const [i, name] of parts.entries()) {
-    const existing = node.child(name);
-    if (existing !== undefined) {
-      node = existing;
-    } else {
-      if (name.startsWith(AUFS_META_PREFIX)) return;
-      node = node.addChild(name, IMPLICIT);
-    }
-    if (i === parts.length - 1) node.data = data;
-  }
-}
-
-/** dive's Stack: every node of the upper tree, children first; whiteouts remove, others add. */
-function stackOnto(stacked: PathNode<DiveData>, upper: PathNode<DiveData>): void {
-  upper.visitChildFirst((node) => {
-    const path = node.data.path ?? divePath(node);
-    if (node.data.whiteout) {
-      stacked.find(path)?.detach();
-    } else {
-      addPath(stacked, pathComponents(path), node.data);
-    }
-  });
-}
-
-/**
- * What stackOnto would make of an empty stack: the layer's own tree without its whiteouts, and
- * without what a whiteout deletes when dive's sorted visit adds that sibling before it.
- */
-function adopt(tree: PathNode<DiveData>): PathNode<DiveData> {
-  const whiteouts: PathNode<DiveData>[] = [];
-  for (const node of tree.descendants()) if (node.data.whiteout) whiteouts.push(node);
-  for (const node of whiteouts) {
-    node.detach();
-    const targetName = node.name.slice(WHITEOUT_PREFIX.length);
-    const target = node.parent?.child(targetName);
-    if (target !== undefined && targetName < node.name) target.detach();
-  }
-  return tree;
-}
-
-/** A deleted directory counts the sizes of everything it held, itself included. */
-function subtreeSize(node: PathNode<DiveData>): number {
-  let size = node.data.size;
-  for (const child of node.descendants()) size += child.data.size;
-  return size;
-}
-
-/** A whiteout node's path is the path it deletes (dive strips the prefix from the leaf's name). */
-function divePath(node: PathNode<DiveData>): string {
-  const path = node.path();
-  if (!node.data.whiteout) return path;
-  const slash = path.lastIndexOf('/');
-  return path.slice(0, slash + 1) + node.name.slice(WHITEOUT_PREFIX.length);
 }

@@ -2,4 +2,4 @@ export { buildAnalysis, type AnalysisInput, type LayerIdentity } from './build-a
 export { computeDiveMetrics } from './dive-efficiency.js';
 export { mergeLayers } from './merged-filesystem.js';
 export { mapHistory } from './history.js';
-export { PathNode, pathComponents } from './path-tree.js';
+export { LayerStack } from './layer-stack.js';

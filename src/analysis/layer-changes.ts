@@ -1,4 +1,5 @@
-import type { LayerChanges, LayerEntry, MergedFile } from '../model/index.js';
+import type { LayerChanges } from '../model/index.js';
+import type { LayerStack } from './layer-stack.js';
 
 export function emptyChanges(): LayerChanges {
   return {
@@ -13,16 +14,11 @@ export function emptyChanges(): LayerChanges {
   };
 }
 
-/** What a layer change compares: the state of one non-directory path. */
-export interface PathState {
-  type: MergedFile['type'];
-  size: number;
-  contentHash: string | null;
-  /** Layer that wrote this version of the path. */
-  layerIndex: number;
-  /** The entry that wrote it, for a symlink's target. */
-  entry: Pick<LayerEntry, 'linkTarget'> | null;
-}
+/** A path's state: the serial of the non-directory entry it holds, or NOTHING (nothing, or a directory). */
+export const NOTHING = -1;
+
+/** What the tracker asks of the merge: a state's content hash (a hard link's is its target's). */
+export type HashOf = (serial: number) => string | null;
 
 /**
  * A layer's changes as its net effect on each path: the state below the layer against the
@@ -33,69 +29,76 @@ export interface PathState {
  */
 export class ChangeTracker {
   readonly changes = emptyChanges();
-  private readonly below = new Map<string, PathState | null>();
+  /** By path id: the state below this layer. */
+  readonly #below = new Map<number, number>();
 
-  constructor(private readonly layerIndex: number) {}
+  constructor(
+    private readonly stack: LayerStack,
+    private readonly layer: number,
+    private readonly hashOf: HashOf,
+  ) {}
 
-  /** Before `path` changes: `state` is what it holds now (null: nothing, or a directory). */
-  touch(path: string, state: PathState | null): void {
-    if (this.below.has(path)) return;
-    if (state !== null && state.layerIndex === this.layerIndex) {
+  /** Before path `id` changes: `state` is what it holds now. */
+  touch(id: number, state: number): void {
+    if (this.#below.has(id)) return;
+    if (state !== NOTHING && this.stack.serials.layerOf(state) === this.layer) {
       // Written earlier by this same layer as a new path: that addition is undone.
       this.changes.addedFiles -= 1;
-      this.changes.addedBytes -= fileBytes(state);
+      this.changes.addedBytes -= this.#bytes(state);
       return;
     }
-    this.below.set(path, state);
+    this.#below.set(id, state);
   }
 
-  /** `path` now holds `state` (written by this layer). */
-  wrote(path: string, state: PathState): void {
-    if (this.below.has(path)) return;
+  /** Path `id` now holds `state` (written by this layer). */
+  wrote(id: number, state: number): void {
+    if (this.#below.has(id)) return;
     this.changes.addedFiles += 1;
-    this.changes.addedBytes += fileBytes(state);
+    this.changes.addedBytes += this.#bytes(state);
   }
 
   /** Compares every path that existed below with what it holds now. */
-  finish(stateOf: (path: string) => PathState | null): LayerChanges {
+  finish(stateOf: (id: number) => number): LayerChanges {
     const changes = this.changes;
-    for (const [path, before] of this.below) {
-      const after = stateOf(path);
-      if (before === null && after === null) continue;
-      if (after === null) {
+    for (const [id, before] of this.#below) {
+      const after = stateOf(id);
+      if (before === NOTHING && after === NOTHING) continue;
+      if (after === NOTHING) {
         changes.removedFiles += 1;
-        changes.removedBytes += fileBytes(before as PathState);
-      } else if (before === null) {
+        changes.removedBytes += this.#bytes(before);
+      } else if (before === NOTHING) {
         changes.addedFiles += 1;
-        changes.addedBytes += fileBytes(after);
+        changes.addedBytes += this.#bytes(after);
       } else {
         changes.modifiedFiles += 1;
-        changes.modifiedBytes += fileBytes(after);
-        if (sameContent(before, after)) {
+        changes.modifiedBytes += this.#bytes(after);
+        if (this.#sameContent(before, after)) {
           changes.metadataOnlyFiles += 1;
-          changes.metadataOnlyBytes += fileBytes(after);
+          changes.metadataOnlyBytes += this.#bytes(after);
         }
       }
     }
     return changes;
   }
-}
 
-/** Bytes a path's state stores: a regular file's size; links and others store none. */
-function fileBytes(state: PathState): number {
-  return state.type === 'file' ? state.size : 0;
-}
-
-/** Same bytes (or the same link): only mode, owner or the like changed. */
-function sameContent(before: PathState, after: PathState): boolean {
-  if (after.type === 'symlink') {
-    return before.type === 'symlink' && (before.entry?.linkTarget ?? '') === (after.entry?.linkTarget ?? '');
+  /** Bytes a state stores: a regular file's size; links and others store none. */
+  #bytes(state: number): number {
+    return this.stack.type(state) === 'file' ? this.stack.size(state) : 0;
   }
-  if (after.type === 'other') return before.type === 'other';
-  return (
-    before.type !== 'symlink' &&
-    before.type !== 'other' &&
-    before.contentHash !== null &&
-    before.contentHash === after.contentHash
-  );
+
+  /** Same bytes (or the same link): only mode, owner or the like changed. */
+  #sameContent(before: number, after: number): boolean {
+    const beforeType = this.stack.type(before);
+    const afterType = this.stack.type(after);
+    if (afterType === 'symlink') {
+      return (
+        beforeType === 'symlink' &&
+        (this.stack.linkTarget(before) ?? '') === (this.stack.linkTarget(after) ?? '')
+      );
+    }
+    if (afterType !== 'file' && afterType !== 'hardlink') return beforeType === afterType;
+    if (beforeType !== 'file' && beforeType !== 'hardlink') return false;
+    const hash = this.hashOf(before);
+    return hash !== null && hash === this.hashOf(after);
+  }
 }

@@ -1,240 +1,202 @@
-import type {
-  FilesystemMetrics,
-  LayerChanges,
-  LayerContents,
-  LayerEntry,
-  MergedFile,
-} from '../model/index.js';
+import type { FilesystemMetrics, LayerChanges, LayerContents } from '../model/index.js';
 import { abbreviate, WarningList } from '../layers/index.js';
-import { ChangeTracker, type PathState } from './layer-changes.js';
-import { PathNode, pathComponents } from './path-tree.js';
+import { FateTable } from './entry-fates.js';
+import { ChangeTracker, NOTHING } from './layer-changes.js';
+import { LayerStack } from './layer-stack.js';
+import { comparePaths } from './path-index.js';
+import { type LinkShare, MergedFiles } from './merged-files.js';
 
-/**
- * A path of the merged filesystem. `inode` groups hard links so their bytes count once. Mode,
- * owner, link target and path stay on the entry (null for implicit directories): a million-file
- * layer holds them once, not twice.
- */
-interface FsData {
-  type: 'directory' | MergedFile['type'];
-  size: number;
-  contentHash: string | null;
-  layerIndex: number;
-  inode: Inode | null;
-  entry: LayerEntry | null;
-}
-
-/** A regular file's bytes, shared by the hard links to it; counted once when any of them is visible. */
-interface Inode {
-  size: number;
-  counted: boolean;
-}
+/** What a path holds, besides the serial of a non-directory entry. */
+const ABSENT = -2;
+const DIRECTORY = -3;
 
 /**
  * Applies the layers as a container runtime does (OCI image spec, "Applying changesets"):
  * whiteouts and opaque markers hide what the layers below hold, a later entry replaces an earlier
  * one, a non-directory replaces a directory with everything in it. Measures what each layer
- * added, modified and removed (its net effect, see ChangeTracker), and what squashing the image
- * would reclaim. Entries that cannot mean what they say (a whiteout of nothing, a hard link to
- * nothing) are applied as a runtime would and reported in `warnings`.
+ * added, modified and removed (its net effect, see ChangeTracker), what squashing the image
+ * would reclaim, and what became of every stored entry. Entries that cannot mean what they say
+ * (a whiteout of nothing, a hard link to nothing) are applied as a runtime would and reported in
+ * `warnings`. The state is one number per path: the serial of the entry holding it, ABSENT or
+ * DIRECTORY.
  */
-export function mergeLayers(layers: LayerContents[]): FilesystemMetrics {
-  const root = new PathNode<FsData>('', null, directoryData(-1));
+export function mergeLayers(
+  layers: readonly LayerContents[],
+  stack: LayerStack = new LayerStack(layers),
+): FilesystemMetrics {
+  const { paths, serials, pathIds } = stack;
+  const held = new Int32Array(paths.size).fill(ABSENT);
+  held[0] = DIRECTORY;
+  const fates = new FateTable(serials);
+  /** By serial, every hard link applied: the file it shares (an inode's serial, or NOTHING). */
+  const inodes = new Map<number, number>();
+  const linkHashes = new Map<number, string | null>();
   const warnings: string[] = [];
   let storedBytes = 0;
 
-  const layerChanges = layers.map((layer, layerIndex): LayerChanges => {
-    const label = `layer ${layerIndex}`;
+  /** A state's content hash; a hard link has its own, else its target's at the time it was applied. */
+  const hashOf = (serial: number): string | null => {
+    const type = stack.type(serial);
+    if (type === 'file') return stack.contentHash(serial) ?? null;
+    return type === 'hardlink' ? (linkHashes.get(serial) ?? null) : null;
+  };
+  const stateOf = (id: number): number => Math.max(held[id] ?? ABSENT, NOTHING);
+
+  const layerChanges = layers.map((_, layer): LayerChanges => {
+    const label = `layer ${layer}`;
     const layerWarnings = new WarningList(label);
-    const tracker = new ChangeTracker(layerIndex);
-    /** Removes a subtree (or only what is below it), noting each path's state first. */
-    const remove = (node: PathNode<FsData>, path: string, includeSelf: boolean): void => {
-      const stack: [PathNode<FsData>, string][] = includeSelf ? [[node, path]] : childEntries(node, path);
-      for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
-        const [current, currentPath] = top;
-        tracker.touch(currentPath, stateOf(current));
-        for (const child of childEntries(current, currentPath)) stack.push(child);
+    const tracker = new ChangeTracker(stack, layer, hashOf);
+    const table = stack.tables[layer];
+    const start = serials.start(layer);
+    const end = serials.end(layer);
+
+    /** Removes a subtree (or only what is below it), noting each path's state and fate first. */
+    const remove = (id: number, includeSelf: boolean, cause: 'deleted' | 'replaced'): void => {
+      const pending = includeSelf ? [id] : presentChildren(id, []);
+      for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+        const state = stateOf(node);
+        tracker.touch(node, state);
+        if (state !== NOTHING) {
+          if (cause === 'deleted') fates.deleted(state, layer);
+          else fates.replaced(state, layer, null);
+        }
+        presentChildren(node, pending);
+        held[node] = ABSENT;
       }
-      if (includeSelf) node.detach();
-      else node.children = null;
+    };
+    /** Appends the children of `id` that hold something to `children`. */
+    const presentChildren = (id: number, children: number[]): number[] => {
+      for (let child = paths.firstChild(id); child >= 0; child = paths.nextSibling(child)) {
+        if (held[child] !== ABSENT) children.push(child);
+      }
+      return children;
+    };
+    /** Makes every ancestor of `id` a directory, replacing files in the way. */
+    const ensureParents = (id: number): void => {
+      const missing: number[] = [];
+      for (let node = paths.parent(id); node > 0 && held[node] !== DIRECTORY; node = paths.parent(node)) {
+        missing.push(node);
+      }
+      for (let node = missing.pop(); node !== undefined; node = missing.pop()) {
+        if (held[node] !== ABSENT) remove(node, true, 'replaced');
+        held[node] = DIRECTORY;
+      }
     };
 
+    if (table === undefined) return tracker.finish(stateOf);
     // A whiteout is checked against the layers below before any marker of this layer applies.
-    for (const entry of layer.entries) {
-      if (entry.type === 'whiteout' && root.find(entry.path) === undefined) {
-        layerWarnings.add(`${label}: whiteout of "${abbreviate(entry.path)}", which no lower layer holds`);
+    for (let serial = start; serial < end; serial++) {
+      if (table.type(serial - start) === 'whiteout' && held[pathIds[serial] ?? 0] === ABSENT) {
+        layerWarnings.add(
+          `${label}: whiteout of "${abbreviate(table.path(serial - start))}", which no lower layer holds`,
+        );
       }
     }
     // Markers apply to the layers below only, so they go first: an opaque directory or a
     // whiteout never hides what the same layer adds.
-    for (const entry of layer.entries) {
-      if (entry.type !== 'opaque' && entry.type !== 'whiteout') continue;
-      const node = root.find(entry.path);
-      if (node !== undefined) remove(node, entry.path, entry.type === 'whiteout');
+    for (let serial = start; serial < end; serial++) {
+      const type = table.type(serial - start);
+      if (type !== 'opaque' && type !== 'whiteout') continue;
+      const id = pathIds[serial] ?? 0;
+      if (held[id] !== ABSENT) remove(id, type === 'whiteout', 'deleted');
     }
 
-    for (const entry of layer.entries) {
-      if (entry.type === 'opaque' || entry.type === 'whiteout') continue;
-      if (entry.type === 'file') storedBytes += entry.size;
-      const parent = ensureParents(root, entry.path, layerIndex, remove);
-      const name = pathComponents(entry.path).at(-1) ?? '';
-      const existing = parent.child(name);
+    for (let serial = start; serial < end; serial++) {
+      const index = serial - start;
+      const type = table.type(index);
+      if (type === 'opaque' || type === 'whiteout') continue;
+      if (type === 'file') storedBytes += table.size(index);
+      const id = pathIds[serial] ?? 0;
+      ensureParents(id);
+      const existing = held[id] ?? ABSENT;
       // A non-directory replaces a directory and all it holds before anything resolves against
       // them (a runtime removes the directory, then creates the entry: a link into it dangles).
-      if (existing?.data.type === 'directory' && entry.type !== 'directory')
-        remove(existing, entry.path, false);
-      const data = entryData(entry, layerIndex, root);
-      if (entry.type === 'hardlink' && data.inode === null) {
-        layerWarnings.add(`${label}: ${danglingLink(entry, root)}; counted as empty`);
+      if (existing === DIRECTORY && type !== 'directory') remove(id, false, 'replaced');
+      if (type === 'hardlink') {
+        // A hard link shares its target's inode: its bytes are stored and visible once.
+        const target = table.linkTarget(index) ?? '';
+        const targetState = held[stack.linkTargetIds.get(serial) ?? 0] ?? ABSENT;
+        const inode =
+          targetState < 0
+            ? NOTHING
+            : stack.type(targetState) === 'file'
+              ? targetState
+              : (inodes.get(targetState) ?? NOTHING);
+        inodes.set(serial, inode);
+        linkHashes.set(serial, table.contentHash(index) ?? (targetState < 0 ? null : hashOf(targetState)));
+        if (inode === NOTHING) {
+          const what =
+            targetState === ABSENT
+              ? 'which neither this layer (before the link) nor a lower one holds'
+              : `which is a ${targetState === DIRECTORY ? 'directory' : stack.type(targetState)}`;
+          layerWarnings.add(
+            `${label}: hard link "${abbreviate(table.path(index))}" points to "${abbreviate(target)}", ${what}; counted as empty`,
+          );
+        }
       }
 
-      if (existing === undefined) {
-        parent.addChild(name, data);
-        if (data.type !== 'directory') tracker.wrote(entry.path, data as PathState);
+      if (existing === ABSENT) {
+        if (type === 'directory') held[id] = DIRECTORY;
+        else {
+          held[id] = serial;
+          tracker.wrote(id, serial);
+        }
         continue;
       }
-      if (data.type === 'directory') {
+      if (type === 'directory') {
         // Over a directory, a directory entry only updates metadata; over anything else it replaces it.
-        if (existing.data.type !== 'directory') tracker.touch(entry.path, stateOf(existing));
-        existing.data = {
-          ...data,
-          layerIndex: existing.data.type === 'directory' ? existing.data.layerIndex : layerIndex,
-        };
+        if (existing !== DIRECTORY) {
+          tracker.touch(id, existing);
+          fates.replaced(existing, layer, null);
+        }
+        held[id] = DIRECTORY;
         continue;
       }
-      tracker.touch(entry.path, stateOf(existing));
-      existing.data = data;
-      tracker.wrote(entry.path, data as PathState);
+      tracker.touch(id, Math.max(existing, NOTHING));
+      if (existing >= 0) {
+        const sameBytes =
+          type === 'file' &&
+          stack.type(existing) === 'file' &&
+          stack.contentHash(existing) !== undefined &&
+          stack.contentHash(existing) === table.contentHash(index);
+        if (sameBytes) fates.rewritten(existing, layer, serial);
+        else fates.replaced(existing, layer, serial);
+      }
+      held[id] = serial;
+      tracker.wrote(id, serial);
     }
     warnings.push(...layerWarnings.toArray());
-    return tracker.finish((path) => stateOf(root.find(path)));
+    return tracker.finish(stateOf);
   });
 
-  const finalFiles: MergedFile[] = [];
+  // Path order, from the path ids (an array lookup each, where a serial needs a search).
+  const visibleIds = new Int32Array(held.reduce((count, state) => (state >= 0 ? count + 1 : count), 0));
+  let next = 0;
+  held.forEach((state, id) => {
+    if (state >= 0) visibleIds[next++] = id;
+  });
+  visibleIds.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
+  const finalSerials = visibleIds.map((id) => held[id] ?? 0);
+  const counted = new Uint8Array(serials.total);
+  const links = new Map<number, LinkShare>();
   let visibleBytes = 0;
-  // The tree is released as the list grows: a million-file image never holds both whole.
-  for (const node of root.drain()) {
-    const data = node.data;
-    if (data.type === 'directory') continue;
-    const inode = data.inode;
-    if (inode !== null && !inode.counted) {
-      inode.counted = true;
-      visibleBytes += inode.size;
+  for (const serial of finalSerials) {
+    const type = stack.type(serial);
+    const inode = type === 'file' ? serial : type === 'hardlink' ? (inodes.get(serial) ?? NOTHING) : NOTHING;
+    const size = inode === NOTHING ? 0 : stack.size(inode);
+    if (type === 'hardlink') links.set(serial, { size, contentHash: linkHashes.get(serial) ?? null });
+    if (inode !== NOTHING && counted[inode] === 0) {
+      counted[inode] = 1;
+      visibleBytes += size;
     }
-    const entry = data.entry;
-    finalFiles.push({
-      path: entry?.path ?? node.path(),
-      type: data.type,
-      size: data.type === 'hardlink' ? (inode?.size ?? 0) : data.size,
-      mode: entry?.mode ?? 0,
-      uid: entry?.uid ?? 0,
-      gid: entry?.gid ?? 0,
-      contentHash: data.contentHash,
-      linkTarget: linkTarget(data),
-      layerIndex: data.layerIndex,
-    });
   }
-  finalFiles.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     storedBytes,
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles,
+    finalFiles: new MergedFiles(stack.tables, serials, finalSerials, links),
+    fates,
     warnings,
   };
-}
-
-function linkTarget(data: FsData): string | null {
-  if (data.type === 'symlink') return data.entry?.linkTarget ?? '';
-  if (data.type === 'hardlink') return data.entry?.linkTarget ?? null;
-  return null;
-}
-
-/** A non-directory path's state for change counting; null for nothing or a directory. */
-function stateOf(node: PathNode<FsData> | undefined): PathState | null {
-  if (node === undefined || node.data.type === 'directory') return null;
-  // Data objects are replaced, never mutated, so the node's own can stand for its state.
-  return node.data as PathState;
-}
-
-function childEntries(node: PathNode<FsData>, path: string): [PathNode<FsData>, string][] {
-  if (node.children === null) return [];
-  const prefix = path === '/' ? '/' : `${path}/`;
-  return [...node.children.values()].map((child) => [child, prefix + child.name]);
-}
-
-/** Why a hard link shares no file's bytes (tar writes a link's target before the link). */
-function danglingLink(entry: LayerEntry, root: PathNode<FsData>): string {
-  const target = entry.linkTarget ?? '';
-  const node = root.find(target);
-  const what =
-    node === undefined
-      ? 'which neither this layer (before the link) nor a lower one holds'
-      : `which is a ${node.data.type === 'directory' ? 'directory' : node.data.type}`;
-  return `hard link "${abbreviate(entry.path)}" points to "${abbreviate(target)}", ${what}`;
-}
-
-function directoryData(layerIndex: number): FsData {
-  return {
-    type: 'directory',
-    size: 0,
-    contentHash: null,
-    entry: null,
-    layerIndex,
-    inode: null,
-  };
-}
-
-/** Walks to the parent of `path`, creating directories tar left implicit and replacing files in the way. */
-function ensureParents(
-  root: PathNode<FsData>,
-  path: string,
-  layerIndex: number,
-  remove: (node: PathNode<FsData>, path: string, includeSelf: boolean) => void,
-): PathNode<FsData> {
-  let node = root;
-  const parts = pathComponents(path);
-  for (const [i, name] of parts.slice(0, -1).entries()) {
-    let next = node.child(name);
-    if (next !== undefined && next.data.type !== 'directory') {
-      remove(next, `/${parts.slice(0, i + 1).join('/')}`, true);
-      next = undefined;
-    }
-    node = next ?? node.addChild(name, directoryData(layerIndex));
-  }
-  return node;
-}
-
-function entryData(entry: LayerEntry, layerIndex: number, root: PathNode<FsData>): FsData {
-  const data: FsData = {
-    type: 'other',
-    size: 0,
-    contentHash: null,
-    entry,
-    layerIndex,
-    inode: null,
-  };
-  switch (entry.type) {
-    case 'directory':
-      data.type = 'directory';
-      break;
-    case 'file':
-      data.type = 'file';
-      data.size = entry.size;
-      data.contentHash = entry.contentHash ?? null;
-      data.inode = { size: entry.size, counted: false };
-      break;
-    case 'hardlink': {
-      // A hard link shares its target's inode: its bytes are stored and visible once.
-      const target = entry.linkTarget === undefined ? undefined : root.find(entry.linkTarget);
-      data.type = 'hardlink';
-      data.contentHash = entry.contentHash ?? target?.data.contentHash ?? null;
-      if (target !== undefined && target.data.type !== 'directory') data.inode = target.data.inode;
-      break;
-    }
-    case 'symlink':
-      data.type = 'symlink';
-      break;
-  }
-  return data;
 }

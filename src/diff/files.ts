@@ -1,8 +1,8 @@
-import type { DirectoryTotal, FileChange, FilesDiff, MergedFile } from '../model/index.js';
+import type { DirectoryTotal, FileChange, FileList, FilesDiff, MergedFile } from '../model/index.js';
 
 /** Compares the final filesystems of two images path by path. */
-export function diffFiles(before: MergedFile[], after: MergedFile[], depth: number): FilesDiff {
-  const old = new Map(before.map((file) => [file.path, file]));
+export function diffFiles(before: FileList, after: FileList, depth: number): FilesDiff {
+  const old = new Map([...before].map((file) => [file.path, file]));
   const changes: FileChange[] = [];
   for (const file of after) {
     const previous = old.get(file.path);

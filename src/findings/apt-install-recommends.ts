@@ -1,3 +1,4 @@
+import { EntryTable } from '../model/index.js';
 import { buildFinding } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { fixAptRun, installsRecommends, keepsAptArchives } from './package-advice.js';
@@ -16,7 +17,7 @@ export const aptInstallRecommends: Rule = {
     for (const layer of analysis.layers) {
       const instruction = layerInstruction(analysis, layer.index);
       if (instruction.keyword !== 'RUN' || !installsRecommends(instruction.args)) continue;
-      const entries = analysis.contents[layer.index]?.entries ?? [];
+      const entries = analysis.contents[layer.index]?.entries ?? new EntryTable();
       const rewrite = runRewrite(analysis, layer.index, (command) =>
         fixAptRun(command, { clean: keepsAptArchives(entries) }),
       );

@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/index.js';
-import { timelineOf } from './layer-timeline.js';
+import { visibleEntry } from './layer-timeline.js';
 
 /** The config's `User` split into its user and group parts (`USER app:app`, `USER 10001`). */
 export function imageUser(analysis: Analysis): { user: string; group: string | null; raw: string } {
@@ -27,7 +27,7 @@ export function lastUserStep(analysis: Analysis): { createdBy: string; layerInde
 
 /** Alpine's busybox has addgroup/adduser; Debian, Ubuntu, RHEL have groupadd/useradd. */
 export function isAlpine(analysis: Analysis): boolean {
-  return analysis.finalFiles.some((file) => file.path === '/etc/alpine-release');
+  return analysis.finalFiles.has('/etc/alpine-release');
 }
 
 /** A name's numeric id in the final image's /etc/passwd (uid) or /etc/group (gid), if listed. */
@@ -36,7 +36,7 @@ export function accountId(
   file: '/etc/passwd' | '/etc/group',
   name: string,
 ): number | null {
-  const entry = timelineOf(analysis).visible.find((tracked) => tracked.entry.path === file);
+  const entry = visibleEntry(analysis, file);
   const found = entry?.entry.accountIds?.find(([account]) => account === name);
   return found === undefined ? null : found[1];
 }

@@ -5,7 +5,7 @@ import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 
 /** What a smaller base typically removes, by the distribution the image is built on (no look-ups). */
 function alternatives(analysis: Analysis): string {
-  const has = (path: string): boolean => analysis.finalFiles.some((file) => file.path === path);
+  const has = (path: string): boolean => analysis.finalFiles.has(path);
   if (has('/etc/alpine-release')) {
     return 'The base is already Alpine; a distroless or scratch base (a few MB) removes the shell and package manager too.';
   }

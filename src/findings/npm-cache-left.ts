@@ -1,4 +1,4 @@
-import type { LayerEntry } from '../model/index.js';
+import type { EntryTable } from '../model/index.js';
 import { CACHE_LOCATIONS } from './cache-locations.js';
 import { fixNpmRun } from './package-advice.js';
 import { packageCacheRule } from './package-cache-rule.js';
@@ -20,6 +20,6 @@ export const npmCacheLeft = packageCacheRule({
   fix: (command, layerEntries) => fixNpmRun(command, usesYarn(layerEntries) ? 'yarn' : 'npm'),
 });
 
-function usesYarn(entries: LayerEntry[]): boolean {
+function usesYarn(entries: EntryTable): boolean {
   return entries.some((entry) => entry.type === 'file' && CACHE_LOCATIONS.yarn.test(entry.path));
 }

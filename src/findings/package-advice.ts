@@ -1,4 +1,4 @@
-import type { LayerEntry } from '../model/index.js';
+import type { EntryTable } from '../model/index.js';
 import { CACHE_LOCATIONS } from './cache-locations.js';
 import { commandWords, parseShell, programName } from './shell-command.js';
 import { appendStep, insertFlag, removesUnder, someCommand, subcommandIndex } from './run-rewrite.js';
@@ -10,7 +10,7 @@ export interface AptFix {
 }
 
 /** Whether a layer stored apt's `.deb`/`.bin` caches (then the fix also runs `apt-get clean`). */
-export function keepsAptArchives(entries: LayerEntry[]): boolean {
+export function keepsAptArchives(entries: EntryTable): boolean {
   return entries.some((entry) => entry.type === 'file' && CACHE_LOCATIONS.aptArchives.test(entry.path));
 }
 

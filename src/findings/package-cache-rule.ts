@@ -1,4 +1,4 @@
-import type { Analysis, FindingSeverity, LayerEntry } from '../model/index.js';
+import { EntryTable, type Analysis, type FindingSeverity } from '../model/index.js';
 import { buildFinding, bytesText, plural } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
@@ -19,7 +19,7 @@ export interface PackageCacheSpec {
   /** Advice when it is not (a COPY of a cache, history without the command). */
   fallbackText: string;
   /** The RUN rewritten; `layerEntries` are all of that layer's entries, for fixes that depend on them. */
-  fix: (command: string, layerEntries: LayerEntry[]) => string;
+  fix: (command: string, layerEntries: EntryTable) => string;
 }
 
 /**
@@ -60,7 +60,7 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
             ? ''
             : `; layer ${deletedBy.join(', ')} removed them, but the bytes are still stored in layer ${layer}`;
         const rewrite = runRewrite(analysis, layer, (command) =>
-          spec.fix(command, analysis.contents[layer]?.entries ?? []),
+          spec.fix(command, analysis.contents[layer]?.entries ?? new EntryTable()),
         );
         const isRun = layerInstruction(analysis, layer).keyword === 'RUN';
         findings.push(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
-import type { Compression, EntryType, LayerContents, LayerEntry } from '../model/index.js';
+import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { DigestCheck } from './digest-check.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
@@ -48,7 +48,7 @@ export async function readLayer(
   if (decompressor !== null) stages.push(decompressor);
   stages.push(content);
   const contents: LayerContents = {
-    entries: [],
+    entries: new EntryTable(),
     tarSizeBytes: 0,
     uncompressedBytes: 0,
     storedBytes: 0,
@@ -62,6 +62,7 @@ export async function readLayer(
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
+  hashHardLinks(contents.entries);
   contents.warnings = warnings.toArray();
   contents.storedBytes = stored.bytesSeen;
   contents.uncompressedBytes = content.bytesSeen;
@@ -74,7 +75,6 @@ function entryCollector(
   label: string,
   warnings: WarningList,
 ): (header: TarHeader) => BodySink | null {
-  const fileHashes = new Map<string, string>();
   return (header) => {
     const classified = classifyEntryName(header.name);
     if (classified.kind === 'root') return null;
@@ -83,44 +83,39 @@ function entryCollector(
       warnings.add(`${label}: ${classified.reason}; not applied`);
       return null;
     }
-    // Every field from the start: one object shape, no out-of-object property storage when the
-    // hash arrives (a million-entry layer holds a million of these).
-    const record: LayerEntry = {
-      path: classified.path,
-      type: classified.kind === 'path' ? entryType(header.type) : classified.kind,
-      size: header.size,
-      mode: header.mode,
-      uid: header.uid,
-      gid: header.gid,
-      linkTarget: undefined,
-      contentHash: undefined,
-    };
-    if (record.type === 'symlink') {
-      record.linkTarget = header.linkname;
-    } else if (record.type === 'hardlink') {
-      const target = normalizePath(header.linkname);
+    const type = classified.kind === 'path' ? entryType(header.type) : classified.kind;
+    let target: string | null = null;
+    if (type === 'hardlink') {
+      target = normalizePath(header.linkname);
       if (target === null || target === '/') {
         warnings.add(
           `${label}: hard link "${abbreviate(header.name)}" points outside the image root; not applied`,
         );
         return null;
       }
-      record.linkTarget = target;
-      const targetHash = fileHashes.get(target);
-      if (targetHash !== undefined) record.contentHash = targetHash;
     }
-    contents.entries.push(record);
-    if (record.type !== 'file') return null;
-    if (record.size === 0) {
-      record.contentHash = EMPTY_SHA256;
-      fileHashes.set(record.path, EMPTY_SHA256);
+    const { entries } = contents;
+    const path = classified.path;
+    const index = entries.add({
+      path,
+      type,
+      size: header.size,
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+    });
+    if (type === 'symlink') entries.setLinkTarget(index, header.linkname);
+    if (target !== null) entries.setLinkTarget(index, target);
+    if (type !== 'file') return null;
+    if (header.size === 0) {
+      entries.setContentHash(index, EMPTY_SHA256);
       return null;
     }
     const hash = createHash('sha256');
     // Likely credential files (by name) are also scanned, and account files read for their
     // ids; only the kinds of secret found and the name/id pairs are kept.
-    const checks = secretChecks(record.path);
-    const accounts = isAccountFile(record.path);
+    const checks = secretChecks(path);
+    const accounts = isAccountFile(path);
     const limit = accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0;
     const head: Buffer[] = [];
     let headBytes = 0;
@@ -134,16 +129,38 @@ function entryCollector(
         }
       },
       end: () => {
-        record.contentHash = hash.digest('hex');
-        fileHashes.set(record.path, record.contentHash);
+        const digest = hash.digest('hex');
+        entries.setContentHash(index, digest);
         if (limit === 0) return;
         const content = Buffer.concat(head);
-        if (accounts) record.accountIds = parseAccountIds(content.toString('utf8'));
+        if (accounts) entries.setAccountIds(index, parseAccountIds(content.toString('utf8')));
         const kinds = scanForSecrets(checks, content);
-        if (kinds.length > 0) record.secretKinds = kinds;
+        if (kinds.length > 0) entries.setSecretKinds(index, kinds);
       },
     };
   };
+}
+
+/**
+ * Gives each hard link its target's content hash, where the layer wrote that file before the link
+ * (tar's order). Only link targets are remembered, not every file of the layer.
+ */
+function hashHardLinks(entries: EntryTable): void {
+  const targets = new Map<string, string | undefined>();
+  for (let index = 0; index < entries.length; index++) {
+    const target = entries.type(index) === 'hardlink' ? entries.linkTarget(index) : undefined;
+    if (target !== undefined) targets.set(target, undefined);
+  }
+  if (targets.size === 0) return;
+  for (let index = 0; index < entries.length; index++) {
+    const type = entries.type(index);
+    const path = entries.path(index);
+    if (type === 'hardlink') {
+      const hash = targets.get(entries.linkTarget(index) ?? '');
+      if (hash !== undefined) entries.setContentHash(index, hash);
+    }
+    if (targets.has(path)) targets.set(path, type === 'file' ? entries.contentHash(index) : undefined);
+  }
 }
 
 function entryType(typeflag: string): EntryType {

@@ -85,6 +85,33 @@ export interface MergedFile {
   layerIndex: number;
 }
 
+/** The final filesystem's files in path order, built from the layers' entry tables on demand. */
+export interface FileList extends Iterable<MergedFile> {
+  readonly length: number;
+  has(path: string): boolean;
+}
+
+/** A stored entry: its layer, and its index in that layer's entry table. */
+export interface EntryRef {
+  layer: number;
+  index: number;
+}
+
+/** What became of a stored entry in the layers above it (or later in its own). */
+export type EntryFate =
+  | { kind: 'visible' }
+  /** A whiteout or opaque directory removed it. */
+  | { kind: 'deleted'; by: number }
+  /** Another entry took its path (`replacement`), or a directory did (null). */
+  | { kind: 'replaced'; by: number; replacement: EntryRef | null }
+  /** The same bytes written again (same content hash): only metadata changed. */
+  | { kind: 'rewritten'; by: number; replacement: EntryRef };
+
+/** The fates of the stored files, links and special entries (directories and markers have none). */
+export interface EntryFates {
+  of(entry: EntryRef): EntryFate;
+}
+
 /** The accurate metrics: what squashing would win, and the final filesystem. */
 export interface FilesystemMetrics {
   /** Bytes of regular-file content stored across all layers. */
@@ -93,7 +120,8 @@ export interface FilesystemMetrics {
   visibleBytes: number;
   reclaimableBytes: number;
   layerChanges: LayerChanges[];
-  finalFiles: MergedFile[];
+  finalFiles: FileList;
+  fates: EntryFates;
   /** Entries applied in the only way they can be, though they cannot mean what they say. */
   warnings: string[];
 }
@@ -109,7 +137,8 @@ export interface Analysis {
   reclaimableBytes: number;
   /** The raw per-layer entries, for rules that need more than the metrics. */
   contents: LayerContents[];
-  finalFiles: MergedFile[];
+  finalFiles: FileList;
+  fates: EntryFates;
   warnings: string[];
   /** Set by --no-layers: built from the manifest and config only; file metrics were not computed. */
   metadataOnly?: boolean;

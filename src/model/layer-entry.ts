@@ -1,3 +1,5 @@
+import type { EntryTable } from './entry-table.js';
+
 /** What a tar entry of a layer is, after whiteout markers have been recognised. */
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'whiteout' | 'opaque' | 'other';
 
@@ -25,7 +27,7 @@ export interface LayerEntry {
 
 /** Everything read from one layer blob. */
 export interface LayerContents {
-  entries: LayerEntry[];
+  entries: EntryTable;
   /** Sum of the tar-header sizes of every entry (dive's layer size). */
   tarSizeBytes: number;
   /** Bytes of the uncompressed tar stream. */

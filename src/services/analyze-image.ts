@@ -1,7 +1,14 @@
 import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
 import { readLayer } from '../layers/index.js';
-import type { Analysis, Compression, ImageInfo, LayerContents, Platform } from '../model/index.js';
+import {
+  EntryTable,
+  type Analysis,
+  type Compression,
+  type ImageInfo,
+  type LayerContents,
+  type Platform,
+} from '../model/index.js';
 import { openImageSource, type OpenSourceOptions, type ResolvedImage } from '../sources/index.js';
 
 export interface AnalyzeOptions {
@@ -92,7 +99,7 @@ function declaredCompression(mediaType: string | undefined): Compression {
  */
 export function analyzeMetadata(image: ResolvedImage): Analysis {
   const contents: LayerContents[] = image.layers.map((layer) => ({
-    entries: [],
+    entries: new EntryTable(),
     tarSizeBytes: 0,
     uncompressedBytes: 0,
     storedBytes: layer.descriptor?.size ?? 0,

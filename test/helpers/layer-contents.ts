@@ -1,4 +1,4 @@
-import type { LayerContents, LayerEntry } from '../../src/model/index.js';
+import { EntryTable, type LayerContents, type LayerEntry } from '../../src/model/index.js';
 
 type Spec =
   | ['dir', string]
@@ -36,5 +36,12 @@ export function layer(...specs: Spec[]): LayerContents {
     }
   });
   const tarSizeBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  return { entries, tarSizeBytes, uncompressedBytes: 0, storedBytes: 0, compression: 'none', warnings: [] };
+  return {
+    entries: EntryTable.from(entries),
+    tarSizeBytes,
+    uncompressedBytes: 0,
+    storedBytes: 0,
+    compression: 'none',
+    warnings: [],
+  };
 }

@@ -2,7 +2,7 @@
 // fixtures by test/integration/dive-conformance.test.ts at that commit), kept verbatim as the
 // reference the optimised src/analysis/dive-efficiency.ts must agree with on generated stacks.
 import type { DiveMetrics, InefficientFile, LayerContents, LayerEntry } from '../../src/model/index.js';
-import { PathNode, pathComponents } from '../../src/analysis/path-tree.js';
+import { PathNode, pathComponents } from './path-tree.js';
 
 /** dive's per-node payload; nodes dive creates for missing parents carry {0, false}. */
 interface DiveData {
@@ -33,7 +33,7 @@ export function referenceDiveMetrics(layers: LayerContents[]): DiveMetrics {
   const stacked = new PathNode<DiveData>('', null, IMPLICIT);
 
   layers.forEach((layer) => {
-    const tree = buildLayerTree(layer.entries);
+    const tree = buildLayerTree([...layer.entries]);
     tree.visitChildFirst((node) => {
       if (!node.isLeaf()) return true;
       const path = divePath(node);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAnalysis, computeDiveMetrics, mergeLayers } from '../../../src/analysis/index.js';
-import type { LayerContents, LayerEntry } from '../../../src/model/index.js';
+import { EntryTable, type LayerContents, type LayerEntry } from '../../../src/model/index.js';
 import { analyzeImage } from '../../../src/services/index.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive, type EntrySpec } from '../../helpers/image-builder.js';
 import { referenceDiveMetrics } from '../../helpers/reference-dive.js';
@@ -72,7 +72,14 @@ function toContents(layer: GenEntry[]): LayerContents {
     }
   });
   const tarSizeBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  return { entries, tarSizeBytes, uncompressedBytes: 0, storedBytes: 0, compression: 'none', warnings: [] };
+  return {
+    entries: EntryTable.from(entries),
+    tarSizeBytes,
+    uncompressedBytes: 0,
+    storedBytes: 0,
+    compression: 'none',
+    warnings: [],
+  };
 }
 
 const hasMarkers = (stack: GenEntry[][]): boolean =>
@@ -87,7 +94,7 @@ describe('mergeLayers against the reference model', () => {
         const layers = stack.map(toContents);
         const actual = mergeLayers(layers);
         const expected = referenceMerge(layers);
-        expect(actual.finalFiles.map((file) => [file.path, file.type, file.size])).toEqual(
+        expect([...actual.finalFiles].map((file) => [file.path, file.type, file.size])).toEqual(
           expected.finalFiles,
         );
         expect(actual.storedBytes).toBe(expected.storedBytes);
@@ -127,7 +134,7 @@ describe('dive metrics invariants', () => {
         expect(dive.efficiency).toBeLessThanOrEqual(1);
         expect(dive.wastedBytes).toBe(dive.inefficientFiles.reduce((sum, file) => sum + file.wastedBytes, 0));
         expect(dive.inefficientFiles.every((file) => file.count >= 2)).toBe(true);
-        const sizes = layers.map((layer) => layer.entries.reduce((sum, entry) => sum + entry.size, 0));
+        const sizes = layers.map((layer) => [...layer.entries].reduce((sum, entry) => sum + entry.size, 0));
         expect(dive.sizeBytes).toBe(sizes.reduce((a, b) => a + b, 0));
         expect(dive.userSizeBytes).toBe(dive.sizeBytes - (sizes[0] ?? 0));
         expect(dive.userWastedPercent).toBe(
@@ -199,7 +206,7 @@ describe('buildAnalysis', () => {
         expect(analysis.sizeBytes).toBe(analysis.dive.sizeBytes);
         expect(analysis.warnings).toEqual(merged.warnings);
         for (const [i, layer] of analysis.layers.entries()) {
-          const entries = contents[i]?.entries ?? [];
+          const entries = [...(contents[i]?.entries ?? [])];
           expect(layer.fileCount).toBe(
             entries.filter((e) => e.type !== 'directory' && e.type !== 'whiteout' && e.type !== 'opaque')
               .length,
@@ -244,7 +251,7 @@ describe('end to end through real archives', () => {
         );
         const analysis = await analyzeImage(file);
         const expected = referenceMerge(stack.map(toContents));
-        expect(analysis.finalFiles.map((f) => [f.path, f.type, f.size])).toEqual(expected.finalFiles);
+        expect([...analysis.finalFiles].map((f) => [f.path, f.type, f.size])).toEqual(expected.finalFiles);
         expect(analysis.reclaimableBytes).toBe(expected.reclaimableBytes);
         expect(analysis.layers.map((layer) => layer.changes)).toEqual(expected.layerChanges);
         expect(analysis.dive).toEqual(computeDiveMetrics(stack.map(toContents)));

@@ -12,7 +12,7 @@ describe('mergeLayers', () => {
   });
 
   it('sees only the final filesystem, counting a hard link to a deleted file once', () => {
-    expect(result.finalFiles.map((file) => [file.path, file.type, file.size])).toEqual([
+    expect([...result.finalFiles].map((file) => [file.path, file.type, file.size])).toEqual([
       ['/bin/tool2', 'hardlink', 1000],
       ['/etc/c', 'file', 5],
       ['/new', 'file', 10],
@@ -30,7 +30,7 @@ describe('mergeLayers', () => {
       layer(['file', '/d/old', 7]),
       layer(['file', '/d/new', 3], ['opaque', '/d']),
     ]);
-    expect(merged.finalFiles.map((file) => file.path)).toEqual(['/d/new']);
+    expect([...merged.finalFiles].map((file) => file.path)).toEqual(['/d/new']);
     expect(merged.reclaimableBytes).toBe(7);
   });
 
@@ -39,7 +39,7 @@ describe('mergeLayers', () => {
       layer(['file', '/x/inner', 40], ['file', '/y', 9]),
       layer(['file', '/x', 4], ['file', '/y/z', 2]),
     ]);
-    expect(merged.finalFiles.map((file) => [file.path, file.size])).toEqual([
+    expect([...merged.finalFiles].map((file) => [file.path, file.size])).toEqual([
       ['/x', 4],
       ['/y/z', 2],
     ]);
@@ -64,7 +64,7 @@ describe('mergeLayers', () => {
   it('treats a path written twice by one layer as one addition', () => {
     const merged = mergeLayers([layer(['file', '/f', 5, 'one'], ['file', '/f', 8, 'two'])]);
     expect(merged.layerChanges[0]).toMatchObject({ addedFiles: 1, modifiedFiles: 0 });
-    expect(merged.finalFiles).toMatchObject([{ path: '/f', size: 8, contentHash: 'two' }]);
+    expect([...merged.finalFiles]).toMatchObject([{ path: '/f', size: 8, contentHash: 'two' }]);
     expect(merged.reclaimableBytes).toBe(5);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAnalysis } from '../../../src/analysis/index.js';
 import { alignLayers, diffAnalyses, directoryAt, stepKey, type DiffSide } from '../../../src/diff/index.js';
 import { findProblems, NO_RULE_SETTINGS } from '../../../src/findings/index.js';
-import type { LayerContents } from '../../../src/model/index.js';
+import { EntryTable, type LayerContents } from '../../../src/model/index.js';
 import { layer } from '../../helpers/layer-contents.js';
 
 /** An analysis of layers with the given steps; a layer's diffID is its step plus a version tag. */
@@ -90,8 +90,9 @@ describe('diffAnalyses', () => {
       ['file', '/app/b', 20, 'B', 0o755],
       ['file', '/app/c', 30, 'C'],
     );
-    const c = afterContents.entries.find((entry) => entry.path === '/app/c');
-    if (c) c.uid = 10001;
+    afterContents.entries = EntryTable.from(
+      [...afterContents.entries].map((entry) => (entry.path === '/app/c' ? { ...entry, uid: 10001 } : entry)),
+    );
     const after = image([base, ['/bin/sh -c build', afterContents, 'v2']]);
     const diff = diffAnalyses(before, after, { depth: 1 });
     expect(diff.files.changes).toEqual([

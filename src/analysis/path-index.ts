@@ -1,0 +1,108 @@
+/** No such node (no parent, no child, no sibling). */
+export const NO_NODE = -1;
+
+/**
+ * Every path an analysis meets, numbered, with the tree they form. A merged filesystem or a dive
+ * stack is then a few typed arrays indexed by path id, not a million node objects: 20 bytes per
+ * path, and the path strings are the entries' own. The map from path to id is needed only while
+ * paths are numbered: `seal` releases it (a million paths hold 40 MB there). Ids are never
+ * removed; "absent" is the state arrays' business.
+ */
+export class PathIndex {
+  #ids: Map<string, number> | null = new Map([['/', 0]]);
+  readonly #paths: string[] = ['/'];
+  #parents: Int32Array = new Int32Array(1024).fill(NO_NODE);
+  #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
+  #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
+
+  /** Number of ids given out; ids run from 0 (the root, "/") to size - 1. */
+  get size(): number {
+    return this.#paths.length;
+  }
+
+  /** No more paths will be numbered: drops the map from path to id. */
+  seal(): void {
+    this.#ids = null;
+  }
+
+  /** The id of an absolute, normalised path, numbering it and its missing ancestors first. */
+  intern(path: string): number {
+    const ids = this.#ids;
+    if (ids === null) throw new Error('PathIndex: intern after seal');
+    const known = ids.get(path);
+    if (known !== undefined) return known;
+    // Iterative: paths can be 10,000 directories deep.
+    const missing = [path];
+    let current = parentPath(path);
+    let parent = ids.get(current);
+    while (parent === undefined) {
+      missing.push(current);
+      current = parentPath(current);
+      parent = ids.get(current);
+    }
+    for (let next = missing.pop(); next !== undefined; next = missing.pop()) parent = this.#add(next, parent);
+    return parent;
+  }
+
+  path(id: number): string {
+    return this.#paths[id] ?? '';
+  }
+
+  /** The last component of the path ("" for the root). */
+  name(id: number): string {
+    const path = this.path(id);
+    return path.slice(path.lastIndexOf('/') + 1);
+  }
+
+  parent(id: number): number {
+    return this.#parents[id] ?? NO_NODE;
+  }
+
+  firstChild(id: number): number {
+    return this.#firstChildren[id] ?? NO_NODE;
+  }
+
+  nextSibling(id: number): number {
+    return this.#nextSiblings[id] ?? NO_NODE;
+  }
+
+  /** Ids from the root's child down to `id` itself (empty for the root). */
+  lineage(id: number): number[] {
+    const ids: number[] = [];
+    for (let node = id; node > 0; node = this.parent(node)) ids.push(node);
+    return ids.reverse();
+  }
+
+  #add(path: string, parent: number): number {
+    const id = this.#paths.length;
+    if (id === this.#parents.length) this.#grow();
+    this.#ids?.set(path, id);
+    this.#paths.push(path);
+    this.#parents[id] = parent;
+    this.#nextSiblings[id] = this.firstChild(parent);
+    this.#firstChildren[parent] = id;
+    return id;
+  }
+
+  #grow(): void {
+    const grown = (from: Int32Array): Int32Array => {
+      const to = new Int32Array(from.length * 2).fill(NO_NODE);
+      to.set(from);
+      return to;
+    };
+    this.#parents = grown(this.#parents);
+    this.#firstChildren = grown(this.#firstChildren);
+    this.#nextSiblings = grown(this.#nextSiblings);
+  }
+}
+
+/** "/a/b" -> "/a", "/a" -> "/". */
+function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+/** Byte order of paths (by UTF-16 code unit, as the reports have always sorted them). */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
