@@ -14,6 +14,9 @@ export class PathIndex {
   #parents: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
+  /** The parent of the path numbered last ("" for the root) and its id. */
+  #recentParent = '';
+  #recentParentId = 0;
 
   /** Number of ids given out; ids run from 0 (the root, "/") to size - 1. */
   get size(): number {
@@ -31,6 +34,11 @@ export class PathIndex {
     if (ids === null) throw new Error('PathIndex: intern after seal');
     const known = ids.get(path);
     if (known !== undefined) return known;
+    // Tar lists a directory's entries together: most paths have the previous one's parent.
+    const slash = path.lastIndexOf('/');
+    if (slash === this.#recentParent.length && path.startsWith(this.#recentParent)) {
+      return this.#add(path, this.#recentParentId);
+    }
     // Iterative: paths can be 10,000 directories deep.
     const missing = [path];
     let current = parentPath(path);
@@ -41,6 +49,8 @@ export class PathIndex {
       parent = ids.get(current);
     }
     for (let next = missing.pop(); next !== undefined; next = missing.pop()) parent = this.#add(next, parent);
+    this.#recentParent = slash === 0 ? '' : path.slice(0, slash);
+    this.#recentParentId = this.parent(parent);
     return parent;
   }
 

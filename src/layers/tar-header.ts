@@ -33,20 +33,18 @@ export function isZeroBlock(block: Uint8Array): boolean {
   return true;
 }
 
+/** Fields are read in place (no subarray per field): a million-entry layer decodes a million headers. */
 export function decodeHeader(block: Buffer): HeaderResult {
-  const stored = parseNumeric(block.subarray(148, 156));
-  let sum = 0;
-  for (let i = 0; i < BLOCK_SIZE; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-  if (stored === null || stored !== sum) return { ok: false, reason: 'checksum mismatch' };
-  const size = parseNumeric(block.subarray(124, 136));
-  const mode = parseNumeric(block.subarray(100, 108));
-  const uid = parseNumeric(block.subarray(108, 116));
-  const gid = parseNumeric(block.subarray(116, 124));
+  const stored = parseNumeric(block, 148, 8);
+  if (stored === null || stored !== headerChecksum(block)) return { ok: false, reason: 'checksum mismatch' };
+  const size = parseNumeric(block, 124, 12);
+  const mode = parseNumeric(block, 100, 8);
+  const uid = parseNumeric(block, 108, 8);
+  const gid = parseNumeric(block, 116, 8);
   if (size === null || mode === null || uid === null || gid === null)
     return { ok: false, reason: 'bad numeric field' };
-  const isUstar = block.subarray(257, 262).toString('latin1') === 'ustar';
-  const prefix = isUstar ? cString(block.subarray(345, 500)) : '';
-  const name = cString(block.subarray(0, 100));
+  const prefix = isUstar(block) ? fieldText(block, 345, 155) : '';
+  const name = fieldText(block, 0, 100);
   const typeByte = block[156] ?? 0;
   return {
     ok: true,
@@ -54,12 +52,36 @@ export function decodeHeader(block: Buffer): HeaderResult {
       name: prefix === '' ? name : `${prefix}/${name}`,
       size,
       type: typeByte === 0 ? '0' : String.fromCharCode(typeByte),
-      linkname: cString(block.subarray(157, 257)),
+      linkname: fieldText(block, 157, 100),
       mode,
       uid,
       gid,
     },
   };
+}
+
+/** The sum of the header's bytes, its checksum field counted as spaces. */
+function headerChecksum(block: Buffer): number {
+  let sum = 8 * 0x20;
+  for (let i = 148; i < 156; i++) sum -= block[i] ?? 0;
+  if (block.byteOffset % 4 !== 0) {
+    for (let i = 0; i < BLOCK_SIZE; i++) sum += block[i] ?? 0;
+    return sum;
+  }
+  // Four bytes a step, in two 16-bit lanes (128 words of at most 2 x 255 each: no lane overflows).
+  const words = new Uint32Array(block.buffer, block.byteOffset, BLOCK_SIZE / 4);
+  let lanes = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? 0;
+    lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
+  }
+  return sum + (lanes & 0xffff) + (lanes >>> 16);
+}
+
+const USTAR_MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar" at offset 257
+
+function isUstar(block: Buffer): boolean {
+  return USTAR_MAGIC.every((byte, i) => block[257 + i] === byte);
 }
 
 /** Applies PAX records and GNU long names that preceded a header. */
@@ -85,21 +107,38 @@ export function applyExtensions(
 }
 
 export function cString(bytes: Buffer): string {
-  const end = bytes.indexOf(0);
-  return decodeTarText(bytes.subarray(0, end === -1 ? bytes.length : end));
+  return fieldText(bytes, 0, bytes.length);
 }
 
-/** Octal, or GNU base-256 (high bit set) for values that do not fit. */
-function parseNumeric(field: Buffer): number | null {
-  if (((field[0] ?? 0) & 0x80) !== 0) {
-    let value = (field[0] ?? 0) & 0x7f;
-    for (let i = 1; i < field.length; i++) value = value * 256 + (field[i] ?? 0);
+/** The text of a NUL-terminated field of `length` bytes at `start`. */
+function fieldText(block: Buffer, start: number, length: number): string {
+  const nul = block.indexOf(0, start);
+  const end = nul === -1 || nul > start + length ? start + length : nul;
+  return decodeTarText(block, start, end);
+}
+
+const isBlank = (byte: number): boolean => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+
+/** Octal (NUL-terminated, blank-padded), or GNU base-256 (high bit set) for values that do not fit. */
+function parseNumeric(block: Buffer, start: number, length: number): number | null {
+  const first = block[start] ?? 0;
+  if ((first & 0x80) !== 0) {
+    let value = first & 0x7f;
+    for (let i = start + 1; i < start + length; i++) value = value * 256 + (block[i] ?? 0);
     return Number.isSafeInteger(value) ? value : null;
   }
-  const text = cString(field).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) return null;
-  return parseInt(text, 8);
+  const nul = block.indexOf(0, start);
+  let end = nul === -1 || nul > start + length ? start + length : nul;
+  let from = start;
+  while (from < end && isBlank(block[from] ?? 0)) from++;
+  while (end > from && isBlank(block[end - 1] ?? 0)) end--;
+  let value = 0;
+  for (let i = from; i < end; i++) {
+    const digit = (block[i] ?? 0) - 0x30;
+    if (digit < 0 || digit > 7) return null;
+    value = value * 8 + digit;
+  }
+  return value;
 }
 
 export function parsePaxRecords(body: Buffer): Map<string, string> {
@@ -113,7 +152,7 @@ export function parsePaxRecords(body: Buffer): Map<string, string> {
     const record = body.subarray(space + 1, pos + length - 1);
     const eq = record.indexOf(0x3d);
     if (eq > 0)
-      records.set(record.subarray(0, eq).toString('latin1'), decodeTarText(record.subarray(eq + 1)));
+      records.set(record.subarray(0, eq).toString('latin1'), decodeTarText(record, eq + 1, record.length));
     pos += length;
   }
   return records;

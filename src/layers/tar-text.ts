@@ -6,19 +6,21 @@
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function decodeTarText(bytes: Uint8Array): string {
+/** Decodes `bytes[start, end)`. */
+export function decodeTarText(bytes: Buffer, start: number, end: number): string {
   let ascii = true;
-  for (const byte of bytes) {
-    if (byte >= 0x80) {
+  for (let i = start; i < end; i++) {
+    if ((bytes[i] ?? 0) >= 0x80) {
       ascii = false;
       break;
     }
   }
-  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  if (ascii) return bytes.toString('latin1', start, end);
+  const text = bytes.subarray(start, end);
   try {
-    return utf8.decode(bytes);
+    return utf8.decode(text);
   } catch {
-    return escapeInvalid(bytes);
+    return escapeInvalid(text);
   }
 }
 
