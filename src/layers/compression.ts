@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { Decompress } from 'fzstd';
+import type { Readable, Transform } from 'node:stream';
 import type { Compression } from '../model/index.js';
+import { ZstdDecompress } from './zstd-decompress.js';
 
 /** Detects compression from the first bytes, never from media types or names (DESIGN.md section 3). */
 export function sniffCompression(head: Buffer): Compression {
@@ -44,35 +44,6 @@ export async function peekStream(stream: Readable, n: number): Promise<{ head: B
   const head = Buffer.concat(chunks);
   if (head.length > 0) stream.unshift(head);
   return { head, stream };
-}
-
-/** A zstd decompressor as a Node transform (Node 20's zlib has no zstd). */
-class ZstdDecompress extends Transform {
-  private readonly inflater = new Decompress((chunk: Uint8Array) => {
-    this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  });
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.inflater.push(chunk);
-      callback();
-    } catch (err) {
-      callback(asError(err));
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.inflater.push(new Uint8Array(0), true);
-      callback();
-    } catch (err) {
-      callback(asError(err));
-    }
-  }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** A transform that decompresses `compression`, or null for plain data. */

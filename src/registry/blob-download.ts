@@ -4,7 +4,7 @@ import type { Hash } from 'node:crypto';
 import { DigestMismatchError, NetworkError } from '../errors.js';
 import type { Descriptor } from '../model/index.js';
 import { hasherFor } from './digest.js';
-import type { HttpResponse } from './http-transport.js';
+import { type HttpResponse, timeoutFailure } from './http-transport.js';
 import { type RetryPolicy, backoffDelay, sleep } from './retry.js';
 
 /** Opens the blob from `offset` on (a Range request when offset > 0); errors are final ImgscopeErrors. */
@@ -14,6 +14,10 @@ export interface BlobDownloadOptions {
   descriptor: Descriptor;
   /** "HOST/REPO", for messages. */
   where: string;
+  /** The registry's name, for messages. */
+  registry: string;
+  /** How long the transport waits for data before it gives up on a request, for messages. */
+  idleTimeoutMs: number;
   fetch: RangeFetcher;
   retry: RetryPolicy;
   /** Called with each chunk's length, for progress. */
@@ -33,6 +37,8 @@ export class BlobDownload extends Readable {
   private connecting = false;
   private interruptions = 0;
   private offsetAtLastInterruption = 0;
+  /** Requests made for this blob: one per answer, and every try of a request that timed out. */
+  private requests = 0;
   private done = false;
 
   constructor(private readonly options: BlobDownloadOptions) {
@@ -66,9 +72,14 @@ export class BlobDownload extends Readable {
       res = await this.options.fetch(this.offset);
     } catch (error) {
       this.connecting = false;
-      this.destroy(error as Error);
+      const answeredBefore = this.requests > 0;
+      const timeout = timeoutFailure(error);
+      this.requests += timeout?.attempts ?? 1;
+      // Silence after the registry has answered for this blob is a stall, not an unreachable host.
+      this.destroy(timeout !== null && answeredBefore ? this.stalled() : (error as Error));
       return;
     }
+    this.requests += 1;
     this.connecting = false;
     if (this.destroyed) {
       res.body.destroy();
@@ -123,7 +134,10 @@ export class BlobDownload extends Readable {
         error !== undefined && error !== null
           ? ((error as NodeJS.ErrnoException).code ?? error.message)
           : `connection closed after ${this.offset} of ${this.options.descriptor.size} bytes`;
-      void this.interrupted(reason);
+      void this.interrupted(
+        reason,
+        (error as NodeJS.ErrnoException | null | undefined)?.code === 'ETIMEDOUT',
+      );
     });
   }
 
@@ -150,11 +164,26 @@ export class BlobDownload extends Readable {
     );
   }
 
-  private async interrupted(reason: string): Promise<void> {
+  /** The one line for a download that stopped receiving data and kept getting none. */
+  private stalled(): NetworkError {
+    const { descriptor, registry, idleTimeoutMs } = this.options;
+    const kind = /\.layer\.|\.rootfs\./.test(descriptor.mediaType) ? 'layer' : 'blob';
+    const digest = `${descriptor.digest.slice(0, descriptor.digest.indexOf(':') + 13)}…`;
+    return new NetworkError(
+      `registry ${registry}: ${kind} ${digest} download stalled at byte ${this.offset} of ${descriptor.size} (no data for ${idleTimeoutMs / 1000} s) after ${this.requests} attempts`,
+      { hint: 'run again later: completed blobs are cached' },
+    );
+  }
+
+  private async interrupted(reason: string, timedOut: boolean): Promise<void> {
     // Attempts are counted without progress: a flaky link that keeps delivering bytes gets there.
     this.interruptions = this.offset > this.offsetAtLastInterruption ? 1 : this.interruptions + 1;
     this.offsetAtLastInterruption = this.offset;
     if (this.interruptions >= this.options.retry.attempts) {
+      if (timedOut) {
+        this.destroy(this.stalled());
+        return;
+      }
       this.destroy(
         new NetworkError(
           `downloading ${this.options.descriptor.digest} from ${this.options.where} failed: ${this.interruptions} attempts in a row made no progress (${reason})`,

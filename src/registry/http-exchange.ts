@@ -42,6 +42,7 @@ export class HttpExchange {
           await sleep(backoffDelay(this.retry, attempt));
           continue;
         }
+        error.attempts = attempt + 1;
         throw this.networkError(spec.url, error);
       }
       if (!last && isRetryableStatus(res.status)) {

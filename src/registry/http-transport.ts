@@ -35,10 +35,18 @@ export interface RequestSpec {
 /** An error of the connection itself (refused, reset, TLS, timeout): worth retrying unless it is TLS. */
 export class TransportFailure extends Error {
   readonly errno: string;
+  /** Tries the request made before giving up; HttpExchange sets it. */
+  attempts = 1;
   constructor(message: string, errno: string, cause?: unknown) {
     super(message, { cause });
     this.errno = errno;
   }
+}
+
+/** The timeout behind a NetworkError (no data for the whole timeout, on every try), or null. */
+export function timeoutFailure(error: unknown): TransportFailure | null {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof TransportFailure && cause.errno === 'ETIMEDOUT' ? cause : null;
 }
 
 const TLS_CODES = new Set([
@@ -105,15 +113,20 @@ export class HttpTransport {
           ? { rejectUnauthorized: !this.options.skipTlsVerify, ...(this.ca ? { ca: this.ca } : {}) }
           : {}),
       });
+      let response: http.IncomingMessage | undefined;
       req.on('timeout', () => {
-        req.destroy(
-          Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' }),
-        );
+        const error = Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
+        // A body that went quiet fails with this, not with the "aborted" reset req.destroy leaves it.
+        if (response !== undefined && !response.complete) response.destroy(error);
+        req.destroy(error);
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         reject(new TransportFailure(error.message, error.code ?? 'EUNKNOWN', error));
       });
       req.on('response', (res) => {
+        response = res;
         // The request timeout covers the body too: an idle stream for timeoutMs is an error.
         res.socket?.setTimeout(this.options.timeoutMs);
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url });

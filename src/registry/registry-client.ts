@@ -66,6 +66,7 @@ export class RegistryClient {
   private readonly limit: LimitFunction;
   private readonly auth: Authenticator;
   private readonly insecure: boolean;
+  private readonly timeoutMs: number;
   private base: Promise<URL> | null = null;
 
   constructor(registry: string, options: RegistryClientOptions = {}, repositoryHint?: string) {
@@ -82,10 +83,11 @@ export class RegistryClient {
         throw new UsageError(`cannot read CA certificate ${file}: ${(error as Error).message}`);
       }
     });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     const transport = new HttpTransport({
       caCerts,
       skipTlsVerify: this.insecure,
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs: this.timeoutMs,
       env,
       userAgent: options.userAgent ?? 'imgscope',
     });
@@ -308,6 +310,8 @@ export class RegistryClient {
             const download = new BlobDownload({
               descriptor,
               where: `${this.registry}/${repository}`,
+              registry: this.registry,
+              idleTimeoutMs: this.timeoutMs,
               fetch: this.fetchBlobRange(repository, descriptor),
               retry: this.retry,
               ...(options.onBytes !== undefined ? { onBytes: options.onBytes } : {}),

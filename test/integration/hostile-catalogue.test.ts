@@ -15,6 +15,7 @@ import {
   type RawLayer,
 } from '../helpers/raw-tar.js';
 import { DIVE_FIXTURES, expectOneLineError, runCli } from '../helpers/run-cli.js';
+import { fillBytes } from '../helpers/fill.js';
 
 /**
  * The catalogue of hostile and broken local inputs (issue 7): each case builds its input, runs
@@ -161,7 +162,7 @@ const catalogue: Case[] = [
         mutateBlob: (b) => b.subarray(0, 30),
       }),
     exit: 2,
-    message: /layer 0: corrupt zstd data \(.+\)/,
+    message: /layer 0: corrupt zstd data \(unexpected end of data in the frame at byte 0\)$/,
   },
   // ----- checksums and corrupt compression -----------------------------------------------------
   {
@@ -203,15 +204,28 @@ const catalogue: Case[] = [
         mutateBlob: (b) => ((b[4] = (b[4] ?? 0) | 0x08), b),
       }),
     exit: 2,
-    message: /layer 0: corrupt zstd data \(.+\)/,
+    message: /layer 0: corrupt zstd data \(reserved bit set in the frame header at byte 0\)$/,
   },
   {
     name: 'corrupt zstd block',
     input: () =>
       oneLayer({ tar: rawTar([file('a', 4000, 'ab')]), compression: 'zstd', mutateBlob: flipAt(8) }),
     exit: 2,
-    // fzstd does not verify zstd's content checksum: the tar parser meets the garbage first.
-    message: /layer 0: (corrupt zstd data \(.+\)|content \(diff_id\): digest mismatch|not a tar stream)/,
+    // fzstd decodes the flipped sequence bits into other bytes; the frame's checksum catches them.
+    message: /layer 0: corrupt zstd data \(content checksum mismatch\)$/,
+  },
+  {
+    name: 'zstd layer whose literals were altered (content checksum)',
+    input: () =>
+      oneLayer({
+        tar: rawTar([tarEntry({ name: 'random.bin' }, fillBytes('hostile-zstd', 40_000))]),
+        compression: 'zstd',
+        // Incompressible data: one compressed block whose literals are stored raw from byte 12
+        // on, so fzstd decodes the flipped byte; only the frame's XXH64 can tell.
+        mutateBlob: (b) => ((b[2000] = (b[2000] ?? 0) ^ 0x01), b),
+      }),
+    exit: 2,
+    message: /^imgscope: error: layer 0: corrupt zstd data \(content checksum mismatch\)$/,
   },
   // ----- digests ----------------------------------------------------------------------------
   {
