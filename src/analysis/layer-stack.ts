@@ -44,11 +44,6 @@ export class LayerStack {
     this.paths.seal();
   }
 
-  path(serial: number): string {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.path(serial - this.serials.start(layer)) ?? '';
-  }
-
   type(serial: number): EntryType {
     const layer = this.serials.layerOf(serial);
     return this.tables[layer]?.type(serial - this.serials.start(layer)) ?? 'other';

@@ -1,5 +1,5 @@
 /** No such node (no parent, no child, no sibling). */
-export const NO_NODE = -1;
+const NO_NODE = -1;
 
 /**
  * Every path an analysis meets, numbered, with the tree they form. A merged filesystem or a dive
@@ -74,13 +74,6 @@ export class PathIndex {
 
   nextSibling(id: number): number {
     return this.#nextSiblings[id] ?? NO_NODE;
-  }
-
-  /** Ids from the root's child down to `id` itself (empty for the root). */
-  lineage(id: number): number[] {
-    const ids: number[] = [];
-    for (let node = id; node > 0; node = this.parent(node)) ids.push(node);
-    return ids.reverse();
   }
 
   #add(path: string, parent: number): number {

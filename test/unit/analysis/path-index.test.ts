@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PathIndex } from '../../../src/analysis/path-index.js';
+
+function children(index: PathIndex, id: number): string[] {
+  const paths: string[] = [];
+  for (let child = index.firstChild(id); child >= 0; child = index.nextSibling(child))
+    paths.push(index.path(child));
+  return paths.sort();
+}
+
+describe('PathIndex', () => {
+  it('numbers a path after its missing ancestors, once', () => {
+    const index = new PathIndex();
+    const deep = index.intern('/a/b/c');
+    expect(index.size).toBe(4);
+    expect(index.intern('/a/b/c')).toBe(deep);
+    const b = index.parent(deep);
+    expect(index.path(b)).toBe('/a/b');
+    expect(index.path(index.parent(b))).toBe('/a');
+    expect(index.parent(index.parent(b))).toBe(0);
+    expect(index.name(deep)).toBe('c');
+  });
+
+  it('links siblings under their parent, whether or not the previous path shared it', () => {
+    const index = new PathIndex();
+    for (const path of ['/x/1', '/x/2', '/y/1', '/x/3', '/top']) index.intern(path);
+    expect(children(index, 0)).toEqual(['/top', '/x', '/y']);
+    expect(children(index, index.intern('/x'))).toEqual(['/x/1', '/x/2', '/x/3']);
+    expect(index.size).toBe(8);
+  });
+
+  it('numbers 10,000-deep paths without recursion, and refuses new paths once sealed', () => {
+    const index = new PathIndex();
+    const id = index.intern('/d'.repeat(10_000));
+    expect(index.size).toBe(10_001);
+    expect(index.name(id)).toBe('d');
+    index.seal();
+    expect(() => index.intern('/new')).toThrow('intern after seal');
+    expect(index.path(id)).toBe('/d'.repeat(10_000));
+  });
+});

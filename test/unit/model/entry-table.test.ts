@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { EntryTable, type LayerEntry } from '../../../src/model/index.js';
+
+describe('EntryTable', () => {
+  it('gives back every entry as it was added, past its first growth, optional fields included', () => {
+    const entries: LayerEntry[] = Array.from({ length: 40 }, (_, i) => ({
+      path: `/d/f${i}`,
+      type: 'file',
+      size: i * 1_000_000_000,
+      mode: 0o100644,
+      uid: 4_000_000_000,
+      gid: i,
+      contentHash: `hash-${i}`,
+    }));
+    entries.push(
+      { path: '/d/l', type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, linkTarget: 'f1' },
+      {
+        path: '/etc/passwd',
+        type: 'file',
+        size: 30,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        contentHash: 'p',
+        accountIds: [['app', 10001]],
+        secretKinds: ['private-key'],
+      },
+      { path: '/gone', type: 'whiteout', size: 0, mode: 0, uid: 0, gid: 0 },
+    );
+    const table = EntryTable.from(entries);
+    expect(table.length).toBe(43);
+    expect([...table]).toEqual(entries);
+    expect(table.size(39)).toBe(39_000_000_000);
+    expect(table.type(42)).toBe('whiteout');
+    expect(table.linkTarget(40)).toBe('f1');
+    expect(table.contentHash(42)).toBeUndefined();
+    expect(table.some((entry) => entry.path === '/d/l')).toBe(true);
+    expect(table.some((entry) => entry.path === '/d/x')).toBe(false);
+  });
+
+  it('keeps mode, uid and gid as unsigned 32-bit numbers', () => {
+    const table = new EntryTable();
+    table.add({ path: '/x', type: 'file', size: 1, mode: 2 ** 32 + 5, uid: -1, gid: 2 ** 32 - 1 });
+    expect([table.mode(0), table.uid(0), table.gid(0)]).toEqual([5, 2 ** 32 - 1, 2 ** 32 - 1]);
+  });
+});
