@@ -1,14 +1,7 @@
 import type { Analysis, EntryFate, LayerEntry } from '../model/index.js';
 
-/** Where one stored entry ended up: still visible, or hidden by a later layer (or its own). */
-export type Fate =
-  | { kind: 'visible' }
-  /** A whiteout or opaque directory removed it. */
-  | { kind: 'deleted'; by: number }
-  /** Another entry took its path: different content, or a directory in its place. */
-  | { kind: 'replaced'; by: number; replacement: TrackedEntry | null }
-  /** The same bytes written again (same content hash): only metadata changed. */
-  | { kind: 'rewritten'; by: number; replacement: TrackedEntry };
+/** Where one stored entry ended up, its replacement tracked too. */
+export type Fate = EntryFate<TrackedEntry>;
 
 /**
  * A non-directory entry of a layer, with what happened to it in the layers above. Built as rules

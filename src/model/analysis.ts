@@ -97,15 +97,15 @@ export interface EntryRef {
   index: number;
 }
 
-/** What became of a stored entry in the layers above it (or later in its own). */
-export type EntryFate =
+/** What became of a stored entry in the layers above it (or later in its own); `R` names an entry. */
+export type EntryFate<R = EntryRef> =
   | { kind: 'visible' }
   /** A whiteout or opaque directory removed it. */
   | { kind: 'deleted'; by: number }
   /** Another entry took its path (`replacement`), or a directory did (null). */
-  | { kind: 'replaced'; by: number; replacement: EntryRef | null }
+  | { kind: 'replaced'; by: number; replacement: R | null }
   /** The same bytes written again (same content hash): only metadata changed. */
-  | { kind: 'rewritten'; by: number; replacement: EntryRef };
+  | { kind: 'rewritten'; by: number; replacement: R };
 
 /** The fates of the stored files, links and special entries (directories and markers have none). */
 export interface EntryFates {

@@ -35,10 +35,14 @@ export function layer(...specs: Spec[]): LayerContents {
         return { ...base, type: 'opaque' };
     }
   });
-  const tarSizeBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
+  return contentsOf(entries);
+}
+
+/** Layer contents holding `entries`, its tar size their sizes' sum (an uncompressed layer). */
+export function contentsOf(entries: LayerEntry[]): LayerContents {
   return {
     entries: EntryTable.from(entries),
-    tarSizeBytes,
+    tarSizeBytes: entries.reduce((sum, entry) => sum + entry.size, 0),
     uncompressedBytes: 0,
     storedBytes: 0,
     compression: 'none',

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAnalysis, computeDiveMetrics, mergeLayers } from '../../../src/analysis/index.js';
-import { EntryTable, type LayerContents, type LayerEntry } from '../../../src/model/index.js';
+import type { LayerContents, LayerEntry } from '../../../src/model/index.js';
+import { contentsOf } from '../../helpers/layer-contents.js';
 import { analyzeImage } from '../../../src/services/index.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive, type EntrySpec } from '../../helpers/image-builder.js';
 import { referenceDiveMetrics } from '../../helpers/reference-dive.js';
@@ -71,15 +72,7 @@ function toContents(layer: GenEntry[]): LayerContents {
         return { ...base, type: 'opaque' };
     }
   });
-  const tarSizeBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  return {
-    entries: EntryTable.from(entries),
-    tarSizeBytes,
-    uncompressedBytes: 0,
-    storedBytes: 0,
-    compression: 'none',
-    warnings: [],
-  };
+  return contentsOf(entries);
 }
 
 const hasMarkers = (stack: GenEntry[][]): boolean =>
