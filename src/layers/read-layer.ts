@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
-import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
+import {
+  EMPTY_SHA256,
+  EntryTable,
+  type Compression,
+  type EntryType,
+  type LayerContents,
+} from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { DigestCheck } from './digest-check.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
@@ -24,8 +30,6 @@ export interface LayerReadOptions {
   /** Stops the read (another layer already failed, say). */
   signal?: AbortSignal;
 }
-
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
  * Streams one layer blob: verify the stored digest, sniff and decompress, verify the diffID,

@@ -11,25 +11,39 @@ const TYPES: readonly EntryType[] = [
 ];
 const TYPE_CODES = new Map(TYPES.map((type, code) => [type, code]));
 
+/** sha256 of no bytes: the content hash of every empty file. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Hash slots besides an index into the binary hash store. */
+const NO_HASH = -1;
+const EMPTY_HASH = -2;
+const OTHER_HASH = -3;
+
 /** The fields every entry has; the rest are set afterwards, where an entry has them. */
 export type EntryFields = Pick<LayerEntry, 'path' | 'type' | 'size' | 'mode' | 'uid' | 'gid'>;
 
 /**
  * A layer's entries column by column. A layer can hold a million entries: as objects they cost
  * about 160 bytes each, as columns about 70 (the path string and a few numbers), which is what
- * keeps a million-file image under issue 7's memory bound. Mode, uid and gid are stored as
- * unsigned 32-bit numbers (Linux's mode_t, uid_t and gid_t). `get` builds a `LayerEntry` on
- * demand; hot loops read single columns instead.
+ * keeps a million-file image under issue 7's memory bound. A sha256 content hash is kept as its
+ * 32 bytes (as a hex string it would take 80 more); the empty file's is shared. Mode, uid and
+ * gid are stored as unsigned 32-bit numbers (Linux's mode_t, uid_t and gid_t). `get` builds a
+ * `LayerEntry` on demand; hot loops read single columns instead.
  */
 export class EntryTable implements Iterable<LayerEntry> {
   #length = 0;
   readonly #paths: string[] = [];
-  readonly #hashes: (string | undefined)[] = [];
   #types = new Uint8Array(16);
   #sizes = new Float64Array(16);
   #modes = new Uint32Array(16);
   #uids = new Uint32Array(16);
   #gids = new Uint32Array(16);
+  /** Per entry: where its content hash is (an index into #hashBytes, or one of the *_HASH kinds). */
+  #hashSlots = new Int32Array(16).fill(NO_HASH);
+  #hashBytes = Buffer.alloc(16 * 32);
+  #hashCount = 0;
+  /** Hashes that are not sha256 hex (tests write made-up ones). */
+  readonly #otherHashes = new Map<number, string>();
   // Few entries have these: links, likely secret files, /etc/passwd and /etc/group.
   readonly #linkTargets = new Map<number, string>();
   readonly #secretKinds = new Map<number, string[]>();
@@ -56,7 +70,6 @@ export class EntryTable implements Iterable<LayerEntry> {
     const index = this.#length;
     if (index === this.#types.length) this.#grow();
     this.#paths.push(entry.path);
-    this.#hashes.push(undefined);
     this.#types[index] = TYPE_CODES.get(entry.type) ?? TYPES.indexOf('other');
     this.#sizes[index] = entry.size;
     this.#modes[index] = entry.mode;
@@ -71,7 +84,24 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   setContentHash(index: number, hash: string): void {
-    this.#hashes[index] = hash;
+    if (hash === EMPTY_SHA256) {
+      this.#hashSlots[index] = EMPTY_HASH;
+    } else if (SHA256_HEX.test(hash)) {
+      let slot = this.#hashSlots[index] ?? NO_HASH;
+      if (slot < 0) {
+        slot = this.#hashCount++;
+        if (slot * 32 === this.#hashBytes.length) {
+          const grown = Buffer.alloc(this.#hashBytes.length * 2);
+          this.#hashBytes.copy(grown);
+          this.#hashBytes = grown;
+        }
+        this.#hashSlots[index] = slot;
+      }
+      this.#hashBytes.write(hash, slot * 32, 32, 'hex');
+    } else {
+      this.#hashSlots[index] = OTHER_HASH;
+      this.#otherHashes.set(index, hash);
+    }
   }
 
   setSecretKinds(index: number, kinds: string[]): void {
@@ -111,7 +141,10 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   contentHash(index: number): string | undefined {
-    return this.#hashes[index];
+    const slot = this.#hashSlots[index] ?? NO_HASH;
+    if (slot >= 0) return this.#hashBytes.toString('hex', slot * 32, slot * 32 + 32);
+    if (slot === EMPTY_HASH) return EMPTY_SHA256;
+    return slot === OTHER_HASH ? this.#otherHashes.get(index) : undefined;
   }
 
   get(index: number): LayerEntry {
@@ -125,7 +158,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     };
     const linkTarget = this.#linkTargets.get(index);
     if (linkTarget !== undefined) entry.linkTarget = linkTarget;
-    const hash = this.#hashes[index];
+    const hash = this.contentHash(index);
     if (hash !== undefined) entry.contentHash = hash;
     const secretKinds = this.#secretKinds.get(index);
     if (secretKinds !== undefined) entry.secretKinds = secretKinds;
@@ -151,10 +184,11 @@ export class EntryTable implements Iterable<LayerEntry> {
     this.#modes = grown(this.#modes, new Uint32Array(capacity));
     this.#uids = grown(this.#uids, new Uint32Array(capacity));
     this.#gids = grown(this.#gids, new Uint32Array(capacity));
+    this.#hashSlots = grown(this.#hashSlots, new Int32Array(capacity).fill(NO_HASH));
   }
 }
 
-function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EntryTable, type LayerEntry } from '../../../src/model/index.js';
+import { createHash } from 'node:crypto';
+import { EMPTY_SHA256, EntryTable, type LayerEntry } from '../../../src/model/index.js';
 
 describe('EntryTable', () => {
   it('gives back every entry as it was added, past its first growth, optional fields included', () => {
@@ -42,5 +43,26 @@ describe('EntryTable', () => {
     const table = new EntryTable();
     table.add({ path: '/x', type: 'file', size: 1, mode: 2 ** 32 + 5, uid: -1, gid: 2 ** 32 - 1 });
     expect([table.mode(0), table.uid(0), table.gid(0)]).toEqual([5, 2 ** 32 - 1, 2 ** 32 - 1]);
+  });
+
+  it('keeps sha256 hashes as bytes and gives them back as the same hex, made-up ones as written', () => {
+    const table = new EntryTable();
+    const hashes = Array.from({ length: 40 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
+    for (const [i, hash] of hashes.entries()) {
+      table.setContentHash(
+        table.add({ path: `/f${i}`, type: 'file', size: 1, mode: 0, uid: 0, gid: 0 }),
+        hash,
+      );
+    }
+    const empty = table.add({ path: '/e', type: 'file', size: 0, mode: 0, uid: 0, gid: 0 });
+    table.setContentHash(empty, EMPTY_SHA256);
+    const madeUp = table.add({ path: '/m', type: 'file', size: 1, mode: 0, uid: 0, gid: 0 });
+    table.setContentHash(madeUp, 'hash-of-/m');
+    table.setContentHash(3, hashes[7] ?? '');
+    expect(Array.from({ length: 40 }, (_, i) => table.contentHash(i))).toEqual(
+      hashes.map((hash, i) => (i === 3 ? hashes[7] : hash)),
+    );
+    expect([table.contentHash(empty), table.contentHash(madeUp)]).toEqual([EMPTY_SHA256, 'hash-of-/m']);
+    expect(table.get(madeUp).contentHash).toBe('hash-of-/m');
   });
 });
