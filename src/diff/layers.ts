@@ -1,19 +1,21 @@
-import type { LayerDiff, LayerDiffRow, LayerReport } from '../model/index.js';
+import {
+  dockerfileLine,
+  parseCreatedBy,
+  type LayerDiff,
+  type LayerDiffRow,
+  type LayerReport,
+} from '../model/index.js';
 
 /** A rebuild counts as a cascade when the layers it forced weigh this many times the change. */
 const CASCADE_FACTOR = 4;
 
 /**
- * The step a history entry records, written the same way whichever builder wrote it, and
- * without what changes on every build of it: the classic builder's "/bin/sh -c #(nop) " and
- * content hashes ("COPY file:<sha> in /app"), BuildKit's "RUN /bin/sh -c " and " # buildkit".
+ * The step a history entry records, as the Dockerfile line it came from (the findings' parser:
+ * the same for the classic builder and BuildKit, whatever shell SHELL set), without what changes
+ * on every build of it: build-arg values and the content hashes of classic COPY/ADD sources.
  */
 export function stepKey(createdBy: string): string {
-  return createdBy
-    .replace(/\b(file|dir|multi):[0-9a-f]{64}/g, '$1:*')
-    .replace(/ # buildkit$/, '')
-    .replace(/^(RUN )?\/bin\/sh -c (#\(nop\) +)?/, '')
-    .trim();
+  return dockerfileLine(parseCreatedBy(createdBy)).replace(/\b(file|dir|multi):[0-9a-f]+…?/g, '$1:*');
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Analysis } from '../model/index.js';
+import { type Analysis, type Instruction, dockerfileLine } from '../model/index.js';
 import { buildFinding, bytesText } from './finding-builder.js';
-import { dockerfileLine, type Instruction } from './instruction.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import type { Rule, RuleFinding, RuleOptions } from './rule.js';

@@ -1,5 +1,4 @@
-import type { Analysis } from '../model/index.js';
-import { parseCreatedBy } from './instruction.js';
+import { type Analysis, parseCreatedBy } from '../model/index.js';
 
 /**
  * How many leading layers came from the base image. History does not mark the boundary; a base

@@ -1,7 +1,6 @@
-import type { Analysis } from '../model/index.js';
+import { type Analysis, dockerfileLine } from '../model/index.js';
 import { baseLayerCount } from './base-layers.js';
 import { buildFinding, bytesText } from './finding-builder.js';
-import { dockerfileLine } from './instruction.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf } from './layer-timeline.js';
 import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';

@@ -1,7 +1,6 @@
-import type { Analysis } from '../model/index.js';
+import { type Analysis, dockerfileLine } from '../model/index.js';
 import type { TrackedEntry } from './layer-timeline.js';
 import { buildFinding, bytesText, plural } from './finding-builder.js';
-import { dockerfileLine } from './instruction.js';
 import { layerInstruction } from './layer-instruction.js';
 import { entryKey, timelineOf } from './layer-timeline.js';
 import { isCopy } from './metadata-rewrite.js';

@@ -2,5 +2,4 @@ export { findProblems, describeRules, NO_RULE_SETTINGS } from './find-problems.j
 export { RULES, ruleById } from './registry.js';
 export { DEFAULT_RULE_OPTIONS, type Rule, type RuleOptions, type RuleFinding, type Claim } from './rule.js';
 export { redactSecrets, isSecretName } from './secret-names.js';
-export { parseCreatedBy, dockerfileLine, type Instruction } from './instruction.js';
 export { parseShell } from './shell-command.js';

@@ -1,5 +1,10 @@
-import type { Analysis, DockerfileAdvice } from '../model/index.js';
-import { dockerfileLine, parseCreatedBy, type Instruction } from './instruction.js';
+import {
+  type Analysis,
+  type DockerfileAdvice,
+  type Instruction,
+  dockerfileLine,
+  parseCreatedBy,
+} from '../model/index.js';
 
 const parsed = new WeakMap<Analysis, Instruction[]>();
 

@@ -1,7 +1,6 @@
-import type { Analysis } from '../model/index.js';
+import { type Analysis, type Instruction, parseCreatedBy } from '../model/index.js';
 import { baseLayerCount } from './base-layers.js';
 import { buildFinding } from './finding-builder.js';
-import { parseCreatedBy, type Instruction } from './instruction.js';
 import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 
 /** hadolint DL3059 ("Multiple consecutive RUN instructions. Consider consolidation."). */

@@ -1,6 +1,5 @@
-import type { Analysis, DockerfileAdvice } from '../model/index.js';
+import { type Analysis, type DockerfileAdvice, dockerfileLine } from '../model/index.js';
 import { buildFinding, bytesText, plural } from './finding-builder.js';
-import { dockerfileLine } from './instruction.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { rewriteReason } from './metadata-rewrite.js';

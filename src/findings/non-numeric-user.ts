@@ -1,6 +1,6 @@
 import { buildFinding } from './finding-builder.js';
 import { accountId, imageUser, isRootUser, lastUserStep } from './image-user.js';
-import { dockerfileLine, parseCreatedBy } from './instruction.js';
+import { dockerfileLine, parseCreatedBy } from '../model/index.js';
 import type { Rule } from './rule.js';
 
 /**

@@ -1,6 +1,5 @@
-import type { Analysis, FindingPath } from '../model/index.js';
+import { type Analysis, type FindingPath, parseCreatedBy } from '../model/index.js';
 import { buildFinding, plural } from './finding-builder.js';
-import { parseCreatedBy } from './instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 import { isSecretName } from './secret-names.js';

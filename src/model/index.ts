@@ -8,3 +8,4 @@ export * from './finding.js';
 export * from './gate-result.js';
 export * from './image-diff.js';
 export * from './short-command.js';
+export * from './instruction.js';

@@ -163,9 +163,17 @@ describe('findings between builds', () => {
 
 describe('layer alignment helpers', () => {
   it('writes a step the same way for the classic builder and BuildKit', () => {
-    expect(stepKey('/bin/sh -c apt-get update')).toBe('apt-get update');
-    expect(stepKey('RUN /bin/sh -c apt-get update # buildkit')).toBe('apt-get update');
-    expect(stepKey('/bin/sh -c #(nop)  COPY file:' + 'c'.repeat(64) + ' in /x')).toBe('COPY file:* in /x');
+    expect(stepKey('/bin/sh -c apt-get update')).toBe('RUN apt-get update');
+    expect(stepKey('RUN /bin/sh -c apt-get update # buildkit')).toBe('RUN apt-get update');
+    expect(stepKey('/bin/bash -o pipefail -c apt-get update')).toBe('RUN apt-get update');
+    expect(stepKey('/bin/sh -c #(nop)  COPY file:' + 'c'.repeat(64) + ' in /x')).toBe('COPY file:* /x');
+    expect(stepKey('COPY . /app # buildkit')).toBe('COPY . /app');
+  });
+
+  it('keeps one step across rebuilds with other build-arg values', () => {
+    expect(stepKey('|1 VERSION=1.2 /bin/sh -c make')).toBe(
+      stepKey('RUN |1 VERSION=1.3 /bin/sh -c make # buildkit'),
+    );
   });
 
   it('matches steps by their longest common subsequence', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dockerfileLine,
-  isSecretName,
-  parseCreatedBy,
-  parseShell,
-  redactSecrets,
-} from '../../../src/findings/index.js';
+import { isSecretName, parseShell, redactSecrets } from '../../../src/findings/index.js';
+import { dockerfileLine, parseCreatedBy } from '../../../src/model/index.js';
 import { fixAptRun, fixApkRun, fixPipRun } from '../../../src/findings/package-advice.js';
 
 describe('parseCreatedBy', () => {

@@ -90,10 +90,3 @@ export function dockerfileLine(instruction: Instruction): string {
   if (instruction.keyword === '') return instruction.args;
   return instruction.args === '' ? instruction.keyword : `${instruction.keyword} ${instruction.args}`;
 }
-
-/** The destination of a COPY/ADD (its last argument), if history shows one. */
-export function copyDestination(instruction: Instruction): string | null {
-  if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return null;
-  const words = instruction.args.split(/\s+/).filter((word) => !word.startsWith('--'));
-  return words.length >= 2 ? (words.at(-1) ?? null) : null;
-}
