@@ -98,6 +98,8 @@ export function mergeLayers(
       const type = table.type(serial - start);
       if (type !== 'opaque' && type !== 'whiteout') continue;
       const id = pathIds[serial] ?? 0;
+      // The root is never deleted (the reader refuses ".wh." alone, which would name it).
+      if (type === 'whiteout' && id === 0) continue;
       if (held[id] !== ABSENT) remove(id, type === 'whiteout', 'deleted');
     }
 

@@ -39,6 +39,8 @@ export function classifyEntryName(name: string): ClassifiedPath {
   if (path.includes(`/${AUFS_META_PREFIX}`)) return { kind: 'ignored', reason: `AUFS metadata "${name}"` };
   if (base.startsWith(WHITEOUT_PREFIX)) {
     const target = base.slice(WHITEOUT_PREFIX.length);
+    // ".wh." alone would delete its own directory (the root, even): no runtime applies it.
+    if (target === '') return { kind: 'ignored', reason: `whiteout "${abbreviate(name)}" names no path` };
     return { kind: 'whiteout', path: dir === '/' ? `/${target}` : `${dir}/${target}` };
   }
   return { kind: 'path', path };

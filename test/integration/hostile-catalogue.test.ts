@@ -578,6 +578,19 @@ const catalogue: Case[] = [
     },
   },
   {
+    name: 'whiteout that names no path (".wh." alone)',
+    input: () => image([file('a', 10), dir('d/'), file('d/b', 20)], [whiteout('.wh.'), whiteout('d/.wh.')]),
+    exit: 0,
+    check: (report) => {
+      expect(report.warnings).toEqual([
+        'layer 1: whiteout ".wh." names no path; not applied',
+        'layer 1: whiteout "d/.wh." names no path; not applied',
+      ]);
+      expect(report.layers[1]).toMatchObject({ fileCount: 0, removedFiles: 0, modifiedFiles: 0 });
+      expect(report.efficiency.reclaimableBytes).toBe(0);
+    },
+  },
+  {
     name: 'opaque markers nested in removed directories',
     input: () =>
       image(
