@@ -1,6 +1,7 @@
 /**
  * The real CNCF distribution registry (`docker-registry serve`) on a free loopback port,
- * storage in a temp dir, stopped by PID; plus skopeo, openssl CA/certs and htpasswd helpers.
+ * storage in a temp dir, stopped by PID; plus skopeo and htpasswd helpers (certificates are in
+ * test-certificates.ts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { promisify } from 'node:util';
 import https from 'node:https';
 import http from 'node:http';
 import { accessSync, constants } from 'node:fs';
+import type { TestCa } from './test-certificates.js';
 
 const run = promisify(execFile);
 
@@ -60,69 +62,6 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 export async function makeTempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `imgscope-${prefix}-`));
-}
-
-export interface TestCa {
-  dir: string;
-  caCert: string;
-  serverCert: string;
-  serverKey: string;
-}
-
-/** A CA and a server certificate for 127.0.0.1 / localhost / ::1 signed by it. */
-export async function makeTestCa(dir: string): Promise<TestCa> {
-  const caKey = join(dir, 'ca.key');
-  const caCert = join(dir, 'ca.crt');
-  const serverKey = join(dir, 'server.key');
-  const serverCsr = join(dir, 'server.csr');
-  const serverCert = join(dir, 'server.crt');
-  const ext = join(dir, 'server.ext');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    caKey,
-    '-out',
-    caCert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=imgscope test CA',
-  ]);
-  await run('openssl', [
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    serverKey,
-    '-out',
-    serverCsr,
-    '-subj',
-    '/CN=127.0.0.1',
-  ]);
-  await writeFile(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:::1\nextendedKeyUsage=serverAuth\n');
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    serverCsr,
-    '-CA',
-    caCert,
-    '-CAkey',
-    caKey,
-    '-CAcreateserial',
-    '-out',
-    serverCert,
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-  ]);
-  return { dir, caCert, serverKey, serverCert };
 }
 
 export async function writeHtpasswd(path: string, user: string, password: string): Promise<void> {

@@ -3,15 +3,12 @@
  * certificate in `x5c`) with the claims the registry checks (iss, aud, exp, nbf, access), and
  * records every request so tests can assert reuse and what was asked.
  */
-import { execFile } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { makeSelfSignedCertificate } from './test-certificates.js';
 
 export interface TokenIssuer {
   realm: string;
@@ -38,21 +35,7 @@ export async function startTokenIssuer(
 ): Promise<TokenIssuer> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.crt');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=imgscope test token issuer',
-  ]);
+  await makeSelfSignedCertificate(keyPath, certPath, 'imgscope test token issuer');
   const key = createPrivateKey(await readFile(keyPath));
   const certDer = new X509Certificate(await readFile(certPath)).raw;
   const service = 'imgscope-test-registry';

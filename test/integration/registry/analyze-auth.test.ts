@@ -1,50 +1,42 @@
-import { mkdir, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startForwardProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
-import { type WrittenImage, writeTestLayout } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  type TestCa,
-  makeTempDir,
-  makeTestCa,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-  writeHtpasswd,
-} from '../../helpers/registry-server.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import type { WrittenImage } from '../../helpers/registry-images.js';
+import { registryTestsSkipReason } from '../../helpers/registry-server.js';
 import { expectOneLineError } from '../../helpers/run-cli.js';
+import type { TestCa } from '../../helpers/test-certificates.js';
 
 const skip = registryTestsSkipReason();
 const USER = 'carol';
 const PASSWORD = 'Tr0ub4dor-and-3';
 
 describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () => {
-  let registry: RunningRegistry;
-  let work: string;
+  let fixture: RegistryFixture;
   let ca: TestCa;
   let image: WrittenImage;
   let ref: string;
 
   beforeAll(async () => {
-    work = await makeTempDir('cli-auth');
-    ca = await makeTestCa(work);
-    await writeHtpasswd(join(work, 'htpasswd'), USER, PASSWORD);
-    registry = await startRegistry({ tls: ca, htpasswd: join(work, 'htpasswd') });
-    image = await writeTestLayout(join(work, 'img'), { layers: [{ files: { 'srv/app': 'tls app' } }] });
-    const certDir = join(work, 'certs');
-    await mkdir(certDir);
-    await copyFile(ca.caCert, join(certDir, 'ca.crt'));
-    ref = `${registry.host}/secure/app:2`;
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, ref, [], { certDir, user: USER, password: PASSWORD });
+    fixture = await startRegistryFixture({
+      name: 'cli-auth',
+      tls: true,
+      account: { user: USER, password: PASSWORD },
+    });
+    ca = fixture.ca!;
+    image = await fixture.pushImage('img', { layers: [{ files: { 'srv/app': 'tls app' } }] }, 'secure/app:2');
+    ref = `${fixture.registry.host}/secure/app:2`;
   });
   afterAll(async () => {
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
-  const env = (): Record<string, string> => ({ HOME: work, XDG_CACHE_HOME: join(work, 'cache') });
+  const env = (): Record<string, string> => ({
+    HOME: fixture.work,
+    XDG_CACHE_HOME: join(fixture.work, 'cache'),
+  });
 
   it('pulls with --username and --password-stdin and --ca-cert', async () => {
     const result = await runImgscope(
@@ -58,12 +50,12 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
   });
 
   it('trusts NODE_EXTRA_CA_CERTS and reads $DOCKER_CONFIG/config.json', async () => {
-    const dockerConfig = join(work, 'dc');
+    const dockerConfig = join(fixture.work, 'dc');
     await mkdir(dockerConfig, { recursive: true });
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     await writeFile(
       join(dockerConfig, 'config.json'),
-      JSON.stringify({ auths: { [registry.host]: { auth } } }),
+      JSON.stringify({ auths: { [fixture.registry.host]: { auth } } }),
     );
     const result = await runImgscope(['analyze', ref, '--json', '--no-cache'], {
       ...env(),
@@ -82,7 +74,9 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
     );
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toMatch(
-      new RegExp(`^imgscope: error: authentication failed for ${registry.host.replace(/\./g, '\\.')}: `),
+      new RegExp(
+        `^imgscope: error: authentication failed for ${fixture.registry.host.replace(/\./g, '\\.')}: `,
+      ),
     );
     expect(result.stdout + result.stderr).not.toContain('hunter2-wrong');
     expect(result.stdout + result.stderr).not.toContain(
@@ -117,7 +111,7 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
       expect(forward.seen.length).toBeGreaterThan(0);
-      expect(forward.seen.every((line) => line === `CONNECT ${registry.host}`)).toBe(true);
+      expect(forward.seen.every((line) => line === `CONNECT ${fixture.registry.host}`)).toBe(true);
     } finally {
       await forward.stop();
     }

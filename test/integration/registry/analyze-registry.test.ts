@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope, startCli } from '../../helpers/registry-cli.js';
-import { type TestLayer, type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  makeTempDir,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-} from '../../helpers/registry-server.js';
+import { type TestLayer, type WrittenImage, noise } from '../../helpers/registry-images.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
 import { expectOneLineError } from '../../helpers/run-cli.js';
 
 const skip = registryTestsSkipReason();
@@ -44,28 +39,24 @@ async function expectCacheConsistent(cacheRoot: string): Promise<string[]> {
 }
 
 describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () => {
-  let registry: RunningRegistry;
+  let fixture: RegistryFixture;
   let proxy: FaultProxy;
-  let work: string;
   let image: WrittenImage;
   let cacheRoot: string;
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    work = await makeTempDir('cli');
+    fixture = await startRegistryFixture({ name: 'cli' });
     const layers: TestLayer[] = [
       { files: { 'etc/os-release': 'ID=test\n', 'opt/data.bin': noise(200_000, 1) } },
       { files: { 'opt/data.bin': noise(200_000, 2), 'opt/big.bin': noise(3_000_000, 3) } },
     ];
-    image = await writeTestLayout(join(work, 'img'), { user: '10001', layers });
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/cli/app:1`);
-    await writeTestLayout(join(work, 'plain'), { user: '10001', layers, uncompressed: true });
-    await skopeoPush(`oci:${join(work, 'plain')}:latest`, `${registry.host}/cli/zstd:1`, [
+    image = await fixture.pushImage('img', { user: '10001', layers }, 'cli/app:1');
+    await fixture.pushImage('plain', { user: '10001', layers, uncompressed: true }, 'cli/zstd:1', [
       '--dest-compress-format',
       'zstd',
       '--dest-compress',
     ]);
-    proxy = await startFaultProxy(registry.host);
+    proxy = await startFaultProxy(fixture.registry.host);
   });
   afterEach(async () => {
     proxy.fault = () => undefined;
@@ -74,15 +65,14 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   });
   afterAll(async () => {
     await proxy?.stop();
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   async function analyze(ref: string, extra: string[] = [], env: Record<string, string> = {}) {
     cacheRoot ??= await makeTempDir('cli-cache');
     return runImgscope(['analyze', ref, '--json', ...extra], {
       XDG_CACHE_HOME: cacheRoot,
-      HOME: work,
+      HOME: fixture.work,
       ...env,
     });
   }
@@ -116,12 +106,14 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   });
 
   it('reads zstd layers pushed with skopeo --dest-compress-format zstd', async () => {
-    const gzip = JSON.parse((await analyze(`${registry.host}/cli/app:1`, ['--no-cache'])).stdout) as Report;
-    const result = await analyze(`${registry.host}/cli/zstd:1`, ['--no-cache']);
+    const gzip = JSON.parse(
+      (await analyze(`${fixture.registry.host}/cli/app:1`, ['--no-cache'])).stdout,
+    ) as Report;
+    const result = await analyze(`${fixture.registry.host}/cli/zstd:1`, ['--no-cache']);
     expect(result.stderr).toBe('');
     const zstd = JSON.parse(result.stdout) as Report;
     expect(zstd.image.sizeBytes).toBe(gzip.image.sizeBytes);
-    const manifest = await fetch(`http://${registry.host}/v2/cli/zstd/manifests/1`, {
+    const manifest = await fetch(`http://${fixture.registry.host}/v2/cli/zstd/manifests/1`, {
       headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
     }).then((r) => r.json() as Promise<{ layers: { mediaType: string }[] }>);
     expect(manifest.layers.map((l) => l.mediaType)).toEqual([
@@ -176,7 +168,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     proxy.fault = (req) => (req.path.includes(big.digest) ? { bytesPerSecond: 500_000 } : undefined);
     const run = startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], {
       XDG_CACHE_HOME: cacheRoot,
-      HOME: work,
+      HOME: fixture.work,
     });
     const deadline = Date.now() + 20_000;
     while (!proxy.requests.some((r) => r.path.includes(big.digest)) && Date.now() < deadline) {
@@ -197,7 +189,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
 
     // The rerun swept the dead process's partial download.
     expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
-    const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: work });
+    const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: fixture.work });
     expect(prune.code).toBe(0);
     expect(prune.stdout).toMatch(/^Removed 3 blobs and 0 temporary files /);
     expect(await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256'))).toEqual([]);
@@ -206,13 +198,13 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   it('goes through HTTP_PROXY, and not when NO_PROXY names the host', async () => {
     const forward = await startForwardProxy();
     try {
-      const via = await analyze(`${registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
+      const via = await analyze(`${fixture.registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
         HTTP_PROXY: forward.url,
       });
       expect(via.code).toBe(0);
-      expect(forward.seen).toContain(`GET ${registry.host}/v2/cli/app/manifests/1`);
+      expect(forward.seen).toContain(`GET ${fixture.registry.host}/v2/cli/app/manifests/1`);
       forward.seen.length = 0;
-      const direct = await analyze(`${registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
+      const direct = await analyze(`${fixture.registry.host}/cli/app:1`, ['--no-cache', '--no-layers'], {
         HTTP_PROXY: forward.url,
         NO_PROXY: 'localhost,127.0.0.1',
       });

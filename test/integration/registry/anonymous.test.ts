@@ -1,54 +1,34 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformNotFoundError, RegistryError } from '../../../src/errors.js';
-import { parseImageReference } from '../../../src/reference/index.js';
 import { BlobCache } from '../../../src/registry/index.js';
-import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
-import {
-  type WrittenImage,
-  noise,
-  writeTestIndexLayout,
-  writeTestLayout,
-} from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  makeTempDir,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-} from '../../helpers/registry-server.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { type WrittenImage, noise, writeTestIndexLayout } from '../../helpers/registry-images.js';
+import { type RunningRegistry, makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { readAll, registrySource } from '../../helpers/registry-source.js';
 
 const skip = registryTestsSkipReason();
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 describe.skipIf(skip !== null)(
   'registry source against docker-registry (anonymous, plain HTTP on loopback)',
   () => {
+    let fixture: RegistryFixture;
     let registry: RunningRegistry;
-    let work: string;
     let image: WrittenImage;
     let arm: WrittenImage;
     let amd: WrittenImage;
 
     beforeAll(async () => {
-      registry = await startRegistry();
-      work = await makeTempDir('anon');
-      image = await writeTestLayout(join(work, 'one'), {
-        layers: [{ files: { 'etc/hello': 'hello' } }, { files: { 'app/big': noise(300_000) } }],
-      });
-      await skopeoPush(`oci:${join(work, 'one')}:latest`, `${registry.host}/test/oci:1`);
-      await skopeoPush(`oci:${join(work, 'one')}:latest`, `${registry.host}/test/docker:1`, [
-        '--format',
-        'v2s2',
-      ]);
-      const idx = await writeTestIndexLayout(join(work, 'multi'), [
+      fixture = await startRegistryFixture({ name: 'anon' });
+      registry = fixture.registry;
+      image = await fixture.pushImage(
+        'one',
+        { layers: [{ files: { 'etc/hello': 'hello' } }, { files: { 'app/big': noise(300_000) } }] },
+        'test/oci:1',
+      );
+      await fixture.pushLayout('one', 'test/docker:1', ['--format', 'v2s2']);
+      const idx = await writeTestIndexLayout(join(fixture.work, 'multi'), [
         { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ files: { amd: 'x86' } }] },
         {
           platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -56,20 +36,15 @@ describe.skipIf(skip !== null)(
         },
       ]);
       [amd, arm] = idx.images as [WrittenImage, WrittenImage];
-      await skopeoPush(`oci:${join(work, 'multi')}:latest`, `${registry.host}/test/multi:1`, ['--all']);
+      await fixture.pushLayout('multi', 'test/multi:1', ['--all']);
     });
 
     afterAll(async () => {
-      await registry?.stop();
-      if (work) await rm(work, { recursive: true, force: true });
+      await fixture?.stop();
     });
 
-    function source(ref: string, extra: Partial<RegistrySourceOptions> = {}): RegistrySource {
-      return new RegistrySource(parseImageReference(ref), { cache: null, env: {}, ...extra });
-    }
-
     it('reads an OCI manifest, its config and layer bytes', async () => {
-      const src = source(`${registry.host}/test/oci:1`);
+      const src = registrySource(`${registry.host}/test/oci:1`);
       const resolved = await src.resolve({});
       expect(resolved.manifestDigest).toBe(image.manifestDigest);
       expect(resolved.configDigest).toBe(image.configDigest);
@@ -83,7 +58,7 @@ describe.skipIf(skip !== null)(
     });
 
     it('reads a Docker schema 2 manifest (skopeo --format v2s2)', async () => {
-      const src = source(`docker://${registry.host}/test/docker:1`);
+      const src = registrySource(`docker://${registry.host}/test/docker:1`);
       const resolved = await src.resolve({});
       expect(resolved.configDigest).not.toBeNull();
       expect(resolved.layers[0]?.descriptor?.mediaType).toBe(
@@ -94,21 +69,23 @@ describe.skipIf(skip !== null)(
     });
 
     it('selects a platform from a two-platform index', async () => {
-      const armSrc = source(`${registry.host}/test/multi:1`);
+      const armSrc = registrySource(`${registry.host}/test/multi:1`);
       const resolved = await armSrc.resolve({ platform: { os: 'linux', architecture: 'arm64' } });
       expect(resolved.manifestDigest).toBe(arm.manifestDigest);
       expect(resolved.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
-      const amdResolved = await source(`${registry.host}/test/multi:1`).resolve({
+      const amdResolved = await registrySource(`${registry.host}/test/multi:1`).resolve({
         platform: { os: 'linux', architecture: 'amd64' },
       });
       expect(amdResolved.manifestDigest).toBe(amd.manifestDigest);
       await expect(
-        source(`${registry.host}/test/multi:1`).resolve({ platform: { os: 'linux', architecture: 's390x' } }),
+        registrySource(`${registry.host}/test/multi:1`).resolve({
+          platform: { os: 'linux', architecture: 's390x' },
+        }),
       ).rejects.toThrow(/no image for platform linux\/s390x; available: linux\/amd64, linux\/arm64\/v8/);
     });
 
     it('refuses --platform that a single-platform image does not have', async () => {
-      const error = await source(`${registry.host}/test/oci:1`)
+      const error = await registrySource(`${registry.host}/test/oci:1`)
         .resolve({ platform: { os: 'linux', architecture: 'arm64' } })
         .catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(PlatformNotFoundError);
@@ -116,7 +93,7 @@ describe.skipIf(skip !== null)(
     });
 
     it('downloads no more blobs at once than --concurrency allows', async () => {
-      const resolved = await source(`${registry.host}/test/oci:1`, { concurrency: 1 }).resolve({});
+      const resolved = await registrySource(`${registry.host}/test/oci:1`, { concurrency: 1 }).resolve({});
       const first = await resolved.layers[0]!.open();
       let secondOpened = false;
       const second = resolved.layers[1]!.open().then((s) => {
@@ -130,12 +107,12 @@ describe.skipIf(skip !== null)(
     });
 
     it('pulls by digest', async () => {
-      const resolved = await source(`${registry.host}/test/oci@${image.manifestDigest}`).resolve({});
+      const resolved = await registrySource(`${registry.host}/test/oci@${image.manifestDigest}`).resolve({});
       expect(resolved.configDigest).toBe(image.configDigest);
     });
 
     it('says clearly when a tag does not exist', async () => {
-      const error = await source(`${registry.host}/test/oci:nope`)
+      const error = await registrySource(`${registry.host}/test/oci:nope`)
         .resolve({})
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistryError);
@@ -145,7 +122,7 @@ describe.skipIf(skip !== null)(
     it('caches blobs after a verified read and serves them from the cache', async () => {
       const cacheDir = await makeTempDir('cache');
       const cache = new BlobCache(cacheDir);
-      const resolved = await source(`${registry.host}/test/oci:1`, { cache }).resolve({});
+      const resolved = await registrySource(`${registry.host}/test/oci:1`, { cache }).resolve({});
       for (const layer of resolved.layers) await readAll(await layer.open());
       const entries = await readdir(join(cacheDir, 'blobs', 'sha256'));
       expect(entries.sort()).toEqual(
@@ -153,7 +130,7 @@ describe.skipIf(skip !== null)(
       );
       expect(await readdir(join(cacheDir, 'tmp'))).toEqual([]);
       // A registry that is gone: everything but the manifest comes from the cache.
-      const cached = await source(`${registry.host}/test/oci:1`, { cache }).resolve({});
+      const cached = await registrySource(`${registry.host}/test/oci:1`, { cache }).resolve({});
       await registry.process.kill('SIGSTOP');
       try {
         for (const [i, layer] of cached.layers.entries()) {

@@ -1,36 +1,17 @@
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, NetworkError } from '../../../src/errors.js';
-import { parseImageReference } from '../../../src/reference/index.js';
-import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
-import { type WrittenImage, writeTestLayout } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  type TestCa,
-  makeTempDir,
-  makeTestCa,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-  writeHtpasswd,
-} from '../../helpers/registry-server.js';
-import { type TokenIssuer, startTokenIssuer } from '../../helpers/token-issuer.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import type { WrittenImage } from '../../helpers/registry-images.js';
+import { type RunningRegistry, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { readAll, registrySource } from '../../helpers/registry-source.js';
+import type { TestCa } from '../../helpers/test-certificates.js';
+import type { TokenIssuer } from '../../helpers/token-issuer.js';
 
 const skip = registryTestsSkipReason();
 const USER = 'alice';
 const PASSWORD = 's3cret-Pa55word';
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function source(ref: string, options: Partial<RegistrySourceOptions>): RegistrySource {
-  return new RegistrySource(parseImageReference(ref), { cache: null, env: {}, ...options });
-}
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   const error = await promise.then(
@@ -41,36 +22,28 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', () => {
+  let fixture: RegistryFixture;
   let registry: RunningRegistry;
   let work: string;
   let ca: TestCa;
   let image: WrittenImage;
 
   beforeAll(async () => {
-    work = await makeTempDir('basic');
-    ca = await makeTestCa(work);
-    await writeHtpasswd(join(work, 'htpasswd'), USER, PASSWORD);
-    registry = await startRegistry({ tls: ca, htpasswd: join(work, 'htpasswd') });
-    image = await writeTestLayout(join(work, 'img'), { layers: [{ files: { f: 'basic' } }] });
-    const certDir = join(work, 'certs');
-    await mkdir(certDir);
-    await writeFile(
-      join(certDir, 'ca.crt'),
-      await import('node:fs/promises').then((fs) => fs.readFile(ca.caCert)),
-    );
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/private/app:1`, [], {
-      certDir,
-      user: USER,
-      password: PASSWORD,
+    fixture = await startRegistryFixture({
+      name: 'basic',
+      tls: true,
+      account: { user: USER, password: PASSWORD },
     });
+    ({ registry, work } = fixture);
+    ca = fixture.ca!;
+    image = await fixture.pushImage('img', { layers: [{ files: { f: 'basic' } }] }, 'private/app:1');
   });
   afterAll(async () => {
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   it('pulls with --username/--password and --ca-cert', async () => {
-    const src = source(`${registry.host}/private/app:1`, {
+    const src = registrySource(`${registry.host}/private/app:1`, {
       credentials: { username: USER, password: PASSWORD },
       caCertFiles: [ca.caCert],
     });
@@ -82,7 +55,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
 
   it('refuses an unknown CA, and says how to trust it', async () => {
     const error = await failure(
-      source(`${registry.host}/private/app:1`, {
+      registrySource(`${registry.host}/private/app:1`, {
         credentials: { username: USER, password: PASSWORD },
       }).resolve({}),
     );
@@ -93,7 +66,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
 
   it('reports a wrong password in one line without the secret', async () => {
     const error = await failure(
-      source(`${registry.host}/private/app:1`, {
+      registrySource(`${registry.host}/private/app:1`, {
         credentials: { username: USER, password: 'wrong-password-xyz' },
         caCertFiles: [ca.caCert],
       }).resolve({}),
@@ -106,7 +79,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
 
   it('says authentication is required when no credentials are found', async () => {
     const error = await failure(
-      source(`${registry.host}/private/app:1`, { caCertFiles: [ca.caCert] }).resolve({}),
+      registrySource(`${registry.host}/private/app:1`, { caCertFiles: [ca.caCert] }).resolve({}),
     );
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/^authentication required for 127\.0\.0\.1:\d+/);
@@ -123,7 +96,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
         },
       }),
     );
-    const resolved = await source(`${registry.host}/private/app:1`, {
+    const resolved = await registrySource(`${registry.host}/private/app:1`, {
       caCertFiles: [ca.caCert],
       env: { DOCKER_CONFIG: dockerConfig, HOME: work },
     }).resolve({});
@@ -136,7 +109,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
       authFile,
       JSON.stringify({ auths: { [`${registry.host}/private`]: { username: USER, password: PASSWORD } } }),
     );
-    const resolved = await source(`${registry.host}/private/app:1`, {
+    const resolved = await registrySource(`${registry.host}/private/app:1`, {
       caCertFiles: [ca.caCert],
       env: { REGISTRY_AUTH_FILE: authFile, HOME: join(work, 'nohome') },
     }).resolve({});
@@ -162,7 +135,7 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
       const dockerConfig = join(work, `dc-${Object.keys(config)[0]}`);
       await mkdir(dockerConfig, { recursive: true });
       await writeFile(join(dockerConfig, 'config.json'), JSON.stringify(config));
-      const resolved = await source(`${registry.host}/private/app:1`, {
+      const resolved = await registrySource(`${registry.host}/private/app:1`, {
         caCertFiles: [ca.caCert],
         env: { DOCKER_CONFIG: dockerConfig, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: work },
       }).resolve({});
@@ -177,43 +150,33 @@ describe.skipIf(skip !== null)('htpasswd Basic auth over TLS with a test CA', ()
 });
 
 describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256, x5c)', () => {
+  let fixture: RegistryFixture;
   let registry: RunningRegistry;
   let issuer: TokenIssuer;
   let work: string;
   let image: WrittenImage;
 
   beforeAll(async () => {
-    work = await makeTempDir('token');
-    issuer = await startTokenIssuer(
-      work,
-      { [USER]: PASSWORD },
-      { anonymousPull: false, refreshTokens: { [USER]: 'refresh-token-of-alice' } },
+    fixture = await startRegistryFixture({
+      name: 'token',
+      account: { user: USER, password: PASSWORD },
+      token: { anonymousPull: false, refreshTokens: { [USER]: 'refresh-token-of-alice' } },
+    });
+    ({ registry, work } = fixture);
+    issuer = fixture.issuer!;
+    image = await fixture.pushImage(
+      'img',
+      { layers: [{ files: { a: 'token-a' } }, { files: { b: 'token-b' } }, { files: { c: 'token-c' } }] },
+      'team/app:1',
     );
-    registry = await startRegistry({
-      token: {
-        realm: issuer.realm,
-        service: issuer.service,
-        issuer: issuer.issuer,
-        rootCertBundle: issuer.rootCertBundle,
-      },
-    });
-    image = await writeTestLayout(join(work, 'img'), {
-      layers: [{ files: { a: 'token-a' } }, { files: { b: 'token-b' } }, { files: { c: 'token-c' } }],
-    });
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/team/app:1`, [], {
-      user: USER,
-      password: PASSWORD,
-    });
   });
   afterAll(async () => {
-    await registry?.stop();
-    await issuer?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   it('gets one token for the pull scope and reuses it for manifest, config and every layer', async () => {
     issuer.requests.length = 0;
-    const src = source(`${registry.host}/team/app:1`, {
+    const src = registrySource(`${registry.host}/team/app:1`, {
       credentials: { username: USER, password: PASSWORD },
     });
     const resolved = await src.resolve({});
@@ -230,7 +193,7 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
     issuer.requests.length = 0;
     issuer.lifetime = 4;
     try {
-      const src = source(`${registry.host}/team/app:1`, {
+      const src = registrySource(`${registry.host}/team/app:1`, {
         credentials: { username: USER, password: PASSWORD },
       });
       const resolved = await src.resolve({});
@@ -246,7 +209,7 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
   it('gets a fresh token when the registry answers 401 to the one it has', async () => {
     issuer.requests.length = 0;
     issuer.expiredTokensToIssue = 1;
-    const resolved = await source(`${registry.host}/team/app:1`, {
+    const resolved = await registrySource(`${registry.host}/team/app:1`, {
       credentials: { username: USER, password: PASSWORD },
     }).resolve({});
     expect(resolved.manifestDigest).toBe(image.manifestDigest);
@@ -268,7 +231,7 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
         },
       }),
     );
-    const resolved = await source(`${registry.host}/team/app:1`, {
+    const resolved = await registrySource(`${registry.host}/team/app:1`, {
       env: { DOCKER_CONFIG: dockerConfig, HOME: work },
     }).resolve({});
     expect(resolved.manifestDigest).toBe(image.manifestDigest);
@@ -279,7 +242,7 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
 
   it('reports a password the token server refuses, without the secret', async () => {
     const error = await failure(
-      source(`${registry.host}/team/app:1`, {
+      registrySource(`${registry.host}/team/app:1`, {
         credentials: { username: USER, password: 'not-the-password' },
       }).resolve({}),
     );
@@ -289,7 +252,7 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
   });
 
   it('is refused anonymously with a clear message', async () => {
-    const error = await failure(source(`${registry.host}/team/app:1`, {}).resolve({}));
+    const error = await failure(registrySource(`${registry.host}/team/app:1`, {}).resolve({}));
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toMatch(/^authentication required for /);
   });

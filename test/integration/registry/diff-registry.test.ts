@@ -1,51 +1,42 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
-import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  makeTempDir,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-} from '../../helpers/registry-server.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { type WrittenImage, noise } from '../../helpers/registry-images.js';
+import { registryTestsSkipReason } from '../../helpers/registry-server.js';
 import { expectOneLineError } from '../../helpers/run-cli.js';
 
 const skip = registryTestsSkipReason();
 
 describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
-  let registry: RunningRegistry;
+  let fixture: RegistryFixture;
   let proxy: FaultProxy;
-  let work: string;
   let v1: WrittenImage;
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    work = await makeTempDir('diff');
+    fixture = await startRegistryFixture({ name: 'diff' });
     const base = { files: { 'bin/sh': noise(100_000, 11) } };
-    v1 = await writeTestLayout(join(work, 'v1'), {
-      layers: [base, { files: { 'app/bin': noise(50_000, 12) } }],
-    });
-    await writeTestLayout(join(work, 'v2'), {
-      user: '10001',
-      layers: [base, { files: { 'app/bin': noise(80_000, 13) } }],
-    });
-    await skopeoPush(`oci:${join(work, 'v1')}:latest`, `${registry.host}/diff/app:1`);
-    await skopeoPush(`oci:${join(work, 'v2')}:latest`, `${registry.host}/diff/app:2`);
-    proxy = await startFaultProxy(registry.host);
+    v1 = await fixture.pushImage(
+      'v1',
+      { layers: [base, { files: { 'app/bin': noise(50_000, 12) } }] },
+      'diff/app:1',
+    );
+    await fixture.pushImage(
+      'v2',
+      { user: '10001', layers: [base, { files: { 'app/bin': noise(80_000, 13) } }] },
+      'diff/app:2',
+    );
+    proxy = await startFaultProxy(fixture.registry.host);
   });
   afterAll(async () => {
     await proxy?.stop();
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   it('compares two tags and downloads the shared base layer once', async () => {
     const result = await runImgscope(
       ['diff', `${proxy.host}/diff/app:1`, `${proxy.host}/diff/app:2`, '--json', '--no-cache'],
-      { HOME: work },
+      { HOME: fixture.work },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -61,12 +52,12 @@ describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
       [
         'diff',
         `${proxy.host}/diff/app:1`,
-        `${registry.host}/diff/app:2`,
+        `${fixture.registry.host}/diff/app:2`,
         '--username',
         'u',
         '--password-stdin',
       ],
-      { HOME: work },
+      { HOME: fixture.work },
       'secret-pw',
     );
     expect(result.code).toBe(2);

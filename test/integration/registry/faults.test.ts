@@ -1,45 +1,32 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DigestMismatchError, NetworkError, RegistryError } from '../../../src/errors.js';
-import { parseImageReference } from '../../../src/reference/index.js';
 import { BlobCache } from '../../../src/registry/index.js';
-import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
+import type { RegistrySource, RegistrySourceOptions } from '../../../src/sources/registry-source.js';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  makeTempDir,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-} from '../../helpers/registry-server.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { type WrittenImage, noise } from '../../helpers/registry-images.js';
+import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { readAll, registrySource } from '../../helpers/registry-source.js';
 
 const skip = registryTestsSkipReason();
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
 describe.skipIf(skip !== null)('faults injected between the client and docker-registry', () => {
-  let registry: RunningRegistry;
+  let fixture: RegistryFixture;
   let proxy: FaultProxy;
-  let work: string;
   let image: WrittenImage;
   let big: WrittenImage['layers'][number];
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    work = await makeTempDir('faults');
-    image = await writeTestLayout(join(work, 'img'), {
-      layers: [{ files: { small: 'small' } }, { files: { big: noise(2_000_000, 7) } }],
-    });
+    fixture = await startRegistryFixture({ name: 'faults' });
+    image = await fixture.pushImage(
+      'img',
+      { layers: [{ files: { small: 'small' } }, { files: { big: noise(2_000_000, 7) } }] },
+      'faults/app:1',
+    );
     big = image.layers[1]!;
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/faults/app:1`);
-    proxy = await startFaultProxy(registry.host);
+    proxy = await startFaultProxy(fixture.registry.host);
   });
   afterEach(() => {
     proxy.fault = () => undefined;
@@ -47,17 +34,11 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
   });
   afterAll(async () => {
     await proxy?.stop();
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   function source(extra: Partial<RegistrySourceOptions> = {}, host = proxy.host): RegistrySource {
-    return new RegistrySource(parseImageReference(`${host}/faults/app:1`), {
-      cache: null,
-      env: {},
-      retry: { baseDelayMs: 20, maxDelayMs: 200 },
-      ...extra,
-    });
+    return registrySource(`${host}/faults/app:1`, { retry: { baseDelayMs: 20, maxDelayMs: 200 }, ...extra });
   }
 
   const bigBlobPath = (): string => `/v2/faults/app/blobs/${big.digest}`;
@@ -185,7 +166,7 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
   });
 
   it('reaches a registry on the IPv6 loopback ([::1]:PORT)', async () => {
-    const v6 = await startFaultProxy(registry.host, { listen: '::1' });
+    const v6 = await startFaultProxy(fixture.registry.host, { listen: '::1' });
     try {
       const resolved = await source({}, v6.host).resolve({});
       expect(v6.host).toMatch(/^\[::1\]:\d+$/);
@@ -197,7 +178,7 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
   });
 
   it('follows a redirect to another host without sending Authorization there', async () => {
-    const authed = await startFaultProxy(registry.host, {
+    const authed = await startFaultProxy(fixture.registry.host, {
       basicAuth: { user: 'bob', password: 'pw-for-bob' },
     });
     try {

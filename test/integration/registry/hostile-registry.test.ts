@@ -1,29 +1,24 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/failure.js';
-import { parseImageReference } from '../../../src/reference/index.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { analyzeResolved } from '../../../src/services/analyze-image.js';
-import { RegistrySource, type RegistrySourceOptions } from '../../../src/sources/registry-source.js';
+import type { RegistrySourceOptions } from '../../../src/sources/registry-source.js';
 import { type FaultProxy, type RecordedRequest, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { editOciLayout } from '../../helpers/oci-surgery.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import {
   type WrittenImage,
   noise,
   writeTestIndexLayout,
   writeTestLayout,
 } from '../../helpers/registry-images.js';
-import {
-  type RunningRegistry,
-  makeTempDir,
-  registryTestsSkipReason,
-  skopeoPush,
-  startRegistry,
-} from '../../helpers/registry-server.js';
+import { registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { registrySource } from '../../helpers/registry-source.js';
 
 /**
  * Registry hostility (issue 7): what a registry, a token endpoint or something in between can
@@ -75,31 +70,30 @@ async function cacheIsConsistent(root: string): Promise<void> {
 }
 
 describe.skipIf(skip !== null)('hostile registries', () => {
-  let registry: RunningRegistry;
+  let fixture: RegistryFixture;
   let proxy: FaultProxy;
   let tokens: TokenServer;
-  let work: string;
   let image: WrittenImage;
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    work = await makeTempDir('hostile');
-    image = await writeTestLayout(join(work, 'img'), {
-      layers: [{ files: { small: 'small' } }, { files: { big: noise(600_000, 9) } }],
-    });
-    await skopeoPush(`oci:${join(work, 'img')}:latest`, `${registry.host}/hostile/app:1`);
-    await writeTestIndexLayout(join(work, 'multi'), [
+    fixture = await startRegistryFixture({ name: 'hostile' });
+    image = await fixture.pushImage(
+      'img',
+      { layers: [{ files: { small: 'small' } }, { files: { big: noise(600_000, 9) } }] },
+      'hostile/app:1',
+    );
+    await writeTestIndexLayout(join(fixture.work, 'multi'), [
       { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ files: { a: 'a' } }] },
       { platform: { os: 'linux', architecture: 'arm64' }, layers: [{ files: { b: 'b' } }] },
     ]);
-    await skopeoPush(`oci:${join(work, 'multi')}:latest`, `${registry.host}/hostile/multi:1`, ['--all']);
+    await fixture.pushLayout('multi', 'hostile/multi:1', ['--all']);
     // An image whose config holds a number where a command belongs: a stranger's config.
-    await writeTestLayout(join(work, 'odd'), { layers: [{ files: { x: 'x' } }] });
-    await editOciLayout(join(work, 'odd'), {
+    await writeTestLayout(join(fixture.work, 'odd'), { layers: [{ files: { x: 'x' } }] });
+    await editOciLayout(join(fixture.work, 'odd'), {
       config: (config) => ({ ...config, history: [{ created_by: 12345 }] }),
     });
-    await skopeoPush(`oci:${join(work, 'odd')}:latest`, `${registry.host}/hostile/odd:1`);
-    proxy = await startFaultProxy(registry.host);
+    await fixture.pushLayout('odd', 'hostile/odd:1');
+    proxy = await startFaultProxy(fixture.registry.host);
     tokens = await startTokenServer();
   });
   afterEach(() => {
@@ -111,8 +105,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   afterAll(async () => {
     await proxy?.stop();
     await tokens?.stop();
-    await registry?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await fixture?.stop();
   });
 
   /** Analyzes through the proxy; returns the failure line and exit code, or null on success. */
@@ -121,9 +114,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     extra: Partial<RegistrySourceOptions> = {},
   ): Promise<{ line: string; exitCode: number; ms: number } | null> {
     const started = Date.now();
-    const source = new RegistrySource(parseImageReference(`${proxy.host}/hostile/${repo}`), {
-      cache: null,
-      env: {},
+    const source = registrySource(`${proxy.host}/hostile/${repo}`, {
       timeoutMs: 1_000,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
       ...extra,
@@ -189,7 +180,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   });
 
   it('times out a blob that stalls in the middle, and caches nothing bad', async () => {
-    const cacheDir = join(work, 'cache-stall');
+    const cacheDir = join(fixture.work, 'cache-stall');
     // The first answer stalls after 100 KB; every resume (Range) stalls before its first byte.
     proxy.fault = (req) =>
       req.path.endsWith(image.layers[1]?.digest ?? '-')
@@ -207,7 +198,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   });
 
   it('refuses a blob whose Content-Length promises more than it sends', async () => {
-    const cacheDir = join(work, 'cache-long');
+    const cacheDir = join(fixture.work, 'cache-long');
     const layer = image.layers[1];
     proxy.fault = (req) =>
       req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) + 5000 } : undefined;
@@ -218,7 +209,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   });
 
   it('refuses a blob whose Content-Length promises less than it sends', async () => {
-    const cacheDir = join(work, 'cache-short');
+    const cacheDir = join(fixture.work, 'cache-short');
     const layer = image.layers[1];
     proxy.fault = (req) =>
       req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) - 5000 } : undefined;

@@ -1,0 +1,106 @@
+/**
+ * A docker-registry for one test file, with everything it needs in one temp dir: optionally TLS
+ * (a fresh test CA) and auth for one account (htpasswd Basic auth, or the test token issuer),
+ * and pushes of test OCI layouts into it with skopeo. stop() ends all of it and removes the dir.
+ */
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type TestImage, type WrittenImage, writeTestLayout } from './registry-images.js';
+import {
+  type RunningRegistry,
+  type SkopeoAuth,
+  makeTempDir,
+  skopeoPush,
+  startRegistry,
+  writeHtpasswd,
+} from './registry-server.js';
+import { type TestCa, makeTestCa } from './test-certificates.js';
+import { type TokenIssuer, startTokenIssuer } from './token-issuer.js';
+
+export interface RegistryAccount {
+  user: string;
+  password: string;
+}
+
+export interface RegistryFixtureOptions {
+  /** Names the temp dir (imgscope-NAME-…). */
+  name: string;
+  /** Serve HTTPS with a certificate from a fresh test CA (`ca`); pushes trust it. */
+  tls?: boolean;
+  /** The one account the registry accepts and pushes use; Basic auth (htpasswd) unless `token`. */
+  account?: RegistryAccount;
+  /** Token auth: the test token issuer knows `account` and signs the registry's tokens. */
+  token?: { anonymousPull?: boolean; refreshTokens?: Record<string, string> };
+}
+
+export interface RegistryFixture {
+  registry: RunningRegistry;
+  /** The temp dir: OCI layouts, CA files, htpasswd; free for the tests' own files. */
+  work: string;
+  /** With `tls`: the CA that signed the registry's certificate. */
+  ca: TestCa | undefined;
+  /** With `token`: the token issuer, with the requests it answered. */
+  issuer: TokenIssuer | undefined;
+  /** Writes `image` as the OCI layout work/LAYOUT and pushes it to REGISTRY/REPO_TAG. */
+  pushImage: (
+    layout: string,
+    image: TestImage,
+    repoTag: string,
+    skopeoArgs?: string[],
+  ) => Promise<WrittenImage>;
+  /** Pushes the OCI layout work/LAYOUT (its tag `latest`) to REGISTRY/REPO_TAG. */
+  pushLayout: (layout: string, repoTag: string, skopeoArgs?: string[]) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startRegistryFixture(options: RegistryFixtureOptions): Promise<RegistryFixture> {
+  const work = await makeTempDir(options.name);
+  let registry: RunningRegistry | undefined;
+  let issuer: TokenIssuer | undefined;
+  const stop = async (): Promise<void> => {
+    await registry?.stop();
+    await issuer?.stop();
+    await rm(work, { recursive: true, force: true });
+  };
+  try {
+    const { account } = options;
+    const ca = options.tls === true ? await makeTestCa(work) : undefined;
+    const pushAuth: SkopeoAuth = account ? { user: account.user, password: account.password } : {};
+    if (ca) {
+      pushAuth.certDir = join(work, 'certs');
+      await mkdir(pushAuth.certDir);
+      await copyFile(ca.caCert, join(pushAuth.certDir, 'ca.crt'));
+    }
+    if (options.token) {
+      const users = account ? { [account.user]: account.password } : {};
+      issuer = await startTokenIssuer(work, users, options.token);
+      const { realm, service, issuer: name, rootCertBundle } = issuer;
+      registry = await startRegistry({ tls: ca, token: { realm, service, issuer: name, rootCertBundle } });
+    } else if (account) {
+      const htpasswd = join(work, 'htpasswd');
+      await writeHtpasswd(htpasswd, account.user, account.password);
+      registry = await startRegistry({ tls: ca, htpasswd });
+    } else {
+      registry = await startRegistry({ tls: ca });
+    }
+    const host = registry.host;
+    const pushLayout = (layout: string, repoTag: string, skopeoArgs: string[] = []): Promise<void> =>
+      skopeoPush(`oci:${join(work, layout)}:latest`, `${host}/${repoTag}`, skopeoArgs, pushAuth);
+    return {
+      registry,
+      work,
+      ca,
+      issuer,
+      pushImage: async (layout, image, repoTag, skopeoArgs) => {
+        const written = await writeTestLayout(join(work, layout), image);
+        await pushLayout(layout, repoTag, skopeoArgs);
+        return written;
+      },
+      pushLayout,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
