@@ -1,21 +1,21 @@
 /**
  * Peak memory of `imgscope analyze` on one layer of 1,000,000 empty files (issue 7: must stay
  * under 400 MB), or of as many 16-byte files each with its own content (KIND small: every file
- * has a content hash of its own). Writes a gzip OCI layout (1000 directories of 1000 files) and
+ * has a content hash of its own), or of one file and as many hard links to it (KIND links). Writes a gzip OCI layout (1000 directories of 1000 files) and
  * runs the built CLI under GNU time RUNS times with Node's default heap sizing (no flags).
- * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small]
+ * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small|links]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeManyFilesLayout } from '../test/helpers/many-files.js';
+import { type ManyFilesKind, writeManyFilesLayout } from '../test/helpers/many-files.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
-const withContent = process.argv[5] === 'small';
-const dir = resolve(process.argv[3] || `.bench/${withContent ? 'small-' : ''}files-${count}`);
+const kind = (process.argv[5] ?? 'empty') as ManyFilesKind;
+const dir = resolve(process.argv[3] || `.bench/${kind === 'empty' ? '' : `${kind}-`}files-${count}`);
 if (!existsSync(`${dir}/index.json`)) {
   const started = Date.now();
-  const { tarBytes, blobBytes } = await writeManyFilesLayout(dir, count, { withContent });
+  const { tarBytes, blobBytes } = await writeManyFilesLayout(dir, count, kind);
   console.log(
     `wrote ${dir}: ${count} files, ${(tarBytes / 1e6).toFixed(0)} MB of tar, ${(blobBytes / 1e6).toFixed(1)} MB gzip, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -22,7 +22,8 @@ export function computeDiveMetrics(
   layers: readonly LayerContents[],
   stack: LayerStack = new LayerStack(layers),
 ): DiveMetrics {
-  const { paths, serials, pathIds, whiteoutNodeIds: whiteoutNodes } = stack;
+  const { paths, serials, pathIds } = stack;
+  const whiteoutNode = (serial: number): number => stack.whiteoutNodeIds?.[serial] ?? ABSENT;
   const size = paths.size;
   const layerTree = new Int32Array(size).fill(ABSENT);
   const stacked = new Int32Array(size).fill(ABSENT);
@@ -32,8 +33,8 @@ export function computeDiveMetrics(
   const cumulative = new Float64Array(size);
   const smallest = new Float64Array(size);
 
-  const nodeSize = (state: number): number => (state < 0 ? 0 : stack.size(state));
-  const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNodes.has(state);
+  const nodeSize = (state: number): number => (state < 0 ? 0 : stack.entries.size(state));
+  const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
   /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
   const addPath = (tree: Int32Array, id: number, state: number): boolean => {
     const missing: number[] = [];
@@ -107,8 +108,8 @@ export function computeDiveMetrics(
       const type = table?.type(index);
       if (type === 'opaque') continue;
       const serial = start + index;
-      const node = type === 'whiteout' ? whiteoutNodes.get(serial) : pathIds[serial];
-      if (node !== undefined) addPath(layerTree, node, serial);
+      const node = type === 'whiteout' ? whiteoutNode(serial) : (pathIds[serial] ?? ABSENT);
+      if (node >= 0) addPath(layerTree, node, serial);
     }
     const nodes = order.subarray(0, childFirst(layerTree));
 
@@ -121,7 +122,7 @@ export function computeDiveMetrics(
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
         if (below === ABSENT) break;
-        bytes = below >= 0 && stack.type(below) === 'directory' ? subtreeSize(key) : 0;
+        bytes = below >= 0 && stack.entries.type(below) === 'directory' ? subtreeSize(key) : 0;
       }
       if (counts[key] === 0) smallest[key] = bytes;
       else smallest[key] = Math.min(smallest[key] ?? 0, bytes);

@@ -83,17 +83,17 @@ export class ChangeTracker {
 
   /** Bytes a state stores: a regular file's size; links and others store none. */
   #bytes(state: number): number {
-    return this.stack.type(state) === 'file' ? this.stack.size(state) : 0;
+    return this.stack.entries.type(state) === 'file' ? this.stack.entries.size(state) : 0;
   }
 
   /** Same bytes (or the same link): only mode, owner or the like changed. */
   #sameContent(before: number, after: number): boolean {
-    const beforeType = this.stack.type(before);
-    const afterType = this.stack.type(after);
+    const beforeType = this.stack.entries.type(before);
+    const afterType = this.stack.entries.type(after);
     if (afterType === 'symlink') {
       return (
         beforeType === 'symlink' &&
-        (this.stack.linkTarget(before) ?? '') === (this.stack.linkTarget(after) ?? '')
+        (this.stack.entries.linkTarget(before) ?? '') === (this.stack.entries.linkTarget(after) ?? '')
       );
     }
     if (afterType !== 'file' && afterType !== 'hardlink') return beforeType === afterType;

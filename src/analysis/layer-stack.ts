@@ -1,5 +1,6 @@
-import type { EntryTable, EntryType, LayerContents } from '../model/index.js';
-import { EntrySerials } from './entry-serials.js';
+import type { EntryTable, LayerContents } from '../model/index.js';
+import type { EntrySerials } from './entry-serials.js';
+import { StackedEntries } from './stacked-entries.js';
 import { PathIndex } from './path-index.js';
 
 const WHITEOUT_PREFIX = '.wh.';
@@ -10,18 +11,23 @@ const WHITEOUT_PREFIX = '.wh.';
  */
 export class LayerStack {
   readonly paths = new PathIndex();
+  readonly entries: StackedEntries;
   readonly serials: EntrySerials;
   readonly tables: readonly EntryTable[];
   /** Path id of each serial. */
   readonly pathIds: Int32Array;
-  /** By a hard link's serial: the path id of its target. */
-  readonly linkTargetIds = new Map<number, number>();
-  /** By a whiteout's serial: the path id of the node dive's layer tree gives it, ".wh.X" beside X. */
-  readonly whiteoutNodeIds = new Map<number, number>();
+  /** By serial, for hard links: the path id of the target (null while the stack has no hard link). */
+  linkTargetIds: Int32Array | null = null;
+  /**
+   * By serial, for whiteouts: the path id of the node dive's layer tree gives it, ".wh.X" beside
+   * X (-1 for others; null while the stack has no whiteout).
+   */
+  whiteoutNodeIds: Int32Array | null = null;
 
   constructor(layers: readonly LayerContents[]) {
-    this.tables = layers.map((layer) => layer.entries);
-    this.serials = new EntrySerials(this.tables.map((table) => table.length));
+    this.entries = new StackedEntries(layers.map((layer) => layer.entries));
+    this.tables = this.entries.tables;
+    this.serials = this.entries.serials;
     this.pathIds = new Int32Array(this.serials.total);
     let serial = 0;
     for (const table of this.tables) {
@@ -29,38 +35,20 @@ export class LayerStack {
         const path = table.path(index);
         this.pathIds[serial] = this.paths.intern(path);
         const type = table.type(index);
-        if (type === 'hardlink')
-          this.linkTargetIds.set(serial, this.paths.intern(table.linkTarget(index) ?? '/'));
+        if (type === 'hardlink') {
+          this.linkTargetIds ??= new Int32Array(this.serials.total);
+          this.linkTargetIds[serial] = this.paths.intern(table.linkTarget(index) ?? '/');
+        }
         // A whiteout of the root has no name to prefix: dive's tree gets no node for it.
         if (type === 'whiteout' && path !== '/') {
           const slash = path.lastIndexOf('/');
-          this.whiteoutNodeIds.set(
-            serial,
-            this.paths.intern(`${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`),
+          this.whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1);
+          this.whiteoutNodeIds[serial] = this.paths.intern(
+            `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`,
           );
         }
       }
     }
     this.paths.seal();
-  }
-
-  type(serial: number): EntryType {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.type(serial - this.serials.start(layer)) ?? 'other';
-  }
-
-  size(serial: number): number {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.size(serial - this.serials.start(layer)) ?? 0;
-  }
-
-  contentHash(serial: number): string | undefined {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.contentHash(serial - this.serials.start(layer));
-  }
-
-  linkTarget(serial: number): string | undefined {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.linkTarget(serial - this.serials.start(layer));
   }
 }

@@ -1,12 +1,7 @@
-import type { EntryTable, FileList, MergedFile } from '../model/index.js';
-import type { EntrySerials } from './entry-serials.js';
-
-/** What a hard link of the final filesystem shares with the file it points to. */
-export interface LinkShare {
-  /** Bytes of the file it points to (0 when it points to no file). */
-  size: number;
-  contentHash: string | null;
-}
+import type { FileList, MergedFile } from '../model/index.js';
+import type { HardLinks } from './hard-links.js';
+import { NOTHING } from './layer-changes.js';
+import type { StackedEntries } from './stacked-entries.js';
 
 /**
  * The final filesystem as serials of the entries that wrote each path, in path order; a
@@ -14,12 +9,10 @@ export interface LinkShare {
  */
 export class MergedFiles implements FileList {
   constructor(
-    private readonly tables: readonly EntryTable[],
-    private readonly serials: EntrySerials,
+    private readonly entries: StackedEntries,
     /** Sorted by path. */
     private readonly visible: Int32Array,
-    /** By serial: the hard links among them. */
-    private readonly links: ReadonlyMap<number, LinkShare>,
+    private readonly links: HardLinks,
   ) {}
 
   get length(): number {
@@ -31,7 +24,7 @@ export class MergedFiles implements FileList {
     let high = this.visible.length - 1;
     while (low <= high) {
       const middle = (low + high) >> 1;
-      const found = this.#path(this.visible[middle] ?? 0);
+      const found = this.entries.path(this.visible[middle] ?? 0);
       if (found === path) return true;
       if (found < path) low = middle + 1;
       else high = middle - 1;
@@ -43,38 +36,51 @@ export class MergedFiles implements FileList {
     for (const serial of this.visible) yield this.#file(serial);
   }
 
-  #path(serial: number): string {
-    const { layer, index } = this.serials.ref(serial);
-    return this.tables[layer]?.path(index) ?? '';
-  }
-
   #file(serial: number): MergedFile {
-    const { layer, index } = this.serials.ref(serial);
-    const table = this.tables[layer];
+    const { layer, index } = this.entries.serials.ref(serial);
+    const table = this.entries.tables[layer];
     if (table === undefined) throw new RangeError(`no layer ${layer}`);
     const type = table.type(index);
-    const link = this.links.get(serial);
-    const fileType = type === 'file' || type === 'symlink' || type === 'hardlink' ? type : 'other';
-    return {
-      path: table.path(index),
-      type: fileType,
-      size: link !== undefined ? link.size : fileType === 'file' ? table.size(index) : 0,
+    const path = table.path(index);
+    const owner = {
       mode: table.mode(index),
       uid: table.uid(index),
       gid: table.gid(index),
-      contentHash:
-        link !== undefined
-          ? link.contentHash
-          : fileType === 'file'
-            ? (table.contentHash(index) ?? null)
-            : null,
-      linkTarget:
-        fileType === 'symlink'
-          ? (table.linkTarget(index) ?? '')
-          : fileType === 'hardlink'
-            ? (table.linkTarget(index) ?? null)
-            : null,
       layerIndex: layer,
     };
+    switch (type) {
+      case 'file':
+        return {
+          path,
+          type,
+          size: table.size(index),
+          ...owner,
+          contentHash: table.contentHash(index) ?? null,
+          linkTarget: null,
+        };
+      case 'hardlink': {
+        // A hard link's bytes are its file's (none when it points to no file).
+        const inode = this.links.inodeOf(serial);
+        return {
+          path,
+          type,
+          size: inode === NOTHING ? 0 : this.entries.size(inode),
+          ...owner,
+          contentHash: this.links.hashOf(this.entries, serial),
+          linkTarget: table.linkTarget(index) ?? null,
+        };
+      }
+      case 'symlink':
+        return {
+          path,
+          type,
+          size: 0,
+          ...owner,
+          contentHash: null,
+          linkTarget: table.linkTarget(index) ?? '',
+        };
+      default:
+        return { path, type: 'other', size: 0, ...owner, contentHash: null, linkTarget: null };
+    }
   }
 }

@@ -4,7 +4,8 @@ import { FateTable } from './entry-fates.js';
 import { ChangeTracker, NOTHING } from './layer-changes.js';
 import { LayerStack } from './layer-stack.js';
 import { comparePaths } from './path-index.js';
-import { type LinkShare, MergedFiles } from './merged-files.js';
+import { HardLinks } from './hard-links.js';
+import { MergedFiles } from './merged-files.js';
 
 /** What a path holds, besides the serial of a non-directory entry. */
 const ABSENT = -2;
@@ -28,18 +29,11 @@ export function mergeLayers(
   const held = new Int32Array(paths.size).fill(ABSENT);
   held[0] = DIRECTORY;
   const fates = new FateTable(serials);
-  /** By serial, every hard link applied: the file it shares (an inode's serial, or NOTHING). */
-  const inodes = new Map<number, number>();
-  const linkHashes = new Map<number, string | null>();
+  const links = new HardLinks(serials.total, stack.linkTargetIds !== null);
   const warnings: string[] = [];
   let storedBytes = 0;
 
-  /** A state's content hash; a hard link has its own, else its target's at the time it was applied. */
-  const hashOf = (serial: number): string | null => {
-    const type = stack.type(serial);
-    if (type === 'file') return stack.contentHash(serial) ?? null;
-    return type === 'hardlink' ? (linkHashes.get(serial) ?? null) : null;
-  };
+  const hashOf = (serial: number): string | null => links.hashOf(stack.entries, serial);
   const stateOf = (id: number): number => Math.max(held[id] ?? ABSENT, NOTHING);
 
   const layerChanges = layers.map((_, layer): LayerChanges => {
@@ -117,20 +111,13 @@ export function mergeLayers(
       if (type === 'hardlink') {
         // A hard link shares its target's inode: its bytes are stored and visible once.
         const target = table.linkTarget(index) ?? '';
-        const targetState = held[stack.linkTargetIds.get(serial) ?? 0] ?? ABSENT;
-        const inode =
-          targetState < 0
-            ? NOTHING
-            : stack.type(targetState) === 'file'
-              ? targetState
-              : (inodes.get(targetState) ?? NOTHING);
-        inodes.set(serial, inode);
-        linkHashes.set(serial, table.contentHash(index) ?? (targetState < 0 ? null : hashOf(targetState)));
+        const targetState = held[stack.linkTargetIds?.[serial] ?? 0] ?? ABSENT;
+        const inode = links.apply(stack.entries, serial, Math.max(targetState, NOTHING));
         if (inode === NOTHING) {
           const what =
             targetState === ABSENT
               ? 'which neither this layer (before the link) nor a lower one holds'
-              : `which is a ${targetState === DIRECTORY ? 'directory' : stack.type(targetState)}`;
+              : `which is a ${targetState === DIRECTORY ? 'directory' : stack.entries.type(targetState)}`;
           layerWarnings.add(
             `${label}: hard link "${abbreviate(table.path(index))}" points to "${abbreviate(target)}", ${what}; counted as empty`,
           );
@@ -158,9 +145,9 @@ export function mergeLayers(
       if (existing >= 0) {
         const sameBytes =
           type === 'file' &&
-          stack.type(existing) === 'file' &&
-          stack.contentHash(existing) !== undefined &&
-          stack.contentHash(existing) === table.contentHash(index);
+          stack.entries.type(existing) === 'file' &&
+          stack.entries.contentHash(existing) !== undefined &&
+          stack.entries.contentHash(existing) === table.contentHash(index);
         if (sameBytes) fates.rewritten(existing, layer, serial);
         else fates.replaced(existing, layer, serial);
       }
@@ -180,16 +167,13 @@ export function mergeLayers(
   visibleIds.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
   const finalSerials = visibleIds.map((id) => held[id] ?? 0);
   const counted = new Uint8Array(serials.total);
-  const links = new Map<number, LinkShare>();
   let visibleBytes = 0;
   for (const serial of finalSerials) {
-    const type = stack.type(serial);
-    const inode = type === 'file' ? serial : type === 'hardlink' ? (inodes.get(serial) ?? NOTHING) : NOTHING;
-    const size = inode === NOTHING ? 0 : stack.size(inode);
-    if (type === 'hardlink') links.set(serial, { size, contentHash: linkHashes.get(serial) ?? null });
+    const type = stack.entries.type(serial);
+    const inode = type === 'file' ? serial : type === 'hardlink' ? links.inodeOf(serial) : NOTHING;
     if (inode !== NOTHING && counted[inode] === 0) {
       counted[inode] = 1;
-      visibleBytes += size;
+      visibleBytes += stack.entries.size(inode);
     }
   }
   return {
@@ -197,7 +181,7 @@ export function mergeLayers(
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(stack.tables, serials, finalSerials, links),
+    finalFiles: new MergedFiles(stack.entries, finalSerials, links),
     fates,
     warnings,
   };

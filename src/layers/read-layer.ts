@@ -150,20 +150,21 @@ function entryCollector(
  * (tar's order). Only link targets are remembered, not every file of the layer.
  */
 function hashHardLinks(entries: EntryTable): void {
-  const targets = new Map<string, string | undefined>();
+  /** By target path: the index of the file last written there (or -1: something else). */
+  const targets = new Map<string, number>();
   for (let index = 0; index < entries.length; index++) {
     const target = entries.type(index) === 'hardlink' ? entries.linkTarget(index) : undefined;
-    if (target !== undefined) targets.set(target, undefined);
+    if (target !== undefined) targets.set(target, -1);
   }
   if (targets.size === 0) return;
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
     if (type === 'hardlink') {
-      const hash = targets.get(entries.linkTarget(index) ?? '');
-      if (hash !== undefined) entries.setContentHash(index, hash);
+      const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
+      if (file >= 0) entries.shareContentHash(index, file);
     }
-    if (targets.has(path)) targets.set(path, type === 'file' ? entries.contentHash(index) : undefined);
+    if (targets.has(path)) targets.set(path, type === 'file' ? index : -1);
   }
 }
 

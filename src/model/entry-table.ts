@@ -44,8 +44,12 @@ export class EntryTable implements Iterable<LayerEntry> {
   #hashCount = 0;
   /** Hashes that are not sha256 hex (tests write made-up ones). */
   readonly #otherHashes = new Map<number, string>();
-  // Few entries have these: links, likely secret files, /etc/passwd and /etc/group.
-  readonly #linkTargets = new Map<number, string>();
+  /**
+   * Link targets as a column from the first link on (a layer can be a million hard links; a map
+   * would cost five times the column). A target equal to the previous one shares its string.
+   */
+  #linkTargets: (string | undefined)[] | null = null;
+  // Few entries have these: likely secret files, /etc/passwd and /etc/group.
   readonly #secretKinds = new Map<number, string[]>();
   readonly #accountIds = new Map<number, [string, number][]>();
 
@@ -70,6 +74,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     const index = this.#length;
     if (index === this.#types.length) this.#grow();
     this.#paths.push(entry.path);
+    this.#linkTargets?.push(undefined);
     this.#types[index] = TYPE_CODES.get(entry.type) ?? TYPES.indexOf('other');
     this.#sizes[index] = entry.size;
     this.#modes[index] = entry.mode;
@@ -80,7 +85,9 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   setLinkTarget(index: number, target: string): void {
-    this.#linkTargets.set(index, target);
+    const targets = (this.#linkTargets ??= new Array<string | undefined>(this.#length).fill(undefined));
+    const previous = targets[index - 1];
+    targets[index] = target === previous ? previous : target;
   }
 
   setContentHash(index: number, hash: string): void {
@@ -137,7 +144,14 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   linkTarget(index: number): string | undefined {
-    return this.#linkTargets.get(index);
+    return this.#linkTargets?.[index];
+  }
+
+  /** Gives entry `index` the content hash of entry `from` (a hard link its target's), sharing its bytes. */
+  shareContentHash(index: number, from: number): void {
+    const slot = this.#hashSlots[from] ?? NO_HASH;
+    if (slot === OTHER_HASH) this.#otherHashes.set(index, this.#otherHashes.get(from) ?? '');
+    this.#hashSlots[index] = slot;
   }
 
   contentHash(index: number): string | undefined {
@@ -156,7 +170,7 @@ export class EntryTable implements Iterable<LayerEntry> {
       uid: this.uid(index),
       gid: this.gid(index),
     };
-    const linkTarget = this.#linkTargets.get(index);
+    const linkTarget = this.linkTarget(index);
     if (linkTarget !== undefined) entry.linkTarget = linkTarget;
     const hash = this.contentHash(index);
     if (hash !== undefined) entry.contentHash = hash;

@@ -1,6 +1,6 @@
-// An OCI layout whose one gzip layer holds `count` files (1000 per directory), empty or each
-// with 16 bytes of its own, streamed to disk: the million-file layer of the hostile-input
-// catalogue, without holding it in memory.
+// An OCI layout whose one gzip layer holds `count` files (1000 per directory): empty, each with
+// 16 bytes of its own (small), or hard links to the first (links); streamed to disk: the
+// million-file layer of the hostile-input catalogue, without holding it in memory.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,12 +22,16 @@ class Hashing extends Transform {
 
 const CONTENT_BYTES = 16;
 
-function* entries(count: number, withContent: boolean): Generator<Buffer> {
+export type ManyFilesKind = 'empty' | 'small' | 'links';
+
+function* entries(count: number, kind: ManyFilesKind): Generator<Buffer> {
   const batch: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     if (i % 1000 === 0) batch.push(tarHeader({ name: `data/d${i / 1000}/`, type: '5', mode: 0o755 }));
     const name = `data/d${Math.floor(i / 1000)}/f${i % 1000}`;
-    if (withContent) {
+    if (kind === 'links' && i > 0) {
+      batch.push(tarHeader({ name, type: '1', linkname: 'data/d0/f0' }));
+    } else if (kind !== 'empty') {
       batch.push(tarHeader({ name }, CONTENT_BYTES));
       const body = Buffer.alloc(512);
       body.write(String(i).padStart(CONTENT_BYTES, '0'), 'latin1');
@@ -47,7 +51,7 @@ const hex = (bytes: Buffer | string): string => createHash('sha256').update(byte
 export async function writeManyFilesLayout(
   dir: string,
   count: number,
-  { withContent = false }: { withContent?: boolean } = {},
+  kind: ManyFilesKind = 'empty',
 ): Promise<{ tarBytes: number; blobBytes: number }> {
   const blobs = join(dir, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
@@ -55,7 +59,7 @@ export async function writeManyFilesLayout(
   const blobHash = new Hashing();
   const temp = join(blobs, 'layer.tmp');
   await pipeline(
-    Readable.from(entries(count, withContent)),
+    Readable.from(entries(count, kind)),
     tarHash,
     createGzip({ level: 1 }),
     blobHash,
@@ -69,7 +73,7 @@ export async function writeManyFilesLayout(
     os: 'linux',
     config: {},
     rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.hash.digest('hex')}`] },
-    history: [{ created_by: `/bin/sh -c create ${count} ${withContent ? 'small' : 'empty'} files` }],
+    history: [{ created_by: `/bin/sh -c create ${count} ${kind} files` }],
   });
   await writeFile(join(blobs, hex(config)), config);
   const manifest = JSON.stringify({
