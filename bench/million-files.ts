@@ -1,9 +1,10 @@
 /**
  * Peak memory of `imgscope analyze` on one layer of 1,000,000 empty files (issue 7: must stay
  * under 400 MB), or of as many 16-byte files each with its own content (KIND small: every file
- * has a content hash of its own), or of one file and as many hard links to it (KIND links). Writes a gzip OCI layout (1000 directories of 1000 files) and
+ * has a content hash of its own), or of one file and as many hard links to it (KIND links), or of as many whiteouts of nothing
+ * (KIND whiteouts). Writes a gzip OCI layout (1000 directories of 1000 files) and
  * runs the built CLI under GNU time RUNS times with Node's default heap sizing (no flags).
- * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small|links]
+ * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small|links|whiteouts]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -41,14 +41,34 @@ export class LayerStack {
         }
         // A whiteout of the root has no name to prefix: dive's tree gets no node for it.
         if (type === 'whiteout' && path !== '/') {
-          const slash = path.lastIndexOf('/');
-          this.whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1);
-          this.whiteoutNodeIds[serial] = this.paths.intern(
-            `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`,
-          );
+          (this.whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1))[serial] = 0;
         }
       }
     }
+    if (this.whiteoutNodeIds !== null) this.#numberWhiteoutNodes(this.whiteoutNodeIds);
     this.paths.seal();
+  }
+
+  /**
+   * Gives each whiteout its ".wh.X" node beside X: the path of that name if an entry has it (a
+   * directory named so), else one node per target that path lookups do not find (a layer of a
+   * million whiteouts would otherwise grow the path map by a million).
+   */
+  #numberWhiteoutNodes(nodeIds: Int32Array): void {
+    const byTarget = new Int32Array(this.paths.size).fill(-1);
+    nodeIds.forEach((flag, serial) => {
+      if (flag < 0) return;
+      const target = this.pathIds[serial] ?? 0;
+      let node = byTarget[target] ?? -1;
+      if (node < 0) {
+        const path = this.paths.path(target);
+        const slash = path.lastIndexOf('/');
+        // join writes one flat string (a template literal would keep a rope of slices).
+        const nodePath = [path.slice(0, slash + 1), path.slice(slash + 1)].join(WHITEOUT_PREFIX);
+        node = this.paths.id(nodePath) ?? this.paths.addUnindexed(nodePath, this.paths.parent(target));
+        byTarget[target] = node;
+      }
+      nodeIds[serial] = node;
+    });
   }
 }

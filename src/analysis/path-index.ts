@@ -28,6 +28,21 @@ export class PathIndex {
     this.#ids = null;
   }
 
+  /** The id of a path numbered so far (not of those added unindexed). */
+  id(path: string): number | undefined {
+    const ids = this.#ids;
+    if (ids === null) throw new Error('PathIndex: lookup after seal');
+    return ids.get(path);
+  }
+
+  /**
+   * Numbers a child of `parent` that lookups will not find: for nodes the caller tracks itself
+   * (one per key of its own), so a million of them do not grow the map.
+   */
+  addUnindexed(path: string, parent: number): number {
+    return this.#add(path, parent, false);
+  }
+
   /** The id of an absolute, normalised path, numbering it and its missing ancestors first. */
   intern(path: string): number {
     const ids = this.#ids;
@@ -76,10 +91,10 @@ export class PathIndex {
     return this.#nextSiblings[id] ?? NO_NODE;
   }
 
-  #add(path: string, parent: number): number {
+  #add(path: string, parent: number, indexed = true): number {
     const id = this.#paths.length;
     if (id === this.#parents.length) this.#grow();
-    this.#ids?.set(path, id);
+    if (indexed) this.#ids?.set(path, id);
     this.#paths.push(path);
     this.#parents[id] = parent;
     this.#nextSiblings[id] = this.firstChild(parent);

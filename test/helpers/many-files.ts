@@ -1,6 +1,7 @@
 // An OCI layout whose one gzip layer holds `count` files (1000 per directory): empty, each with
-// 16 bytes of its own (small), or hard links to the first (links); streamed to disk: the
-// million-file layer of the hostile-input catalogue, without holding it in memory.
+// 16 bytes of its own (small), hard links to the first (links), or whiteouts of paths no layer
+// holds (whiteouts); streamed to disk: the million-file layer of the hostile-input catalogue,
+// without holding it in memory.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,16 +23,16 @@ class Hashing extends Transform {
 
 const CONTENT_BYTES = 16;
 
-export type ManyFilesKind = 'empty' | 'small' | 'links';
+export type ManyFilesKind = 'empty' | 'small' | 'links' | 'whiteouts';
 
 function* entries(count: number, kind: ManyFilesKind): Generator<Buffer> {
   const batch: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     if (i % 1000 === 0) batch.push(tarHeader({ name: `data/d${i / 1000}/`, type: '5', mode: 0o755 }));
-    const name = `data/d${Math.floor(i / 1000)}/f${i % 1000}`;
+    const name = `data/d${Math.floor(i / 1000)}/${kind === 'whiteouts' ? '.wh.' : ''}f${i % 1000}`;
     if (kind === 'links' && i > 0) {
       batch.push(tarHeader({ name, type: '1', linkname: 'data/d0/f0' }));
-    } else if (kind !== 'empty') {
+    } else if (kind === 'small') {
       batch.push(tarHeader({ name }, CONTENT_BYTES));
       const body = Buffer.alloc(512);
       body.write(String(i).padStart(CONTENT_BYTES, '0'), 'latin1');

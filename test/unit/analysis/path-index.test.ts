@@ -38,4 +38,14 @@ describe('PathIndex', () => {
     expect(() => index.intern('/new')).toThrow('intern after seal');
     expect(index.path(id)).toBe('/d'.repeat(10_000));
   });
+
+  it('adds unindexed children that lookups do not find, under their parent', () => {
+    const index = new PathIndex();
+    const dir = index.intern('/d/x');
+    const hidden = index.addUnindexed('/d/.wh.x', index.parent(dir));
+    expect(index.id('/d/x')).toBe(dir);
+    expect(index.id('/d/.wh.x')).toBeUndefined();
+    expect(children(index, index.parent(dir))).toEqual(['/d/.wh.x', '/d/x']);
+    expect(index.intern('/d/.wh.x')).not.toBe(hidden);
+  });
 });
