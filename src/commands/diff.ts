@@ -10,6 +10,7 @@ import {
   renderDiffMarkdown,
   renderDiffTable,
   renderGateText,
+  TOP_FILES,
 } from '../render/index.js';
 import { diffImages, writeGateReports } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
@@ -67,11 +68,14 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
     if (flags.junit !== undefined && growth === undefined) throw new UsageError('--junit needs --max-growth');
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
+    // The table, Markdown and JSON list the 20 largest changes (or all, or none): keep only those.
+    const listing = flags.files as FileListing;
     let result;
     try {
       result = await diffImages(args.before, args.after, {
         concurrency: flags.concurrency,
         depth: flags.depth,
+        ...(listing === 'all' ? {} : { keepChanges: listing === 'none' ? 0 : TOP_FILES }),
         source: registry.options,
         ...(growth?.ok && growthText !== undefined
           ? { maxGrowth: { limit: growth.value, configured: growthText } }
@@ -82,7 +86,6 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       registry.done();
     }
     const { before, after, diff, gate } = result;
-    const listing = flags.files as FileListing;
     if (format === 'json') this.write(renderDiffJson(before, after, diff, listing, gate));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
     else

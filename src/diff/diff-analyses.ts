@@ -7,6 +7,8 @@ import { diffSummary } from './summary.js';
 export interface DiffOptions {
   /** Directory depth of the per-directory totals. */
   depth: number;
+  /** How many file changes to keep (the largest); all when absent. */
+  keepChanges?: number;
 }
 
 /** One side of a diff: the analysis and its findings. */
@@ -20,7 +22,12 @@ export function diffAnalyses(before: DiffSide, after: DiffSide, options: DiffOpt
   return {
     summary: diffSummary(before.analysis, after.analysis),
     layers: alignLayers(before.analysis.layers, after.analysis.layers),
-    files: diffFiles(before.analysis.finalFiles, after.analysis.finalFiles, options.depth),
+    files: diffFiles(
+      before.analysis.finalFiles,
+      after.analysis.finalFiles,
+      options.depth,
+      options.keepChanges,
+    ),
     findings: diffFindings(before.findings, after.findings),
   };
 }

@@ -2,10 +2,44 @@ import type { DirectoryTotal, FileChange, FileList, FilesDiff, MergedFile } from
 
 /**
  * Compares the final filesystems of two images path by path: both lists are in path order, so one
- * pass over each suffices (two million-file images are never held as objects).
+ * pass over each suffices (two million-file images are never held as objects). Counts, bytes and
+ * per-directory totals cover every change; `changes` keeps the `keep` largest (all by default),
+ * so a diff that lists 20 files holds 20 however many changed.
  */
-export function diffFiles(before: FileList, after: FileList, depth: number): FilesDiff {
-  const changes: FileChange[] = [];
+export function diffFiles(
+  before: FileList,
+  after: FileList,
+  depth: number,
+  keep = Number.POSITIVE_INFINITY,
+): FilesDiff {
+  const totals: FilesDiff = {
+    added: 0,
+    removed: 0,
+    modified: 0,
+    addedBytes: 0,
+    removedBytes: 0,
+    changes: [],
+    directories: [],
+  };
+  const directories = new Map<string, DirectoryTotal>();
+  let changes: FileChange[] = [];
+  const record = (change: FileChange): void => {
+    totals[change.kind] += 1;
+    if (change.kind === 'added') totals.addedBytes += change.afterSizeBytes ?? 0;
+    if (change.kind === 'removed') totals.removedBytes += change.beforeSizeBytes ?? 0;
+    const dir = directoryAt(change.path, depth);
+    let total = directories.get(dir);
+    if (total === undefined) {
+      total = { path: dir, deltaBytes: 0, added: 0, removed: 0, modified: 0 };
+      directories.set(dir, total);
+    }
+    total.deltaBytes += (change.afterSizeBytes ?? 0) - (change.beforeSizeBytes ?? 0);
+    total[change.kind] += 1;
+    if (keep === 0) return;
+    changes.push(change);
+    // Trimmed in batches: sorting 2 x keep now and then is cheaper than a heap per change.
+    if (changes.length >= 2 * keep) changes = largest(changes, keep);
+  };
   const olderFiles = before[Symbol.iterator]();
   const newerFiles = after[Symbol.iterator]();
   let older = olderFiles.next();
@@ -13,7 +47,7 @@ export function diffFiles(before: FileList, after: FileList, depth: number): Fil
   while (!older.done || !newer.done) {
     if (!older.done && (newer.done || older.value.path < newer.value.path)) {
       const file = older.value;
-      changes.push({
+      record({
         path: file.path,
         kind: 'removed',
         beforeSizeBytes: file.size,
@@ -23,7 +57,7 @@ export function diffFiles(before: FileList, after: FileList, depth: number): Fil
       older = olderFiles.next();
     } else if (!newer.done && (older.done || newer.value.path < older.value.path)) {
       const file = newer.value;
-      changes.push({
+      record({
         path: file.path,
         kind: 'added',
         beforeSizeBytes: null,
@@ -34,7 +68,7 @@ export function diffFiles(before: FileList, after: FileList, depth: number): Fil
     } else if (!older.done && !newer.done) {
       const changed = differences(older.value, newer.value);
       if (changed.length > 0) {
-        changes.push({
+        record({
           path: newer.value.path,
           kind: 'modified',
           beforeSizeBytes: older.value.size,
@@ -46,17 +80,20 @@ export function diffFiles(before: FileList, after: FileList, depth: number): Fil
       newer = newerFiles.next();
     }
   }
-  changes.sort((x, y) => weight(y) - weight(x) || (x.path < y.path ? -1 : 1));
-  const count = (kind: FileChange['kind']): number => changes.filter((c) => c.kind === kind).length;
   return {
-    added: count('added'),
-    removed: count('removed'),
-    modified: count('modified'),
-    addedBytes: changes.reduce((sum, c) => sum + (c.kind === 'added' ? (c.afterSizeBytes ?? 0) : 0), 0),
-    removedBytes: changes.reduce((sum, c) => sum + (c.kind === 'removed' ? (c.beforeSizeBytes ?? 0) : 0), 0),
-    changes,
-    directories: directoryTotals(changes, depth),
+    ...totals,
+    changes: largest(changes, keep),
+    directories: [...directories.values()].sort(
+      (x, y) => Math.abs(y.deltaBytes) - Math.abs(x.deltaBytes) || (x.path < y.path ? -1 : 1),
+    ),
   };
+}
+
+/** The `keep` largest changes, largest first (ties by path). */
+function largest(changes: FileChange[], keep: number): FileChange[] {
+  changes.sort((x, y) => weight(y) - weight(x) || (x.path < y.path ? -1 : 1));
+  if (changes.length > keep) changes.length = keep;
+  return changes;
 }
 
 function differences(before: MergedFile, after: MergedFile): FileChange['changed'] {
@@ -79,21 +116,4 @@ function weight(change: FileChange): number {
 export function directoryAt(path: string, depth: number): string {
   const parts = path.split('/').slice(1, -1).slice(0, depth);
   return '/' + parts.join('/');
-}
-
-function directoryTotals(changes: FileChange[], depth: number): DirectoryTotal[] {
-  const totals = new Map<string, DirectoryTotal>();
-  for (const change of changes) {
-    const dir = directoryAt(change.path, depth);
-    let total = totals.get(dir);
-    if (total === undefined) {
-      total = { path: dir, deltaBytes: 0, added: 0, removed: 0, modified: 0 };
-      totals.set(dir, total);
-    }
-    total.deltaBytes += (change.afterSizeBytes ?? 0) - (change.beforeSizeBytes ?? 0);
-    total[change.kind] += 1;
-  }
-  return [...totals.values()].sort(
-    (x, y) => Math.abs(y.deltaBytes) - Math.abs(x.deltaBytes) || (x.path < y.path ? -1 : 1),
-  );
 }

@@ -75,7 +75,7 @@ export interface FilesDiff {
   modified: number;
   addedBytes: number;
   removedBytes: number;
-  /** Sorted by the size of the change, largest first. */
+  /** Sorted by the size of the change, largest first; the largest few when the diff kept only those. */
   changes: FileChange[];
   directories: DirectoryTotal[];
 }

@@ -54,8 +54,8 @@ export function renderDiffTable(
     const files = new Table({ head: FILE_HEAD, style: PLAIN, chars: COMPACT });
     files.push(...fileRows(changes, width));
     out.push(files.toString());
-    if (changes.length < diff.files.changes.length)
-      out.push(`(${diff.files.changes.length - changes.length} more; --files all lists them)`);
+    const total = diff.files.added + diff.files.removed + diff.files.modified;
+    if (changes.length < total) out.push(`(${total - changes.length} more; --files all lists them)`);
   }
   if (options.files !== 'none' && diff.files.directories.length > 0) {
     const dirs = new Table({

@@ -17,6 +17,8 @@ export interface DiffImagesOptions {
   source?: OpenSourceOptions;
   concurrency?: number;
   depth?: number;
+  /** How many file changes to keep (the largest); all when absent. */
+  keepChanges?: number;
   /** Gate: fail when the after image grew by more than this ("10MB" or "5%", as configured). */
   maxGrowth?: { limit: GrowthLimit; configured: string };
 }
@@ -56,7 +58,10 @@ export async function diffImages(
       diff: diffAnalyses(
         { analysis: before.analysis, findings: before.findings },
         { analysis: after.analysis, findings: after.findings },
-        { depth: options.depth ?? 2 },
+        {
+          depth: options.depth ?? 2,
+          ...(options.keepChanges === undefined ? {} : { keepChanges: options.keepChanges }),
+        },
       ),
       gate:
         growth === undefined

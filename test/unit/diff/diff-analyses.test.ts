@@ -111,6 +111,12 @@ describe('diffAnalyses', () => {
       { path: '/app', deltaBytes: -38, added: 0, removed: 1, modified: 3 },
     ]);
     expect(diff.layers.rows.map((row) => row.status)).toEqual(['changed']);
+
+    // Keeping the two largest changes (and none) leaves every count and total as it was.
+    for (const keep of [2, 0]) {
+      const kept = diffAnalyses(before, after, { depth: 1, keepChanges: keep });
+      expect(kept.files).toEqual({ ...diff.files, changes: diff.files.changes.slice(0, keep) });
+    }
   });
 
   it('names a cheap early change that forced expensive unchanged steps to rebuild', () => {
