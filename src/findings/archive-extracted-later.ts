@@ -22,8 +22,8 @@ export const archiveExtractedLater: Rule = {
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const tracked of timelineOf(analysis).entries) {
-      const path = tracked.entry.path;
-      if (tracked.entry.type !== 'file' || !(TAR_ARCHIVE.test(path) || OTHER_ARCHIVE.test(path))) continue;
+      const path = tracked.path;
+      if (tracked.type !== 'file' || !(TAR_ARCHIVE.test(path) || OTHER_ARCHIVE.test(path))) continue;
       const added = layerInstruction(analysis, tracked.layer);
       if (added.keyword !== 'COPY' && added.keyword !== 'ADD') continue;
       const extract = findExtraction(analysis, tracked);
@@ -40,8 +40,8 @@ export const archiveExtractedLater: Rule = {
           analysis,
           {
             layerIndex: tracked.layer,
-            message: `${path} (${bytesText(tracked.entry.size)}) is added by layer ${tracked.layer} and extracted by layer ${extract.layer}; ${still}.`,
-            claims: [{ layer: tracked.layer, index: tracked.index, path, bytes: tracked.entry.size }],
+            message: `${path} (${bytesText(tracked.size)}) is added by layer ${tracked.layer} and extracted by layer ${extract.layer}; ${still}.`,
+            claims: [{ layer: tracked.layer, index: tracked.index, path, bytes: tracked.size }],
             advice: {
               text: isTar
                 ? 'Let ADD extract the archive (a local tar is unpacked in one layer and not kept), extract it before the build, or download, extract and delete it in one RUN.'

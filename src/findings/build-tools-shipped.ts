@@ -49,17 +49,17 @@ export const buildToolsShipped: Rule = {
     const found = new Map<string, number>();
     const bytesByLayer = new Map<number, number>();
     for (const tracked of timelineOf(analysis).visible) {
-      if (tracked.layer < base || tracked.entry.type !== 'file') continue;
-      const toolchain = TOOLCHAINS.find((t) => t.test(tracked.entry.path));
+      if (tracked.layer < base || tracked.type !== 'file') continue;
+      const toolchain = TOOLCHAINS.find((t) => t.test(tracked.path));
       if (toolchain === undefined) continue;
       claims.push({
         layer: tracked.layer,
         index: tracked.index,
-        path: tracked.entry.path,
-        bytes: tracked.entry.size,
+        path: tracked.path,
+        bytes: tracked.size,
       });
-      found.set(toolchain.name, (found.get(toolchain.name) ?? 0) + tracked.entry.size);
-      bytesByLayer.set(tracked.layer, (bytesByLayer.get(tracked.layer) ?? 0) + tracked.entry.size);
+      found.set(toolchain.name, (found.get(toolchain.name) ?? 0) + tracked.size);
+      bytesByLayer.set(tracked.layer, (bytesByLayer.get(tracked.layer) ?? 0) + tracked.size);
     }
     if (claims.length === 0) return [];
     const layer = [...bytesByLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;

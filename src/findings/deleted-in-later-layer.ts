@@ -23,16 +23,16 @@ export const deletedInLaterLayer: Rule = {
     const groups = new Map<string, { from: number; by: number; claims: Claim[]; deleted: number }>();
     for (const tracked of timelineOf(analysis).entries) {
       const fate = tracked.fate;
-      if (fate.kind === 'visible' || fate.by <= tracked.layer || tracked.entry.type !== 'file') continue;
-      if (tracked.entry.size === 0 || expected(analysis, tracked)) continue;
+      if (fate.kind === 'visible' || fate.by <= tracked.layer || tracked.type !== 'file') continue;
+      if (tracked.size === 0 || expected(analysis, tracked)) continue;
       if (context.claimed.has(entryKey(tracked.layer, tracked.index))) continue;
       const key = `${tracked.layer}>${fate.by}`;
       const group = groups.get(key) ?? { from: tracked.layer, by: fate.by, claims: [], deleted: 0 };
       group.claims.push({
         layer: tracked.layer,
         index: tracked.index,
-        path: tracked.entry.path,
-        bytes: tracked.entry.size,
+        path: tracked.path,
+        bytes: tracked.size,
       });
       if (fate.kind === 'deleted') group.deleted++;
       groups.set(key, group);
@@ -89,6 +89,6 @@ const BOOKKEEPING =
  */
 function expected(analysis: Analysis, tracked: TrackedEntry): boolean {
   if (tracked.fate.kind === 'deleted') return false;
-  if (BOOKKEEPING.test(tracked.entry.path)) return true;
+  if (BOOKKEEPING.test(tracked.path)) return true;
   return tracked.fate.kind === 'rewritten' && isCopy(analysis, tracked.fate.by);
 }

@@ -1,4 +1,4 @@
-import type { Analysis, EntryFate, LayerEntry } from '../model/index.js';
+import type { Analysis, EntryFate, EntryTable, EntryType, LayerEntry } from '../model/index.js';
 
 /** Where one stored entry ended up, its replacement tracked too. */
 export type Fate = EntryFate<TrackedEntry>;
@@ -19,9 +19,26 @@ export class TrackedEntry {
   ) {}
 
   get entry(): LayerEntry {
+    return (this.#entry ??= this.#table().get(this.index));
+  }
+
+  // The columns rules filter on, read without building the whole entry (its hash as hex, say).
+  get path(): string {
+    return this.#table().path(this.index);
+  }
+
+  get type(): EntryType {
+    return this.#table().type(this.index);
+  }
+
+  get size(): number {
+    return this.#table().size(this.index);
+  }
+
+  #table(): EntryTable {
     const table = this.analysis.contents[this.layer]?.entries;
     if (table === undefined) throw new RangeError(`no layer ${this.layer}`);
-    return (this.#entry ??= table.get(this.index));
+    return table;
   }
 
   get fate(): Fate {
@@ -89,7 +106,7 @@ function* tracked(analysis: Analysis, visibleOnly: boolean): Generator<TrackedEn
 
 /** The first visible entry at `path`, if any. */
 export function visibleEntry(analysis: Analysis, path: string): TrackedEntry | undefined {
-  for (const entry of timelineOf(analysis).visible) if (entry.entry.path === path) return entry;
+  for (const entry of timelineOf(analysis).visible) if (entry.path === path) return entry;
   return undefined;
 }
 

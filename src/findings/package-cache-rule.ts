@@ -37,7 +37,7 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byLayer = new Map<number, TrackedEntry[]>();
       for (const tracked of timelineOf(analysis).entries) {
-        if (tracked.entry.type !== 'file' || !spec.matches(tracked.entry.path)) continue;
+        if (tracked.type !== 'file' || !spec.matches(tracked.path)) continue;
         const list = byLayer.get(tracked.layer) ?? [];
         list.push(tracked);
         byLayer.set(tracked.layer, list);

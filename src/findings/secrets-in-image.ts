@@ -56,7 +56,7 @@ export const secretsInImage: Rule = {
 };
 
 function secretKinds(tracked: TrackedEntry): string[] {
-  const path = tracked.entry.path;
+  const path = tracked.path;
   const name = path.slice(path.lastIndexOf('/') + 1);
   const kinds = BY_NAME.filter((rule) => rule.test(path, name)).map((rule) => rule.kind);
   return [...new Set([...kinds, ...(tracked.entry.secretKinds ?? [])])];
@@ -65,7 +65,7 @@ function secretKinds(tracked: TrackedEntry): string[] {
 function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
   const byLayer = new Map<number, { tracked: TrackedEntry; kinds: string[] }[]>();
   for (const tracked of timelineOf(analysis).entries) {
-    if (tracked.entry.type !== 'file') continue;
+    if (tracked.type !== 'file') continue;
     const kinds = secretKinds(tracked);
     if (kinds.length === 0) continue;
     const list = byLayer.get(tracked.layer) ?? [];
@@ -74,8 +74,8 @@ function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
   }
   return [...byLayer].map(([layer, files]) => {
     const paths: FindingPath[] = files.map(({ tracked }) => ({
-      path: tracked.entry.path,
-      sizeBytes: tracked.entry.size,
+      path: tracked.path,
+      sizeBytes: tracked.size,
     }));
     const described = files
       .slice(0, options.maxPaths)
@@ -84,7 +84,7 @@ function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
           tracked.fate.kind === 'visible'
             ? 'in the final filesystem'
             : `removed by layer ${tracked.fate.by} but still extractable from layer ${layer}`;
-        return `${tracked.entry.path} (${kinds.map((kind) => KIND_TEXT[kind] ?? kind).join(', ')}; ${where})`;
+        return `${tracked.path} (${kinds.map((kind) => KIND_TEXT[kind] ?? kind).join(', ')}; ${where})`;
       })
       .join('; ');
     return buildFinding(

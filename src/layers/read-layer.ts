@@ -133,8 +133,7 @@ function entryCollector(
         }
       },
       end: () => {
-        const digest = hash.digest('hex');
-        entries.setContentHash(index, digest);
+        entries.setContentDigest(index, hash.digest());
         if (limit === 0) return;
         const content = Buffer.concat(head);
         if (accounts) entries.setAccountIds(index, parseAccountIds(content.toString('utf8')));

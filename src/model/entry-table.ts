@@ -94,21 +94,18 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (hash === EMPTY_SHA256) {
       this.#hashSlots[index] = EMPTY_HASH;
     } else if (SHA256_HEX.test(hash)) {
-      let slot = this.#hashSlots[index] ?? NO_HASH;
-      if (slot < 0) {
-        slot = this.#hashCount++;
-        if (slot * 32 === this.#hashBytes.length) {
-          const grown = Buffer.alloc(this.#hashBytes.length * 2);
-          this.#hashBytes.copy(grown);
-          this.#hashBytes = grown;
-        }
-        this.#hashSlots[index] = slot;
-      }
+      const slot = this.#hashSlot(index); // first: taking a slot can replace the store
       this.#hashBytes.write(hash, slot * 32, 32, 'hex');
     } else {
       this.#hashSlots[index] = OTHER_HASH;
       this.#otherHashes.set(index, hash);
     }
+  }
+
+  /** Sets a content hash from the 32 bytes of a sha256 digest (the reader's: no hex on the way). */
+  setContentDigest(index: number, digest: Buffer): void {
+    const slot = this.#hashSlot(index); // first: taking a slot can replace the store
+    digest.copy(this.#hashBytes, slot * 32, 0, 32);
   }
 
   setSecretKinds(index: number, kinds: string[]): void {
@@ -189,6 +186,20 @@ export class EntryTable implements Iterable<LayerEntry> {
   some(predicate: (entry: LayerEntry) => boolean): boolean {
     for (const entry of this) if (predicate(entry)) return true;
     return false;
+  }
+
+  /** The entry's slot in the hash store, taken on first use. */
+  #hashSlot(index: number): number {
+    const slot = this.#hashSlots[index] ?? NO_HASH;
+    if (slot >= 0) return slot;
+    const taken = this.#hashCount++;
+    if (taken * 32 === this.#hashBytes.length) {
+      const grown = Buffer.alloc(this.#hashBytes.length * 2);
+      this.#hashBytes.copy(grown);
+      this.#hashBytes = grown;
+    }
+    this.#hashSlots[index] = taken;
+    return taken;
   }
 
   #grow(): void {

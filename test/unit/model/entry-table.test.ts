@@ -64,5 +64,7 @@ describe('EntryTable', () => {
     );
     expect([table.contentHash(empty), table.contentHash(madeUp)]).toEqual([EMPTY_SHA256, 'hash-of-/m']);
     expect(table.get(madeUp).contentHash).toBe('hash-of-/m');
+    table.setContentDigest(madeUp, createHash('sha256').update('m').digest());
+    expect(table.contentHash(madeUp)).toBe(createHash('sha256').update('m').digest('hex'));
   });
 });
