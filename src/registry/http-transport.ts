@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { proxyForUrl } from './proxy.js';
 
 export interface TransportOptions {
@@ -81,25 +79,31 @@ export class HttpTransport {
     }
   }
 
-  private agentFor(url: URL): http.Agent {
+  private async agentFor(url: URL): Promise<http.Agent> {
     const proxy = proxyForUrl(url, this.options.env);
     const key = `${url.protocol}|${proxy ?? ''}`;
     let agent = this.agents.get(key);
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: 16 };
       if (proxy !== null) {
+        // Loaded only when a proxy is in use: the two packages cost 40 ms of every start-up.
         agent =
-          url.protocol === 'https:' ? new HttpsProxyAgent(proxy, common) : new HttpProxyAgent(proxy, common);
+          url.protocol === 'https:'
+            ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy, common)
+            : new (await import('http-proxy-agent')).HttpProxyAgent(proxy, common);
       } else {
         agent = url.protocol === 'https:' ? new https.Agent(common) : new http.Agent(common);
       }
+      // Two requests may have raced through the import: keep the first agent.
+      agent = this.agents.get(key) ?? agent;
       this.agents.set(key, agent);
     }
     return agent;
   }
 
-  request(spec: RequestSpec): Promise<HttpResponse> {
+  async request(spec: RequestSpec): Promise<HttpResponse> {
     const { url } = spec;
+    const agent = await this.agentFor(url);
     const lib = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, ...spec.headers };
     if (spec.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
@@ -107,7 +111,7 @@ export class HttpTransport {
       const req = lib.request(url, {
         method: spec.method,
         headers,
-        agent: this.agentFor(url),
+        agent,
         timeout: this.options.timeoutMs,
         ...(url.protocol === 'https:'
           ? { rejectUnauthorized: !this.options.skipTlsVerify, ...(this.ca ? { ca: this.ca } : {}) }
