@@ -36,15 +36,14 @@ export function computeDiveMetrics(
   const nodeSize = (state: number): number => (state < 0 ? 0 : stack.entries.size(state));
   const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
   /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
-  const addPath = (tree: Int32Array, id: number, state: number): boolean => {
+  const addPath = (tree: Int32Array, id: number, state: number): void => {
     const missing: number[] = [];
     for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) missing.push(node);
     for (let node = missing.pop(); node !== undefined; node = missing.pop()) {
-      if (paths.name(node).startsWith(AUFS_META_PREFIX)) return false;
+      if (paths.name(node).startsWith(AUFS_META_PREFIX)) return;
       tree[node] = IMPLICIT;
     }
     tree[id] = state;
-    return true;
   };
   /** Children of `id` in `tree`, in byte order of their names, as Go's sort.Strings orders them. */
   const sortedChildren = (tree: Int32Array, id: number): number[] => {
@@ -55,9 +54,11 @@ export function computeDiveMetrics(
     // Siblings share their parent's path: their whole paths sort as their names do.
     return children.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
   };
-  /** Every node below the root, children before their parent, siblings sorted (dive's VisitDepthChildFirst); flags leaves in `leaf`. */
   const order = new Int32Array(size);
-  /** Fills `order` (returns how many) and flags leaves in `leaf`. */
+  /**
+   * Every node of `tree` below the root, children before their parent, siblings sorted (dive's
+   * VisitDepthChildFirst): fills `order` (returns how many) and flags leaves in `leaf`.
+   */
   const childFirst = (tree: Int32Array): number => {
     let count = 0;
     const frames: { id: number; children: number[]; next: number }[] = [

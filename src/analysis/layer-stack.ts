@@ -17,18 +17,20 @@ export class LayerStack {
   /** Path id of each serial. */
   readonly pathIds: Int32Array;
   /** By serial, for hard links: the path id of the target (null while the stack has no hard link). */
-  linkTargetIds: Int32Array | null = null;
+  readonly linkTargetIds: Int32Array | null;
   /**
    * By serial, for whiteouts: the path id of the node dive's layer tree gives it, ".wh.X" beside
    * X (-1 for others; null while the stack has no whiteout).
    */
-  whiteoutNodeIds: Int32Array | null = null;
+  readonly whiteoutNodeIds: Int32Array | null;
 
   constructor(layers: readonly LayerContents[]) {
     this.entries = new StackedEntries(layers.map((layer) => layer.entries));
     this.tables = this.entries.tables;
     this.serials = this.entries.serials;
     this.pathIds = new Int32Array(this.serials.total);
+    let linkTargetIds: Int32Array | null = null;
+    let whiteoutNodeIds: Int32Array | null = null;
     let serial = 0;
     for (const table of this.tables) {
       for (let index = 0; index < table.length; index++, serial++) {
@@ -36,17 +38,21 @@ export class LayerStack {
         this.pathIds[serial] = this.paths.intern(path);
         const type = table.type(index);
         if (type === 'hardlink') {
-          this.linkTargetIds ??= new Int32Array(this.serials.total);
-          this.linkTargetIds[serial] = this.paths.intern(table.linkTarget(index) ?? '/');
+          linkTargetIds ??= new Int32Array(this.serials.total);
+          linkTargetIds[serial] = this.paths.intern(table.linkTarget(index) ?? '/');
         }
-        // A whiteout of the root has no name to prefix: dive's tree gets no node for it.
+        // A whiteout of the root has no name to prefix: dive's tree gets no node for it. The
+        // others are marked here and numbered once every real path has its id.
         if (type === 'whiteout' && path !== '/') {
-          (this.whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1))[serial] = 0;
+          whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1);
+          whiteoutNodeIds[serial] = 0;
         }
       }
     }
-    if (this.whiteoutNodeIds !== null) this.#numberWhiteoutNodes(this.whiteoutNodeIds);
+    if (whiteoutNodeIds !== null) this.#numberWhiteoutNodes(whiteoutNodeIds);
     this.paths.seal();
+    this.linkTargetIds = linkTargetIds;
+    this.whiteoutNodeIds = whiteoutNodeIds;
   }
 
   /**
