@@ -1,4 +1,11 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlLibNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlLib from 'yaml';
+
+let yamlLib: typeof YamlLib | undefined;
+/** yaml is needed only for config files: required on first use, not at every start-up (34 ms). */
+function loadYaml(): typeof YamlLib {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib);
+}
 
 /**
  * A YAML document reduced to what config reading needs: maps, lists and scalars as their literal
@@ -31,6 +38,7 @@ export interface ParsedYaml {
 const NULL_WORDS = new Set(['~', 'null', 'Null', 'NULL']);
 
 export function parseYamlTree(text: string): ParsedYaml {
+  const { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { schema: 'failsafe', lineCounter, uniqueKeys: true, prettyErrors: true });
   const errors: YamlParseError[] = doc.errors.map((e) => ({
@@ -69,7 +77,7 @@ export function parseYamlTree(text: string): ParsedYaml {
     return { kind: 'scalar', line: fallbackLine, text: null };
   };
 
-  const contents = doc.contents as YamlLibNode | null;
+  const contents = doc.contents as YamlLib.Node | null;
   return { root: contents === null ? null : convert(contents, 1), errors };
 }
 
