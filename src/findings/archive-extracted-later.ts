@@ -41,7 +41,7 @@ export const archiveExtractedLater: Rule = {
           {
             layerIndex: tracked.layer,
             message: `${path} (${bytesText(tracked.size)}) is added by layer ${tracked.layer} and extracted by layer ${extract.layer}; ${still}.`,
-            claims: [{ layer: tracked.layer, index: tracked.index, path, bytes: tracked.size }],
+            claims: [tracked.claim()],
             advice: {
               text: isTar
                 ? 'Let ADD extract the archive (a local tar is unpacked in one layer and not kept), extract it before the build, or download, extract and delete it in one RUN.'

@@ -1,6 +1,6 @@
 import { type Analysis, dockerfileLine } from '../model/index.js';
 import { baseLayerCount } from './base-layers.js';
-import { buildFinding, bytesText } from './finding-builder.js';
+import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf } from './layer-timeline.js';
 import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
@@ -52,18 +52,13 @@ export const buildToolsShipped: Rule = {
       if (tracked.layer < base || tracked.type !== 'file') continue;
       const toolchain = TOOLCHAINS.find((t) => t.test(tracked.path));
       if (toolchain === undefined) continue;
-      claims.push({
-        layer: tracked.layer,
-        index: tracked.index,
-        path: tracked.path,
-        bytes: tracked.size,
-      });
+      claims.push(tracked.claim());
       found.set(toolchain.name, (found.get(toolchain.name) ?? 0) + tracked.size);
       bytesByLayer.set(tracked.layer, (bytesByLayer.get(tracked.layer) ?? 0) + tracked.size);
     }
     if (claims.length === 0) return [];
     const layer = [...bytesByLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;
-    const total = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+    const total = sumClaims(claims);
     const install = layer === null ? null : layerInstruction(analysis, layer);
     const installLine =
       install === null || install.keyword !== 'RUN'

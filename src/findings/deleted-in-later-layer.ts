@@ -1,6 +1,6 @@
 import { type Analysis, dockerfileLine } from '../model/index.js';
 import type { TrackedEntry } from './layer-timeline.js';
-import { buildFinding, bytesText, plural } from './finding-builder.js';
+import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { entryKey, timelineOf } from './layer-timeline.js';
 import { isCopy } from './metadata-rewrite.js';
@@ -28,19 +28,14 @@ export const deletedInLaterLayer: Rule = {
       if (context.claimed.has(entryKey(tracked.layer, tracked.index))) continue;
       const key = `${tracked.layer}>${fate.by}`;
       const group = groups.get(key) ?? { from: tracked.layer, by: fate.by, claims: [], deleted: 0 };
-      group.claims.push({
-        layer: tracked.layer,
-        index: tracked.index,
-        path: tracked.path,
-        bytes: tracked.size,
-      });
+      group.claims.push(tracked.claim());
       if (fate.kind === 'deleted') group.deleted++;
       groups.set(key, group);
     }
     return [...groups.values()].map((group) => {
       const lower = layerInstruction(analysis, group.from);
       const upper = layerInstruction(analysis, group.by);
-      const bytes = group.claims.reduce((sum, claim) => sum + claim.bytes, 0);
+      const bytes = sumClaims(group.claims);
       const how =
         group.deleted === group.claims.length
           ? 'deleted'

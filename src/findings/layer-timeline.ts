@@ -1,4 +1,5 @@
 import type { Analysis, EntryFate, EntryTable, EntryType, LayerEntry } from '../model/index.js';
+import type { Claim } from './rule.js';
 
 /** Where one stored entry ended up, its replacement tracked too. */
 export type Fate = EntryFate<TrackedEntry>;
@@ -33,6 +34,11 @@ export class TrackedEntry {
 
   get size(): number {
     return this.#table().size(this.index);
+  }
+
+  /** The entry's bytes as a finding claims them. */
+  claim(): Claim {
+    return { layer: this.layer, index: this.index, path: this.path, bytes: this.size };
   }
 
   #table(): EntryTable {

@@ -1,9 +1,9 @@
 import { type Analysis, type DockerfileAdvice, dockerfileLine } from '../model/index.js';
-import { buildFinding, bytesText, plural } from './finding-builder.js';
+import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { rewriteReason } from './metadata-rewrite.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 
 export interface MetadataDuplicateSpec {
   id: string;
@@ -37,13 +37,8 @@ export function metadataDuplicateRule(spec: MetadataDuplicateSpec): Rule {
         byUpper.set(tracked.fate.by, list);
       }
       return [...byUpper].map(([upper, lowers]) => {
-        const claims: Claim[] = lowers.map((t) => ({
-          layer: t.layer,
-          index: t.index,
-          path: t.entry.path,
-          bytes: t.entry.size,
-        }));
-        const bytes = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+        const claims = lowers.map((t) => t.claim());
+        const bytes = sumClaims(claims);
         const from = [...new Set(lowers.map((t) => t.layer))].join(', ');
         const what = spec.reason === 'chown' ? 'owner' : 'mode';
         const rewrite = spec.rewrite(analysis, upper, lowers);

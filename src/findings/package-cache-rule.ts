@@ -1,8 +1,8 @@
 import { EntryTable, type Analysis, type FindingSeverity } from '../model/index.js';
-import { buildFinding, bytesText, plural } from './finding-builder.js';
+import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 
 export interface PackageCacheSpec {
   id: string;
@@ -44,13 +44,8 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
       }
       const findings: RuleFinding[] = [];
       for (const [layer, files] of byLayer) {
-        const claims: Claim[] = files.map((t) => ({
-          layer,
-          index: t.index,
-          path: t.entry.path,
-          bytes: t.entry.size,
-        }));
-        const bytes = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+        const claims = files.map((t) => t.claim());
+        const bytes = sumClaims(claims);
         if (bytes === 0) continue;
         const deletedBy = [
           ...new Set(files.flatMap((t) => (t.fate.kind === 'visible' ? [] : [t.fate.by]))),

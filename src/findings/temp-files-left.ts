@@ -1,10 +1,10 @@
 import type { Analysis } from '../model/index.js';
 import { isPackageCache } from './cache-locations.js';
-import { buildFinding, bytesText, plural } from './finding-builder.js';
+import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { appendStep } from './run-rewrite.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Rule, RuleFinding, RuleOptions } from './rule.js';
 
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;
@@ -23,7 +23,7 @@ export const tempFilesLeft: Rule = {
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const groups = new Map<string, { layer: number; git: boolean; files: TrackedEntry[] }>();
     for (const tracked of timelineOf(analysis).visible) {
-      const { path, type, size } = tracked.entry;
+      const { path, type, size } = tracked;
       if (type !== 'file' || size === 0) continue;
       const git = GIT.test(path);
       if (!git && (!TEMP.test(path) || isPackageCache(path))) continue;
@@ -33,13 +33,8 @@ export const tempFilesLeft: Rule = {
       groups.set(key, group);
     }
     return [...groups.values()].map(({ layer, git, files }) => {
-      const claims: Claim[] = files.map((t) => ({
-        layer,
-        index: t.index,
-        path: t.entry.path,
-        bytes: t.entry.size,
-      }));
-      const bytes = claims.reduce((sum, claim) => sum + claim.bytes, 0);
+      const claims = files.map((t) => t.claim());
+      const bytes = sumClaims(claims);
       if (git) {
         const roots = [
           ...new Set(files.map((t) => t.entry.path.slice(0, t.entry.path.search(GIT) + '/.git'.length))),
