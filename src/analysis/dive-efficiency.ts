@@ -22,7 +22,8 @@ export function computeDiveMetrics(
   layers: readonly LayerContents[],
   stack: LayerStack = new LayerStack(layers),
 ): DiveMetrics {
-  const { paths, serials, pathIds } = stack;
+  const { paths, pathIds, entries } = stack;
+  const { serials, tables } = entries;
   const whiteoutNode = (serial: number): number => stack.whiteoutNodeIds?.[serial] ?? ABSENT;
   const size = paths.size;
   const layerTree = new Int32Array(size).fill(ABSENT);
@@ -33,7 +34,7 @@ export function computeDiveMetrics(
   const cumulative = new Float64Array(size);
   const smallest = new Float64Array(size);
 
-  const nodeSize = (state: number): number => (state < 0 ? 0 : stack.entries.size(state));
+  const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
   /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
@@ -103,7 +104,7 @@ export function computeDiveMetrics(
   for (let layer = 0; layer < serials.layerCount; layer++) {
     // The layer's own tree, as dive builds it: opaque markers dropped, whiteouts as ".wh.X" nodes.
     layerTree[0] = IMPLICIT;
-    const table = stack.tables[layer];
+    const table = tables[layer];
     const start = serials.start(layer);
     for (let index = 0; index < (table?.length ?? 0); index++) {
       const type = table?.type(index);
@@ -123,7 +124,7 @@ export function computeDiveMetrics(
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
         if (below === ABSENT) break;
-        bytes = below >= 0 && stack.entries.type(below) === 'directory' ? subtreeSize(key) : 0;
+        bytes = below >= 0 && entries.type(below) === 'directory' ? subtreeSize(key) : 0;
       }
       if (counts[key] === 0) smallest[key] = bytes;
       else smallest[key] = Math.min(smallest[key] ?? 0, bytes);

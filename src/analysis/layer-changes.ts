@@ -1,5 +1,5 @@
 import type { LayerChanges } from '../model/index.js';
-import type { LayerStack } from './layer-stack.js';
+import type { StackedEntries } from './stacked-entries.js';
 
 export function emptyChanges(): LayerChanges {
   return {
@@ -33,7 +33,7 @@ export class ChangeTracker {
   readonly #below = new Map<number, number>();
 
   constructor(
-    private readonly stack: LayerStack,
+    private readonly entries: StackedEntries,
     private readonly layer: number,
     private readonly hashOf: HashOf,
   ) {}
@@ -41,7 +41,7 @@ export class ChangeTracker {
   /** Before path `id` changes: `state` is what it holds now. */
   touch(id: number, state: number): void {
     if (this.#below.has(id)) return;
-    if (state !== NOTHING && this.stack.serials.layerOf(state) === this.layer) {
+    if (state !== NOTHING && this.entries.serials.layerOf(state) === this.layer) {
       // Written earlier by this same layer as a new path: that addition is undone.
       this.changes.addedFiles -= 1;
       this.changes.addedBytes -= this.#bytes(state);
@@ -83,17 +83,17 @@ export class ChangeTracker {
 
   /** Bytes a state stores: a regular file's size; links and others store none. */
   #bytes(state: number): number {
-    return this.stack.entries.type(state) === 'file' ? this.stack.entries.size(state) : 0;
+    return this.entries.type(state) === 'file' ? this.entries.size(state) : 0;
   }
 
   /** Same bytes (or the same link): only mode, owner or the like changed. */
   #sameContent(before: number, after: number): boolean {
-    const beforeType = this.stack.entries.type(before);
-    const afterType = this.stack.entries.type(after);
+    const beforeType = this.entries.type(before);
+    const afterType = this.entries.type(after);
     if (afterType === 'symlink') {
       return (
         beforeType === 'symlink' &&
-        (this.stack.entries.linkTarget(before) ?? '') === (this.stack.entries.linkTarget(after) ?? '')
+        (this.entries.linkTarget(before) ?? '') === (this.entries.linkTarget(after) ?? '')
       );
     }
     if (afterType !== 'file' && afterType !== 'hardlink') return beforeType === afterType;

@@ -1,5 +1,4 @@
-import type { EntryTable, LayerContents } from '../model/index.js';
-import type { EntrySerials } from './entry-serials.js';
+import type { LayerContents } from '../model/index.js';
 import { StackedEntries } from './stacked-entries.js';
 import { PathIndex } from './path-index.js';
 
@@ -12,8 +11,6 @@ const WHITEOUT_PREFIX = '.wh.';
 export class LayerStack {
   readonly paths = new PathIndex();
   readonly entries: StackedEntries;
-  readonly serials: EntrySerials;
-  readonly tables: readonly EntryTable[];
   /** Path id of each serial. */
   readonly pathIds: Int32Array;
   /** By serial, for hard links: the path id of the target (null while the stack has no hard link). */
@@ -26,25 +23,24 @@ export class LayerStack {
 
   constructor(layers: readonly LayerContents[]) {
     this.entries = new StackedEntries(layers.map((layer) => layer.entries));
-    this.tables = this.entries.tables;
-    this.serials = this.entries.serials;
-    this.pathIds = new Int32Array(this.serials.total);
+    const { serials, tables } = this.entries;
+    this.pathIds = new Int32Array(serials.total);
     let linkTargetIds: Int32Array | null = null;
     let whiteoutNodeIds: Int32Array | null = null;
     let serial = 0;
-    for (const table of this.tables) {
+    for (const table of tables) {
       for (let index = 0; index < table.length; index++, serial++) {
         const path = table.path(index);
         this.pathIds[serial] = this.paths.intern(path);
         const type = table.type(index);
         if (type === 'hardlink') {
-          linkTargetIds ??= new Int32Array(this.serials.total);
+          linkTargetIds ??= new Int32Array(serials.total);
           linkTargetIds[serial] = this.paths.intern(table.linkTarget(index) ?? '/');
         }
         // A whiteout of the root has no name to prefix: dive's tree gets no node for it. The
         // others are marked here and numbered once every real path has its id.
         if (type === 'whiteout' && path !== '/') {
-          whiteoutNodeIds ??= new Int32Array(this.serials.total).fill(-1);
+          whiteoutNodeIds ??= new Int32Array(serials.total).fill(-1);
           whiteoutNodeIds[serial] = 0;
         }
       }

@@ -25,7 +25,8 @@ export function mergeLayers(
   layers: readonly LayerContents[],
   stack: LayerStack = new LayerStack(layers),
 ): FilesystemMetrics {
-  const { paths, serials, pathIds } = stack;
+  const { paths, pathIds, entries } = stack;
+  const { serials, tables } = entries;
   const held = new Int32Array(paths.size).fill(ABSENT);
   held[0] = DIRECTORY;
   const fates = new FateTable(serials);
@@ -33,14 +34,14 @@ export function mergeLayers(
   const warnings: string[] = [];
   let storedBytes = 0;
 
-  const hashOf = (serial: number): string | null => links.hashOf(stack.entries, serial);
+  const hashOf = (serial: number): string | null => links.hashOf(entries, serial);
   const stateOf = (id: number): number => Math.max(held[id] ?? ABSENT, NOTHING);
 
   const layerChanges = layers.map((_, layer): LayerChanges => {
     const label = `layer ${layer}`;
     const layerWarnings = new WarningList(label);
-    const tracker = new ChangeTracker(stack, layer, hashOf);
-    const table = stack.tables[layer];
+    const tracker = new ChangeTracker(entries, layer, hashOf);
+    const table = tables[layer];
     const start = serials.start(layer);
     const end = serials.end(layer);
 
@@ -112,12 +113,12 @@ export function mergeLayers(
         // A hard link shares its target's inode: its bytes are stored and visible once.
         const target = table.linkTarget(index) ?? '';
         const targetState = held[stack.linkTargetIds?.[serial] ?? 0] ?? ABSENT;
-        const inode = links.apply(stack.entries, serial, Math.max(targetState, NOTHING));
+        const inode = links.apply(entries, serial, Math.max(targetState, NOTHING));
         if (inode === NOTHING) {
           const what =
             targetState === ABSENT
               ? 'which neither this layer (before the link) nor a lower one holds'
-              : `which is a ${targetState === DIRECTORY ? 'directory' : stack.entries.type(targetState)}`;
+              : `which is a ${targetState === DIRECTORY ? 'directory' : entries.type(targetState)}`;
           layerWarnings.add(
             `${label}: hard link "${abbreviate(table.path(index))}" points to "${abbreviate(target)}", ${what}; counted as empty`,
           );
@@ -143,11 +144,9 @@ export function mergeLayers(
       }
       tracker.touch(id, Math.max(existing, NOTHING));
       if (existing >= 0) {
+        const existingHash = entries.type(existing) === 'file' ? entries.contentHash(existing) : undefined;
         const sameBytes =
-          type === 'file' &&
-          stack.entries.type(existing) === 'file' &&
-          stack.entries.contentHash(existing) !== undefined &&
-          stack.entries.contentHash(existing) === table.contentHash(index);
+          type === 'file' && existingHash !== undefined && existingHash === table.contentHash(index);
         if (sameBytes) fates.rewritten(existing, layer, serial);
         else fates.replaced(existing, layer, serial);
       }
@@ -169,11 +168,11 @@ export function mergeLayers(
   const counted = new Uint8Array(serials.total);
   let visibleBytes = 0;
   for (const serial of finalSerials) {
-    const type = stack.entries.type(serial);
+    const type = entries.type(serial);
     const inode = type === 'file' ? serial : type === 'hardlink' ? links.inodeOf(serial) : NOTHING;
     if (inode !== NOTHING && counted[inode] === 0) {
       counted[inode] = 1;
-      visibleBytes += stack.entries.size(inode);
+      visibleBytes += entries.size(inode);
     }
   }
   return {
@@ -181,7 +180,7 @@ export function mergeLayers(
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(stack.entries, finalSerials, links),
+    finalFiles: new MergedFiles(entries, finalSerials, links),
     fates,
     warnings,
   };
