@@ -7,24 +7,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runFuzz } from '../test/helpers/fuzz.js';
-import { DIVE_FIXTURES } from '../test/helpers/run-cli.js';
+import { fuzzSeedFiles, runFuzz } from '../test/helpers/fuzz.js';
 
 const iterations = Number(process.argv[2] ?? 0);
 const seconds = Number(process.argv[3] ?? 600);
 const seed = Number(process.argv[4] ?? Date.now() % 1_000_000);
 const workDir = process.argv[5] ? resolve(process.argv[5]) : await mkdtemp(join(tmpdir(), 'imgscope-fuzz-'));
 
-const seedFiles = [
-  'test-docker-image.tar',
-  'test-kaniko-image.tar',
-  'test-oci-uncompressed-image.tar',
-  'test-oci-gzip-image.tar',
-  'test-oci-estargz-image.tar',
-  'test-oci-zstd-image.tar',
-  'not-an-image.tar',
-].map((name) => `${DIVE_FIXTURES}${name}`);
-seedFiles.push(resolve('fixtures/example.tar'), resolve('fixtures/example-optimized.tar'));
+const seedFiles = [...fuzzSeedFiles(), resolve('fixtures/example-optimized.tar')];
 
 console.log(
   `fuzzing with seed ${seed} for ${iterations || 'unlimited'} iterations / ${seconds} s in ${workDir}`,

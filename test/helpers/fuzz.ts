@@ -9,13 +9,29 @@
 // its input. So is an input that does not finish in time, and any unhandled rejection.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeFailure } from '../../src/cli/failure.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { analyzeImage } from '../../src/services/index.js';
 import { writeDockerArchive, writeOciArchive, writeOciLayout, type ImageSpec } from './image-builder.js';
 import { editOciLayout } from './oci-surgery.js';
+import { DIVE_FIXTURES } from './run-cli.js';
 import { gnuLong, paxHeader, rawTar, tarEntry, writeRawDockerArchive, type RawLayer } from './raw-tar.js';
+
+/** The images mutated: dive's test images (and its non-image tar) and the bundled example. */
+export function fuzzSeedFiles(): string[] {
+  return [
+    'test-docker-image.tar',
+    'test-kaniko-image.tar',
+    'test-oci-uncompressed-image.tar',
+    'test-oci-gzip-image.tar',
+    'test-oci-estargz-image.tar',
+    'test-oci-zstd-image.tar',
+    'not-an-image.tar',
+  ]
+    .map((name) => `${DIVE_FIXTURES}${name}`)
+    .concat(resolve('fixtures/example.tar'));
+}
 
 export interface FuzzOptions {
   /** Stop after this many inputs (default: no limit). */

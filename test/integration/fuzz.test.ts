@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFuzz } from '../helpers/fuzz.js';
-import { DIVE_FIXTURES } from '../helpers/run-cli.js';
+import { fuzzSeedFiles, runFuzz } from '../helpers/fuzz.js';
 
 /**
  * The CI fuzz step (issue 7): at least 2,000 mutated images through the analyze service, each
@@ -21,16 +20,7 @@ afterAll(async () => {
 describe('mutation fuzzing of local images', () => {
   it(`survives ${ITERATIONS} mutated inputs with no internal error, hang or unhandled rejection`, async () => {
     workDir = await mkdtemp(join(tmpdir(), 'imgscope-fuzz-'));
-    const seedFiles = [
-      'test-docker-image.tar',
-      'test-kaniko-image.tar',
-      'test-oci-uncompressed-image.tar',
-      'test-oci-gzip-image.tar',
-      'test-oci-estargz-image.tar',
-      'test-oci-zstd-image.tar',
-      'not-an-image.tar',
-    ].map((name) => `${DIVE_FIXTURES}${name}`);
-    seedFiles.push(resolve('fixtures/example.tar'));
+    const seedFiles = fuzzSeedFiles();
     const report = await runFuzz({
       iterations: ITERATIONS,
       seed: SEED,
