@@ -6,6 +6,8 @@ const DELETED = 1;
 const REPLACED = 2;
 const REWRITTEN = 3;
 const NO_REPLACEMENT = -1;
+/** Shared: most entries stay visible, and the timeline asks each of them. */
+const VISIBLE: EntryFate = Object.freeze({ kind: 'visible' });
 
 /** Entry fates as three numbers per entry (9 bytes), filled in by the merge. */
 export class FateTable implements EntryFates {
@@ -50,7 +52,7 @@ export class FateTable implements EntryFates {
       case REWRITTEN:
         return { kind: 'rewritten', by, replacement: this.serials.ref(replacement) };
       default:
-        return { kind: 'visible' };
+        return VISIBLE;
     }
   }
 
