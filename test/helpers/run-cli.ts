@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DIVE_FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/dive/', import.meta.url));
+export const DIVE_FIXTURES = fileURLToPath(new URL('../../fixtures/dive/', import.meta.url));
 
 export interface CliResult {
   code: number | null;
