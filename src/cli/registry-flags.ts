@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { BlobCache, defaultCacheRoot } from '../registry/index.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
+import { oneLine } from './failure.js';
 
 /** Flags of every command that reads images from registries. */
 export const registryFlags = {
@@ -69,7 +70,11 @@ export async function registrySetup(
   return {
     options: {
       registry: {
-        cache: flags.cache ? new BlobCache(defaultCacheRoot()) : null,
+        cache: flags.cache
+          ? new BlobCache(defaultCacheRoot(), {
+              onWarning: (line) => process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`),
+            })
+          : null,
         insecure: flags.insecure,
         caCertFiles: flags['ca-cert'] ?? [],
         timeoutMs: flags.timeout * 1000,
