@@ -36,7 +36,9 @@ export function describeFailure(err: unknown, debug: boolean): Failure {
   const message = err instanceof Error ? err.message : String(err);
   const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';
   return {
-    line: `imgscope: internal error: ${oneLine(message)} (this is a bug; run with DEBUG=1 for details and report it)${stack}`,
+    line: redactCredentials(
+      `imgscope: internal error: ${oneLine(message)} (this is a bug; run with DEBUG=1 for details and report it)${stack}`,
+    ),
     exitCode: EXIT_CODES.bug,
   };
 }

@@ -1,5 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryError } from '../../../src/errors.js';
+import { Authenticator } from '../../../src/registry/authenticator.js';
+import { HttpExchange } from '../../../src/registry/http-exchange.js';
+import { HttpTransport } from '../../../src/registry/http-transport.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import type { WrittenImage } from '../../helpers/registry-images.js';
@@ -81,5 +87,51 @@ describe.skipIf(skip !== null)('credentials and a plain-HTTP token realm', () =>
     expect(issuer.requests).toEqual([
       { scope: 'repository:team/app:pull', service: issuer.service, user: USER },
     ]);
+  });
+});
+
+describe.skipIf(skip !== null)('a token server that redirects', () => {
+  it('does not carry a refresh token to another origin', async () => {
+    const fixture = await startRegistryFixture({ name: 'realm-redirect' });
+    const proxy = await startFaultProxy(fixture.registry.host);
+    const transport = new HttpTransport({
+      caCerts: [],
+      skipTlsVerify: false,
+      timeoutMs: 5000,
+      env: {},
+      userAgent: 't',
+    });
+    try {
+      proxy.fault = (req) => (req.path.startsWith('/token') ? { redirectToStorage: true } : undefined);
+      const exchange = new HttpExchange(transport, DEFAULT_RETRY_POLICY);
+      const auth = new Authenticator(
+        proxy.host,
+        (spec) => exchange.send(spec),
+        () =>
+          Promise.resolve({
+            credentials: { username: '', password: '', identityToken: 'refresh-planted' },
+            origin: 'test',
+          }),
+      );
+      auth.setChallenge(
+        `Bearer realm="http://${proxy.host}/token",service="s"`,
+        new URL(`http://${proxy.host}`),
+      );
+      const error = await auth.authorization('repository:a:pull').then(
+        () => new Error('expected a failure'),
+        (e: unknown) => e as Error,
+      );
+      expect(error).toBeInstanceOf(RegistryError);
+      expect(error.message).toBe(
+        `${proxy.host} redirected a request carrying credentials to http://${proxy.storageHost}; imgscope does not follow it`,
+      );
+      expect(proxy.requests.map((r) => `${r.server} ${r.method} ${r.path}`)).toEqual([
+        'registry POST /token',
+      ]);
+    } finally {
+      transport.close();
+      await proxy.stop();
+      await fixture.stop();
+    }
   });
 });
