@@ -1,31 +1,33 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makePrivateDir, tightenPrivateTree } from '../../src/private-files.js';
 import { BlobCache } from '../../src/registry/blob-cache.js';
+import { fileModes } from '../helpers/file-modes.js';
 import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
 const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-/** Every path under `root` (root included) with its permission bits, e.g. { ".": "700", "blobs": "700" }. */
-async function modes(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (path: string, name: string): Promise<void> => {
-    const info = await lstat(path);
-    out[name] = (info.mode & 0o777).toString(8);
-    if (info.isDirectory()) {
-      for (const entry of await readdir(path)) {
-        await walk(join(path, entry), name === '.' ? entry : `${name}/${entry}`);
-      }
-    }
+/** The modes of a private cache holding one layer and one config, plus `extra` paths. */
+function privateCache(
+  layer: string,
+  config: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    '.': '700',
+    blobs: '700',
+    'blobs/sha256': '700',
+    [`blobs/sha256/${layer}`]: '600',
+    [`blobs/sha256/${config}`]: '600',
+    tmp: '700',
+    ...extra,
   };
-  await walk(root, '.');
-  return out;
 }
 
 async function fillCache(cache: BlobCache): Promise<{ layer: string; config: string }> {
@@ -44,20 +46,13 @@ describe('private cache files', () => {
   });
   afterAll(cleanupTempDirs);
 
-  it.each([0o022, 0o002, 0o000])(
-    'a cache created under umask %o is 0700 directories and 0600 files',
+  it.each(['022', '002', '000'])(
+    'a cache created under umask %s is 0700 directories and 0600 files',
     async (mask) => {
-      process.umask(mask);
+      process.umask(parseInt(mask, 8));
       const root = join(await tempDir(), 'home', '.cache', 'imgscope');
       const { layer, config } = await fillCache(new BlobCache(root));
-      expect(await modes(root)).toEqual({
-        '.': '700',
-        blobs: '700',
-        'blobs/sha256': '700',
-        [`blobs/sha256/${layer}`]: '600',
-        [`blobs/sha256/${config}`]: '600',
-        tmp: '700',
-      });
+      expect(await fileModes(root)).toEqual(privateCache(layer, config));
     },
   );
 
@@ -66,7 +61,7 @@ describe('private cache files', () => {
     const base = await tempDir();
     await chmod(base, 0o755);
     await makePrivateDir(join(base, 'a', 'b', 'c'));
-    expect(await modes(base)).toEqual({ '.': '755', a: '700', 'a/b': '700', 'a/b/c': '700' });
+    expect(await fileModes(base)).toEqual({ '.': '755', a: '700', 'a/b': '700', 'a/b/c': '700' });
   });
 
   it('tightens a pre-existing 0755/0644 cache on first use, with no warning', async () => {
@@ -81,15 +76,7 @@ describe('private cache files', () => {
     const warnings: string[] = [];
     const cache = new BlobCache(root, { onWarning: (line) => warnings.push(line) });
     expect(await cache.lookup(`sha256:${config}`, 15)).not.toBeNull();
-    expect(await modes(root)).toEqual({
-      '.': '700',
-      blobs: '700',
-      'blobs/sha256': '700',
-      [`blobs/sha256/${layer}`]: '600',
-      [`blobs/sha256/${config}`]: '600',
-      tmp: '700',
-      'tmp/left.1.x.partial': '600',
-    });
+    expect(await fileModes(root)).toEqual(privateCache(layer, config, { 'tmp/left.1.x.partial': '600' }));
     expect(warnings).toEqual([]);
   });
 
@@ -99,7 +86,7 @@ describe('private cache files', () => {
     await mkdir(join(root, 'inner'), { mode: 0o755 });
     await chmod(join(root, 'inner'), 0o755);
     expect(await tightenPrivateTree(root)).toBeNull();
-    expect((await modes(root)).inner).toBe('755');
+    expect((await fileModes(root)).inner).toBe('755');
     expect(await tightenPrivateTree(join(root, 'absent'))).toBeNull();
   });
 
@@ -127,7 +114,7 @@ describe('private cache files', () => {
         mode: 0o755,
         warning: `${root} can be read by other users (mode 0755) and imgscope could not make it private; run: chmod -R go-rwx '${base}/it'\\''s cache'`,
       });
-      expect((await modes(root))['.']).toBe('755');
+      expect((await fileModes(root))['.']).toBe('755');
     },
   );
 });
