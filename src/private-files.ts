@@ -4,7 +4,7 @@
  * existing tree left wider (an older imgscope, a copy, umask 022) is tightened before use.
  * One place for this, so that every cache and report directory gets the same treatment.
  */
-import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -41,13 +41,13 @@ export interface LooseTree {
 /**
  * Makes an existing tree private: when its root lets others in, every directory under it
  * becomes 0700 and every file 0600 (a root that is already private keeps the rest out, so
- * a private root is trusted without walking it). Symbolic links are left alone, never followed.
+ * a private root is trusted without walking it). Symbolic links under the root are left alone.
  * Returns what could not be tightened (another user's files, a read-only disk), else null.
  */
 export async function tightenPrivateTree(root: string): Promise<LooseTree | null> {
   let mode: number;
   try {
-    const info = await lstat(root);
+    const info = await stat(root);
     if (!info.isDirectory()) return null;
     mode = info.mode & 0o777;
   } catch {
