@@ -25,7 +25,11 @@ export const registryFlags = {
     default: true,
     allowNo: true,
   }),
-  timeout: Flags.integer({ description: 'network timeout in seconds', default: 30, min: 1 }),
+  timeout: Flags.integer({
+    description: 'network timeout in seconds (also how long a credential helper may take)',
+    default: 30,
+    min: 1,
+  }),
 };
 
 export interface RegistryFlagValues {
