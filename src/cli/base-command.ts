@@ -1,8 +1,14 @@
 import { Command } from '@oclif/core';
+import { redactDebugOutput } from './debug-output.js';
 import { describeFailure } from './failure.js';
 
 /** Every command reports failures as one stderr line and a documented exit code (DESIGN.md section 6). */
 export abstract class BaseCommand extends Command {
+  protected override async init(): Promise<void> {
+    if (process.env['DEBUG']) redactDebugOutput();
+    await super.init();
+  }
+
   protected override async catch(err: Error): Promise<void> {
     const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']));
     process.stderr.write(line + '\n');

@@ -1,4 +1,5 @@
 import { ConfigError, EXIT_CODES, ImgscopeError } from '../errors.js';
+import { redactCredentials } from '../registry/index.js';
 
 export interface Failure {
   line: string;
@@ -21,7 +22,8 @@ export function describeFailure(err: unknown, debug: boolean): Failure {
     // A configuration error lists every problem of the user's own files, one per line.
     const text =
       err instanceof ConfigError ? err.message.split('\n').map(oneLine).join('\n') : oneLine(err.message);
-    return { line: `imgscope: error: ${text}${oneLine(hint)}`, exitCode: err.exitCode };
+    // Messages quote servers and helpers, which may echo a credential back: mask it.
+    return { line: redactCredentials(`imgscope: error: ${text}${oneLine(hint)}`), exitCode: err.exitCode };
   }
   const oclif = (err as OclifError | null)?.oclif;
   if (oclif !== undefined && err instanceof Error) {
@@ -34,7 +36,9 @@ export function describeFailure(err: unknown, debug: boolean): Failure {
   const message = err instanceof Error ? err.message : String(err);
   const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';
   return {
-    line: `imgscope: internal error: ${oneLine(message)} (this is a bug; run with DEBUG=1 for details and report it)${stack}`,
+    line: redactCredentials(
+      `imgscope: internal error: ${oneLine(message)} (this is a bug; run with DEBUG=1 for details and report it)${stack}`,
+    ),
     exitCode: EXIT_CODES.bug,
   };
 }

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { BlobCache, defaultCacheRoot } from '../registry/index.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
+import { oneLine } from './failure.js';
 
 /** Flags of every command that reads images from registries. */
 export const registryFlags = {
@@ -24,7 +25,11 @@ export const registryFlags = {
     default: true,
     allowNo: true,
   }),
-  timeout: Flags.integer({ description: 'network timeout in seconds', default: 30, min: 1 }),
+  timeout: Flags.integer({
+    description: 'network timeout in seconds (also how long a credential helper may take)',
+    default: 30,
+    min: 1,
+  }),
 };
 
 export interface RegistryFlagValues {
@@ -69,7 +74,11 @@ export async function registrySetup(
   return {
     options: {
       registry: {
-        cache: flags.cache ? new BlobCache(defaultCacheRoot()) : null,
+        cache: flags.cache
+          ? new BlobCache(defaultCacheRoot(), {
+              onWarning: (line) => process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`),
+            })
+          : null,
         insecure: flags.insecure,
         caCertFiles: flags['ca-cert'] ?? [],
         timeoutMs: flags.timeout * 1000,

@@ -24,6 +24,8 @@ const DEFAULT_TOKEN_LIFETIME_S = 60;
  */
 export class Authenticator {
   private challenge: AuthChallenge | null = null;
+  /** Whether the registry that sent the challenge was reached over plain HTTP (loopback or --insecure). */
+  private registryOverHttp = false;
   private readonly tokens = new Map<string, CachedToken>();
   private credentials: Promise<FoundCredentials | null> | null = null;
 
@@ -34,8 +36,9 @@ export class Authenticator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Remembers the challenge of a 401; returns false when it names no scheme imgscope speaks. */
-  setChallenge(header: string | undefined): boolean {
+  /** Remembers the challenge of a 401 from `registry`; returns false when it names no scheme imgscope speaks. */
+  setChallenge(header: string | undefined, registry: URL): boolean {
+    this.registryOverHttp = registry.protocol === 'http:';
     const challenges = parseChallenges(header ?? '');
     const chosen =
       challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic');
@@ -91,6 +94,15 @@ export class Authenticator {
     }
     const service = challenge.params.service;
     const found = await this.lookup();
+    if (found !== null && url.protocol === 'http:' && !this.registryOverHttp) {
+      // The registry is HTTPS: its token server must be too, or the password crosses the network in clear.
+      throw new AuthError(
+        `refusing to send the credentials for ${this.host} to its token server ${url.origin}${url.pathname} over plain HTTP (the registry itself uses HTTPS)`,
+        {
+          hint: "the registry's token realm must be an https:// URL: fix the registry's auth configuration, or pull without credentials",
+        },
+      );
+    }
     const issuedAt = this.now();
     let res: HttpResponse;
     if (found?.credentials.identityToken !== undefined) {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback, pipeline } from 'node:stream';
+import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile, tightenPrivateTree } from '../private-files.js';
 import { hasherFor } from './digest.js';
 
 /** $XDG_CACHE_HOME/imgscope, or ~/.cache/imgscope. */
@@ -25,6 +26,11 @@ export interface PruneResult {
   removedTemporaryFiles: number;
 }
 
+export interface BlobCacheOptions {
+  /** Told, once, when the cache is readable by others and cannot be made private. */
+  onWarning?: (line: string) => void;
+}
+
 /** Temporary files of a running download are kept by prune for this long. */
 const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -32,11 +38,24 @@ const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
  * Blobs keyed by digest: `ROOT/blobs/ALG/HEX`. A blob is written to `ROOT/tmp/` and renamed
  * into place only once its digest has been verified, so an entry is never partial, whenever the
  * process dies; an entry is verified again before use and removed if it does not match.
+ * The cache holds private images' layers: it is kept 0700/0600 (tightened on first use).
  */
 export class BlobCache {
   private swept = false;
+  private privacy: Promise<void> | null = null;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly options: BlobCacheOptions = {},
+  ) {}
+
+  /** Tightens a cache others can read, once per instance; says so when it cannot. */
+  private makePrivate(): Promise<void> {
+    this.privacy ??= tightenPrivateTree(this.root).then((loose) => {
+      if (loose !== null) this.options.onWarning?.(loose.warning);
+    });
+    return this.privacy;
+  }
 
   /** Removes partial downloads left by processes that died (killed mid-download); once per instance. */
   private async sweepOrphans(tmpDir: string): Promise<void> {
@@ -57,6 +76,7 @@ export class BlobCache {
 
   /** The path of a verified cached blob, or null (a bad entry is removed on the way). */
   async lookup(digest: string, size: number): Promise<string | null> {
+    await this.makePrivate();
     const path = this.entryPath(digest);
     try {
       const info = await stat(path);
@@ -89,10 +109,12 @@ export class BlobCache {
     const [, hex] = digest.split(':');
     const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
     const finalPath = this.entryPath(digest);
+    await this.makePrivate();
     try {
-      await mkdir(tmpDir, { recursive: true });
-      await writeFile(tmpPath, bytes);
-      await mkdir(join(finalPath, '..'), { recursive: true });
+      await makePrivateDir(tmpDir);
+      await writeFile(tmpPath, bytes, { mode: PRIVATE_FILE_MODE });
+      await makePrivateFile(tmpPath);
+      await makePrivateDir(join(finalPath, '..'));
       await rename(tmpPath, finalPath);
     } catch {
       await rm(tmpPath, { force: true });
@@ -113,8 +135,9 @@ export class BlobCache {
    */
   async tee(source: Readable, digest: string, size: number): Promise<Readable> {
     const tmpDir = join(this.root, 'tmp');
+    await this.makePrivate();
     try {
-      await mkdir(tmpDir, { recursive: true });
+      await makePrivateDir(tmpDir);
     } catch {
       // A cache that cannot be written is no reason to fail the analysis: read without it.
       return source;
@@ -123,7 +146,7 @@ export class BlobCache {
     const [, hex] = digest.split(':');
     const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
     const finalPath = this.entryPath(digest);
-    const file: WriteStream = createWriteStream(tmpPath);
+    const file: WriteStream = createWriteStream(tmpPath, { mode: PRIVATE_FILE_MODE });
     let written = 0;
     let committed = false;
     let discarded = false;
@@ -174,7 +197,8 @@ export class BlobCache {
             callback();
             return;
           }
-          mkdir(join(finalPath, '..'), { recursive: true })
+          makePrivateFile(tmpPath)
+            .then(() => makePrivateDir(join(finalPath, '..')))
             .then(() => rename(tmpPath, finalPath))
             .then(() => {
               committed = true;

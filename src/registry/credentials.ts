@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthError, ConfigError } from '../errors.js';
 import { DOCKER_HUB } from '../reference/index.js';
+import { redactCredentials } from './redact.js';
 
 /** A user name and secret for one registry; `identityToken` is an OAuth2 refresh token (`docker login` with SSO). */
 export interface Credentials {
@@ -37,7 +38,11 @@ interface DockerConfigFile {
 export interface CredentialLookupOptions {
   /** Environment to read REGISTRY_AUTH_FILE, DOCKER_CONFIG, HOME and PATH from. */
   env?: NodeJS.ProcessEnv;
+  /** How long a credential helper may take before it is stopped (the request timeout). */
+  timeoutMs?: number;
 }
+
+const DEFAULT_HELPER_TIMEOUT_MS = 30_000;
 
 /** Strips a scheme and a trailing path so that "https://index.docker.io/v1/" and "docker.io" compare equal. */
 export function normaliseAuthKey(key: string): string {
@@ -106,11 +111,32 @@ function findEntry(auths: Record<string, AuthEntry>, keys: string[]): [string, A
   return null;
 }
 
+/** Credential helper names are program name suffixes: no path, no "..", nothing a shell would read. */
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Refuses a helper name that would run something else than a `docker-credential-*` program on PATH. */
+export function checkHelperName(helper: unknown, where: string): asserts helper is string {
+  if (typeof helper !== 'string' || !HELPER_NAME.test(helper) || helper.includes('..')) {
+    throw new ConfigError(
+      `credential helper name ${JSON.stringify(helper)} in ${where} is not a plain name (no path separators or ".."); imgscope will not run it`,
+      { hint: 'set the helper to the NAME of a docker-credential-NAME program on PATH, or remove it' },
+    );
+  }
+}
+
+/** The first line of what a failing helper said, with anything that looks like a secret masked. */
+function helperSaid(stdout: string, stderr: string): string {
+  const text = stderr.trim() !== '' ? stderr : stdout;
+  const first = text.trim().split(/\r?\n/)[0] ?? '';
+  return redactCredentials(first).slice(0, 200);
+}
+
 /** Runs `docker-credential-NAME get` with the server URL on stdin (docker-credential-helpers protocol). */
 export async function runCredentialHelper(
   helper: string,
   serverUrl: string,
   env: NodeJS.ProcessEnv,
+  timeoutMs: number = DEFAULT_HELPER_TIMEOUT_MS,
 ): Promise<Credentials | null> {
   const program = `docker-credential-${helper}`;
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
@@ -118,9 +144,16 @@ export async function runCredentialHelper(
       const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
+      let timedOut = false;
+      // A helper waiting on a locked keychain or a prompt nobody sees would hang the run.
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
       child.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
         if (error.code === 'ENOENT') {
           reject(
             new ConfigError(`credential helper ${program} is not installed (named in the Docker config)`, {
@@ -129,16 +162,32 @@ export async function runCredentialHelper(
           );
         } else reject(new ConfigError(`cannot run credential helper ${program}: ${error.message}`));
       });
+      // Stopped: answer on "exit", as a grandchild it left behind may hold the pipes open.
+      child.on('exit', () => {
+        clearTimeout(timer);
+        if (!timedOut) return;
+        child.stdout.destroy();
+        child.stderr.destroy();
+        reject(
+          new AuthError(
+            `credential helper ${program} did not answer within ${timeoutMs} ms for ${serverUrl}`,
+            {
+              hint: 'unlock the credential store or check the helper; --timeout sets how long to wait',
+            },
+          ),
+        );
+      });
       child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
       child.stdin.on('error', () => undefined);
       child.stdin.end(serverUrl);
     },
   );
   if (code !== 0) {
-    const said = `${stdout} ${stderr}`.trim();
-    if (/credentials not found/i.test(said)) return null;
-    // The helper's own words, cut short: they never contain the secret, which only a successful get prints.
-    throw new AuthError(`credential helper ${program} failed for ${serverUrl}: ${said.slice(0, 200)}`);
+    if (/credentials not found/i.test(`${stdout} ${stderr}`)) return null;
+    // Only the first line, masked: a helper's words are not ours to repeat.
+    throw new AuthError(
+      `credential helper ${program} failed for ${serverUrl}: ${helperSaid(stdout, stderr)}`,
+    );
   }
   let parsed: { Username?: unknown; Secret?: unknown };
   try {
@@ -179,6 +228,7 @@ export async function lookupCredentials(
   options: CredentialLookupOptions = {},
 ): Promise<FoundCredentials | null> {
   const env = options.env ?? process.env;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
   const keys = candidateKeys(registry, repository);
   for (const file of credentialFiles(env)) {
     const config = await readConfig(file);
@@ -187,7 +237,8 @@ export async function lookupCredentials(
       ([key]) => normaliseAuthKey(key) === registry,
     );
     if (helper !== undefined) {
-      const creds = await runCredentialHelper(helper[1], helperServerUrl(registry), env);
+      checkHelperName(helper[1], `${file} (credHelpers)`);
+      const creds = await runCredentialHelper(helper[1], helperServerUrl(registry), env, timeoutMs);
       if (creds !== null) return { credentials: creds, origin: `docker-credential-${helper[1]}` };
     }
     const entry = findEntry(config.auths ?? {}, keys);
@@ -196,7 +247,8 @@ export async function lookupCredentials(
       if (creds !== null) return { credentials: creds, origin: file };
     }
     if (config.credsStore !== undefined && config.credsStore !== '') {
-      const creds = await runCredentialHelper(config.credsStore, helperServerUrl(registry), env);
+      checkHelperName(config.credsStore, `${file} (credsStore)`);
+      const creds = await runCredentialHelper(config.credsStore, helperServerUrl(registry), env, timeoutMs);
       if (creds !== null) return { credentials: creds, origin: `docker-credential-${config.credsStore}` };
     }
   }

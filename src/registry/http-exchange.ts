@@ -87,6 +87,12 @@ export class HttpExchange {
       const next = new URL(location, current.url);
       const headers = { ...current.headers };
       if (next.origin !== origin) delete headers.Authorization;
+      // A body is a token request's form, with the refresh token: it goes to no other origin.
+      if (next.origin !== origin && res.status !== 303 && current.body !== undefined) {
+        throw new RegistryError(
+          `${spec.url.host} redirected a request carrying credentials to ${next.origin}; imgscope does not follow it`,
+        );
+      }
       current = {
         method: res.status === 303 ? 'GET' : current.method,
         url: next,

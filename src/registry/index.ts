@@ -1,5 +1,6 @@
 export * from './blob-cache.js';
 export * from './credentials.js';
 export * from './progress.js';
+export { redactCredentials } from './redact.js';
 export * from './registry-client.js';
 export type { RetryPolicy } from './retry.js';

@@ -96,7 +96,7 @@ export class RegistryClient {
     const find = (): Promise<FoundCredentials | null> =>
       explicit !== undefined
         ? Promise.resolve({ credentials: explicit, origin: '--username/--password-stdin' })
-        : lookupCredentials(registry, repositoryHint, { env });
+        : lookupCredentials(registry, repositoryHint, { env, timeoutMs: this.timeoutMs });
     this.auth = new Authenticator(this.apiHost, (spec) => this.http.send(spec), find);
   }
 
@@ -136,7 +136,7 @@ export class RegistryClient {
     if (res.status === 401) {
       const header = res.headers['www-authenticate'];
       discardBody(res.body);
-      if (!this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header)) {
+      if (!this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header, base)) {
         throw new AuthError(`${this.apiHost} asks for an authentication scheme imgscope does not speak`, {
           hint: `the challenge was: ${String(header ?? '(none)')}`,
         });
@@ -179,7 +179,7 @@ export class RegistryClient {
       const header = res.headers['www-authenticate'];
       let said = await describeErrorBody(res.body);
       this.auth.forget(scope);
-      if (this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header)) {
+      if (this.auth.setChallenge(Array.isArray(header) ? header.join(', ') : header, base)) {
         res = await send();
         if (res.status === 401) said = await describeErrorBody(res.body);
       }

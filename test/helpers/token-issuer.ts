@@ -17,6 +17,8 @@ export interface TokenIssuer {
   /** PEM bundle the registry trusts (rootcertbundle). */
   rootCertBundle: string;
   requests: { scope: string | null; service: string | null; user: string | null }[];
+  /** Every token handed out, so tests can look for them in output. */
+  issued: string[];
   /** Seconds a token lives (expires_in); change between tests. */
   lifetime: number;
   /** Hand out this many already-expired tokens first (the registry rejects them), to test refresh on 401. */
@@ -46,6 +48,7 @@ export async function startTokenIssuer(
     issuer,
     rootCertBundle: certPath,
     requests: [],
+    issued: [],
     lifetime: 300,
     expiredTokensToIssue: 0,
     stop: async () => undefined,
@@ -78,7 +81,9 @@ export async function startTokenIssuer(
       access,
     };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-    return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
+    const token = `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
+    state.issued.push(token);
+    return token;
   }
 
   function refreshGrant(req: http.IncomingMessage, res: http.ServerResponse): void {
