@@ -63,7 +63,9 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
       });
     }
     const hash = file ? createHash('sha256') : null;
-    body.on('data', (chunk: Buffer) => hash?.update(chunk));
+    body.on('data', (chunk: unknown) => {
+      hash?.update(chunk as Buffer);
+    });
     body.on('end', () => {
       hash?.digest();
       next();
@@ -91,7 +93,8 @@ async function measureOnce(reader: ReaderName, image: string): Promise<void> {
   const [open] = await layersOf(image);
   if (open === undefined) throw new Error(`${image} has no layer`);
   const started = process.hrtime.bigint();
-  const count = reader === 'reader' ? await readWithReader(open, false) : await readWithTarStream(open, false);
+  const count =
+    reader === 'reader' ? await readWithReader(open, false) : await readWithTarStream(open, false);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({ entries: count.entries, seconds, peakMiB }));
@@ -131,7 +134,10 @@ async function compareEndOfArchive(): Promise<void> {
 async function compareMillion(count: number, runs: number): Promise<void> {
   const dir = resolve(`.bench/files-${count}`);
   if (!existsSync(`${dir}/index.json`)) await writeManyFilesLayout(dir, count, 'empty');
-  const samples: Record<ReaderName, { seconds: number; peakMiB: number }[]> = { reader: [], 'tar-stream': [] };
+  const samples: Record<ReaderName, { seconds: number; peakMiB: number }[]> = {
+    reader: [],
+    'tar-stream': [],
+  };
   const self = fileURLToPath(import.meta.url);
   for (let run = 0; run < runs; run++) {
     for (const reader of ['reader', 'tar-stream'] as const) {
