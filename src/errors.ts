@@ -1,5 +1,5 @@
 /**
- * The error hierarchy (DESIGN.md section 6). Library code throws these; commands map them to
+ * The error hierarchy (docs/architecture.md, "Errors and exit codes"). Library code throws these; commands map them to
  * exit codes and print one line. `code` is stable for scripts; `hint` says what to do.
  */
 export type ErrorCode =

@@ -2,7 +2,7 @@ import { Command } from '@oclif/core';
 import { redactDebugOutput } from './debug-output.js';
 import { describeFailure } from './failure.js';
 
-/** Every command reports failures as one stderr line and a documented exit code (DESIGN.md section 6). */
+/** Every command reports failures as one stderr line and a documented exit code (docs/architecture.md, "Errors and exit codes"). */
 export abstract class BaseCommand extends Command {
   protected override async init(): Promise<void> {
     if (process.env['DEBUG']) redactDebugOutput();

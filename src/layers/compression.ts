@@ -3,7 +3,7 @@ import type { Readable, Transform } from 'node:stream';
 import type { Compression } from '../model/index.js';
 import { ZstdDecompress } from './zstd-decompress.js';
 
-/** Detects compression from the first bytes, never from media types or names (DESIGN.md section 3). */
+/** Detects compression from the first bytes, never from media types or names (docs/architecture.md, "From a source to a report"). */
 export function sniffCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';

@@ -23,7 +23,7 @@ export interface InefficientFile {
   wastedBytes: number;
 }
 
-/** dive-compatible metrics (see DESIGN.md section 4). */
+/** dive-compatible metrics (docs/architecture.md, "The numbers: two families"). */
 export interface DiveMetrics {
   efficiency: number;
   sizeBytes: number;

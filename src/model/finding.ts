@@ -19,7 +19,7 @@ export interface FindingAdvice {
 }
 
 /**
- * One problem found in an image (DESIGN.md section 1, `src/findings/`): what it is, where, what it
+ * One problem found in an image (`src/findings/`): what it is, where, what it
  * costs, and what to change in the Dockerfile.
  */
 export interface Finding {
