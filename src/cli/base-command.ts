@@ -4,7 +4,8 @@ import { describeFailure } from './failure.js';
 /** Every command reports failures as one stderr line and a documented exit code (DESIGN.md section 6). */
 export abstract class BaseCommand extends Command {
   protected override async catch(err: Error): Promise<void> {
-    const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']));
+    const command = this.id?.replaceAll(':', ' ');
+    const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']), command);
     process.stderr.write(line + '\n');
     process.exitCode = exitCode;
   }
