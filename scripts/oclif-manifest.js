@@ -4,7 +4,7 @@
 // `oclif manifest` command does the same, but needs the whole `oclif` package.
 import { Plugin } from '@oclif/core';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const plugin = new Plugin({
