@@ -10,7 +10,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error): Promise<void> {
-    const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']));
+    const command = this.id?.replaceAll(':', ' ');
+    const { line, exitCode } = describeFailure(err, Boolean(process.env['DEBUG']), command);
     process.stderr.write(line + '\n');
     process.exitCode = exitCode;
   }

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { integerFlag } from './integer-flag.js';
 import { DEFAULT_LAYER_CONCURRENCY } from '../services/index.js';
 
 /** `--format` with the given choices (table first, the default) and its `--json` synonym. */
@@ -17,7 +18,7 @@ export function formatFlags<const T extends readonly string[]>(formats: T) {
 /** How images are chosen and read, shared by every command that reads images. */
 export const imageReadFlags = {
   platform: Flags.string({ description: 'platform to pick from a multi-platform image: os/arch[/variant]' }),
-  concurrency: Flags.integer({
+  concurrency: integerFlag({
     description: 'layers downloaded and read at once',
     default: DEFAULT_LAYER_CONCURRENCY,
     min: 1,

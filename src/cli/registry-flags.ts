@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { integerFlag } from './integer-flag.js';
 import { UsageError } from '../errors.js';
 import { BlobCache, defaultCacheRoot } from '../registry/index.js';
 import type { OpenSourceOptions } from '../sources/index.js';
@@ -25,7 +26,7 @@ export const registryFlags = {
     default: true,
     allowNo: true,
   }),
-  timeout: Flags.integer({
+  timeout: integerFlag({
     description: 'network timeout in seconds (also how long a credential helper may take)',
     default: 30,
     min: 1,

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { integerFlag } from '../cli/integer-flag.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
@@ -58,7 +59,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
 
   static override flags = {
     ...formatFlags(['table', 'json']),
-    top: Flags.integer({
+    top: integerFlag({
       description: 'how many inefficient files to list in the table',
       default: 10,
       min: 0,
@@ -74,7 +75,6 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
     ignore: Flags.string({
       description: 'skip a finding rule by id (repeatable; see imgscope rules)',
       multiple: true,
-      default: [],
     }),
     ...gateFlags,
   };
@@ -91,7 +91,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
           ...(flags.config === undefined ? {} : { configPath: flags.config }),
         })
       : null;
-    const rules = ruleSettings(flags.ignore, gateConfig?.findings.rules ?? {});
+    const rules = ruleSettings(flags.ignore ?? [], gateConfig?.findings.rules ?? {});
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
     let report: ImageReport;

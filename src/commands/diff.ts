@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { integerFlag } from '../cli/integer-flag.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
@@ -45,7 +46,7 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       options: ['top', 'all', 'none'],
       default: 'top',
     }),
-    depth: Flags.integer({
+    depth: integerFlag({
       description: 'directory depth of the per-directory totals',
       default: 2,
       min: 1,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type Stats, type WriteStream } from 'node:fs';
 import { readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,13 @@ export interface PruneOptions {
   /** Keep entries used more recently than this; undefined removes every entry. */
   olderThanMs?: number;
   now?: number;
+}
+
+/** A blob the cache holds; its file's modification time is its last use (lookup touches it). */
+export interface CachedBlob {
+  digest: string;
+  bytes: number;
+  lastUsed: Date;
 }
 
 export interface PruneResult {
@@ -220,21 +227,44 @@ export class BlobCache {
     return tee;
   }
 
-  /** Removes entries (all, or those unused for olderThanMs) and stale temporary files. */
-  async prune(options: PruneOptions = {}): Promise<PruneResult> {
-    const now = options.now ?? Date.now();
-    const result: PruneResult = { removedEntries: 0, removedBytes: 0, removedTemporaryFiles: 0 };
+  /** The blobs held, as stored (a bad one is found and removed only when it is used). */
+  async list(): Promise<CachedBlob[]> {
+    const blobs: CachedBlob[] = [];
+    for (const file of await this.blobFiles()) {
+      if (!file.info.isFile()) continue;
+      blobs.push({ digest: file.digest, bytes: file.info.size, lastUsed: file.info.mtime });
+    }
+    return blobs;
+  }
+
+  /** The mode bits of the cache directory (0o700...), or null when it does not exist yet. */
+  async directoryMode(): Promise<number | null> {
+    const info = await stat(this.root).catch(() => null);
+    return info === null ? null : info.mode & 0o7777;
+  }
+
+  private async blobFiles(): Promise<{ digest: string; path: string; info: Stats }[]> {
     const blobs = join(this.root, 'blobs');
+    const files: { digest: string; path: string; info: Stats }[] = [];
     for (const algorithm of await listDir(blobs)) {
       for (const name of await listDir(join(blobs, algorithm))) {
         const path = join(blobs, algorithm, name);
         const info = await stat(path).catch(() => null);
-        if (info === null) continue;
-        if (options.olderThanMs !== undefined && now - info.mtimeMs < options.olderThanMs) continue;
-        await rm(path, { force: true, recursive: true });
-        result.removedEntries += 1;
-        result.removedBytes += info.size;
+        if (info !== null) files.push({ digest: `${algorithm}:${name}`, path, info });
       }
+    }
+    return files;
+  }
+
+  /** Removes entries (all, or those unused for olderThanMs) and stale temporary files. */
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    const now = options.now ?? Date.now();
+    const result: PruneResult = { removedEntries: 0, removedBytes: 0, removedTemporaryFiles: 0 };
+    for (const { path, info } of await this.blobFiles()) {
+      if (options.olderThanMs !== undefined && now - info.mtimeMs < options.olderThanMs) continue;
+      await rm(path, { force: true, recursive: true });
+      result.removedEntries += 1;
+      result.removedBytes += info.size;
     }
     const tmp = join(this.root, 'tmp');
     for (const name of await listDir(tmp)) {

@@ -13,3 +13,4 @@ export { formatGateValue, formatGateThreshold } from './gate-values.js';
 export { renderDiffJson, diffToJson, TOP_FILES, type FileListing } from './diff-json.js';
 export { renderDiffTable, type DiffTableOptions } from './diff-table.js';
 export { renderDiffMarkdown } from './diff-markdown.js';
+export { renderCacheTable, renderCacheJson, renderCachePrune } from './cache.js';

@@ -85,7 +85,7 @@ describe('bad input: one clear line on stderr, exit 2', () => {
   });
 
   it('refuses an unknown flag', async () => {
-    await expectBadInput([dockerImage, '--bogus'], /Nonexistent flag: --bogus/);
+    await expectBadInput([dockerImage, '--bogus'], /unknown flag --bogus/);
   });
 
   it('names the platforms an image has when the wanted one is missing', async () => {

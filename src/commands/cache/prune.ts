@@ -1,12 +1,12 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { BlobCache, defaultCacheRoot } from '../../registry/index.js';
-import { formatBytes } from '../../render/format.js';
+import { integerFlag } from '../../cli/integer-flag.js';
+import { renderCachePrune } from '../../render/index.js';
+import { pruneCache } from '../../services/index.js';
 
 export default class CachePrune extends BaseCommand {
-  static override summary = 'Remove cached registry blobs.';
+  static override summary = 'Remove cached registry blobs; prints how many and the bytes freed.';
 
-  static override description = `The cache lives in $XDG_CACHE_HOME/imgscope (default ~/.cache/imgscope) and holds blobs by digest, each verified before it was stored and again before use. Without --older-than every entry is removed; temporary files of interrupted downloads are removed too.`;
+  static override description = `The cache lives in $XDG_CACHE_HOME/imgscope (default ~/.cache/imgscope) and holds blobs by digest, each verified before it was stored and again before use. Without --older-than every entry is removed; temporary files of interrupted downloads are removed too. imgscope cache list shows what it holds.`;
 
   static override examples = [
     '<%= config.bin %> cache prune',
@@ -14,18 +14,12 @@ export default class CachePrune extends BaseCommand {
   ];
 
   static override flags = {
-    'older-than': Flags.integer({ description: 'only remove blobs not used for this many days', min: 0 }),
+    'older-than': integerFlag({ description: 'only remove blobs not used for this many days', min: 0 }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(CachePrune);
-    const cache = new BlobCache(defaultCacheRoot());
     const days = flags['older-than'];
-    const result = await cache.prune(days === undefined ? {} : { olderThanMs: days * 24 * 60 * 60 * 1000 });
-    this.write(
-      `Removed ${result.removedEntries} blob${result.removedEntries === 1 ? '' : 's'} and ` +
-        `${result.removedTemporaryFiles} temporary file${result.removedTemporaryFiles === 1 ? '' : 's'} ` +
-        `(${formatBytes(result.removedBytes)}) from ${cache.root}\n`,
-    );
+    this.write(renderCachePrune(await pruneCache(days === undefined ? {} : { olderThanDays: days })));
   }
 }

@@ -189,9 +189,23 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
 
     // The rerun swept the dead process's partial download.
     expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
+    const list = await runImgscope(['cache', 'list', '--json'], {
+      XDG_CACHE_HOME: cacheRoot,
+      HOME: fixture.work,
+    });
+    const listing = JSON.parse(list.stdout) as {
+      totalBytes: number;
+      entries: { kind: string; digest: string }[];
+    };
+    expect(listing.entries.map((entry) => entry.digest).sort()).toEqual(
+      [image.configDigest, ...image.layers.map((layer) => layer.digest)].sort(),
+    );
+    expect(listing.entries.every((entry) => entry.kind === 'blob')).toBe(true);
     const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: fixture.work });
     expect(prune.code).toBe(0);
-    expect(prune.stdout).toMatch(/^Removed 3 blobs and 0 temporary files /);
+    expect(prune.stdout).toMatch(
+      new RegExp(`^Removed 3 blobs and 0 temporary files \\(.*, ${listing.totalBytes} bytes freed\\) from `),
+    );
     expect(await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256'))).toEqual([]);
   }, 60_000);
 

@@ -1,0 +1,68 @@
+import Table from 'cli-table3';
+import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
+import { SCHEMA_VERSION } from './analysis-json.js';
+import { formatBytes } from './format.js';
+import { COMPACT, PLAIN } from './table-style.js';
+
+/** 0o700 as "0700", the way chmod and ls -l's users write it. */
+function octalMode(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+/** To the second, in UTC: the same on every machine that reads the report. */
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `imgscope cache list` as text: the location and its mode, one row per entry, the total. */
+export function renderCacheTable(listing: CacheListing): string {
+  const where =
+    listing.mode === null
+      ? `Cache: ${listing.location} (not created yet)`
+      : `Cache: ${listing.location} (mode ${octalMode(listing.mode)})`;
+  if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n`;
+  const table = new Table({
+    head: ['Kind', 'Entry', 'Size', 'Last used'],
+    style: PLAIN,
+    chars: COMPACT,
+    colAligns: ['left', 'left', 'right', 'left'],
+  });
+  for (const entry of listing.entries) {
+    table.push([entry.kind, entry.digest, formatBytes(entry.bytes), timestamp(entry.lastUsed)]);
+  }
+  const count = listing.entries.length === 1 ? '1 entry' : `${listing.entries.length} entries`;
+  const total = `${count}, ${formatBytes(listing.totalBytes)} (${listing.totalBytes} bytes)`;
+  return `${where}\n${table.toString()}\n${total}\n`;
+}
+
+function entryToJson(entry: CacheEntry): Record<string, unknown> {
+  return {
+    kind: entry.kind,
+    digest: entry.digest,
+    bytes: entry.bytes,
+    lastUsed: entry.lastUsed.toISOString(),
+  };
+}
+
+export function renderCacheJson(listing: CacheListing): string {
+  const json = {
+    schemaVersion: SCHEMA_VERSION,
+    location: listing.location,
+    mode: listing.mode === null ? null : octalMode(listing.mode),
+    totalBytes: listing.totalBytes,
+    entries: listing.entries.map(entryToJson),
+  };
+  return JSON.stringify(json, null, 2) + '\n';
+}
+
+/** `imgscope cache prune`'s one line: what was removed, how many bytes that freed, from where. */
+export function renderCachePrune(summary: CachePruneSummary): string {
+  return (
+    `Removed ${plural(summary.removedEntries, 'blob')} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
+    `(${formatBytes(summary.removedBytes)}, ${summary.removedBytes} bytes freed) from ${summary.location}\n`
+  );
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { chmod, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BlobCache } from '../../src/registry/index.js';
+import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
+import { runCli } from '../helpers/run-cli.js';
+
+afterAll(cleanupTempDirs);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A cache filled through the cache's own write path, with chosen last-use times. */
+async function filledCache(): Promise<{
+  xdg: string;
+  root: string;
+  blobs: { digest: string; bytes: number; used: Date }[];
+}> {
+  const xdg = await tempDir();
+  const root = join(xdg, 'imgscope');
+  const cache = new BlobCache(root);
+  const now = Date.now();
+  const blobs = [
+    { content: Buffer.alloc(1500, 1), used: new Date(Math.floor((now - 40 * DAY_MS) / 1000) * 1000) },
+    { content: Buffer.alloc(250_000, 2), used: new Date(Math.floor((now - 2 * DAY_MS) / 1000) * 1000) },
+  ];
+  const written = [];
+  for (const { content, used } of blobs) {
+    const digest = digestOf(content);
+    await cache.put(digest, content);
+    await utimes(join(root, 'blobs', 'sha256', digest.slice(7)), used, used);
+    written.push({ digest, bytes: content.length, used });
+  }
+  await chmod(root, 0o750);
+  return { xdg, root, blobs: written };
+}
+
+const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+describe('imgscope cache list', () => {
+  it('says where an empty cache would be', async () => {
+    const xdg = await tempDir();
+    const table = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe(`Cache: ${xdg}/imgscope (not created yet)\nThe cache is empty.\n`);
+    const json = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      location: `${xdg}/imgscope`,
+      mode: null,
+      totalBytes: 0,
+      entries: [],
+    });
+  });
+
+  it('lists the blobs, most recently used first, with the directory mode and the total', async () => {
+    const { xdg, root, blobs } = await filledCache();
+    const [old, recent] = blobs as [(typeof blobs)[0], (typeof blobs)[0]];
+    const table = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
+    expect(table.code).toBe(0);
+    expect(table.stderr).toBe('');
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toBe(`Cache: ${root} (mode 0750)`);
+    expect(lines[1]).toMatch(/^┌─+┬─+┬─+┬─+┐$/);
+    expect(lines[2]).toMatch(/^│ Kind │ Entry +│ +Size │ Last used +│$/);
+    expect(lines[3]).toMatch(new RegExp(`^│ blob │ ${recent.digest} │ +250 kB │ ${iso(recent.used)} │$`));
+    expect(lines[4]).toMatch(new RegExp(`^│ blob │ ${old.digest} │ +1.5 kB │ ${iso(old.used)} │$`));
+    expect(lines[5]).toMatch(/^└─+┴─+┴─+┴─+┘$/);
+    expect(lines.slice(6)).toEqual(['2 entries, 252 kB (251500 bytes)', '']);
+
+    const json = await runCli(['cache', 'list', '--format', 'json'], { XDG_CACHE_HOME: xdg });
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      location: root,
+      mode: '0750',
+      totalBytes: 251_500,
+      entries: [
+        { kind: 'blob', digest: recent.digest, bytes: 250_000, lastUsed: recent.used.toISOString() },
+        { kind: 'blob', digest: old.digest, bytes: 1500, lastUsed: old.used.toISOString() },
+      ],
+    });
+  });
+});
+
+describe('imgscope cache prune', () => {
+  it('prints the count and the bytes it freed; --older-than keeps what was used recently', async () => {
+    const { xdg, root, blobs } = await filledCache();
+    const old = await runCli(['cache', 'prune', '--older-than', '30'], { XDG_CACHE_HOME: xdg });
+    expect(old.code).toBe(0);
+    expect(old.stdout).toBe(`Removed 1 blob and 0 temporary files (1.5 kB, 1500 bytes freed) from ${root}\n`);
+    const left = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
+    expect(
+      (JSON.parse(left.stdout) as { entries: { digest: string }[] }).entries.map((e) => e.digest),
+    ).toEqual([blobs[1]!.digest]);
+
+    const all = await runCli(['cache', 'prune'], { XDG_CACHE_HOME: xdg });
+    expect(all.stdout).toBe(
+      `Removed 1 blob and 0 temporary files (250 kB, 250000 bytes freed) from ${root}\n`,
+    );
+    const empty = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
+    expect(empty.stdout).toBe(`Cache: ${root} (mode 0750)\nThe cache is empty.\n`);
+  });
+});

@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
+import { DIVE_FIXTURES, PROJECT_ROOT, expectOneLineError, runCli } from '../helpers/run-cli.js';
+
+const image = `${DIVE_FIXTURES}test-docker-image.tar`;
+const { version } = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
+const userAgent = `imgscope/${version} ${process.platform}-${process.arch} node-${process.version}\n`;
+
+afterAll(cleanupTempDirs);
+
+describe('help and version', () => {
+  it('prints the version with --version and with the version command', async () => {
+    for (const args of [['--version'], ['version']]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(userAgent);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('lists every command and the cache topic with help, -h and --help', async () => {
+    for (const args of [['help'], ['-h'], ['--help'], []]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(0);
+      for (const command of ['analyze', 'diff', 'rules', 'autocomplete', 'help', 'version']) {
+        expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+      }
+      expect(result.stdout).toMatch(/^ {2}cache +See what the registry blob cache holds/m);
+    }
+  });
+
+  it('explains one command with help analyze, analyze -h and analyze --help, without empty defaults', async () => {
+    const outputs = await Promise.all(
+      [
+        ['help', 'analyze'],
+        ['analyze', '-h'],
+        ['analyze', '--help'],
+      ].map((args) => runCli(args)),
+    );
+    for (const result of outputs) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^ {2}\$ imgscope analyze IMAGE /m);
+      expect(result.stdout).toContain('--top=<value>          [default: 10]');
+      expect(result.stdout).not.toContain('[default: ]');
+    }
+    expect(outputs[1]!.stdout).toBe(outputs[0]!.stdout);
+    expect(outputs[2]!.stdout).toBe(outputs[0]!.stdout);
+  });
+
+  it('explains a two-word command', async () => {
+    const result = await runCli(['help', 'cache', 'list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}\$ imgscope cache list \[-f table\|json\] \[--json\]$/m);
+  });
+
+  it('shows no empty default in any command', async () => {
+    for (const command of ['analyze', 'diff', 'rules', 'cache list', 'cache prune', 'help', 'version']) {
+      const result = await runCli([...command.split(' '), '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(/\[default: \]/);
+    }
+  });
+});
+
+describe('mistyped commands: one line with the likely command, exit 2, no prompt', () => {
+  const cases: [string[], string][] = [
+    [
+      ['analyse', 'x.tar'],
+      'imgscope: error: "analyse" is not an imgscope command; did you mean "analyze"? (see imgscope help)',
+    ],
+    [
+      ['cache', 'lst'],
+      'imgscope: error: "cache lst" is not an imgscope command; did you mean "cache list"? (see imgscope help)',
+    ],
+    [
+      ['dif', 'a', 'b'],
+      'imgscope: error: "dif" is not an imgscope command; did you mean "diff"? (see imgscope help)',
+    ],
+    [
+      ['frobnicate'],
+      'imgscope: error: "frobnicate" is not an imgscope command (see imgscope help for the commands)',
+    ],
+    [['--verison'], 'imgscope: error: unknown flag --verison; did you mean --version? (see imgscope --help)'],
+    [
+      ['help', 'analyse'],
+      'imgscope: error: "analyse" is not an imgscope command; did you mean "analyze"? (see imgscope help)',
+    ],
+  ];
+  for (const [args, line] of cases) {
+    it(`imgscope ${args.join(' ')}`, async () => {
+      // stdin is a pipe that stays open: a prompt would wait on it (and the test time out).
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(expectOneLineError(result)).toBe(line);
+    });
+  }
+});
+
+describe('flag and argument errors: why, in one line, exit 2', () => {
+  const cases: [string[], string][] = [
+    [
+      ['analyze', '--top', '-1', image],
+      '--top must be an integer >= 0, got "-1" (see imgscope analyze --help)',
+    ],
+    [
+      ['analyze', '--concurrency', '0', image],
+      '--concurrency must be an integer from 1 to 32, got "0" (see imgscope analyze --help)',
+    ],
+    [
+      ['analyze', '--timeout', '0', image],
+      '--timeout must be an integer >= 1, got "0" (see imgscope analyze --help)',
+    ],
+    [
+      ['diff', '--depth', '2.5', image, image],
+      '--depth must be an integer from 1 to 32, got "2.5" (see imgscope diff --help)',
+    ],
+    [
+      ['cache', 'prune', '--older-than', 'abc'],
+      '--older-than must be an integer >= 0, got "abc" (see imgscope cache prune --help)',
+    ],
+    [
+      ['analyze'],
+      'missing argument IMAGE: image to analyze (registry reference, path or transport:reference) (see imgscope analyze --help)',
+    ],
+    [['diff', image], 'missing argument AFTER: the image after the change (see imgscope diff --help)'],
+    [['analyze', image, '--bogus'], 'unknown flag --bogus (see imgscope analyze --help)'],
+    [
+      ['analyze', image, '--tpo', '3'],
+      'unknown flag --tpo; did you mean --top? (see imgscope analyze --help)',
+    ],
+    [['analyze', image, '--top'], '--top needs a value (see imgscope analyze --help)'],
+    [
+      ['analyze', '--format', 'xml', image],
+      '--format must be one of table, json, got "xml" (see imgscope analyze --help)',
+    ],
+    [['analyze', image, image], `unexpected argument "${image}" (see imgscope analyze --help)`],
+    [
+      ['autocomplete', 'fish'],
+      'argument must be one of zsh, bash, powershell, got "fish" (see imgscope --help)',
+    ],
+  ];
+  for (const [args, reason] of cases) {
+    it(`imgscope ${args.join(' ').replaceAll(DIVE_FIXTURES, '')}`, async () => {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(expectOneLineError(result)).toBe(`imgscope: error: ${reason}`);
+    });
+  }
+});
+
+describe('shell completion', () => {
+  it('writes bash and zsh completion for every command and flag, and prints the line to add', async () => {
+    const cache = await tempDir();
+    const env = { XDG_CACHE_HOME: cache };
+    const instructions = await runCli(['autocomplete', 'bash'], env);
+    expect(instructions.code).toBe(0);
+    expect(instructions.stdout).toContain('printf "$(imgscope autocomplete script bash)" >> ~/.bashrc');
+
+    const functions = join(cache, 'imgscope', 'autocomplete', 'functions');
+    const bash = await readFile(join(functions, 'bash', 'imgscope.bash'), 'utf8');
+    expect(bash).toContain('complete -F _imgscope_autocomplete imgscope');
+    expect(bash).toMatch(/^analyze --format --json --top .*--concurrency --ignore --ci /m);
+    expect(bash).toMatch(/^cache:list --format --json$/m);
+    expect(bash).toMatch(/^cache:prune --older-than$/m);
+    expect(bash).toMatch(/^diff --format --json --files --depth /m);
+
+    const zsh = await readFile(join(functions, 'zsh', '_imgscope'), 'utf8');
+    expect(zsh).toContain('#compdef imgscope');
+    expect(zsh).toContain('"analyze[Report the size, waste and efficiency of an image, layer by layer.]"');
+    expect(zsh).toContain('--older-than"[only remove blobs not used for this many days]');
+    expect(zsh).toContain('"list[');
+
+    for (const shell of ['bash', 'zsh']) {
+      const script = await runCli(['autocomplete', 'script', shell], env);
+      expect(script.code).toBe(0);
+      const setup = join(cache, 'imgscope', 'autocomplete', `${shell}_setup`);
+      expect(script.stdout).toContain(`IMGSCOPE_AC_${shell.toUpperCase()}_SETUP_PATH=${setup}`);
+    }
+  });
+});
