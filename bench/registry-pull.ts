@@ -5,6 +5,9 @@
  * throughput of each, median of RUNS runs. Target: analyze <= 1.2x skopeo, RSS < 200 MB.
  *
  *   npm run build && node --import tsx bench/registry-pull.ts [RUNS]
+ *
+ * BASELINE=OTHER/bin/run.js (a built checkout of another commit) also times that imgscope's
+ * --no-cache pull in every run, right after this one's, and prints this / baseline.
  */
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -17,6 +20,7 @@ import { makeLargeImage } from './make-large-image.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.argv[2] ?? 3);
+const BASELINE = process.env.BASELINE;
 
 interface Measure {
   seconds: number;
@@ -51,6 +55,7 @@ try {
   const skopeo: Measure[] = [];
   const imgscope: Measure[] = [];
   const warm: Measure[] = [];
+  const baseline: Measure[] = [];
   const cacheEnv = { ...process.env, XDG_CACHE_HOME: join(work, 'warm-cache') };
   const analyzeArgs = [join(ROOT, 'bin', 'run.js'), 'analyze', ref, '--json'];
   await timed(process.execPath, analyzeArgs, cacheEnv); // fills the cache
@@ -67,28 +72,38 @@ try {
       ]),
     );
     await rm(dir, { recursive: true, force: true });
-    imgscope.push(
-      await timed(process.execPath, [join(ROOT, 'bin', 'run.js'), 'analyze', ref, '--json', '--no-cache'], {
+    const cold = (bin: string, cache: string): Promise<Measure> =>
+      timed(process.execPath, [bin, 'analyze', ref, '--json', '--no-cache'], {
         ...process.env,
-        XDG_CACHE_HOME: join(work, 'cache'),
-      }),
-    );
+        XDG_CACHE_HOME: join(work, cache),
+      });
+    // The baseline goes first in every other run, so neither side always meets a warmer machine.
+    if (BASELINE !== undefined && i % 2 === 1) baseline.push(await cold(BASELINE, 'baseline-cache'));
+    imgscope.push(await cold(join(ROOT, 'bin', 'run.js'), 'cache'));
+    if (BASELINE !== undefined && i % 2 === 0) baseline.push(await cold(BASELINE, 'baseline-cache'));
     warm.push(await timed(process.execPath, analyzeArgs, cacheEnv));
   }
   const mb = layerBytes / 1e6;
   const row = (name: string, m: Measure[]): string => {
     const s = median(m.map((x) => x.seconds));
     const rss = Math.max(...m.map((x) => x.rssMb));
-    return `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${rss.toFixed(0).padStart(5)} MB  ${(mb / s).toFixed(0).padStart(5)} MB/s`;
+    const seconds = m.map((x) => x.seconds);
+    const spread = `${Math.min(...seconds).toFixed(2)}-${Math.max(...seconds).toFixed(2)} s`;
+    return `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${rss.toFixed(0).padStart(5)} MB  ${(mb / s).toFixed(0).padStart(5)} MB/s  (${spread})`;
   };
   console.log(
     `image: ${large.layers} layers, ${large.files} files, ${(large.layerBytes / 1e6).toFixed(0)} MB of layer tar, ` +
-      `${mb.toFixed(0)} MB gzip in the registry; median of ${RUNS} runs, peak RSS is the max`,
+      `${mb.toFixed(0)} MB gzip in the registry; median of ${RUNS} runs (min-max), peak RSS is the max`,
   );
   console.log(`${''.padEnd(44)} ${'wall'.padStart(9)}  ${'RSS'.padStart(8)}  ${'rate'.padStart(10)}`);
   console.log(row('skopeo copy docker://... dir:... (download)', skopeo));
   console.log(row('imgscope analyze --no-cache', imgscope));
   console.log(row('imgscope analyze, blobs in the cache', warm));
+  if (BASELINE !== undefined) {
+    console.log(row('baseline imgscope analyze --no-cache', baseline));
+    const versus = median(imgscope.map((x) => x.seconds)) / median(baseline.map((x) => x.seconds));
+    console.log(`analyze --no-cache / baseline wall time: ${versus.toFixed(2)}x (${BASELINE})`);
+  }
   const ratio = median(imgscope.map((x) => x.seconds)) / median(skopeo.map((x) => x.seconds));
   console.log(
     `analyze / skopeo wall time: ${ratio.toFixed(2)}x (target <= 1.2x); imgscope peak RSS target < 200 MB`,
