@@ -24,18 +24,20 @@ const BASELINE = process.env.BASELINE;
 
 interface Measure {
   seconds: number;
+  /** User + system CPU seconds: steadier than wall time on a loaded machine. */
+  cpuSeconds: number;
   rssMb: number;
 }
 
 async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measure> {
-  const { stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M', cmd, ...args], {
+  const { stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M %U %S', cmd, ...args], {
     env,
     maxBuffer: 256 * 1024 * 1024,
   });
   const line = stderr.split('\n').find((l) => l.startsWith('BENCH '));
   if (line === undefined) throw new Error(`no timing from ${cmd}: ${stderr}`);
-  const [, seconds, kb] = line.split(' ');
-  return { seconds: Number(seconds), rssMb: Number(kb) / 1024 };
+  const [, seconds, kb, user, system] = line.split(' ');
+  return { seconds: Number(seconds), cpuSeconds: Number(user) + Number(system), rssMb: Number(kb) / 1024 };
 }
 
 function median(values: number[]): number {
@@ -89,20 +91,26 @@ try {
     const rss = Math.max(...m.map((x) => x.rssMb));
     const seconds = m.map((x) => x.seconds);
     const spread = `${Math.min(...seconds).toFixed(2)}-${Math.max(...seconds).toFixed(2)} s`;
-    return `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${rss.toFixed(0).padStart(5)} MB  ${(mb / s).toFixed(0).padStart(5)} MB/s  (${spread})`;
+    const cpu = median(m.map((x) => x.cpuSeconds));
+    return `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${cpu.toFixed(2).padStart(7)} s  ${rss.toFixed(0).padStart(5)} MB  ${(mb / s).toFixed(0).padStart(5)} MB/s  (wall ${spread})`;
   };
   console.log(
     `image: ${large.layers} layers, ${large.files} files, ${(large.layerBytes / 1e6).toFixed(0)} MB of layer tar, ` +
       `${mb.toFixed(0)} MB gzip in the registry; median of ${RUNS} runs (min-max), peak RSS is the max`,
   );
-  console.log(`${''.padEnd(44)} ${'wall'.padStart(9)}  ${'RSS'.padStart(8)}  ${'rate'.padStart(10)}`);
+  console.log(
+    `${''.padEnd(44)} ${'wall'.padStart(9)}  ${'cpu'.padStart(9)}  ${'RSS'.padStart(8)}  ${'rate'.padStart(10)}`,
+  );
   console.log(row('skopeo copy docker://... dir:... (download)', skopeo));
   console.log(row('imgscope analyze --no-cache', imgscope));
   console.log(row('imgscope analyze, blobs in the cache', warm));
   if (BASELINE !== undefined) {
     console.log(row('baseline imgscope analyze --no-cache', baseline));
     const versus = median(imgscope.map((x) => x.seconds)) / median(baseline.map((x) => x.seconds));
-    console.log(`analyze --no-cache / baseline wall time: ${versus.toFixed(2)}x (${BASELINE})`);
+    const cpu = median(imgscope.map((x) => x.cpuSeconds)) / median(baseline.map((x) => x.cpuSeconds));
+    console.log(
+      `analyze --no-cache / baseline: wall ${versus.toFixed(2)}x, cpu ${cpu.toFixed(2)}x (${BASELINE})`,
+    );
   }
   const ratio = median(imgscope.map((x) => x.seconds)) / median(skopeo.map((x) => x.seconds));
   console.log(
