@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Readable, finished } from 'node:stream';
 import type { Hash } from 'node:crypto';
 import { DigestMismatchError, NetworkError } from '../errors.js';
@@ -33,7 +32,7 @@ export interface BlobDownloadOptions {
 export class BlobDownload extends Readable {
   private readonly hash: Hash;
   private offset = 0;
-  private body: IncomingMessage | null = null;
+  private body: Readable | null = null;
   private connecting = false;
   private interruptions = 0;
   private offsetAtLastInterruption = 0;

@@ -85,6 +85,12 @@ export class HttpExchange {
         throw new RegistryError(`too many redirects from ${spec.url.host} (more than ${MAX_REDIRECTS})`);
       }
       const next = new URL(location, current.url);
+      // Only another HTTP(S) URL: not data: or file:, and no user:password@ of its own to send.
+      if (!['http:', 'https:'].includes(next.protocol) || next.username !== '' || next.password !== '') {
+        throw new RegistryError(
+          `${spec.url.host} redirected to a URL imgscope does not follow (${next.protocol})`,
+        );
+      }
       const headers = { ...current.headers };
       if (next.origin !== origin) delete headers.Authorization;
       // A body is a token request's form, with the refresh token: it goes to no other origin.

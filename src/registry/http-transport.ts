@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { Readable, Transform, pipeline } from 'node:stream';
 import tls from 'node:tls';
+import type { Headers, Response } from 'node-fetch';
 import { proxyForUrl } from './proxy.js';
 
 export interface TransportOptions {
@@ -19,7 +21,7 @@ export interface TransportOptions {
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
-  body: http.IncomingMessage;
+  body: Readable;
   url: URL;
 }
 
@@ -62,20 +64,31 @@ export function isTlsVerificationFailure(errno: string): boolean {
   return TLS_CODES.has(errno);
 }
 
+type NodeFetch = typeof import('node-fetch');
+
+/** node-fetch and its polyfills cost ~55 ms of CPU to load: loaded on the first request, not at every start-up. */
+let loadedFetch: Promise<NodeFetch> | null = null;
+function nodeFetch(): Promise<NodeFetch> {
+  loadedFetch ??= import('node-fetch');
+  return loadedFetch;
+}
+
 /**
- * node's http/https rather than fetch: the registry client needs per-request control over
- * redirects (no Authorization to another host), Range resumes on a live socket, custom CAs
- * and proxy agents, and an idle timeout on a streaming body.
+ * The one place requests leave imgscope: node-fetch over keep-alive agents that carry the TLS
+ * trust (custom CAs, --insecure) and the proxy. Redirects come back as they are (HttpExchange
+ * follows them hop by hop, so no Authorization goes to another host), bodies are the stored
+ * bytes (no decompression: digests are of those), and one AbortSignal per request enforces the
+ * timeout: for the answer's headers first, then for every pause of the body.
  */
 export class HttpTransport {
   private readonly agents = new Map<string, http.Agent>();
-  private readonly ca: string[] | undefined;
+  private readonly tls: https.AgentOptions;
 
   constructor(private readonly options: TransportOptions) {
-    this.ca = undefined;
+    this.tls = { rejectUnauthorized: !options.skipTlsVerify };
     if (options.caCerts.length > 0) {
       // Passing `ca` replaces node's default store, so add it back: the bundled roots and NODE_EXTRA_CA_CERTS.
-      this.ca = [...defaultCaCertificates(options.env), ...options.caCerts];
+      this.tls.ca = [...defaultCaCertificates(options.env), ...options.caCerts];
     }
   }
 
@@ -85,14 +98,14 @@ export class HttpTransport {
     let agent = this.agents.get(key);
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: 16 };
+      const secure = url.protocol === 'https:';
       if (proxy !== null) {
         // Loaded only when a proxy is in use: the two packages cost 40 ms of every start-up.
-        agent =
-          url.protocol === 'https:'
-            ? new (await import('https-proxy-agent')).HttpsProxyAgent(proxy, common)
-            : new (await import('http-proxy-agent')).HttpProxyAgent(proxy, common);
+        agent = secure
+          ? await tunnellingAgent(proxy, common, this.tls)
+          : new (await import('http-proxy-agent')).HttpProxyAgent(proxy, common);
       } else {
-        agent = url.protocol === 'https:' ? new https.Agent(common) : new http.Agent(common);
+        agent = secure ? new https.Agent({ ...common, ...this.tls }) : new http.Agent(common);
       }
       // Two requests may have raced through the import: keep the first agent.
       agent = this.agents.get(key) ?? agent;
@@ -103,46 +116,75 @@ export class HttpTransport {
 
   async request(spec: RequestSpec): Promise<HttpResponse> {
     const { url } = spec;
-    const agent = await this.agentFor(url);
-    const lib = url.protocol === 'https:' ? https : http;
-    const headers: Record<string, string> = { 'User-Agent': this.options.userAgent, ...spec.headers };
-    if (spec.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
-    return new Promise<HttpResponse>((resolve, reject) => {
-      const req = lib.request(url, {
-        method: spec.method,
-        headers,
-        agent,
-        timeout: this.options.timeoutMs,
-        ...(url.protocol === 'https:'
-          ? { rejectUnauthorized: !this.options.skipTlsVerify, ...(this.ca ? { ca: this.ca } : {}) }
-          : {}),
-      });
-      let response: http.IncomingMessage | undefined;
-      req.on('timeout', () => {
-        const error = Object.assign(new Error(`no answer within ${this.options.timeoutMs} ms`), {
-          code: 'ETIMEDOUT',
-        });
-        // A body that went quiet fails with this, not with the "aborted" reset req.destroy leaves it.
-        if (response !== undefined && !response.complete) response.destroy(error);
-        req.destroy(error);
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        reject(new TransportFailure(error.message, error.code ?? 'EUNKNOWN', error));
-      });
-      req.on('response', (res) => {
-        response = res;
-        // The request timeout covers the body too: an idle stream for timeoutMs is an error.
-        res.socket?.setTimeout(this.options.timeoutMs);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url });
-      });
-      req.end(spec.body);
+    const [{ default: fetch, FetchError }, agent] = await Promise.all([nodeFetch(), this.agentFor(url)]);
+    const { timeoutMs } = this.options;
+    const abort = new AbortController();
+    // The body handed out: every chunk re-arms the timeout, so a stream idle for timeoutMs is an error.
+    const body = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        timer.refresh();
+        callback(null, chunk);
+      },
     });
+    let answered = false;
+    const timer = setTimeout(() => {
+      // A body that went quiet fails with this, not with the AbortError node-fetch gives it.
+      if (answered)
+        body.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      abort.abort();
+    }, timeoutMs);
+    // Only a request in flight keeps imgscope running, not its timer.
+    timer.unref();
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: spec.method,
+        headers: { 'User-Agent': this.options.userAgent, ...spec.headers },
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        agent,
+        redirect: 'manual',
+        compress: false,
+        signal: abort.signal,
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      if (abort.signal.aborted) {
+        throw new TransportFailure(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT', error);
+      }
+      if (!(error instanceof FetchError)) throw error;
+      // node-fetch says "request to URL failed, reason: WHY"; the message names the host itself.
+      const why = error.message.replace(/^request to \S+ failed, reason: /, '');
+      throw new TransportFailure(why, error.code ?? 'EUNKNOWN', error);
+    }
+    answered = true;
+    pipeline(res.body ?? Readable.from([]), body, () => clearTimeout(timer));
+    return { status: res.status, headers: incomingHeaders(res.headers), body, url };
   }
 
   close(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
   }
+}
+
+type TunnelConnectOptions = Parameters<import('https-proxy-agent').HttpsProxyAgent<string>['connect']>[1];
+
+/**
+ * A CONNECT tunnel through `proxy` whose TLS to the registry keeps imgscope's trust (CAs,
+ * --insecure). HttpsProxyAgent reads those from each request's options, which node-fetch does not
+ * pass, and not from its own (they would go to the proxy's TLS instead), so it gets them here.
+ */
+async function tunnellingAgent(
+  proxy: string,
+  options: http.AgentOptions,
+  registryTls: https.AgentOptions,
+): Promise<http.Agent> {
+  const { HttpsProxyAgent } = await import('https-proxy-agent');
+  return new (class extends HttpsProxyAgent<string> {
+    override connect(req: http.ClientRequest, opts: TunnelConnectOptions) {
+      return super.connect(req, { ...opts, ...registryTls });
+    }
+  })(proxy, options);
 }
 
 function defaultCaCertificates(env: NodeJS.ProcessEnv): string[] {
@@ -156,4 +198,9 @@ function defaultCaCertificates(env: NodeJS.ProcessEnv): string[] {
     }
   }
   return certs;
+}
+
+/** The answer's headers as node names them: lower case, repeated ones joined with ", ". */
+function incomingHeaders(headers: Headers): http.IncomingHttpHeaders {
+  return Object.fromEntries(headers);
 }

@@ -1,0 +1,95 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryError } from '../../../src/errors.js';
+import { HttpExchange } from '../../../src/registry/http-exchange.js';
+import { HttpTransport } from '../../../src/registry/http-transport.js';
+import { readSmallBody } from '../../../src/registry/response-body.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
+
+const GZIPPED = gzipSync(Buffer.from('stored bytes, not decoded'));
+
+let server: http.Server;
+let base = '';
+let connections = 0;
+const seen: http.IncomingHttpHeaders[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    if (req.url === '/gzip') {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': String(GZIPPED.length) });
+      res.end(GZIPPED);
+    } else if (req.url === '/to-data') {
+      res.writeHead(302, { Location: 'data:text/plain,hello' }).end();
+    } else {
+      res.writeHead(302, { Location: '/gzip' }).end();
+    }
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function transport(): HttpTransport {
+  return new HttpTransport({
+    caCerts: [],
+    skipTlsVerify: false,
+    timeoutMs: 5_000,
+    env: {},
+    userAgent: 'imgscope-test',
+  });
+}
+
+describe('HttpTransport', () => {
+  it('keeps the connection alive and hands out the stored bytes, not a decoded body', async () => {
+    const http = transport();
+    connections = 0;
+    seen.length = 0;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await http.request({ method: 'GET', url: new URL('/gzip', base), headers: {} });
+        expect(res.headers['content-encoding']).toBe('gzip');
+        expect(await readSmallBody(res.body, 1024)).toEqual(GZIPPED);
+      }
+    } finally {
+      http.close();
+    }
+    expect(connections).toBe(1);
+    expect(seen.map((h) => [h['user-agent'], h['accept-encoding']])).toEqual(
+      Array(3).fill(['imgscope-test', undefined]),
+    );
+  });
+
+  it('returns a redirect as it is, for the exchange to follow hop by hop', async () => {
+    const http = transport();
+    try {
+      const res = await http.request({ method: 'GET', url: new URL('/moved', base), headers: {} });
+      expect([res.status, res.headers.location]).toEqual([302, '/gzip']);
+      res.body.resume();
+    } finally {
+      http.close();
+    }
+  });
+});
+
+describe('HttpExchange redirects', () => {
+  it('follows a relative redirect and refuses one to a data: URL', async () => {
+    const exchange = new HttpExchange(transport(), DEFAULT_RETRY_POLICY);
+    try {
+      const res = await exchange.send({ method: 'GET', url: new URL('/moved', base), headers: {} });
+      expect([res.status, (await readSmallBody(res.body, 1024)).equals(GZIPPED)]).toEqual([200, true]);
+      const refused = exchange.send({ method: 'GET', url: new URL('/to-data', base), headers: {} });
+      await expect(refused).rejects.toThrow(RegistryError);
+      await expect(refused).rejects.toThrow(/redirected to a URL imgscope does not follow \(data:\)/);
+    } finally {
+      exchange.close();
+    }
+  });
+});
