@@ -9,3 +9,5 @@ export * from './gate-result.js';
 export * from './image-diff.js';
 export * from './short-command.js';
 export * from './instruction.js';
+export * from './layer-files.js';
+export * from './page-data.js';

@@ -27,3 +27,4 @@ export {
 } from './evaluate-gate.js';
 export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
+export { writeAnalysisHtml, writeDiffHtml, layerFileLists } from './html-report.js';
