@@ -81,11 +81,13 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       default: [],
     }),
     'layer-files': Flags.boolean({
-      description: 'with --format json: list every entry of every layer (path, type, size, mode, owner, link, change)',
+      description:
+        'with --format json: list every entry of every layer (path, type, size, mode, owner, link, change)',
       default: false,
     }),
     html: Flags.string({
-      description: 'also write a self-contained HTML report (treemap, layer chart, file explorer) to this file',
+      description:
+        'also write a self-contained HTML report (treemap, layer chart, file explorer) to this file',
       helpValue: 'FILE',
     }),
     ...gateFlags,

@@ -81,7 +81,9 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
         concurrency: flags.concurrency,
         depth: flags.depth,
         // The HTML page lists and maps every changed file.
-        ...(listing === 'all' || flags.html !== undefined ? {} : { keepChanges: listing === 'none' ? 0 : TOP_FILES }),
+        ...(listing === 'all' || flags.html !== undefined
+          ? {}
+          : { keepChanges: listing === 'none' ? 0 : TOP_FILES }),
         source: registry.options,
         ...(growth?.ok && growthText !== undefined
           ? { maxGrowth: { limit: growth.value, configured: growthText } }

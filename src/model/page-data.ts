@@ -35,19 +35,11 @@ export interface PageEntries {
   node: number[];
   type: number[];
   size: number[];
-  mode: number[];
-  uid: number[];
-  gid: number[];
+  /** Per entry: index into AnalysisPageData.owners (mode, uid and gid repeat across most entries). */
+  owner: number[];
   change: number[];
-  /** Per entry: index into PageData.links, or -1. */
-  link: number[];
-}
-
-/** Files of the final filesystem: node, size, and the layer that wrote them. */
-export interface PageFinal {
-  node: number[];
-  size: number[];
-  layer: number[];
+  /** The few entries with a link target: [entry index, index into AnalysisPageData.links], flattened. */
+  links: number[];
 }
 
 /** Stored file bytes that are not visible in the final filesystem. */
@@ -119,10 +111,12 @@ export interface AnalysisPageData {
   gate: { passed: boolean; rules: PageGateRule[] } | null;
   paths: PagePaths;
   links: string[];
+  /** Distinct [mode, uid, gid] triples. */
+  owners: [mode: number, uid: number, gid: number][];
   layers: PageLayer[];
   steps: PageStep[];
+  /** The final filesystem is not stored: the page stacks the layers (src/web/file-tree.ts). */
   entries: PageEntries[];
-  final: PageFinal;
   hidden: PageHidden;
   findings: PageFinding[];
   fixes: PageFix[];

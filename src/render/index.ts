@@ -1,4 +1,9 @@
-export { renderAnalysisJson, analysisToJson, SCHEMA_VERSION, type AnalysisJsonOptions } from './analysis-json.js';
+export {
+  renderAnalysisJson,
+  analysisToJson,
+  SCHEMA_VERSION,
+  type AnalysisJsonOptions,
+} from './analysis-json.js';
 export { renderAnalysisTable, type TableOptions } from './analysis-table.js';
 export { formatBytes, formatPercent, truncate } from './format.js';
 export { renderFindingsSection } from './findings-table.js';

@@ -42,16 +42,16 @@ export class PathTree {
   }
 }
 
-/** Interns strings (link targets) into a list. */
-class StringTable {
-  readonly list: string[] = [];
+/** Interns values (link targets, owner triples) into a list, by a text key. */
+class InternTable<T> {
+  readonly list: T[] = [];
   readonly #index = new Map<string, number>();
 
-  index(text: string): number {
-    let found = this.#index.get(text);
+  index(key: string, value: T): number {
+    let found = this.#index.get(key);
     if (found === undefined) {
-      found = this.list.push(text) - 1;
-      this.#index.set(text, found);
+      found = this.list.push(value) - 1;
+      this.#index.set(key, found);
     }
     return found;
   }
@@ -70,26 +70,18 @@ export interface AnalysisPageInput {
   fixes?: PageFix[];
 }
 
-/** The analyze page's data: summary, layers, every layer's entries, the final and hidden files, findings. */
+/** The analyze page's data: summary, layers, every layer's entries, the hidden files, findings. */
 export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
   const { analysis, findings, gate } = input;
   const tree = new PathTree();
-  const links = new StringTable();
+  const links = new InternTable<string>();
+  const owners = new InternTable<[number, number, number]>();
   const hidden = { node: [] as number[], size: [] as number[], layer: [] as number[], fate: [] as number[] };
   const hiddenBytes = analysis.layers.map(() => 0);
   const entries = analysis.contents.map((layer, layerIndex): PageEntries => {
     const table = layer.entries;
     const codes = input.changeCodes[layerIndex];
-    const columns: PageEntries = {
-      node: [],
-      type: [],
-      size: [],
-      mode: [],
-      uid: [],
-      gid: [],
-      change: [],
-      link: [],
-    };
+    const columns: PageEntries = { node: [], type: [], size: [], owner: [], change: [], links: [] };
     for (let index = 0; index < table.length; index++) {
       const type = table.type(index);
       const node = tree.node(table.path(index));
@@ -98,11 +90,10 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
       columns.node.push(node);
       columns.type.push(TYPE_CODES.get(type) ?? PAGE_ENTRY_TYPES.length - 1);
       columns.size.push(size);
-      columns.mode.push(table.mode(index));
-      columns.uid.push(table.uid(index));
-      columns.gid.push(table.gid(index));
+      const owner: [number, number, number] = [table.mode(index), table.uid(index), table.gid(index)];
+      columns.owner.push(owners.index(owner.join(':'), owner));
       columns.change.push(codes?.[index] ?? 0);
-      columns.link.push(target === undefined ? -1 : links.index(target));
+      if (target !== undefined) columns.links.push(index, links.index(target, target));
       if (type !== 'file') continue;
       const fate = analysis.fates.of({ layer: layerIndex, index });
       if (fate.kind === 'visible') continue;
@@ -114,13 +105,6 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
     }
     return columns;
   });
-  const final = { node: [] as number[], size: [] as number[], layer: [] as number[] };
-  for (const file of analysis.finalFiles) {
-    if (file.type !== 'file') continue;
-    final.node.push(tree.node(file.path));
-    final.size.push(file.size);
-    final.layer.push(file.layerIndex);
-  }
   const image = analysis.image;
   return {
     version: PAGE_DATA_VERSION,
@@ -136,6 +120,7 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
           },
     paths: tree.paths,
     links: links.list,
+    owners: owners.list,
     layers: analysis.layers.map((layer) => ({
       index: layer.index,
       command: layer.command,
@@ -154,7 +139,6 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
       layerIndex: step.layerIndex,
     })),
     entries,
-    final,
     hidden,
     findings: findings.findings.map(pageFinding),
     fixes: input.fixes ?? [],

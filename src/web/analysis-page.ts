@@ -3,6 +3,7 @@ import { formatBytes } from '../render/format.js';
 import { el } from './dom.js';
 import { codeBlock, findingItem } from './findings-view.js';
 import { Explorer } from './explorer.js';
+import { finalFiles, stackedView } from './file-tree.js';
 import { PathIndex } from './paths.js';
 import { dominantKey, sizeTree, Treemap, type SizeNode } from './treemap.js';
 
@@ -15,7 +16,8 @@ export function analysisPage(data: AnalysisPageData): HTMLElement {
   const paths = new PathIndex(data.paths);
   const explorer = new Explorer(data, paths);
   const layerName = (layer: number): string => `layer ${layer}`;
-  const visible = sizeTree(paths, data.final.node, data.final.size, data.final.layer);
+  const final = finalFiles(stackedView(data, paths, data.layers.length - 1));
+  const visible = sizeTree(paths, final.node, final.size, final.layer);
   const visibleMap = new Treemap(
     visible,
     paths,

@@ -29,16 +29,34 @@ export interface FileView {
 const REMOVED_CODE = PAGE_CHANGES.indexOf('removed');
 const UNCHANGED: Change = 'unchanged';
 
+/** Per layer: entry index -> link target. */
+const linkMaps = new WeakMap<AnalysisPageData, Map<number, string>[]>();
+
+function linkOf(data: AnalysisPageData, layer: number, index: number): string | null {
+  let maps = linkMaps.get(data);
+  if (maps === undefined) {
+    maps = data.entries.map((columns) => {
+      const map = new Map<number, string>();
+      for (let at = 0; at + 1 < columns.links.length; at += 2) {
+        map.set(columns.links[at] ?? 0, data.links[columns.links[at + 1] ?? 0] ?? '');
+      }
+      return map;
+    });
+    linkMaps.set(data, maps);
+  }
+  return maps[layer]?.get(index) ?? null;
+}
+
 function shown(data: AnalysisPageData, layer: number, index: number, change: Change): ShownEntry {
   const columns = data.entries[layer];
-  const link = columns?.link[index] ?? -1;
+  const [mode, uid, gid] = data.owners[columns?.owner[index] ?? 0] ?? [0, 0, 0];
   return {
     type: PAGE_ENTRY_TYPES[columns?.type[index] ?? 0] ?? 'other',
     size: columns?.size[index] ?? 0,
-    mode: columns?.mode[index] ?? 0,
-    uid: columns?.uid[index] ?? 0,
-    gid: columns?.gid[index] ?? 0,
-    link: link < 0 ? null : (data.links[link] ?? null),
+    mode,
+    uid,
+    gid,
+    link: linkOf(data, layer, index),
     layer,
     change,
   };
@@ -170,4 +188,16 @@ export function searchView(view: FileView, paths: PathIndex, query: string, limi
   }
   found.sort((a, b) => Number(b.nameHit) - Number(a.nameHit) || b.size - a.size || a.node - b.node);
   return found.slice(0, limit).map((match) => match.node);
+}
+
+/** The final filesystem's regular files: node, bytes and the layer that wrote them. */
+export function finalFiles(view: FileView): { node: number[]; size: number[]; layer: number[] } {
+  const files = { node: [] as number[], size: [] as number[], layer: [] as number[] };
+  for (const [node, entry] of view.entries) {
+    if (entry.type !== 'file' || entry.change === 'removed') continue;
+    files.node.push(node);
+    files.size.push(entry.size);
+    files.layer.push(entry.layer);
+  }
+  return files;
 }
