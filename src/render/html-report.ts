@@ -44,10 +44,12 @@ export function renderHtmlReport(data: PageData, bundle: WebBundle): string {
 </head>
 <body>
 <header class="top"><h1>${escapeXml(title)}</h1></header>
-<main id="static">
+<main>
+<div id="static">
 ${data.kind === 'analysis' ? staticAnalysis(data) : staticDiff(data)}
-</main>
+</div>
 <div id="app"></div>
+</main>
 <script type="application/json" id="imgscope-data">${scriptSafeJson(data)}</script>
 <script>${bundle.script}</script>
 </body>

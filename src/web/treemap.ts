@@ -149,15 +149,22 @@ export class Treemap {
     box.style.top = `${tile.y0}px`;
     box.style.width = `${width}px`;
     box.style.height = `${height}px`;
-    if (tile.depth === 2 || !isDirectory) box.style.backgroundColor = this.style.color(key);
+    if (tile.depth === 2 || !isDirectory) {
+      const background = this.style.color(key);
+      box.style.backgroundColor = background;
+      box.style.color = readableOn(background);
+    }
     if (width > 40 && height > 14) {
       box.append(
         el('span', { class: 'label' }, `${data.name}${isDirectory ? '/' : ''} ${formatBytes(data.size)}`),
       );
     }
-    if (zoomable) {
+    // A directory zooms in; a file inside a directory tile zooms into that directory. Keyboard
+    // users reach the same through the directory buttons (depth 1).
+    const target = isDirectory ? data : tile.depth === 2 ? tile.parent?.data : undefined;
+    if (target !== undefined && (zoomable || tile.depth === 2)) {
       box.addEventListener('click', () => {
-        this.#current = data;
+        this.#current = target;
         this.render();
         this.#area.querySelector<HTMLElement>('button.tile')?.focus();
       });
@@ -215,4 +222,14 @@ export function dominantKey(memo: Map<SizeNode, number>): (node: SizeNode) => nu
     memo.set(node, best);
     return best;
   };
+}
+
+/** Black or white, whichever reads better on a `#rrggbb` background (WCAG contrast). */
+export function readableOn(background: string): string {
+  const channel = (offset: number): number => {
+    const value = parseInt(background.slice(offset, offset + 2), 16) / 255;
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? '#000000' : '#ffffff';
 }
