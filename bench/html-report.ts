@@ -41,8 +41,8 @@ async function pageTimes(file: string): Promise<PageTimes> {
     await page.waitForSelector('body[data-ready="true"]');
     const readyMs = await page.evaluate(() => performance.now());
     await page.locator('.layer-bar[data-layer="0"]').click();
-    await page.waitForFunction(() =>
-      /up to layer 0:/.test(document.getElementById('explorer-status')?.textContent ?? ''),
+    await page.waitForFunction(
+      "/up to layer 0:/.test(document.getElementById('explorer-status').textContent)",
     );
     const firstLayerMs = await page.evaluate(() => performance.now());
     const calibrationMs = await page.evaluate(calibrate);

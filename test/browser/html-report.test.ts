@@ -50,20 +50,20 @@ async function fileRows(page: Page): Promise<string[]> {
   );
 }
 
+function focusedPath(page: Page): Promise<string | null> {
+  return page.evaluate<string | null>(
+    "document.activeElement && document.activeElement.getAttribute('data-path')",
+  );
+}
+
 async function axeViolations(page: Page): Promise<string[]> {
   const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // Evaluated through the DevTools protocol: the page's CSP (rightly) admits no other script.
   await page.evaluate(source);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
-  });
+  // Page scripts are strings: the test program is type-checked without the DOM library.
+  const result = await page.evaluate<{ id: string; impact: string | null; count: number }[]>(
+    'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length })))',
+  );
   return result
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}, ${violation.count} nodes)`);
@@ -211,9 +211,9 @@ describe.skipIf(missing !== null)(
         )
         .toEqual(['/app/a.txt', '/app/b.txt']);
       await page.locator('#explorer-results button[data-path="/app/b.txt"]').click();
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe('/app/b.txt');
+      expect(await focusedPath(page)).toBe('/app/b.txt');
       await page.keyboard.press('ArrowLeft');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe('/app');
+      expect(await focusedPath(page)).toBe('/app');
       await page.keyboard.press('Enter');
       expect(await page.locator('#explorer-tree [data-path="/app/b.txt"]').count()).toBe(0);
       await page.keyboard.press('ArrowRight');
@@ -226,13 +226,13 @@ describe.skipIf(missing !== null)(
       const path = await link.getAttribute('data-path');
       expect(path).toMatch(/^\//);
       await link.click();
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-path'))).toBe(path);
+      expect(await focusedPath(page)).toBe(path);
     });
 
     it('shows names, link targets and commands from the image as text, running none of them', async () => {
       const { page, watch } = await open(browser, built, 'hostile');
       expect(watch).toEqual({ requests: [], dialogs: [], errors: [] });
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
       expect(await page.locator('img').count()).toBe(0);
       await page.getByRole('button', { name: 'Expand all' }).click();
       const row = (path: string): string => `#explorer-tree [data-path=${JSON.stringify(path)}] .name`;
