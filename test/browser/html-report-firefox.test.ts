@@ -40,7 +40,7 @@ describe.skipIf(missing !== null)(
         page.on('request', (request) => {
           if (!/^(file|data):/.test(request.url())) problems.push(request.url());
         });
-        page.on('pageerror', (error) => problems.push(error.message));
+        page.on('pageerror', (error: unknown) => problems.push(String(error)));
         await page.goto(pathToFileURL(file).href);
         await page.waitForSelector('body[data-ready="true"]');
         expect(problems).toEqual([]);
