@@ -3,3 +3,4 @@ export { computeDiveMetrics } from './dive-efficiency.js';
 export { mergeLayers } from './merged-filesystem.js';
 export { mapHistory } from './history.js';
 export { LayerStack } from './layer-stack.js';
+export { entryChangeCodes, layerFiles, ENTRY_CHANGES } from './layer-file-changes.js';

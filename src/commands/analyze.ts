@@ -4,8 +4,8 @@ import { integerFlag } from '../cli/integer-flag.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
-import { EXIT_CODES } from '../errors.js';
-import type { Analysis, FindingsReport, GateResult } from '../model/index.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
+import type { Analysis, FindingsReport, GateResult, LayerFile } from '../model/index.js';
 import {
   analysisToJson,
   renderAnalysisJson,
@@ -16,9 +16,11 @@ import {
 import {
   analyzeImageReport,
   evaluateImageGate,
+  layerFileLists,
   loadGateConfig,
   ruleSettings,
   sarifFindings,
+  writeAnalysisHtml,
   writeGateReports,
   type ImageReport,
 } from '../services/index.js';
@@ -48,6 +50,8 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
     '<%= config.bin %> analyze app.tar --json > report.json',
     '<%= config.bin %> analyze app.tar --ignore runs-as-root --ignore many-small-layers',
     '<%= config.bin %> analyze app.tar --ci --highestWastedBytes 20MB --junit gate.xml',
+    '<%= config.bin %> analyze app.tar --html report.html',
+    '<%= config.bin %> analyze app.tar --format json --layer-files > files.json',
   ];
 
   static override args = {
@@ -76,6 +80,16 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       description: 'skip a finding rule by id (repeatable; see imgscope rules)',
       multiple: true,
     }),
+    'layer-files': Flags.boolean({
+      description:
+        'with --format json: list every entry of every layer (path, type, size, mode, owner, link, change)',
+      default: false,
+    }),
+    html: Flags.string({
+      description:
+        'also write a self-contained HTML report (treemap, layer chart, file explorer) to this file',
+      helpValue: 'FILE',
+    }),
     ...gateFlags,
   };
 
@@ -93,6 +107,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       : null;
     const rules = ruleSettings(flags.ignore ?? [], gateConfig?.findings.rules ?? {});
     const format = flags.json ? 'json' : flags.format;
+    if (flags['layer-files'] && format !== 'json') throw new UsageError('--layer-files needs --format json');
     const registry = await registrySetup(flags, { json: format === 'json', concurrency: flags.concurrency });
     let report: ImageReport;
     try {
@@ -107,15 +122,18 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       registry.done();
     }
     const { analysis, findings } = report;
+    const layerFiles = flags['layer-files'] ? layerFileLists(analysis) : undefined;
     if (gateConfig !== null) {
       const gate = evaluateImageGate(analysis, findings.findings, gateConfig);
-      await this.reportGate(analysis, findings, gate, format === 'json', flags);
+      if (flags.html !== undefined) await writeAnalysisHtml(flags.html, analysis, findings, gate);
+      await this.reportGate(analysis, findings, gate, format === 'json', { ...flags, layerFiles });
       if (!gate.passed) process.exitCode = EXIT_CODES.gateFailed;
       return;
     }
+    if (flags.html !== undefined) await writeAnalysisHtml(flags.html, analysis, findings, null);
     this.write(
       format === 'json'
-        ? renderAnalysisJson(analysis, findings)
+        ? renderAnalysisJson(analysis, findings, { layerFiles })
         : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
     );
   }
@@ -131,11 +149,13 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       junit?: string | undefined;
       sarif?: string | undefined;
       markdown?: string | undefined;
+      layerFiles?: LayerFile[][] | undefined;
     },
   ): Promise<void> {
     const reference = analysis.image.reference;
     if (json) {
-      this.write(JSON.stringify({ ...analysisToJson(analysis, findings), gate }, null, 2) + '\n');
+      const body = analysisToJson(analysis, findings, { layerFiles: flags.layerFiles });
+      this.write(JSON.stringify({ ...body, gate }, null, 2) + '\n');
     } else {
       const color = Boolean(process.stdout.isTTY) && process.env['NO_COLOR'] === undefined;
       this.write(

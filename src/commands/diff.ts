@@ -13,7 +13,7 @@ import {
   renderGateText,
   TOP_FILES,
 } from '../render/index.js';
-import { diffImages, writeGateReports } from '../services/index.js';
+import { diffImages, writeDiffHtml, writeGateReports } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
 export default class Diff extends BaseCommand {
@@ -32,6 +32,7 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
     '<%= config.bin %> diff app-main.tar app-pr.tar --format markdown > comment.md',
     '<%= config.bin %> diff before.tar after.tar --json --files all',
     '<%= config.bin %> diff main.tar pr.tar --max-growth 5% --junit growth.xml',
+    '<%= config.bin %> diff app-main.tar app-pr.tar --html diff.html',
   ];
 
   static override args = {
@@ -57,6 +58,10 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       description: 'fail (exit 1) when the image grew by more than this: bytes (10MB) or percent (5%)',
     }),
     junit: Flags.string({ description: 'write the --max-growth result as JUnit XML to this file' }),
+    html: Flags.string({
+      description: 'also write a self-contained HTML report of the comparison to this file',
+      helpValue: 'FILE',
+    }),
     ...registryFlags,
     concurrency: imageReadFlags.concurrency,
   };
@@ -76,7 +81,10 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       result = await diffImages(args.before, args.after, {
         concurrency: flags.concurrency,
         depth: flags.depth,
-        ...(listing === 'all' ? {} : { keepChanges: listing === 'none' ? 0 : TOP_FILES }),
+        // The HTML page lists and maps every changed file.
+        ...(listing === 'all' || flags.html !== undefined
+          ? {}
+          : { keepChanges: listing === 'none' ? 0 : TOP_FILES }),
         source: registry.options,
         ...(growth?.ok && growthText !== undefined
           ? { maxGrowth: { limit: growth.value, configured: growthText } }
@@ -87,6 +95,7 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
       registry.done();
     }
     const { before, after, diff, gate } = result;
+    if (flags.html !== undefined) await writeDiffHtml(flags.html, before, after, diff);
     if (format === 'json') this.write(renderDiffJson(before, after, diff, listing, gate));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
     else

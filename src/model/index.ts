@@ -10,3 +10,5 @@ export * from './image-diff.js';
 export * from './short-command.js';
 export * from './instruction.js';
 export * from './cache-listing.js';
+export * from './layer-files.js';
+export * from './page-data.js';

@@ -1,4 +1,4 @@
-import type { Analysis, FindingsReport } from '../model/index.js';
+import type { Analysis, FindingsReport, LayerFile } from '../model/index.js';
 import { findingsToJson } from './findings-json.js';
 import { platformText } from './format.js';
 
@@ -8,7 +8,16 @@ export const SCHEMA_VERSION = 1;
  * The JSON report: a contract scripts depend on. Fields are only ever added, never renamed.
  * Sizes are exact bytes; userWastedPercent is a fraction, null where dive divides by zero.
  */
-export function analysisToJson(analysis: Analysis, findings?: FindingsReport): Record<string, unknown> {
+export interface AnalysisJsonOptions {
+  /** Per layer, its entries (`--layer-files`): added to each layer as `files`. */
+  layerFiles?: LayerFile[][] | undefined;
+}
+
+export function analysisToJson(
+  analysis: Analysis,
+  findings?: FindingsReport,
+  options: AnalysisJsonOptions = {},
+): Record<string, unknown> {
   return {
     schemaVersion: SCHEMA_VERSION,
     image: {
@@ -41,6 +50,7 @@ export function analysisToJson(analysis: Analysis, findings?: FindingsReport): R
       compressedSizeBytes: layer.compressedSizeBytes,
       fileCount: layer.fileCount,
       ...layer.changes,
+      ...(options.layerFiles === undefined ? {} : { files: options.layerFiles[layer.index] ?? [] }),
     })),
     history: analysis.history.map((entry) => ({
       createdBy: entry.createdBy,
@@ -53,6 +63,10 @@ export function analysisToJson(analysis: Analysis, findings?: FindingsReport): R
   };
 }
 
-export function renderAnalysisJson(analysis: Analysis, findings?: FindingsReport): string {
-  return JSON.stringify(analysisToJson(analysis, findings), null, 2) + '\n';
+export function renderAnalysisJson(
+  analysis: Analysis,
+  findings?: FindingsReport,
+  options: AnalysisJsonOptions = {},
+): string {
+  return JSON.stringify(analysisToJson(analysis, findings, options), null, 2) + '\n';
 }

@@ -1,4 +1,5 @@
-import type { Platform } from '../model/index.js';
+// Straight from the model file, not its index: the browser bundle (src/web) shares this module.
+import type { Platform } from '../model/descriptor.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 

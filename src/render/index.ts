@@ -1,4 +1,9 @@
-export { renderAnalysisJson, analysisToJson, SCHEMA_VERSION } from './analysis-json.js';
+export {
+  renderAnalysisJson,
+  analysisToJson,
+  SCHEMA_VERSION,
+  type AnalysisJsonOptions,
+} from './analysis-json.js';
 export { renderAnalysisTable, type TableOptions } from './analysis-table.js';
 export { formatBytes, formatPercent, truncate } from './format.js';
 export { renderFindingsSection } from './findings-table.js';
@@ -14,3 +19,5 @@ export { renderDiffJson, diffToJson, TOP_FILES, type FileListing } from './diff-
 export { renderDiffTable, type DiffTableOptions } from './diff-table.js';
 export { renderDiffMarkdown } from './diff-markdown.js';
 export { renderCacheTable, renderCacheJson, renderCachePrune } from './cache.js';
+export { analysisPageData, diffPageData, analysisSummary, type AnalysisPageInput } from './page-data.js';
+export { renderHtmlReport, scriptSafeJson, type WebBundle } from './html-report.js';

@@ -46,7 +46,11 @@ export async function writeGateReports(
   return written;
 }
 
-async function writeReport(file: string, text: string, options: { append?: boolean } = {}): Promise<void> {
+export async function writeReport(
+  file: string,
+  text: string,
+  options: { append?: boolean } = {},
+): Promise<void> {
   try {
     await mkdir(path.dirname(path.resolve(file)), { recursive: true });
     await (options.append ? appendFile(file, text) : writeFile(file, text));

@@ -28,3 +28,4 @@ export {
 export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
 export { listCache, pruneCache } from './cache.js';
+export { writeAnalysisHtml, writeDiffHtml, layerFileLists } from './html-report.js';

@@ -1,0 +1,20 @@
+import type { EntryType } from './layer-entry.js';
+
+/**
+ * What an entry of a layer did to the filesystem below it, as dive's explorer marks it:
+ * a new path, new content, the same content with other metadata (mode, owner), a deletion
+ * (whiteout or opaque marker), or a directory that was already there.
+ */
+export type EntryChange = 'added' | 'modified' | 'metadata-only' | 'removed' | 'unchanged';
+
+/** One entry of a layer as `analyze --layer-files` lists it. */
+export interface LayerFile {
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget: string | null;
+  change: EntryChange;
+}
