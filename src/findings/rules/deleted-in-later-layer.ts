@@ -1,10 +1,10 @@
-import { type Analysis, dockerfileLine } from '../model/index.js';
-import type { TrackedEntry } from './layer-timeline.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
-import { layerInstruction } from './layer-instruction.js';
-import { entryKey, timelineOf } from './layer-timeline.js';
-import { isCopy } from './metadata-rewrite.js';
-import type { Claim, Rule, RuleContext, RuleFinding, RuleOptions } from './rule.js';
+import { type Analysis, dockerfileLine } from '../../model/index.js';
+import type { TrackedEntry } from '../layer-timeline.js';
+import { buildFinding, bytesText, sumClaims, plural } from '../finding-builder.js';
+import { layerInstruction } from '../layer-instruction.js';
+import { entryKey, timelineOf } from '../layer-timeline.js';
+import { isCopy } from '../metadata-rewrite.js';
+import type { Claim, Rule, RuleContext, RuleFinding, RuleOptions } from '../rule.js';
 
 /**
  * The general case of waste: a file stored by one layer and deleted or overwritten by a later

@@ -1,10 +1,10 @@
-import type { Analysis } from '../model/index.js';
-import { isPackageCache } from './cache-locations.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
-import { layerInstruction, runRewrite } from './layer-instruction.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import { appendStep } from './run-rewrite.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Analysis } from '../../model/index.js';
+import { isPackageCache } from '../cache-locations.js';
+import { buildFinding, bytesText, sumClaims, plural } from '../finding-builder.js';
+import { layerInstruction, runRewrite } from '../layer-instruction.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { appendStep } from '../run-rewrite.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;

@@ -1,9 +1,9 @@
-import { type Analysis, type Instruction, dockerfileLine } from '../model/index.js';
-import { buildFinding, bytesText } from './finding-builder.js';
-import { layerInstruction } from './layer-instruction.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
-import { commandWords, parseShell, programName } from './shell-command.js';
+import { type Analysis, type Instruction, dockerfileLine } from '../../model/index.js';
+import { buildFinding, bytesText } from '../finding-builder.js';
+import { layerInstruction } from '../layer-instruction.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
+import { commandWords, parseShell, programName } from '../shell-command.js';
 
 const TAR_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/;
 const OTHER_ARCHIVE = /\.(?:zip|jar|war|7z)$/;

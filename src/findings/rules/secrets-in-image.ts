@@ -1,8 +1,8 @@
-import { type Analysis, type FindingPath, parseCreatedBy } from '../model/index.js';
-import { buildFinding, plural } from './finding-builder.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
-import { isSecretName } from './secret-names.js';
+import { type Analysis, type FindingPath, parseCreatedBy } from '../../model/index.js';
+import { buildFinding, plural } from '../finding-builder.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
+import { isSecretName } from '../secret-names.js';
 
 /** Files that are credentials by their name alone; others need the reader's content scan. */
 const BY_NAME: { kind: string; test: (path: string, name: string) => boolean }[] = [

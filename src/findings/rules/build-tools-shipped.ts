@@ -1,9 +1,9 @@
-import { type Analysis, dockerfileLine } from '../model/index.js';
-import { baseLayerCount } from './base-layers.js';
-import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
-import { layerInstruction } from './layer-instruction.js';
-import { timelineOf } from './layer-timeline.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import { type Analysis, dockerfileLine } from '../../model/index.js';
+import { baseLayerCount } from '../base-layers.js';
+import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
+import { layerInstruction } from '../layer-instruction.js';
+import { timelineOf } from '../layer-timeline.js';
+import type { Claim, Rule, RuleFinding, RuleOptions } from '../rule.js';
 
 /** Toolchains by where they live. Binaries match by name in bin directories. */
 const TOOLCHAINS: { name: string; test: (path: string) => boolean }[] = [
