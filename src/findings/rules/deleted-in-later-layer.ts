@@ -1,27 +1,39 @@
-import { type Analysis, dockerfileLine } from '../../model/index.js';
+import { type Analysis, type Instruction, dockerfileLine } from '../../model/index.js';
+import { baseLayerCount } from '../base-layers.js';
 import type { TrackedEntry } from '../layer-timeline.js';
 import { buildFinding, bytesText, sumClaims, plural } from '../finding-builder.js';
 import { layerInstruction } from '../layer-instruction.js';
 import { entryKey, timelineOf } from '../layer-timeline.js';
 import { isCopy } from '../metadata-rewrite.js';
-import type { Claim, Rule, RuleContext, RuleFinding, RuleOptions } from '../rule.js';
+import {
+  WORTH_TEXT,
+  type Claim,
+  type Rule,
+  type RuleContext,
+  type RuleFinding,
+  type RuleOptions,
+} from '../rule.js';
 
 /**
- * The general case of waste: a file stored by one layer and deleted or overwritten by a later
- * one still ships in the lower layer. Grouped by the pair of layers; bytes a more specific rule
- * explains (caches, chmod/chown copies, extracted archives) are left to that rule.
+ * The general case of waste: a file a step of this image stored and a later step deleted or
+ * overwrote still ships in the lower layer. Grouped by the pair of layers; bytes a more specific
+ * rule explains (caches, chmod/chown copies, extracted archives) are left to that rule. Files of
+ * the base image and the package manager's and account databases' rewrites are left out: no
+ * change to this Dockerfile avoids them.
  */
 export const deletedInLaterLayer: Rule = {
   id: 'deleted-in-later-layer',
   severity: 'warning',
   title: 'Files deleted or overwritten in a later layer',
-  description:
-    'Files a layer stores that a later layer deletes or overwrites: they are still shipped in the lower layer. Grouped by the pair of layers.',
+  description: `Files a layer stores that a later layer deletes or overwrites: they are still shipped in the lower layer. Grouped by the pair of layers. ${WORTH_TEXT}`,
+  bySize: true,
   related: [],
   general: true,
   detect(analysis: Analysis, options: RuleOptions, context: RuleContext): RuleFinding[] {
+    const base = baseLayerCount(analysis);
     const groups = new Map<string, { from: number; by: number; claims: Claim[]; deleted: number }>();
     for (const tracked of timelineOf(analysis).entries) {
+      if (tracked.layer < base) continue;
       const fate = tracked.fate;
       if (fate.kind === 'visible' || fate.by <= tracked.layer || tracked.type !== 'file') continue;
       if (tracked.size === 0 || expected(analysis, tracked)) continue;
@@ -43,6 +55,8 @@ export const deletedInLaterLayer: Rule = {
             ? 'overwritten'
             : 'deleted or overwritten';
       const bothRun = lower.keyword === 'RUN' && upper.keyword === 'RUN';
+      const lowerStep = `layer ${group.from} (${shortStep(lower)})`;
+      const upperStep = `layer ${group.by} (${shortStep(upper)})`;
       return buildFinding(
         this,
         analysis,
@@ -53,8 +67,10 @@ export const deletedInLaterLayer: Rule = {
           claims: group.claims,
           advice: {
             text: bothRun
-              ? 'Create and remove the files in the same RUN, so they never reach a layer.'
-              : 'Keep files out of the layer that does not need them: create and remove them in one RUN, or produce them in a build stage and COPY --from only the result (multi-stage build).',
+              ? `Merge ${upperStep} into ${lowerStep}: one RUN that creates and removes the files, so they never reach a layer.`
+              : lower.keyword === 'COPY' || lower.keyword === 'ADD'
+                ? `Leave the files out of ${lowerStep} (.dockerignore, or copy only what the image needs) rather than removing them in ${upperStep}; or produce them in a build stage and COPY --from only the result.`
+                : `Do in ${lowerStep} what ${upperStep} does to these files, so they never reach a layer; or produce them in a build stage and COPY --from only the result.`,
             ...(bothRun
               ? {
                   dockerfile: {
@@ -72,18 +88,35 @@ export const deletedInLaterLayer: Rule = {
 };
 
 /**
- * Package databases and the linker cache are rewritten by every package install: expected, and
- * not something a Dockerfile can avoid.
+ * Files every package install or `useradd` rewrites: package databases and state, logs, the
+ * linker cache, the account and PAM databases, the CA bundle. Expected, and not something a
+ * Dockerfile can avoid.
  */
-const BOOKKEEPING =
-  /^\/(?:var\/lib\/dpkg\/|var\/lib\/apk\/db\/|var\/lib\/rpm\/|var\/lib\/dnf\/|var\/cache\/debconf\/|etc\/ld\.so\.cache$|var\/log\/)/;
+const BOOKKEEPING = new RegExp(
+  [
+    '^/var/lib/(?:dpkg|apk/db|rpm|dnf|yum|ucf|systemd|pam)/',
+    '^/var/lib/apt/(?:extended_states$|periodic/)',
+    '^/var/cache/(?:debconf|ldconfig|man)/',
+    '^/var/log/',
+    '^/etc/ld\\.so\\.cache$',
+    '^/etc/(?:passwd|group|shadow|gshadow|subuid|subgid|shells)-?$',
+    '^/etc/pam\\.d/',
+    '^/etc/ssl/certs/',
+    '^/usr/share/info/dir$',
+  ].join('|'),
+);
 
 /**
- * Overwrites that are not waste to fix: bookkeeping files, and a COPY that brings a file again
+ * Changes that are not waste to fix: bookkeeping files, and a COPY that brings a file again
  * unchanged (copying the dependency manifest first for the build cache, then the whole context).
  */
 function expected(analysis: Analysis, tracked: TrackedEntry): boolean {
-  if (tracked.fate.kind === 'deleted') return false;
   if (BOOKKEEPING.test(tracked.path)) return true;
   return tracked.fate.kind === 'rewritten' && isCopy(analysis, tracked.fate.by);
+}
+
+/** A step as the advice names it: its Dockerfile line, cut to a readable length. */
+function shortStep(instruction: Instruction): string {
+  const line = dockerfileLine(instruction);
+  return line.length <= 60 ? line : `${line.slice(0, 59)}…`;
 }
