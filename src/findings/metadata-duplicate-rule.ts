@@ -1,5 +1,5 @@
-import { type Analysis, type DockerfileAdvice, dockerfileLine } from '../model/index.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
+import { type Analysis, type DockerfileAdvice, dockerfileLine, plural } from '../model/index.js';
+import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { rewriteReason } from './metadata-rewrite.js';

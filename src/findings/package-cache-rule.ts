@@ -1,5 +1,5 @@
-import { EntryTable, type Analysis, type FindingSeverity } from '../model/index.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
+import { EntryTable, type Analysis, type FindingSeverity, plural } from '../model/index.js';
+import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from './rule.js';

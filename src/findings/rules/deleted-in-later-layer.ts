@@ -1,7 +1,7 @@
-import { type Analysis, type Instruction, dockerfileLine } from '../../model/index.js';
+import { type Analysis, type Instruction, dockerfileLine, plural } from '../../model/index.js';
 import { baseLayerCount } from '../base-layers.js';
 import type { TrackedEntry } from '../layer-timeline.js';
-import { buildFinding, bytesText, sumClaims, plural } from '../finding-builder.js';
+import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
 import { layerInstruction } from '../layer-instruction.js';
 import { entryKey, timelineOf } from '../layer-timeline.js';
 import { isCopy } from '../metadata-rewrite.js';

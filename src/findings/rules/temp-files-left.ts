@@ -1,6 +1,6 @@
-import type { Analysis } from '../../model/index.js';
+import { type Analysis, plural } from '../../model/index.js';
 import { isPackageCache } from '../cache-locations.js';
-import { buildFinding, bytesText, sumClaims, plural } from '../finding-builder.js';
+import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
 import { layerInstruction, runRewrite } from '../layer-instruction.js';
 import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
 import { appendStep } from '../run-rewrite.js';
