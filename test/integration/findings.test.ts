@@ -113,7 +113,18 @@ describe('findings of the bundled example', async () => {
     const bad = await runCli(['analyze', 'fixtures/example.tar', '--ignore', 'apt-list-left']);
     expect(bad.code).toBe(2);
     expect(expectOneLineError(bad)).toMatch(
-      /^imgscope: error: unknown rule "apt-list-left" \(known rules: .*apt-lists-left/,
+      /^imgscope: error: unknown rule "apt-list-left" \(did you mean apt-lists-left\?\) \(known rules: .*apt-lists-left/,
+    );
+    const badRule = await runCli([
+      'analyze',
+      'fixtures/example.tar',
+      '--ci',
+      '--finding-rule',
+      'secret-in-image=off',
+    ]);
+    expect(badRule.code).toBe(2);
+    expect(badRule.stderr).toContain(
+      '--finding-rule: findings.rules.secret-in-image: unknown finding rule (did you mean secrets-in-image?)',
     );
   });
 });
@@ -190,9 +201,7 @@ describe('secrets fail plain --ci', () => {
     );
     expect(run.code).toBe(1);
     const gate = run.stdout.slice(run.stdout.indexOf('Gate:'));
-    expect(gate).toMatch(
-      /FAIL {2}failOn +3 findings of severity error or worse: secrets-in-image$/m,
-    );
+    expect(gate).toMatch(/FAIL {2}failOn +3 findings of severity error or worse: secrets-in-image$/m);
     expect(gate).toContain('FAIL  secrets-in-image (error, layer 1): Secret files');
     expect(gate).toContain('FAIL  secrets-in-image (error): Secrets in ENV');
     // Only failing findings are listed when nothing about findings is configured.

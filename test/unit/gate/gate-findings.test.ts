@@ -43,7 +43,7 @@ const config = (flags: Parameters<typeof parseGateFlags>[0]) =>
   resolveGateConfig([parseGateFlags(flags)]).findings;
 
 describe('gateFindings', () => {
-  it('fails on error findings by default, listing only those, and is dive\'s gate without one', () => {
+  it("fails on error findings by default, listing only those, and is dive's gate without one", () => {
     expect(gateFindings(FINDINGS, resolveGateConfig([]).findings).map((f) => `${f.id}:${f.status}`)).toEqual([
       'runs-as-root:FAIL',
     ]);
