@@ -58,4 +58,29 @@ describe('findings on a well-built and a wasteful nginx image', async () => {
       'Merge layer 6 (RUN cp /opt/assets.bin /var/www/html/ && rm /opt/assets.bin…) into layer 5 (RUN curl -fsSL -o /opt/assets.bin https://assets.example.in…): one RUN that creates and removes the files, so they never reach a layer.',
     );
   });
+
+  it('diffs the wasteful build and its BuildKit fix: every finding fixed or unchanged, none introduced', async () => {
+    const fixedBuildKit = join(dir, 'optimised-buildkit.tar');
+    await writeDockerArchive(optimisedNginx('buildkit'), fixedBuildKit);
+    const result = await runCli(['diff', wasteful, fixedBuildKit, '--json']);
+    expect(result.code).toBe(0);
+    const { findings } = JSON.parse(result.stdout) as {
+      findings: Record<'fixed' | 'introduced' | 'unchanged', { id: string; wastedBytes: number }[]>;
+    };
+    expect(findings.introduced).toEqual([]);
+    expect(findings.fixed.map((f) => [f.id, f.wastedBytes])).toEqual([
+      ['apt-lists-left', 1_550_000],
+      ['apt-archives-left', 1_300_000],
+      ['deleted-in-later-layer', 400_000],
+      ['chown-duplicate', 204_000],
+      ['apt-install-recommends', 0],
+      ['non-numeric-user', 0],
+      ['many-small-layers', 0],
+    ]);
+    // The same 615-byte file and a RUN pair in both builds, though every RUN line was edited.
+    expect(findings.unchanged.map((f) => [f.id, f.wastedBytes])).toEqual([
+      ['deleted-in-later-layer', 615],
+      ['many-small-layers', 0],
+    ]);
+  });
 });
