@@ -12,10 +12,17 @@ const CASCADE_FACTOR = 4;
 /**
  * The step a history entry records, as the Dockerfile line it came from (the findings' parser:
  * the same for the classic builder and BuildKit, whatever shell SHELL set), without what changes
- * on every build of it: build-arg values and the content hashes of classic COPY/ADD sources.
+ * on every build of it or differs between builders: build-arg values, and the sources of
+ * COPY/ADD (the classic builder records `dir:<hash>`, BuildKit the names), so those are keyed by
+ * their destination.
  */
 export function stepKey(createdBy: string): string {
-  return dockerfileLine(parseCreatedBy(createdBy)).replace(/\b(file|dir|multi):[0-9a-f]+…?/g, '$1:*');
+  const instruction = parseCreatedBy(createdBy);
+  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
+    const destination = instruction.args.split(/\s+/).at(-1) ?? '';
+    return `${instruction.keyword} ${destination}`;
+  }
+  return dockerfileLine(instruction);
 }
 
 /**

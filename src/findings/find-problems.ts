@@ -15,6 +15,7 @@ import {
   type RuleContext,
   type RuleFinding,
   type RuleOptions,
+  worthBytes,
 } from './rule.js';
 
 export const NO_RULE_SETTINGS: RuleSettings = { disabled: new Set(), severity: new Map() };
@@ -40,13 +41,19 @@ export function findProblems(
     found.push(finding);
   };
 
+  const worth = worthBytes(analysis, resolved);
+  const graded = (rule: Rule, finding: RuleFinding): RuleFinding =>
+    rule.bySize === true && finding.wastedBytes < worth
+      ? { ...finding, severity: 'info' }
+      : withSeverity(finding, settings);
+
   const none: RuleContext = { claimed: new Set() };
   for (const rule of enabled.filter((r) => r.general !== true)) {
-    for (const finding of rule.detect(analysis, resolved, none)) claim(withSeverity(finding, settings));
+    for (const finding of rule.detect(analysis, resolved, none)) claim(graded(rule, finding));
   }
   const specific: RuleContext = { claimed: new Set(claimed.keys()) };
   for (const rule of enabled.filter((r) => r.general === true)) {
-    for (const finding of rule.detect(analysis, resolved, specific)) claim(withSeverity(finding, settings));
+    for (const finding of rule.detect(analysis, resolved, specific)) claim(graded(rule, finding));
   }
 
   found.sort(

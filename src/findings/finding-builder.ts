@@ -93,7 +93,3 @@ export function sumClaims(claims: Claim[]): number {
 export function bytesText(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes`;
 }
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}

@@ -1,9 +1,9 @@
-import { type Analysis, type DockerfileAdvice, dockerfileLine } from '../model/index.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
+import { type Analysis, type DockerfileAdvice, dockerfileLine, plural } from '../model/index.js';
+import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { rewriteReason } from './metadata-rewrite.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from './rule.js';
 
 export interface MetadataDuplicateSpec {
   id: string;
@@ -26,7 +26,8 @@ export function metadataDuplicateRule(spec: MetadataDuplicateSpec): Rule {
     id: spec.id,
     severity: 'warning',
     title: spec.title,
-    description: spec.description,
+    description: `${spec.description} ${WORTH_TEXT}`,
+    bySize: true,
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byUpper = new Map<number, TrackedEntry[]>();

@@ -1,8 +1,8 @@
-import { EntryTable, type Analysis, type FindingSeverity } from '../model/index.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
+import { EntryTable, type Analysis, type FindingSeverity, plural } from '../model/index.js';
+import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from './rule.js';
 
 export interface PackageCacheSpec {
   id: string;
@@ -32,7 +32,8 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
     id: spec.id,
     severity: spec.severity,
     title: spec.title,
-    description: spec.description,
+    description: `${spec.description} ${WORTH_TEXT}`,
+    bySize: true,
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byLayer = new Map<number, TrackedEntry[]>();

@@ -1,22 +1,22 @@
-import { apkCacheLeft } from './apk-cache-left.js';
-import { aptArchivesLeft } from './apt-archives-left.js';
-import { aptInstallRecommends } from './apt-install-recommends.js';
-import { aptListsLeft } from './apt-lists-left.js';
-import { archiveExtractedLater } from './archive-extracted-later.js';
-import { buildToolsShipped } from './build-tools-shipped.js';
-import { chmodDuplicate } from './chmod-duplicate.js';
-import { chownDuplicate } from './chown-duplicate.js';
-import { deletedInLaterLayer } from './deleted-in-later-layer.js';
-import { dnfYumCacheLeft } from './dnf-yum-cache-left.js';
-import { largeBaseImage } from './large-base-image.js';
-import { manySmallLayers } from './many-small-layers.js';
-import { nonNumericUser } from './non-numeric-user.js';
-import { npmCacheLeft } from './npm-cache-left.js';
-import { pipCacheLeft } from './pip-cache-left.js';
+import { apkCacheLeft } from './rules/apk-cache-left.js';
+import { aptArchivesLeft } from './rules/apt-archives-left.js';
+import { aptInstallRecommends } from './rules/apt-install-recommends.js';
+import { aptListsLeft } from './rules/apt-lists-left.js';
+import { archiveExtractedLater } from './rules/archive-extracted-later.js';
+import { buildToolsShipped } from './rules/build-tools-shipped.js';
+import { chmodDuplicate } from './rules/chmod-duplicate.js';
+import { chownDuplicate } from './rules/chown-duplicate.js';
+import { deletedInLaterLayer } from './rules/deleted-in-later-layer.js';
+import { dnfYumCacheLeft } from './rules/dnf-yum-cache-left.js';
+import { largeBaseImage } from './rules/large-base-image.js';
+import { manySmallLayers } from './rules/many-small-layers.js';
+import { nonNumericUser } from './rules/non-numeric-user.js';
+import { npmCacheLeft } from './rules/npm-cache-left.js';
+import { pipCacheLeft } from './rules/pip-cache-left.js';
 import type { Rule } from './rule.js';
-import { runsAsRoot } from './runs-as-root.js';
-import { secretsInImage } from './secrets-in-image.js';
-import { tempFilesLeft } from './temp-files-left.js';
+import { runsAsRoot } from './rules/runs-as-root.js';
+import { secretsInImage } from './rules/secrets-in-image.js';
+import { tempFilesLeft } from './rules/temp-files-left.js';
 
 /** Every rule, in the order `imgscope rules` lists them. Ids are stable: configs refer to them. */
 export const RULES: readonly Rule[] = [

@@ -29,3 +29,12 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   const match = closestWord(word, candidates);
   return match === undefined ? '' : ` (did you mean ${match}?)`;
 }
+
+/**
+ * Why a finding rule id is not accepted, or undefined when it is (or when the known ids are not
+ * given): a typo must not silently re-grade or disable nothing.
+ */
+export function unknownRuleReason(id: string, known: readonly string[]): string | undefined {
+  if (known.length === 0 || known.includes(id)) return undefined;
+  return `unknown finding rule${didYouMean(id, known)}; see imgscope rules`;
+}

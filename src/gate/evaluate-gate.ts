@@ -5,6 +5,7 @@ import type {
   GateStatus,
   GateSummary,
 } from '../model/index.js';
+import { plural } from '../model/index.js';
 import { describeBytes, describeValue } from './format-values.js';
 import type { GateConfig } from './gate-config.js';
 import { gateFindings } from './gate-findings.js';
@@ -39,7 +40,9 @@ export function evaluateGate(
 
   const gated = gateFindings(findings, config.findings);
   const failOn = config.findings.failOn;
-  if (failOn !== null) rules.push(findingsRule(failOn, gated));
+  // The implicit failOn (no findings configuration) shows only when a finding fails it.
+  if (failOn !== null && (failOn.implicit !== true || gated.length > 0))
+    rules.push(findingsRule(failOn, gated));
 
   const summary = summarize(rules);
   return {
@@ -149,7 +152,7 @@ function findingsRule(
     return {
       ...base,
       status: 'SKIP',
-      message: `${gated.length} finding(s) reported; findings never fail the gate`,
+      message: `${plural(gated.length, 'finding')} reported; findings never fail the gate`,
     };
   }
   if (failing.length > 0) {
@@ -158,7 +161,7 @@ function findingsRule(
     return {
       ...base,
       status: 'FAIL',
-      message: `${failing.length} finding(s) of severity ${failOn.value} or worse${waste}: ${failing.map((f) => f.id).join(', ')}`,
+      message: `${plural(failing.length, 'finding')} of severity ${failOn.value} or worse${waste}: ${[...new Set(failing.map((f) => f.id))].join(', ')}`,
     };
   }
   const status: GateStatus = gated.length > 0 ? 'WARN' : 'PASS';
@@ -167,7 +170,7 @@ function findingsRule(
     status,
     message:
       gated.length > 0
-        ? `${gated.length} finding(s) below severity ${failOn.value}`
+        ? `${plural(gated.length, 'finding')} below severity ${failOn.value}`
         : `no findings of severity ${failOn.value} or worse`,
   };
 }

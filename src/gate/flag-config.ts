@@ -1,3 +1,4 @@
+import { unknownRuleReason } from './closest-word.js';
 import type { ConfigIssue, FindingRuleSetting, GateConfigLayer, ParsedConfigLayer } from './gate-config.js';
 import {
   checkIgnoreGlob,
@@ -23,7 +24,11 @@ export interface GateFlagValues {
  * Reads the gate flags: each threshold rule has dive's flag (`--lowestEfficiency`) and a
  * kebab-case one (`--lowest-efficiency`); giving both with different values is an error.
  */
-export function parseGateFlags(flags: GateFlagValues): ParsedConfigLayer {
+export function parseGateFlags(
+  flags: GateFlagValues,
+  /** The finding rule ids `--finding-rule` may name (none given: any well-formed id). */
+  knownFindingRules: readonly string[] = [],
+): ParsedConfigLayer {
   const layer: GateConfigLayer = { source: 'flags', thresholds: {} };
   const issues: ConfigIssue[] = [];
   for (const spec of THRESHOLD_RULES) {
@@ -63,6 +68,12 @@ export function parseGateFlags(flags: GateFlagValues): ParsedConfigLayer {
           source: '--finding-rule',
           key: 'findings.rules',
           message: `"${text}" is not ID=off|error|warning|info`,
+        });
+      } else if (unknownRuleReason(id, knownFindingRules) !== undefined) {
+        issues.push({
+          source: '--finding-rule',
+          key: `findings.rules.${id}`,
+          message: unknownRuleReason(id, knownFindingRules) ?? '',
         });
       } else if (!setting.ok) {
         issues.push({ source: '--finding-rule', key: `findings.rules.${id}`, message: setting.reason });

@@ -9,8 +9,12 @@ export type FailOn = FindingSeverity | 'never';
 export type FindingRuleSetting = FindingSeverity | 'off';
 
 export interface FindingsGateConfig {
-  /** null: findings do not take part in the gate (the default, as with dive). */
-  failOn: { value: FailOn; source: string } | null;
+  /**
+   * null: findings do not take part in the gate. Without any findings configuration it is
+   * `error` and `implicit`: only failing findings (secrets) are listed, so on an image without
+   * one the gate reads exactly as dive's.
+   */
+  failOn: { value: FailOn; source: string; implicit?: boolean } | null;
   rules: Record<string, FindingRuleSetting>;
   /** Globs over image paths; a finding whose paths all match is ignored. */
   ignorePaths: string[];

@@ -7,8 +7,8 @@ import type { GateFinding } from './gate-input.js';
 /**
  * Applies the findings settings: rules turned off and findings of base layers are dropped, paths
  * matching an ignore glob are removed (a finding left with none of its paths is dropped),
- * severities are overridden, and each finding at or above `failOn` FAILs, the others WARN.
- * Nothing when findings gating is not configured.
+ * severities are overridden, and each finding at or above `failOn` FAILs, the others WARN
+ * (left out when failOn is implicit). Nothing when findings gating is off.
  */
 export function gateFindings(
   findings: readonly GateFinding[],
@@ -33,6 +33,7 @@ export function gateFindings(
     if (all.length > 0 && paths.length === 0) continue;
     const severity = setting ?? finding.severity;
     const fails = failOn !== 'never' && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+    if (!fails && config.failOn?.implicit === true) continue;
     results.push({
       id: finding.id,
       severity,

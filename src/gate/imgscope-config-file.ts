@@ -1,4 +1,4 @@
-import { didYouMean } from './closest-word.js';
+import { didYouMean, unknownRuleReason } from './closest-word.js';
 import type { ConfigIssue, GateConfigLayer, ParsedConfigLayer } from './gate-config.js';
 import {
   checkIgnoreGlob,
@@ -20,7 +20,12 @@ const FINDINGS_KEYS = ['failOn', 'rules', 'ignorePaths', 'ignoreBaseLayers'] as 
  * unknown keys are errors: a typo in a budget must not silently turn the budget off.
  * Every problem is collected, none stops the reading.
  */
-export function parseImgscopeConfigFile(text: string, file: string): ParsedConfigLayer {
+export function parseImgscopeConfigFile(
+  text: string,
+  file: string,
+  /** The finding rule ids `findings.rules` may name (none given: any well-formed id). */
+  knownFindingRules: readonly string[] = [],
+): ParsedConfigLayer {
   const layer: GateConfigLayer = { source: file, file, thresholds: {} };
   const issues: ConfigIssue[] = [];
   const issue = (line: number | undefined, key: string, message: string): void => {
@@ -40,7 +45,7 @@ export function parseImgscopeConfigFile(text: string, file: string): ParsedConfi
       issue(entry.line, entry.key, `unknown key${hint}; expected ${TOP_KEYS.join(' or ')}`);
     } else if (!isEmpty(entry.value)) {
       if (entry.key === 'rules') readRules(entry, layer, issue);
-      else readFindings(entry, layer, issue);
+      else readFindings(entry, layer, issue, knownFindingRules);
     }
   }
   return { layer, issues, warnings: [] };
@@ -80,7 +85,12 @@ function readRules(entry: YamlEntry, layer: GateConfigLayer, issue: Report): voi
   }
 }
 
-function readFindings(entry: YamlEntry, layer: GateConfigLayer, issue: Report): void {
+function readFindings(
+  entry: YamlEntry,
+  layer: GateConfigLayer,
+  issue: Report,
+  knownFindingRules: readonly string[],
+): void {
   for (const setting of asMap(entry, 'findings', issue) ?? []) {
     const known = (FINDINGS_KEYS as readonly string[]).includes(setting.key);
     if (known && isEmpty(setting.value)) continue;
@@ -103,7 +113,7 @@ function readFindings(entry: YamlEntry, layer: GateConfigLayer, issue: Report): 
         readIgnorePaths(setting, layer, issue);
         break;
       case 'rules':
-        readFindingRules(setting, layer, issue);
+        readFindingRules(setting, layer, issue, knownFindingRules);
         break;
       default:
         issue(
@@ -129,12 +139,22 @@ function readIgnorePaths(setting: YamlEntry, layer: GateConfigLayer, issue: Repo
   layer.ignorePaths = globs;
 }
 
-function readFindingRules(setting: YamlEntry, layer: GateConfigLayer, issue: Report): void {
+function readFindingRules(
+  setting: YamlEntry,
+  layer: GateConfigLayer,
+  issue: Report,
+  known: readonly string[],
+): void {
   const rules: Record<string, 'off' | 'error' | 'warning' | 'info'> = {};
   for (const rule of asMap(setting, 'findings.rules', issue) ?? []) {
     const key = `findings.rules.${rule.key}`;
     if (!isFindingRuleId(rule.key)) {
       issue(rule.line, key, 'is not a finding rule id (letters, digits and dashes)');
+      continue;
+    }
+    const unknown = unknownRuleReason(rule.key, known);
+    if (unknown !== undefined) {
+      issue(rule.line, key, unknown);
       continue;
     }
     const text = scalarText(rule.value);

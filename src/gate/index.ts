@@ -32,3 +32,4 @@ export type { GateAnalysis, GateFinding } from './gate-input.js';
 export { humanBytes, describeBytes } from './format-values.js';
 export { FAIL_ON_VALUES, SEVERITIES } from './finding-settings.js';
 export { parseGrowthLimit, evaluateGrowth, type GrowthLimit } from './growth-gate.js';
+export { didYouMean } from './closest-word.js';

@@ -30,14 +30,21 @@ export function resolveGateConfig(layers: readonly ParsedConfigLayer[]): GateCon
       findings.ignorePaths = [...findings.ignorePaths, ...layer.ignorePaths];
     if (layer.ignoreBaseLayers !== undefined) findings.ignoreBaseLayers = layer.ignoreBaseLayers;
   }
-  // Saying anything about findings turns findings gating on; failOn then defaults to error.
+  // failOn defaults to error: a secret fails the build. Saying anything about findings lists
+  // every finding (WARN below failOn); saying nothing lists only those that fail.
   const findingsConfigured = layers.some(
     ({ layer }) =>
       layer.findingRules !== undefined ||
       layer.ignorePaths !== undefined ||
       layer.ignoreBaseLayers !== undefined,
   );
-  if (findings.failOn === null && findingsConfigured) findings.failOn = { value: 'error', source: 'default' };
+  if (findings.failOn === null) {
+    findings.failOn = {
+      value: 'error',
+      source: 'default',
+      ...(findingsConfigured ? {} : { implicit: true }),
+    };
+  }
   return {
     thresholds,
     findings,

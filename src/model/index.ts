@@ -12,3 +12,4 @@ export * from './instruction.js';
 export * from './cache-listing.js';
 export * from './layer-files.js';
 export * from './page-data.js';
+export * from './plural.js';

@@ -82,7 +82,20 @@ function metadataStep(text: string, names: string[]): Instruction {
   if (word === 'COPY' || word === 'ADD') {
     args = args.replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]*/g, '$1:$2…').replace(/ in (?=\S+$)/, ' ');
   }
+  // BuildKit records EXPOSE as Go prints the port set: `map[8080/tcp:{} 53/udp:{}]`; write it as
+  // the Dockerfile did (tcp is the default protocol), as the classic builder does.
+  if (word === 'EXPOSE') args = exposedPorts(args);
   return { keyword: word, args, buildArgNames: names };
+}
+
+function exposedPorts(args: string): string {
+  const map = /^map\[(.*)\]$/.exec(args);
+  const ports =
+    map === null ? args.split(/\s+/) : [...(map[1] ?? '').matchAll(/(\S+?):\{\}/g)].map((m) => m[1] ?? '');
+  return ports
+    .filter(Boolean)
+    .map((port) => port.replace(/\/tcp$/i, ''))
+    .join(' ');
 }
 
 /** The instruction as a Dockerfile line; build-arg values are left out. */

@@ -13,9 +13,10 @@ import {
   SUMMARY_HEAD,
   summaryRows,
 } from './diff-rows.js';
+import { markdownCode, markdownText } from './markdown-text.js';
 
 function table(head: string[], rows: string[][]): string[] {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'");
+  const cell = markdownText;
   return [
     `| ${head.map(cell).join(' | ')} |`,
     `|${head.map(() => ' --- ').join('|')}|`,
@@ -36,16 +37,16 @@ export function renderDiffMarkdown(
   const out: string[] = [
     `### imgscope diff`,
     '',
-    `\`${before.image.reference}\` → \`${after.image.reference}\``,
+    `${markdownCode(before.image.reference, false)} → ${markdownCode(after.image.reference, false)}`,
     '',
     ...table(
       SUMMARY_HEAD.map((h) => h || ' '),
       summaryRows(diff),
     ),
     '',
-    ...layerNotes(diff).map((note) => `- ${note}`),
-    `- ${findingsLine(diff)}`,
-    `- ${filesLine(diff)}`,
+    ...layerNotes(diff).map((note) => `- ${markdownText(note)}`),
+    `- ${markdownText(findingsLine(diff))}`,
+    `- ${markdownText(filesLine(diff))}`,
   ];
   const findings = findingRows(diff, 100);
   if (findings.length > 0) out.push('', ...table(FINDING_HEAD, findings));

@@ -1,6 +1,7 @@
-import type { GateResult, GateStatus } from '../model/index.js';
+import { plural, type GateResult, type GateStatus } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { formatGateThreshold, formatGateValue } from './gate-values.js';
+import { markdownCode, markdownCodeBlock, markdownText as cell } from './markdown-text.js';
 
 export interface MarkdownGateOptions {
   reference: string;
@@ -12,13 +13,13 @@ const ICON: Record<GateStatus, string> = { PASS: '✅', FAIL: '❌', WARN: '⚠�
 export function renderMarkdownGate(gate: GateResult, options: MarkdownGateOptions): string {
   const status: GateStatus = gate.passed ? 'PASS' : 'FAIL';
   const lines = [
-    `## imgscope gate: ${ICON[status]} ${gate.passed ? 'passed' : 'failed'} — \`${code(options.reference)}\``,
+    `## imgscope gate: ${ICON[status]} ${gate.passed ? 'passed' : 'failed'} — ${markdownCode(options.reference, false)}`,
     '',
     '| Status | Rule | Value | Threshold | Details |',
     '| --- | --- | --- | --- | --- |',
     ...gate.rules.map(
       (r) =>
-        `| ${ICON[r.status]} ${r.status} | \`${r.id}\` | ${cell(formatGateValue(r))} | ${cell(formatGateThreshold(r))} | ${cell(r.message)} |`,
+        `| ${ICON[r.status]} ${r.status} | ${markdownCode(r.id)} | ${cell(formatGateValue(r))} | ${cell(formatGateThreshold(r))} | ${cell(r.message)} |`,
     ),
   ];
   if (gate.findings.length > 0) {
@@ -33,8 +34,8 @@ export function renderMarkdownGate(gate: GateResult, options: MarkdownGateOption
       const paths =
         f.paths
           .slice(0, 3)
-          .map((p) => `\`${code(p)}\``)
-          .join('<br>') + (f.paths.length > 3 ? ` (+${f.paths.length - 3})` : '');
+          .map((p) => markdownCode(p))
+          .join('<br>') + (f.paths.length > 3 ? `<br>and ${f.paths.length - 3} more` : '');
       lines.push(
         `| ${ICON[f.status]} ${f.status} | **${cell(f.id)}**: ${cell(f.title)} | ${f.severity} | ${f.layerIndex ?? ''} | ${f.wastedBytes > 0 ? formatBytes(f.wastedBytes) : ''} | ${paths} |`,
       );
@@ -42,25 +43,22 @@ export function renderMarkdownGate(gate: GateResult, options: MarkdownGateOption
     const advised = gate.findings.filter((f) => f.advice !== null);
     if (advised.length > 0) {
       lines.push('', '<details><summary>What to change</summary>', '');
-      for (const f of advised) lines.push(`- **${cell(f.id)}**: ${cell(f.advice ?? '')}`);
+      for (const f of advised) {
+        // Advice is its text, then (after a line break) the Dockerfile lines to write.
+        const [text = '', ...dockerfile] = (f.advice ?? '').split('\n');
+        lines.push(`- **${cell(f.id)}**: ${cell(text)}`);
+        if (dockerfile.length > 0)
+          lines.push('', ...markdownCodeBlock(dockerfile.join('\n'), 'dockerfile').map((l) => `  ${l}`));
+      }
       lines.push('', '</details>');
     }
   }
   const s = gate.summary;
   lines.push(
     '',
-    `**Result: ${status}** — ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped`,
+    `**Result: ${status}** — ${s.pass} passed, ${s.fail} failed, ${plural(s.warn, 'warning')}, ${s.skip} skipped`,
   );
   if (gate.configFiles.length > 0)
-    lines.push('', `Configuration: ${gate.configFiles.map((f) => `\`${code(f)}\``).join(', ')}`);
+    lines.push('', `Configuration: ${gate.configFiles.map((f) => markdownCode(f, false)).join(', ')}`);
   return lines.join('\n') + '\n';
-}
-
-/** Table cells: no line breaks, pipes escaped, HTML-ish characters neutralised. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
-}
-
-function code(text: string): string {
-  return text.replace(/`/g, "'");
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { RULES } from '../findings/index.js';
 import {
   evaluateGate,
   parseDiveCiFile,
@@ -17,6 +18,9 @@ import type { GateResult } from '../model/index.js';
 
 // What commands need to declare the gate's flags, so they do not reach into src/gate.
 export { THRESHOLD_RULES, FAIL_ON_VALUES, type GateFlagValues } from '../gate/index.js';
+
+/** The finding rule ids a configuration may name. */
+const RULE_IDS = RULES.map((rule) => rule.id);
 
 /** dive reads this file from the working directory. */
 export const DIVE_CI_FILE = '.dive-ci';
@@ -50,9 +54,9 @@ export async function loadGateConfig(options: GateConfigOptions): Promise<GateCo
     discoverUpward(options.cwd),
   );
   if (imgscope !== undefined)
-    layers.push(parseImgscopeConfigFile(await readConfig(imgscope.file), imgscope.shown));
+    layers.push(parseImgscopeConfigFile(await readConfig(imgscope.file), imgscope.shown, RULE_IDS));
 
-  layers.push(parseGateFlags(options.flags));
+  layers.push(parseGateFlags(options.flags, RULE_IDS));
   return resolveGateConfig(layers);
 }
 

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { describeRules, findProblems, NO_RULE_SETTINGS, redactSecrets, RULES } from '../findings/index.js';
-import { flattenFinding } from '../gate/index.js';
+import { didYouMean, flattenFinding } from '../gate/index.js';
 import type {
   Analysis,
   Finding,
@@ -100,7 +100,8 @@ export function ruleSettings(
   const known = new Set(RULES.map((rule) => rule.id));
   const unknown = ignore.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown rule ${unknown.map((id) => `"${id}"`).join(', ')}`, {
+    const ids = [...known];
+    throw new UsageError(`unknown rule ${unknown.map((id) => `"${id}"${didYouMean(id, ids)}`).join(', ')}`, {
       hint: `known rules: ${[...known].join(', ')}; see imgscope rules`,
     });
   }

@@ -52,7 +52,15 @@ export const SECRET_IMAGE: ImageSpec = {
     },
     {
       createdBy: `|1 NPM_TOKEN=${PLANTED}-arg-token /bin/sh -c npm ci && git clone https://ci:${PLANTED}-url@git.example.invalid/x.git`,
-      entries: [text('app/node_modules/x/index.js', 'module.exports = 1;\n', 0o644)],
+      entries: [
+        text('app/node_modules/x/index.js', 'module.exports = 1;\n', 0o644),
+        // A dependency's test fixture: a key, but not the image owner's credential.
+        text(
+          'app/node_modules/https-proxy/test/fixtures/server.key',
+          '-----BEGIN RSA PRIVATE KEY-----\nMIIfixture\n-----END RSA PRIVATE KEY-----\n',
+          0o644,
+        ),
+      ],
     },
   ],
   env: [
@@ -61,6 +69,12 @@ export const SECRET_IMAGE: ImageSpec = {
     'PYTHON_GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D',
     'GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305',
     'PASSWORD_FILE=/run/secrets/db',
+    // Named like secrets, shaped like settings: none is reported.
+    'PASS_MAX_DAYS=99999',
+    'TOKEN_URL=https://auth.example.invalid/oauth/token',
+    'KEY_ALGORITHM=RS256',
+    'DB_PASSWORD=${DB_PASSWORD}',
+    'ADMIN_TOKEN=/run/secrets/admin-token',
   ],
   emptyHistory: [
     { after: 0, createdBy: '/bin/sh -c #(nop)  CMD ["sh"]' },

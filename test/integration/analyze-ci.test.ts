@@ -216,15 +216,16 @@ describe('imgscope analyze --ci', () => {
     };
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
     expect(sarif.version).toBe('2.1.0');
-    // Every finding is a result (findings do not gate without failOn), then the failed rule.
+    // Every finding is a result (none is an error, so none gates), then the failed rule. The
+    // 6.4 kB size findings are notes: below 1 % of the 1.2 MB image.
     expect(sarif.runs[0]?.results.map((r) => [r.ruleId, r.level])).toEqual([
-      ['chmod-duplicate', 'warning'],
-      ['chmod-duplicate', 'warning'],
-      ['deleted-in-later-layer', 'warning'],
-      ['deleted-in-later-layer', 'warning'],
-      ['deleted-in-later-layer', 'warning'],
-      ['temp-files-left', 'warning'],
       ['runs-as-root', 'warning'],
+      ['chmod-duplicate', 'note'],
+      ['chmod-duplicate', 'note'],
+      ['deleted-in-later-layer', 'note'],
+      ['deleted-in-later-layer', 'note'],
+      ['deleted-in-later-layer', 'note'],
+      ['temp-files-left', 'note'],
       ['many-small-layers', 'note'],
       ['many-small-layers', 'note'],
       ['gate/highestUserWastedPercent', 'error'],

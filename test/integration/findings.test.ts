@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../fixtures/make-example.js';
@@ -112,7 +113,18 @@ describe('findings of the bundled example', async () => {
     const bad = await runCli(['analyze', 'fixtures/example.tar', '--ignore', 'apt-list-left']);
     expect(bad.code).toBe(2);
     expect(expectOneLineError(bad)).toMatch(
-      /^imgscope: error: unknown rule "apt-list-left" \(known rules: .*apt-lists-left/,
+      /^imgscope: error: unknown rule "apt-list-left" \(did you mean apt-lists-left\?\) \(known rules: .*apt-lists-left/,
+    );
+    const badRule = await runCli([
+      'analyze',
+      'fixtures/example.tar',
+      '--ci',
+      '--finding-rule',
+      'secret-in-image=off',
+    ]);
+    expect(badRule.code).toBe(2);
+    expect(badRule.stderr).toContain(
+      '--finding-rule: findings.rules.secret-in-image: unknown finding rule (did you mean secrets-in-image?)',
     );
   });
 });
@@ -166,6 +178,58 @@ describe('findings in the CI gate', () => {
   });
 });
 
+describe('secrets fail plain --ci', () => {
+  it('exits 1 on a planted key and a secret ENV without any configuration, and every report names the finding', async () => {
+    const dir = await tempDir();
+    const archive = join(dir, 'secrets.tar');
+    await writeDockerArchive(SECRET_IMAGE, archive);
+    const summary = join(dir, 'summary.md');
+    const out = (name: string) => join(dir, name);
+    const run = await runCli(
+      [
+        'analyze',
+        archive,
+        '--ci',
+        '--junit',
+        out('gate.xml'),
+        '--sarif',
+        out('gate.sarif'),
+        '--markdown',
+        out('gate.md'),
+      ],
+      { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    );
+    expect(run.code).toBe(1);
+    const gate = run.stdout.slice(run.stdout.indexOf('Gate:'));
+    expect(gate).toMatch(/FAIL {2}failOn +3 findings of severity error or worse: secrets-in-image$/m);
+    expect(gate).toContain('FAIL  secrets-in-image (error, layer 1): Secret files');
+    expect(gate).toContain('FAIL  secrets-in-image (error): Secrets in ENV');
+    // Only failing findings are listed when nothing about findings is configured.
+    expect(gate).not.toContain('WARN  ');
+    const junit = readFileSync(out('gate.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase[^>]*name="secrets-in-image[^"]*"[^>]*>\s*<failure/);
+    const sarif = JSON.parse(readFileSync(out('gate.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string; level: string }[] }[];
+    };
+    expect(sarif.runs[0]?.results.filter((r) => r.level === 'error').map((r) => r.ruleId)).toContain(
+      'secrets-in-image',
+    );
+    const markdown = readFileSync(out('gate.md'), 'utf8');
+    expect(markdown).toContain('❌ failed');
+    expect(markdown).toMatch(/secrets-in-image/);
+    expect(run.stderr).toMatch(/^::error title=imgscope secrets-in-image::.*Secret files \(layer 1\)/m);
+    for (const text of [run.stdout, run.stderr, junit, markdown, JSON.stringify(sarif)]) {
+      expect(text).not.toContain(PLANTED);
+    }
+  });
+
+  it('passes plain --ci on the bundled optimised example: no error-level finding', async () => {
+    const run = await runCli(['analyze', 'fixtures/example-optimized.tar', '--ci']);
+    expect(run.stdout).not.toContain('failOn');
+    expect(run.stdout).not.toMatch(/\[error\]/);
+  });
+});
+
 describe('secrets never reach the output', () => {
   it('reports where secrets are, in table and JSON, without any planted value', async () => {
     const archive = join(await tempDir(), 'secrets.tar');
@@ -176,9 +240,12 @@ describe('secrets never reach the output', () => {
     expect(json.code).toBe(0);
     expect(table.stdout).toContain('[error] Secret files (layer 1)');
     expect(table.stdout).toContain('still extractable from layer 1');
+    // Files, ENV, build arg (errors) and a dependency's test key (a warning).
     expect(
-      JSON.parse(json.stdout).findings.filter((f: JsonFinding) => f.id === 'secrets-in-image'),
-    ).toHaveLength(3);
+      JSON.parse(json.stdout)
+        .findings.filter((f: JsonFinding) => f.id === 'secrets-in-image')
+        .map((f: JsonFinding) => f.severity),
+    ).toEqual(['error', 'error', 'error', 'warning']);
     for (const output of [table.stdout, table.stderr, json.stdout, json.stderr]) {
       expect(output).not.toContain(PLANTED);
     }

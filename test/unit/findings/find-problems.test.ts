@@ -50,6 +50,7 @@ describe('findProblems', () => {
   it('leaves to the general rule only the bytes no specific finding explains', () => {
     const cleanup = analysisOf(
       [
+        ['/bin/sh -c #(nop) ADD file:0123abcd in / ', layer(['file', '/bin/sh', 100])],
         [
           '/bin/sh -c apt-get update',
           layer(['file', '/var/lib/apt/lists/a', 3000], ['file', '/opt/installer.run', 800]),
@@ -66,13 +67,14 @@ describe('findProblems', () => {
       [
         'apt-lists-left',
         3000,
-        '1 file of apt package lists (3,000 bytes) written by layer 0; layer 1 removed them, but the bytes are still stored in layer 0.',
+        '1 file of apt package lists (3,000 bytes) written by layer 1; layer 2 removed them, but the bytes are still stored in layer 1.',
       ],
       [
         'deleted-in-later-layer',
         800,
-        '1 file (800 bytes) stored by layer 0 and deleted by layer 1: they are still in the image.',
+        '1 file (800 bytes) stored by layer 1 and deleted by layer 2: they are still in the image.',
       ],
+      ['many-small-layers', 0, 'Layers 1 to 2 are 2 consecutive RUN instructions.'],
     ]);
     expect(report.summary.potentialSavingsBytes).toBe(3800);
   });

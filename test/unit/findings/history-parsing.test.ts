@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, parseShell, redactSecrets } from '../../../src/findings/index.js';
+import {
+  isSecretName,
+  looksLikeSecretValue,
+  parseShell,
+  redactSecrets,
+} from '../../../src/findings/index.js';
 import { dockerfileLine, parseCreatedBy } from '../../../src/model/index.js';
 import { fixAptRun, fixApkRun, fixPipRun } from '../../../src/findings/package-advice.js';
 
@@ -94,8 +99,31 @@ describe('secret names and redaction', () => {
     ['KEYBOARD', false],
     ['PATH', false],
     ['PWD', false],
+    ['SECRET_KEY_BASE', true],
+    ['DB_PASS', true],
+    // Settings about secrets, not secrets: in every Debian /etc/login.defs, OAuth and JWT setups.
+    ['PASS_MAX_DAYS', false],
+    ['TOKEN_URL', false],
+    ['KEY_ALGORITHM', false],
+    ['AWS_ACCESS_KEY_ID', false],
   ])('%s is a secret name: %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
+  });
+
+  it.each([
+    ['s3cr3t-Value', true],
+    ['"quoted value"', true],
+    ['postgres://app:hunter22@db/app', true],
+    ['/run/secrets/db', false],
+    ['${DB_PASSWORD}', false],
+    ['https://auth.example.invalid/token', false],
+    ['changeme', false],
+    ['<your-token>', false],
+    ['true', false],
+    ['abc', false],
+    ['', false],
+  ])('%s has the shape of a secret value: %s', (value, secret) => {
+    expect(looksLikeSecretValue(value)).toBe(secret);
   });
 
   it('redacts values of secret-named assignments and npm auth tokens, nothing else', () => {
@@ -104,6 +132,10 @@ describe('secret names and redaction', () => {
     );
     expect(redactSecrets('/bin/sh -c #(nop)  ENV DB_PASSWORD="s3 cr3t" PORT=80')).toBe(
       '/bin/sh -c #(nop)  ENV DB_PASSWORD=<redacted> PORT=80',
+    );
+    // Redaction errs on the safe side: a secret word anywhere in the name.
+    expect(redactSecrets('ENV TOKEN_URL=https://x PASS_MAX_DAYS=9')).toBe(
+      'ENV TOKEN_URL=<redacted> PASS_MAX_DAYS=<redacted>',
     );
     expect(redactSecrets('echo //r.example/:_authToken=abc > .npmrc')).toBe(
       'echo //r.example/:_authToken=<redacted> > .npmrc',

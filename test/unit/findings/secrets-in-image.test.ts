@@ -41,7 +41,18 @@ describe('secrets-in-image', async () => {
     }
   });
 
-  it('reports secret-named ENV, but not *_GPG_KEY, GPG_KEY or *_FILE', () => {
+  it("reports a key in a dependency's test directory as a warning of its own", () => {
+    const fixtures = findings.filter((f) => f.title === "Keys in third-party packages' test fixtures");
+    expect(fixtures).toMatchObject([{ severity: 'warning', layerIndex: 3 }]);
+    expect(fixtures[0]?.paths.map((p) => p.path)).toEqual([
+      '/app/node_modules/https-proxy/test/fixtures/server.key',
+    ]);
+    expect(
+      findings.filter((f) => f.severity === 'error').flatMap((f) => f.paths.map((p) => p.path)),
+    ).not.toContain('/app/node_modules/https-proxy/test/fixtures/server.key');
+  });
+
+  it('reports secret-named ENV by name and value shape: not *_GPG_KEY, *_FILE, PASS_MAX_DAYS, TOKEN_URL, a path or ${VAR}', () => {
     const env = findings.find((f) => f.title === 'Secrets in ENV');
     expect(env?.message).toBe(
       'The image config sets ENV API_TOKEN: anyone who can pull the image can read its value (not shown here).',

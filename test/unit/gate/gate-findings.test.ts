@@ -43,11 +43,20 @@ const config = (flags: Parameters<typeof parseGateFlags>[0]) =>
   resolveGateConfig([parseGateFlags(flags)]).findings;
 
 describe('gateFindings', () => {
-  it('does nothing unless findings gating is configured', () => {
-    expect(gateFindings(FINDINGS, resolveGateConfig([]).findings)).toEqual([]);
+  it("fails on error findings by default, listing only those, and is dive's gate without one", () => {
+    expect(gateFindings(FINDINGS, resolveGateConfig([]).findings).map((f) => `${f.id}:${f.status}`)).toEqual([
+      'runs-as-root:FAIL',
+    ]);
     const result = evaluateGate(syntheticAnalysis(), FINDINGS, resolveGateConfig([]));
-    expect(result.findings).toEqual([]);
-    expect(result.rules.map((r) => r.id)).not.toContain('failOn');
+    expect(result.passed).toBe(false);
+    expect(result.rules.find((r) => r.id === 'failOn')).toMatchObject({
+      status: 'FAIL',
+      source: 'default',
+      message: '1 finding of severity error or worse: runs-as-root',
+    });
+    const clean = evaluateGate(syntheticAnalysis(), FINDINGS.slice(0, 1), resolveGateConfig([]));
+    expect(clean.findings).toEqual([]);
+    expect(clean.rules.map((r) => r.id)).not.toContain('failOn');
   });
 
   it('fails findings at or above failOn and warns about the others', () => {
@@ -128,7 +137,7 @@ describe('evaluateGate with findings', () => {
       source: 'flags',
     });
     expect(rule?.message).toBe(
-      '2 finding(s) of severity warning or worse, 4000 bytes (4.0 kB) to win: apt-lists-left-behind, runs-as-root',
+      '2 findings of severity warning or worse, 4000 bytes (4.0 kB) to win: apt-lists-left-behind, runs-as-root',
     );
     expect(result.findings).toHaveLength(3);
   });

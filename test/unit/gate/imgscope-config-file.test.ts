@@ -114,4 +114,21 @@ budgets: {}
       'invalid gate configuration (1 problem; docs/ci.md describes every key):\n  --max-layers: maxLayers: bad',
     );
   });
+
+  it('refuses finding rule ids it does not know, with the closest one', () => {
+    const parsed = parseImgscopeConfigFile(
+      'findings:\n  rules:\n    apt-list-left: off\n    runs-as-root: info\n',
+      '.imgscope.yml',
+      ['apt-lists-left', 'runs-as-root'],
+    );
+    expect(parsed.issues).toEqual([
+      {
+        source: '.imgscope.yml',
+        line: 3,
+        key: 'findings.rules.apt-list-left',
+        message: 'unknown finding rule (did you mean apt-lists-left?); see imgscope rules',
+      },
+    ]);
+    expect(parsed.layer.findingRules).toEqual({ 'runs-as-root': 'info' });
+  });
 });

@@ -64,7 +64,7 @@ describe('parseGateFlags', () => {
 });
 
 describe('resolveGateConfig', () => {
-  it("without any file or flag is dive's defaults, and findings do not gate", () => {
+  it("without any file or flag is dive's defaults, and only error findings gate", () => {
     const config = resolveGateConfig([]);
     expect(config.thresholds.lowestEfficiency).toEqual({ value: 0.9, configured: '0.9', source: 'default' });
     expect(config.thresholds.highestWastedBytes).toEqual({
@@ -78,7 +78,7 @@ describe('resolveGateConfig', () => {
       source: 'default',
     });
     expect(config.thresholds.maxImageSize.value).toBeNull();
-    expect(config.findings.failOn).toBeNull();
+    expect(config.findings.failOn).toEqual({ value: 'error', source: 'default', implicit: true });
   });
 
   it('stacks defaults < .dive-ci < .imgscope.yml < flags, key by key', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownGate } from '../../../src/render/index.js';
+import {
+  evaluateGate,
+  parseGateFlags,
+  resolveGateConfig,
+  type GateFinding,
+} from '../../../src/gate/index.js';
+import { syntheticAnalysis } from '../../helpers/gate-fixtures.js';
 import { diveDefaultGate, fullGate } from '../../helpers/gate-results.js';
 
 describe('renderMarkdownGate', () => {
@@ -29,8 +36,39 @@ describe('renderMarkdownGate', () => {
     expect(md).toContain('| ❌ FAIL | `maxImageSize` | 100 kB | 90kB (90000 bytes) |');
     expect(md).toContain('### Findings');
     expect(md).toContain(
-      '| ❌ FAIL | **runs-as-root**: the image runs as root &lt;uid 0> & has no USER | error |  |  |  |',
+      '| ❌ FAIL | **runs-as-root**: the image runs as root \\<uid 0\\> \\& has no USER | error |  |  |  |',
     );
-    expect(md).toContain('- **apt-lists-left-behind**: Add `&& rm -rf /var/lib/apt/lists/*` to the same RUN');
+    expect(md).toContain(
+      '- **apt-lists-left-behind**: Add \\`\\&\\& rm -rf /var/lib/apt/lists/\\*\\` to the same RUN',
+    );
+  });
+
+  it('renders untrusted text as written: HTML, emphasis, code and pipes in every cell (golden)', async () => {
+    // What an image can put in a finding: a title from history, paths, advice with a Dockerfile.
+    const hostile: GateFinding = {
+      id: 'deleted-in-later-layer',
+      severity: 'error',
+      title: '<h1>Owned</h1> *bold* _italic_ `code` [link](http://x) a|b',
+      layerIndex: 2,
+      wastedBytes: 1_000,
+      paths: ['/app/<script>.js', '/app/a|b_c*d`e', '/app/__init__.py', '/app/#1', '/app/~x'].map((path) => ({
+        path,
+        sizeBytes: 0,
+      })),
+      advice: {
+        text: 'Merge layer 3 (RUN rm /app/*.tmp) into layer 2 (RUN echo `id` > /app/_x_)',
+        dockerfile: {
+          before: 'RUN a\nRUN b',
+          after: 'RUN echo ```id``` > /app/_x_ \\\n    && rm /app/*.tmp',
+        },
+      },
+    };
+    const gate = evaluateGate(
+      syntheticAnalysis(),
+      [hostile],
+      resolveGateConfig([parseGateFlags({ thresholds: {} })]),
+    );
+    const md = renderMarkdownGate(gate, { reference: 'registry.example/app:`v1`|x' });
+    await expect(md).toMatchFileSnapshot('../../golden/markdown-gate-escaping.md');
   });
 });

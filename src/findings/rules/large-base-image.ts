@@ -1,7 +1,7 @@
-import type { Analysis } from '../model/index.js';
-import { baseLayerCount } from './base-layers.js';
-import { buildFinding, bytesText } from './finding-builder.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import type { Analysis } from '../../model/index.js';
+import { baseLayerCount } from '../base-layers.js';
+import { buildFinding, bytesText } from '../finding-builder.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 
 /** What a smaller base typically removes, by the distribution the image is built on (no look-ups). */
 function alternatives(analysis: Analysis): string {

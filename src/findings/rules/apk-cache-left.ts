@@ -1,6 +1,6 @@
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixApkRun } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixApkRun } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** hadolint DL3019 and dockle DKL-DI-0004 ask for `apk add --no-cache`. */
 export const apkCacheLeft = packageCacheRule({

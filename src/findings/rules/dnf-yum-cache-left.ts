@@ -1,6 +1,6 @@
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixDnfYumRun } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixDnfYumRun } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** hadolint DL3032 (`yum clean all`) and DL3040 (`dnf clean all`) check the Dockerfile for this. */
 export const dnfYumCacheLeft = packageCacheRule({

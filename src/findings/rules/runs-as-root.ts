@@ -1,7 +1,7 @@
-import { buildFinding } from './finding-builder.js';
-import { imageUser, isAlpine, isRootUser, lastUserStep } from './image-user.js';
-import { parseCreatedBy, dockerfileLine } from '../model/index.js';
-import type { Rule } from './rule.js';
+import { buildFinding } from '../finding-builder.js';
+import { imageUser, isAlpine, isRootUser, lastUserStep } from '../image-user.js';
+import { parseCreatedBy, dockerfileLine } from '../../model/index.js';
+import type { Rule } from '../rule.js';
 
 /** hadolint DL3002 ("Last USER should not be root"), dockle CIS-DI-0001 ("Create a user for the container"). */
 export const runsAsRoot: Rule = {

@@ -1,12 +1,23 @@
-import { type Analysis, dockerfileLine } from '../model/index.js';
-import { baseLayerCount } from './base-layers.js';
-import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
-import { layerInstruction } from './layer-instruction.js';
-import { timelineOf } from './layer-timeline.js';
-import type { Claim, Rule, RuleFinding, RuleOptions } from './rule.js';
+import { type Analysis, dockerfileLine } from '../../model/index.js';
+import { baseLayerCount } from '../base-layers.js';
+import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
+import { layerInstruction } from '../layer-instruction.js';
+import { timelineOf } from '../layer-timeline.js';
+import {
+  WORTH_TEXT,
+  worthBytes,
+  type Claim,
+  type Rule,
+  type RuleFinding,
+  type RuleOptions,
+} from '../rule.js';
 
-/** Toolchains by where they live. Binaries match by name in bin directories. */
-const TOOLCHAINS: { name: string; test: (path: string) => boolean }[] = [
+/**
+ * Toolchains by where they live. Binaries match by name in bin directories. Headers are a
+ * toolchain only in bulk (`-dev` packages): a runtime package may ship one (iproute2's
+ * bpf_elf.h), so they count only when they weigh the rule's threshold together.
+ */
+const TOOLCHAINS: { name: string; test: (path: string) => boolean; inBulkOnly?: boolean }[] = [
   {
     name: 'C/C++ compiler',
     test: (p) =>
@@ -23,12 +34,17 @@ const TOOLCHAINS: { name: string; test: (path: string) => boolean }[] = [
         p,
       ),
   },
-  { name: 'C headers (*-dev packages)', test: (p) => /^\/usr\/(?:local\/)?include\/./.test(p) },
+  {
+    name: 'C headers (*-dev packages)',
+    test: (p) => /^\/usr\/(?:local\/)?include\/./.test(p),
+    inBulkOnly: true,
+  },
   { name: 'Go toolchain', test: (p) => /^\/usr\/(?:local\/go|lib\/go-[0-9.]+)\//.test(p) },
   {
     name: 'Rust toolchain',
     test: (p) => /^\/(?:usr\/local|root|home\/[^/]+)\/(?:\.?cargo|\.?rustup)\//.test(p),
   },
+  { name: 'Java compiler', test: (p) => /\/bin\/javac$/.test(p) },
   { name: 'node_modules/.cache', test: (p) => /\/node_modules\/\.cache\//.test(p) },
 ];
 
@@ -40,21 +56,30 @@ export const buildToolsShipped: Rule = {
   id: 'build-tools-shipped',
   severity: 'warning',
   title: 'Compilers and build tools shipped in the final image',
-  description:
-    'gcc/g++/clang, make/cmake/binutils, C headers (*-dev), Go and Rust toolchains, node_modules/.cache in the final filesystem (outside the base image layers), with their size.',
+  description: `gcc/g++/clang, make/cmake/binutils, javac, Go and Rust toolchains, C headers (*-dev packages; headers only when together they reach the threshold, never a runtime package's lone header), node_modules/.cache in the final filesystem (outside the base image layers), with their size. ${WORTH_TEXT}`,
+  bySize: true,
   related: [],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const base = baseLayerCount(analysis);
-    const claims: Claim[] = [];
-    const found = new Map<string, number>();
-    const bytesByLayer = new Map<number, number>();
+    const byToolchain = new Map<(typeof TOOLCHAINS)[number], Claim[]>();
     for (const tracked of timelineOf(analysis).visible) {
       if (tracked.layer < base || tracked.type !== 'file') continue;
       const toolchain = TOOLCHAINS.find((t) => t.test(tracked.path));
       if (toolchain === undefined) continue;
-      claims.push(tracked.claim());
-      found.set(toolchain.name, (found.get(toolchain.name) ?? 0) + tracked.size);
-      bytesByLayer.set(tracked.layer, (bytesByLayer.get(tracked.layer) ?? 0) + tracked.size);
+      const list = byToolchain.get(toolchain) ?? [];
+      list.push(tracked.claim());
+      byToolchain.set(toolchain, list);
+    }
+    const worth = worthBytes(analysis, options);
+    const claims: Claim[] = [];
+    const found = new Map<string, number>();
+    const bytesByLayer = new Map<number, number>();
+    for (const [toolchain, list] of byToolchain) {
+      const bytes = sumClaims(list);
+      if (toolchain.inBulkOnly === true && bytes < worth) continue;
+      claims.push(...list);
+      found.set(toolchain.name, bytes);
+      for (const c of list) bytesByLayer.set(c.layer, (bytesByLayer.get(c.layer) ?? 0) + c.bytes);
     }
     if (claims.length === 0) return [];
     const layer = [...bytesByLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;

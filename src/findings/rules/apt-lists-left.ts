@@ -1,6 +1,6 @@
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixAptRun, keepsAptArchives } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixAptRun, keepsAptArchives } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** hadolint DL3009 and dockle DKL-DI-0005 check the Dockerfile / history for the same. */
 export const aptListsLeft = packageCacheRule({

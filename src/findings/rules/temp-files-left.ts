@@ -1,10 +1,10 @@
-import type { Analysis } from '../model/index.js';
-import { isPackageCache } from './cache-locations.js';
-import { buildFinding, bytesText, sumClaims, plural } from './finding-builder.js';
-import { layerInstruction, runRewrite } from './layer-instruction.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import { appendStep } from './run-rewrite.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import { type Analysis, plural } from '../../model/index.js';
+import { isPackageCache } from '../cache-locations.js';
+import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
+import { layerInstruction, runRewrite } from '../layer-instruction.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { appendStep } from '../run-rewrite.js';
+import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../rule.js';
 
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;
@@ -17,8 +17,8 @@ export const tempFilesLeft: Rule = {
   id: 'temp-files-left',
   severity: 'warning',
   title: 'Temporary files left in the image',
-  description:
-    'Files in the final filesystem under /tmp, /var/tmp and /root/.cache (package caches aside), and .git directories copied into the image.',
+  description: `Files in the final filesystem under /tmp, /var/tmp and /root/.cache (package caches aside), and .git directories copied into the image. ${WORTH_TEXT}`,
+  bySize: true,
   related: ['dockle DKL-LI-0003'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const groups = new Map<string, { layer: number; git: boolean; files: TrackedEntry[] }>();

@@ -1,8 +1,8 @@
-import { type Analysis, type FindingPath, parseCreatedBy } from '../model/index.js';
-import { buildFinding, plural } from './finding-builder.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
-import { isSecretName } from './secret-names.js';
+import { type Analysis, type FindingPath, parseCreatedBy, plural } from '../../model/index.js';
+import { buildFinding } from '../finding-builder.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
+import { isSecretName, looksLikeSecretValue } from '../secret-names.js';
 
 /** Files that are credentials by their name alone; others need the reader's content scan. */
 const BY_NAME: { kind: string; test: (path: string, name: string) => boolean }[] = [
@@ -44,7 +44,7 @@ export const secretsInImage: Rule = {
   severity: 'error',
   title: 'Secrets in the image',
   description:
-    'Private keys, .env files, cloud credentials and service account keys, kubeconfig tokens, .npmrc/.pypirc tokens, .git-credentials, docker config.json auths in any layer (also when deleted later), and ENV/build ARG names that say password/secret/token/key (not *_GPG_KEY). Values are never shown.',
+    'Private keys, .env files, cloud credentials and service account keys, kubeconfig tokens, .npmrc/.pypirc tokens, .git-credentials, docker config.json auths in any layer (also when deleted later), and ENV/build ARG names that end in password/secret/token/key (not PASS_MAX_DAYS, TOKEN_URL, *_GPG_KEY, *_FILE) with a value shaped like a credential (not a path, URL without credentials, variable or placeholder). Keys inside third-party packages’ test directories (node_modules/*/test, site-packages/*/tests) are warnings. Values are never shown.',
   related: ['dockle CIS-DI-0010'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     return [
@@ -62,17 +62,30 @@ function secretKinds(tracked: TrackedEntry): string[] {
   return [...new Set([...kinds, ...(tracked.entry.secretKinds ?? [])])];
 }
 
+/**
+ * Test fixtures inside third-party packages (`node_modules/<pkg>/test/`, `site-packages/<pkg>/tests/`):
+ * keys made for a library's tests, not credentials of the image's owner. Still shipped, so
+ * still reported, as warnings.
+ */
+const PACKAGE_TEST_FIXTURE =
+  /\/(?:node_modules\/(?:@[^/]+\/)?[^/]+|(?:site|dist)-packages\/[^/]+|gems\/[^/]+|vendor\/.+)\/(?:.*\/)?(?:tests?|__tests__|spec|fixtures?|testdata)\//;
+
 function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
-  const byLayer = new Map<number, { tracked: TrackedEntry; kinds: string[] }[]>();
+  const groups = new Map<
+    string,
+    { layer: number; fixtures: boolean; files: { tracked: TrackedEntry; kinds: string[] }[] }
+  >();
   for (const tracked of timelineOf(analysis).entries) {
     if (tracked.type !== 'file') continue;
     const kinds = secretKinds(tracked);
     if (kinds.length === 0) continue;
-    const list = byLayer.get(tracked.layer) ?? [];
-    list.push({ tracked, kinds });
-    byLayer.set(tracked.layer, list);
+    const fixtures = PACKAGE_TEST_FIXTURE.test(tracked.path);
+    const key = `${tracked.layer}${fixtures ? ' fixtures' : ''}`;
+    const group = groups.get(key) ?? { layer: tracked.layer, fixtures, files: [] };
+    group.files.push({ tracked, kinds });
+    groups.set(key, group);
   }
-  return [...byLayer].map(([layer, files]) => {
+  return [...groups.values()].map(({ layer, fixtures, files }) => {
     const paths: FindingPath[] = files.map(({ tracked }) => ({
       path: tracked.path,
       sizeBytes: tracked.size,
@@ -87,13 +100,31 @@ function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
         return `${tracked.path} (${kinds.map((kind) => KIND_TEXT[kind] ?? kind).join(', ')}; ${where})`;
       })
       .join('; ');
+    const more = files.length - options.maxPaths;
+    const message = `Layer ${layer} stores ${plural(files.length, fixtures ? 'secret-looking test fixture' : 'secret file')}: ${described}${more > 0 ? `; and ${more} more` : ''}.`;
+    if (fixtures) {
+      return buildFinding(
+        { ...secretsInImage, severity: 'warning' },
+        analysis,
+        {
+          layerIndex: layer,
+          title: "Keys in third-party packages' test fixtures",
+          message,
+          paths,
+          advice: {
+            text: "These keys ship with a dependency's tests, not with your credentials, but they are dead weight and trip scanners: install production dependencies only (`npm ci --omit=dev`, `pip install --no-compile` of runtime requirements), or delete the test directories in the same RUN that installs the packages.",
+          },
+        },
+        options.maxPaths,
+      );
+    }
     return buildFinding(
       secretsInImage,
       analysis,
       {
         layerIndex: layer,
         title: 'Secret files',
-        message: `Layer ${layer} stores ${plural(files.length, 'secret file')}: ${described}${files.length > options.maxPaths ? '; …' : ''}.`,
+        message,
         paths,
         advice: {
           text: 'Anyone who can pull the image can extract these files from the layer, even where a later layer deletes them. Rotate the credentials, keep the files out of the build context (.dockerignore), and pass secrets to the build with `RUN --mount=type=secret,id=NAME` (BuildKit) and to the container at run time.',
@@ -108,8 +139,7 @@ function secretEnv(analysis: Analysis, options: RuleOptions): RuleFinding[] {
   const names = (analysis.config.config?.Env ?? []).flatMap((pair) => {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
-    const hasValue = eq >= 0 && pair.length > eq + 1;
-    return hasValue && isSecretName(name) ? [name] : [];
+    return eq >= 0 && isSecretName(name) && looksLikeSecretValue(pair.slice(eq + 1)) ? [name] : [];
   });
   if (names.length === 0) return [];
   const step = analysis.history.find(
@@ -145,7 +175,9 @@ function secretEnv(analysis: Analysis, options: RuleOptions): RuleFinding[] {
 function secretArgs(analysis: Analysis, options: RuleOptions): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const entry of analysis.history) {
-    const names = parseCreatedBy(entry.createdBy).buildArgNames.filter(isSecretName);
+    const names = parseCreatedBy(entry.createdBy).buildArgNames.filter(
+      (name) => isSecretName(name) && looksLikeSecretValue(buildArgValue(entry.createdBy, name)),
+    );
     if (names.length === 0) continue;
     findings.push(
       buildFinding(
@@ -168,4 +200,10 @@ function secretArgs(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     );
   }
   return findings;
+}
+
+/** The value `|2 NAME=value … /bin/sh -c …` recorded for a build arg (judged, never shown). */
+function buildArgValue(createdBy: string, name: string): string {
+  const match = new RegExp(`(?:^|\\s)${name}=("[^"]*"|'[^']*'|\\S*)`).exec(createdBy);
+  return match?.[1] ?? '';
 }

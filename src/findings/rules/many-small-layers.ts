@@ -1,7 +1,7 @@
-import { type Analysis, type Instruction, parseCreatedBy } from '../model/index.js';
-import { baseLayerCount } from './base-layers.js';
-import { buildFinding } from './finding-builder.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
+import { type Analysis, type Instruction, parseCreatedBy } from '../../model/index.js';
+import { baseLayerCount } from '../base-layers.js';
+import { buildFinding } from '../finding-builder.js';
+import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 
 /** hadolint DL3059 ("Multiple consecutive RUN instructions. Consider consolidation."). */
 export const manySmallLayers: Rule = {

@@ -1,6 +1,6 @@
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixAptRun } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixAptRun } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** dockle DKL-DI-0005 ("Clear apt-get caches") covers the same ground from the history side. */
 export const aptArchivesLeft = packageCacheRule({

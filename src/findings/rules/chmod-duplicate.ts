@@ -1,4 +1,4 @@
-import { flagOnSourceCopy, metadataDuplicateRule } from './metadata-duplicate-rule.js';
+import { flagOnSourceCopy, metadataDuplicateRule } from '../metadata-duplicate-rule.js';
 
 /** No linter id: hadolint cannot see layer contents; dive shows these files as "inefficient". */
 export const chmodDuplicate = metadataDuplicateRule({

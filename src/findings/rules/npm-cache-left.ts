@@ -1,7 +1,7 @@
-import type { EntryTable } from '../model/index.js';
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixNpmRun } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import type { EntryTable } from '../../model/index.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixNpmRun } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** hadolint DL3060 asks for `yarn cache clean` after `yarn install`. */
 export const npmCacheLeft = packageCacheRule({

@@ -1,9 +1,9 @@
-import { type Analysis, type Instruction, dockerfileLine } from '../model/index.js';
-import { buildFinding, bytesText } from './finding-builder.js';
-import { layerInstruction } from './layer-instruction.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
-import type { Rule, RuleFinding, RuleOptions } from './rule.js';
-import { commandWords, parseShell, programName } from './shell-command.js';
+import { type Analysis, type Instruction, dockerfileLine } from '../../model/index.js';
+import { buildFinding, bytesText } from '../finding-builder.js';
+import { layerInstruction } from '../layer-instruction.js';
+import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../rule.js';
+import { commandWords, parseShell, programName } from '../shell-command.js';
 
 const TAR_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/;
 const OTHER_ARCHIVE = /\.(?:zip|jar|war|7z)$/;
@@ -16,8 +16,8 @@ export const archiveExtractedLater: Rule = {
   id: 'archive-extracted-later',
   severity: 'warning',
   title: 'Archive copied in and extracted by a later step',
-  description:
-    'An archive (.tar*, .tgz, .zip, .jar...) added by COPY/ADD and extracted by a later RUN that names it: the archive stays in its layer next to the extracted files.',
+  description: `An archive (.tar*, .tgz, .zip, .jar...) added by COPY/ADD and extracted by a later RUN that names it: the archive stays in its layer next to the extracted files. ${WORTH_TEXT}`,
+  bySize: true,
   related: ['hadolint DL3010'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const findings: RuleFinding[] = [];

@@ -1,8 +1,8 @@
-import { EntryTable } from '../model/index.js';
-import { buildFinding } from './finding-builder.js';
-import { layerInstruction, runRewrite } from './layer-instruction.js';
-import { fixAptRun, installsRecommends, keepsAptArchives } from './package-advice.js';
-import type { Rule, RuleFinding } from './rule.js';
+import { EntryTable } from '../../model/index.js';
+import { buildFinding } from '../finding-builder.js';
+import { layerInstruction, runRewrite } from '../layer-instruction.js';
+import { fixAptRun, installsRecommends, keepsAptArchives } from '../package-advice.js';
+import type { Rule, RuleFinding } from '../rule.js';
 
 /** hadolint DL3015: "Avoid additional packages by specifying --no-install-recommends". */
 export const aptInstallRecommends: Rule = {

@@ -1,7 +1,7 @@
-import { buildFinding } from './finding-builder.js';
-import { accountId, imageUser, isRootUser, lastUserStep } from './image-user.js';
-import { dockerfileLine, parseCreatedBy } from '../model/index.js';
-import type { Rule } from './rule.js';
+import { buildFinding } from '../finding-builder.js';
+import { accountId, imageUser, isRootUser, lastUserStep } from '../image-user.js';
+import { dockerfileLine, parseCreatedBy } from '../../model/index.js';
+import type { Rule } from '../rule.js';
 
 /**
  * Kubernetes `runAsNonRoot` can only verify a numeric UID; a named user makes the kubelet refuse

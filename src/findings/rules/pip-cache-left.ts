@@ -1,6 +1,6 @@
-import { CACHE_LOCATIONS } from './cache-locations.js';
-import { fixPipRun } from './package-advice.js';
-import { packageCacheRule } from './package-cache-rule.js';
+import { CACHE_LOCATIONS } from '../cache-locations.js';
+import { fixPipRun } from '../package-advice.js';
+import { packageCacheRule } from '../package-cache-rule.js';
 
 /** hadolint DL3042 asks for `pip install --no-cache-dir`. */
 export const pipCacheLeft = packageCacheRule({
