@@ -11,7 +11,7 @@ import {
   writeOciLayout,
   type ImageSpec,
 } from '../helpers/image-builder.js';
-import { runCli } from '../helpers/run-cli.js';
+import { FIXTURES, runCli } from '../helpers/run-cli.js';
 
 const baseLayer = {
   createdBy: '/bin/sh -c #(nop) ADD file:base in / ',
@@ -119,7 +119,12 @@ describe('imgscope diff', () => {
   });
 
   it('shows that the optimised rebuild of the example saves what its findings predicted', async () => {
-    const result = await runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--json']);
+    const result = await runCli([
+      'diff',
+      `${FIXTURES}example.tar`,
+      `${FIXTURES}example-optimized.tar`,
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       summary: { sizeBytes: { before: number; after: number; delta: number } };

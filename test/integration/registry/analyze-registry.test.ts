@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
@@ -7,9 +7,20 @@ import { runImgscope, startCli } from '../../helpers/registry-cli.js';
 import { type TestLayer, type WrittenImage, noise } from '../../helpers/registry-images.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { connectionRefused, hostLacks } from '../../helpers/host-features.js';
 import { expectOneLineError } from '../../helpers/run-cli.js';
+import { waitFor } from '../../helpers/watchdog.js';
 
 const skip = registryTestsSkipReason();
+const noClosedPort = hostLacks('a closed port 1 on 127.0.0.1', await connectionRefused('127.0.0.1', 1));
+
+/** Bytes in the cache's partial downloads (imgscope/tmp). */
+async function partialBytes(cacheRoot: string): Promise<number> {
+  const dir = join(cacheRoot, 'imgscope', 'tmp');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 interface Report {
   image: {
@@ -100,8 +111,20 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
 
   it('--no-cache downloads again and leaves no cache behind', async () => {
     cacheRoot = await makeTempDir('cli-cache');
-    const result = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
-    expect(result.code).toBe(0);
+    const blobPaths = [image.configDigest, ...image.layers.map((l) => l.digest)]
+      .map((d) => `/v2/cli/app/blobs/${d}`)
+      .sort();
+    const first = await analyze(`${proxy.host}/cli/app:1`);
+    expect(first.code).toBe(0);
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path).sort()).toEqual(blobPaths);
+    proxy.requests.length = 0;
+    // The blobs are cached now, yet --no-cache fetches every one of them again and stores none.
+    await rm(cacheRoot, { recursive: true, force: true });
+    await mkdir(cacheRoot);
+    const again = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path).sort()).toEqual(blobPaths);
     expect(await readdir(cacheRoot)).toEqual([]);
   });
 
@@ -125,7 +148,6 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   });
 
   it('--no-layers reads only the manifest and config', async () => {
-    const started = Date.now();
     const result = await analyze(`${proxy.host}/cli/app:1`, ['--no-layers', '--no-cache']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
@@ -135,7 +157,6 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path)).toEqual([
       `/v2/cli/app/blobs/${image.configDigest}`,
     ]);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('exits 3 with one clear line when a blob keeps failing', async () => {
@@ -145,7 +166,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(expectOneLineError(result)).toMatch(/^imgscope: error: .*HTTP 500 for blob sha256:/);
   }, 60_000);
 
-  it('exits 3 with one line for a registry that is not there', async () => {
+  it.skipIf(noClosedPort)('exits 3 with one line for a registry that is not there', async () => {
     const result = await analyze('127.0.0.1:1/nothing/here:1', ['--no-cache', '--timeout', '2']);
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toMatch(/^imgscope: error: cannot reach 127\.0\.0\.1:1: ECONNREFUSED/);
@@ -166,15 +187,12 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     cacheRoot = await makeTempDir('cli-cache');
     const big = image.layers[1]!;
     proxy.fault = (req) => (req.path.includes(big.digest) ? { bytesPerSecond: 500_000 } : undefined);
-    const run = startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], {
+    const run = await startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], {
       XDG_CACHE_HOME: cacheRoot,
       HOME: fixture.work,
     });
-    const deadline = Date.now() + 20_000;
-    while (!proxy.requests.some((r) => r.path.includes(big.digest)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 1500));
+    // Killed in the middle of the big layer: once part of it is on disk, not after a set time.
+    await waitFor(async () => (await partialBytes(cacheRoot)) > 100_000, 'a partial download of the big layer');
     run.child.kill('SIGKILL');
     await run.result;
     const partial = await readdir(join(cacheRoot, 'imgscope', 'tmp'));
