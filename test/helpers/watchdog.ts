@@ -29,7 +29,11 @@ export async function watchdog<T>(
 }
 
 /** Polls `check` until it holds: waiting for an event (a file appears, a request arrives), not for time. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms: number = HANG_MS): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms: number = HANG_MS,
+): Promise<void> {
   let stop = false;
   await watchdog(
     (async () => {

@@ -18,7 +18,14 @@ const noClosedPort = hostLacks('a closed port 1 on 127.0.0.1', await connectionR
 async function partialBytes(cacheRoot: string): Promise<number> {
   const dir = join(cacheRoot, 'imgscope', 'tmp');
   const names = await readdir(dir).catch(() => [] as string[]);
-  const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    names.map((n) =>
+      stat(join(dir, n)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -116,7 +123,12 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
       .sort();
     const first = await analyze(`${proxy.host}/cli/app:1`);
     expect(first.code).toBe(0);
-    expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path).sort()).toEqual(blobPaths);
+    expect(
+      proxy.requests
+        .filter((r) => r.path.includes('/blobs/'))
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(blobPaths);
     proxy.requests.length = 0;
     // The blobs are cached now, yet --no-cache fetches every one of them again and stores none.
     await rm(cacheRoot, { recursive: true, force: true });
@@ -124,7 +136,12 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     const again = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
-    expect(proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path).sort()).toEqual(blobPaths);
+    expect(
+      proxy.requests
+        .filter((r) => r.path.includes('/blobs/'))
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(blobPaths);
     expect(await readdir(cacheRoot)).toEqual([]);
   });
 
@@ -166,11 +183,17 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(expectOneLineError(result)).toMatch(/^imgscope: error: .*HTTP 500 for blob sha256:/);
   }, 60_000);
 
-  it.skipIf(noClosedPort)('exits 3 with one line for a registry that is not there', async () => {
-    const result = await analyze('127.0.0.1:1/nothing/here:1', ['--no-cache', '--timeout', '2']);
-    expect(result.code).toBe(3);
-    expect(expectOneLineError(result)).toMatch(/^imgscope: error: cannot reach 127\.0\.0\.1:1: ECONNREFUSED/);
-  }, 60_000);
+  it.skipIf(noClosedPort)(
+    'exits 3 with one line for a registry that is not there',
+    async () => {
+      const result = await analyze('127.0.0.1:1/nothing/here:1', ['--no-cache', '--timeout', '2']);
+      expect(result.code).toBe(3);
+      expect(expectOneLineError(result)).toMatch(
+        /^imgscope: error: cannot reach 127\.0\.0\.1:1: ECONNREFUSED/,
+      );
+    },
+    60_000,
+  );
 
   it('fails on bytes that do not match their digest and caches nothing bad', async () => {
     cacheRoot = await makeTempDir('cli-cache');
@@ -192,7 +215,10 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
       HOME: fixture.work,
     });
     // Killed in the middle of the big layer: once part of it is on disk, not after a set time.
-    await waitFor(async () => (await partialBytes(cacheRoot)) > 100_000, 'a partial download of the big layer');
+    await waitFor(
+      async () => (await partialBytes(cacheRoot)) > 100_000,
+      'a partial download of the big layer',
+    );
     run.child.kill('SIGKILL');
     await run.result;
     const partial = await readdir(join(cacheRoot, 'imgscope', 'tmp'));
