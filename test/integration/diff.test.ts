@@ -11,7 +11,7 @@ import {
   writeOciLayout,
   type ImageSpec,
 } from '../helpers/image-builder.js';
-import { FIXTURES, runCli } from '../helpers/run-cli.js';
+import { FIXTURES, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const baseLayer = {
   createdBy: '/bin/sh -c #(nop) ADD file:base in / ',
@@ -35,6 +35,7 @@ const after: ImageSpec = {
   ],
 };
 
+// The images live in the directory the CLI runs in, so reports name them as before.tar and after-oci.
 let dir: string;
 let beforeTar: string;
 let afterLayout: string;
@@ -84,6 +85,13 @@ describe('imgscope diff', () => {
       ['/app/bin', 'modified', ['content', 'size']],
       ['/app/done', 'added', []],
     ]);
+  });
+
+  it('prints the plain-text report of the golden file', async () => {
+    const result = await runCli(['diff', 'before.tar', 'after-oci'], {}, { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(readFileSync(`${PROJECT_ROOT}test/golden/diff-before-after.txt`, 'utf8'));
   });
 
   it('writes a Markdown summary short enough for a pull-request comment', async () => {
