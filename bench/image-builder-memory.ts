@@ -29,9 +29,13 @@ try {
   // A small young generation gets garbage collected promptly: the peak shows what is retained.
   const peakKiB = (size: number, out: string): number =>
     Number(
-      execFileSync(process.execPath, ['--max-semi-space-size=1', '--import', 'tsx', script, String(size), out], {
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        process.execPath,
+        ['--max-semi-space-size=1', '--import', 'tsx', script, String(size), out],
+        {
+          encoding: 'utf8',
+        },
+      ),
     );
   const small = peakKiB(1024 * 1024, join(dir, 'small'));
   const large = peakKiB(25 * 1024 * 1024, join(dir, 'large'));

@@ -101,13 +101,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('skips rules given with --ignore, and refuses unknown rule ids', async () => {
-    const report = await analyzeJson([
-      EXAMPLE,
-      '--ignore',
-      'runs-as-root',
-      '--ignore',
-      'apt-lists-left',
-    ]);
+    const report = await analyzeJson([EXAMPLE, '--ignore', 'runs-as-root', '--ignore', 'apt-lists-left']);
     expect(report.findings.map((f) => f.id)).not.toContain('runs-as-root');
     expect(report.findings.map((f) => f.id)).not.toContain('apt-lists-left');
     expect(report.summary.potentialSavingsBytes).toBe(17267 + 11912 + 11500 + 10000 + 7487);
@@ -131,15 +125,7 @@ describe('findings in the CI gate', () => {
   ];
 
   it('fails on findings at --fail-on, with rules re-graded by --finding-rule in the report and the gate', async () => {
-    const warnOnly = await runCli([
-      'analyze',
-      EXAMPLE,
-      '--ci',
-      '--json',
-      '--fail-on',
-      'error',
-      ...diveOff,
-    ]);
+    const warnOnly = await runCli(['analyze', EXAMPLE, '--ci', '--json', '--fail-on', 'error', ...diveOff]);
     expect(warnOnly.code).toBe(0);
     expect(JSON.parse(warnOnly.stdout).gate.findings).toHaveLength(8);
 

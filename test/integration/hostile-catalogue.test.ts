@@ -698,18 +698,22 @@ const catalogue: Case[] = [
 afterAll(cleanupTempDirs);
 
 describe('hostile and broken input catalogue', () => {
-  it.each(catalogue.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const target = await testCase.input();
-    // A hang (an endless loop on a hostile shape) fails naming the case; slowness is bench/'s.
-    const result = await runCli(['analyze', target, '--json'], testCase.env, { watchdogMs: HANG_MS });
-    if (testCase.exit === 0) {
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      testCase.check(JSON.parse(result.stdout) as Report);
-      return;
-    }
-    expect(result.stdout).toBe('');
-    expect(expectOneLineError(result)).toMatch(testCase.message);
-    expect(result.code).toBe(testCase.exit);
-  }, HANG_MS + 30_000);
+  it.each(catalogue.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, testCase) => {
+      const target = await testCase.input();
+      // A hang (an endless loop on a hostile shape) fails naming the case; slowness is bench/'s.
+      const result = await runCli(['analyze', target, '--json'], testCase.env, { watchdogMs: HANG_MS });
+      if (testCase.exit === 0) {
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        testCase.check(JSON.parse(result.stdout) as Report);
+        return;
+      }
+      expect(result.stdout).toBe('');
+      expect(expectOneLineError(result)).toMatch(testCase.message);
+      expect(result.code).toBe(testCase.exit);
+    },
+    HANG_MS + 30_000,
+  );
 });
