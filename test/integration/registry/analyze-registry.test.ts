@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
@@ -116,33 +116,29 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(proxy.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([]);
   });
 
-  it('--no-cache downloads again and leaves no cache behind', async () => {
+  it('--no-cache downloads again, beside a full cache, and leaves the cache as it was', async () => {
     cacheRoot = await makeTempDir('cli-cache');
     const blobPaths = [image.configDigest, ...image.layers.map((l) => l.digest)]
       .map((d) => `/v2/cli/app/blobs/${d}`)
       .sort();
-    const first = await analyze(`${proxy.host}/cli/app:1`);
-    expect(first.code).toBe(0);
-    expect(
+    const blobRequests = (): string[] =>
       proxy.requests
         .filter((r) => r.path.includes('/blobs/'))
         .map((r) => r.path)
-        .sort(),
-    ).toEqual(blobPaths);
+        .sort();
+    const first = await analyze(`${proxy.host}/cli/app:1`);
+    expect(first.code).toBe(0);
+    expect(blobRequests()).toEqual(blobPaths);
+    const cached = await expectCacheConsistent(cacheRoot);
+    expect(cached).toHaveLength(3);
     proxy.requests.length = 0;
-    // The blobs are cached now, yet --no-cache fetches every one of them again and stores none.
-    await rm(cacheRoot, { recursive: true, force: true });
-    await mkdir(cacheRoot);
+    // Every blob is in the cache now, yet --no-cache asks the registry for each one again.
     const again = await analyze(`${proxy.host}/cli/app:1`, ['--no-cache']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
-    expect(
-      proxy.requests
-        .filter((r) => r.path.includes('/blobs/'))
-        .map((r) => r.path)
-        .sort(),
-    ).toEqual(blobPaths);
-    expect(await readdir(cacheRoot)).toEqual([]);
+    expect(blobRequests()).toEqual(blobPaths);
+    expect(await expectCacheConsistent(cacheRoot)).toEqual(cached);
+    expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
   });
 
   it('reads zstd layers pushed with skopeo --dest-compress-format zstd', async () => {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LayerContents } from '../../../src/model/index.js';
 import { analyzeResolved, type LayerCache } from '../../../src/services/index.js';
 import { openImageSource } from '../../../src/sources/index.js';
+import { diveExpected } from '../../helpers/dive-expected.js';
 import { referenceDiveMetrics } from '../../helpers/reference-dive.js';
 import { DIVE_FIXTURES } from '../../helpers/run-cli.js';
 
@@ -11,19 +11,7 @@ import { DIVE_FIXTURES } from '../../helpers/run-cli.js';
  * the optimised one only as long as it computes what dive computes: held here to the numbers
  * dive v0.13.1 reports for its own test images (fixtures/dive/EXPECTED.json).
  */
-interface ExpectedImage {
-  efficiency: number;
-  sizeBytes: number;
-  userSizeBytes: number;
-  wastedBytes: number;
-  userWastedPercent: number | null;
-  inefficientFiles: { path: string; count: number; wastedBytes: number }[];
-}
-
-const expected = JSON.parse(readFileSync(`${DIVE_FIXTURES}EXPECTED.json`, 'utf8')) as Record<
-  string,
-  ExpectedImage
->;
+const expected = diveExpected();
 
 /** The layer contents the reader produces for a dive fixture, in layer order. */
 async function layerContents(file: string): Promise<LayerContents[]> {
