@@ -42,6 +42,8 @@ export interface RegistryClientOptions {
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
   userAgent?: string;
+  /** The clock that token lifetimes are counted on (default Date.now; tests pass a fake one). */
+  now?: () => number;
 }
 
 export interface FetchedManifest {
@@ -97,7 +99,7 @@ export class RegistryClient {
       explicit !== undefined
         ? Promise.resolve({ credentials: explicit, origin: '--username/--password-stdin' })
         : lookupCredentials(registry, repositoryHint, { env, timeoutMs: this.timeoutMs });
-    this.auth = new Authenticator(this.apiHost, (spec) => this.http.send(spec), find);
+    this.auth = new Authenticator(this.apiHost, (spec) => this.http.send(spec), find, options.now);
   }
 
   close(): void {

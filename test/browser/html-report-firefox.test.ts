@@ -4,7 +4,7 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, FIREFOX, launchFirefox } from '../helpers/browser.js';
 import { cleanupTempDirs, tempDir } from '../helpers/image-builder.js';
-import { runCli } from '../helpers/run-cli.js';
+import { fixturesCwd, runCli } from '../helpers/run-cli.js';
 
 const missing = browserMissing(FIREFOX);
 
@@ -20,8 +20,12 @@ describe.skipIf(missing !== null)(
       analyze = join(dir, 'analyze.html');
       diff = join(dir, 'diff.html');
       const runs = await Promise.all([
-        runCli(['analyze', 'fixtures/example.tar', '--html', analyze]),
-        runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--html', diff]),
+        runCli(['analyze', 'fixtures/example.tar', '--html', analyze], {}, { cwd: await fixturesCwd() }),
+        runCli(
+          ['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--html', diff],
+          {},
+          { cwd: await fixturesCwd() },
+        ),
       ]);
       for (const run of runs) expect(run.stderr).toBe('');
       browser = await launchFirefox();

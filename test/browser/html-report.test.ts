@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMissing, launchChromium } from '../helpers/browser.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
-import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+import { fixturesCwd, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const missing = browserMissing();
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-output', 'screenshots');
@@ -120,9 +120,13 @@ describe.skipIf(missing !== null)(
         image,
       );
       const runs = await Promise.all([
-        runCli(['analyze', 'fixtures/example.tar', '--html', example]),
-        runCli(['analyze', image, '--html', built]),
-        runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--html', diff]),
+        runCli(['analyze', 'fixtures/example.tar', '--html', example], {}, { cwd: await fixturesCwd() }),
+        runCli(['analyze', image, '--html', built], {}, { cwd: await fixturesCwd() }),
+        runCli(
+          ['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--html', diff],
+          {},
+          { cwd: await fixturesCwd() },
+        ),
       ]);
       for (const run of runs) expect(run.stderr).toBe('');
       browser = await launchChromium();
@@ -137,7 +141,10 @@ describe.skipIf(missing !== null)(
       const { page, watch } = await open(browser, example, 'analyze-example');
       expect(watch).toEqual({ requests: [], dialogs: [], errors: [] });
       expect(await page.locator('#summary td').first().textContent()).toBe('fixtures/example.tar');
-      const findings = JSON.parse((await runCli(['analyze', 'fixtures/example.tar', '--json'])).stdout) as {
+      const findings = JSON.parse(
+        (await runCli(['analyze', 'fixtures/example.tar', '--json'], {}, { cwd: await fixturesCwd() }))
+          .stdout,
+      ) as {
         findings: { id: string }[];
       };
       const shown = await page.$$eval('#app #findings li.finding', (items) =>
@@ -251,7 +258,13 @@ describe.skipIf(missing !== null)(
       const { page, watch } = await open(browser, diff, 'diff');
       expect(watch).toEqual({ requests: [], dialogs: [], errors: [] });
       const json = JSON.parse(
-        (await runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--json'])).stdout,
+        (
+          await runCli(
+            ['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--json'],
+            {},
+            { cwd: await fixturesCwd() },
+          )
+        ).stdout,
       ) as { findings: { fixed: { id: string }[] } };
       expect(json.findings.fixed.length).toBeGreaterThan(0);
       const fixed = await page.$$eval('#findings-fixed li.finding', (items) =>

@@ -1,7 +1,9 @@
 /**
  * A loopback HTTP proxy in front of a real registry that injects faults: statuses (429, 503),
- * connection resets in the middle of a body, wrong bytes, slow bodies, redirects to a second
- * "storage" host (127.0.0.2) that records whether it got an Authorization header.
+ * connection resets in the middle of a body, wrong bytes, slow bodies, silence, redirects to a
+ * second "storage" host (127.0.0.2, when the host has that loopback alias) that records whether
+ * it got an Authorization header. The client's Authorization goes through to the registry, which
+ * checks it (run the registry with htpasswd or token auth to test credentials).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,15 @@ export type FaultAction =
   | { corruptByteAt: number }
   | { bytesPerSecond: number }
   | { redirectToStorage: true }
-  /** Sends this many body bytes, then nothing more, keeping the connection open. */
+  /** Sends the status line, headers and this many body bytes, then nothing more, keeping the connection open. */
   | { stallAfterBytes: number }
+  /** Accepts the request and never answers: no status line, no headers. */
+  | { silence: true }
   /** Forwards the body untouched under a Content-Length header that says this instead. */
   | { contentLength: number };
+
+/** The second loopback address the storage side listens on. */
+export const STORAGE_ADDRESS = '127.0.0.2';
 
 export interface RecordedRequest {
   server: 'registry' | 'storage';
@@ -34,10 +41,13 @@ export interface FaultProxy {
 }
 
 export interface FaultProxyOptions {
-  /** Demand this Basic user/password on the registry side (the upstream registry is anonymous). */
-  basicAuth?: { user: string; password: string };
   /** Address of the registry side (default 127.0.0.1; "::1" for IPv6). */
   listen?: string;
+  /**
+   * Authorization the storage side sends upstream on its own account (as a CDN holds its own
+   * access to the bytes), for registries that demand credentials; the client's never goes there.
+   */
+  storageAuthorization?: string;
 }
 
 function forward(
@@ -46,9 +56,11 @@ function forward(
   res: http.ServerResponse,
   path: string,
   action: FaultAction | undefined,
+  authorization: string | undefined,
 ): void {
   const headers = { ...req.headers, host: upstream };
   delete headers.authorization;
+  if (authorization !== undefined) headers.authorization = authorization;
   const out = http.request(`http://${upstream}${path}`, { method: req.method, headers }, (up) => {
     const upHeaders = { ...up.headers };
     if (action !== undefined && 'contentLength' in action) {
@@ -57,6 +69,7 @@ function forward(
     res.writeHead(up.statusCode ?? 502, upHeaders);
     let seen = 0;
     if (action !== undefined && 'stallAfterBytes' in action) {
+      res.flushHeaders();
       up.on('data', (chunk: Buffer) => {
         const room = action.stallAfterBytes - seen;
         if (room > 0) res.write(chunk.subarray(0, room));
@@ -126,17 +139,6 @@ export async function startFaultProxy(
       headers: req.headers,
     };
     requests.push(recorded);
-    if (options.basicAuth) {
-      const expected = `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) {
-        res.writeHead(401, {
-          'WWW-Authenticate': 'Basic realm="fault-proxy"',
-          'Content-Type': 'application/json',
-        });
-        res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
-        return;
-      }
-    }
     const action = state.fault(recorded);
     if (action !== undefined && 'status' in action) {
       res.writeHead(action.status, { 'Content-Type': 'application/json', ...action.headers });
@@ -146,37 +148,36 @@ export async function startFaultProxy(
       );
       return;
     }
+    if (action !== undefined && 'silence' in action) return;
     if (action !== undefined && 'redirectToStorage' in action) {
+      if (state.storageHost === '') throw new Error('no storage host: the host lacks 127.0.0.2');
       res.writeHead(307, { Location: `http://${state.storageHost}/storage${recorded.path}` });
       res.end();
       return;
     }
-    forward(upstream, req, res, recorded.path, action);
+    forward(upstream, req, res, recorded.path, action, req.headers.authorization);
   });
   const storage = http.createServer((req, res) => {
     const path = (req.url ?? '/').replace(/^\/storage/, '');
     requests.push({ server: 'storage', method: req.method ?? 'GET', path, headers: req.headers });
-    forward(upstream, req, res, path, undefined);
+    forward(upstream, req, res, path, undefined, options.storageAuthorization);
   });
   const listen = options.listen ?? '127.0.0.1';
   await new Promise<void>((resolve) => registry.listen(0, listen, resolve));
-  let storageAddress = '127.0.0.2';
-  await new Promise<void>((resolve) => {
-    storage.once('error', () => {
-      storageAddress = 'localhost';
-      storage.listen(0, '127.0.0.1', resolve);
-    });
-    storage.listen(0, storageAddress, resolve);
+  // The storage side needs a second loopback address (tests needing it check canListen first).
+  const storageListens = await new Promise<boolean>((resolve) => {
+    storage.once('error', () => resolve(false));
+    storage.listen(0, STORAGE_ADDRESS, () => resolve(true));
   });
   const port = (registry.address() as AddressInfo).port;
   state.host = listen.includes(':') ? `[${listen}]:${port}` : `${listen}:${port}`;
-  state.storageHost = `${storageAddress}:${(storage.address() as AddressInfo).port}`;
+  state.storageHost = storageListens ? `${STORAGE_ADDRESS}:${(storage.address() as AddressInfo).port}` : '';
   state.stop = async () => {
     registry.closeAllConnections();
     storage.closeAllConnections();
     await Promise.all([
       new Promise((r) => registry.close(() => r(undefined))),
-      new Promise((r) => storage.close(() => r(undefined))),
+      storageListens ? new Promise((r) => storage.close(() => r(undefined))) : undefined,
     ]);
   };
   return state;

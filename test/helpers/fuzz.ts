@@ -9,13 +9,13 @@
 // its input. So is an input that does not finish in time, and any unhandled rejection.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describeFailure } from '../../src/cli/failure.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { analyzeImage } from '../../src/services/index.js';
 import { writeDockerArchive, writeOciArchive, writeOciLayout, type ImageSpec } from './image-builder.js';
 import { editOciLayout } from './oci-surgery.js';
-import { DIVE_FIXTURES } from './run-cli.js';
+import { DIVE_FIXTURES, FIXTURES } from './run-cli.js';
 import { gnuLong, paxHeader, rawTar, tarEntry, writeRawDockerArchive, type RawLayer } from './raw-tar.js';
 
 /** The images mutated: dive's test images (and its non-image tar) and the bundled example. */
@@ -30,7 +30,7 @@ export function fuzzSeedFiles(): string[] {
     'not-an-image.tar',
   ]
     .map((name) => `${DIVE_FIXTURES}${name}`)
-    .concat(resolve('fixtures/example.tar'));
+    .concat(`${FIXTURES}example.tar`);
 }
 
 export interface FuzzOptions {

@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { GateAnalysis } from '../../src/gate/index.js';
+import { diveExpected } from './dive-expected.js';
 import { DIVE_FIXTURES } from './run-cli.js';
 
 export { DIVE_FIXTURES };
 
-interface ExpectedImage {
-  efficiency: number;
-  sizeBytes: number;
-  userSizeBytes: number;
-  wastedBytes: number;
-  userWastedPercent: number | null;
-  layers: { index: number; command: string; sizeBytes: number }[];
-}
-
 /** dive's own numbers for one of its fixture archives, as the gate reads an analysis. */
 export function diveExpectedAnalysis(file = 'test-docker-image.tar'): GateAnalysis {
-  const all = JSON.parse(readFileSync(`${DIVE_FIXTURES}EXPECTED.json`, 'utf8')) as Record<
-    string,
-    ExpectedImage
-  >;
-  const image = all[file];
+  const image = diveExpected()[file];
   if (image === undefined) throw new Error(`${file} is not in EXPECTED.json`);
   return {
     dive: {

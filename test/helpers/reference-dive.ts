@@ -1,6 +1,8 @@
-// dive's metrics as main computed them before the memory work (checked against dive's own
-// fixtures by test/integration/dive-conformance.test.ts at that commit), kept verbatim as the
-// reference the optimised src/analysis/dive-efficiency.ts must agree with on generated stacks.
+// dive's metrics as main computed them before the memory work, kept verbatim. What it guards:
+// refactoring regressions of the optimised src/analysis/dive-efficiency.ts, which must agree
+// with it on generated stacks (test/unit/analysis/layer-stack.property.test.ts). It is itself
+// held to dive's published numbers for dive's own images by
+// test/unit/reference/reference-dive.test.ts, so agreeing with it means agreeing with dive.
 import type { DiveMetrics, InefficientFile, LayerContents, LayerEntry } from '../../src/model/index.js';
 import { PathNode, pathComponents } from './path-tree.js';
 

@@ -1,5 +1,6 @@
 /**
- * The real CNCF distribution registry (`docker-registry serve`) on a free loopback port,
+ * The real CNCF distribution registry (`docker-registry serve`) on a free loopback port (retried
+ * when another process takes it first),
  * storage in a temp dir, stopped by PID; plus skopeo and htpasswd helpers (certificates are in
  * test-certificates.ts).
  */
@@ -89,13 +90,31 @@ function yamlString(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * docker-registry cannot report a port it chose itself, so it gets one that was free a moment
+ * ago; another process may take it in between, so a start that fails on the address in use is
+ * retried on another port.
+ */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRegistryOnce(options);
+    } catch (error) {
+      if (!(error instanceof AddressInUse) || attempt === 5) throw error;
+    }
+  }
+}
+
+class AddressInUse extends Error {}
+
+async function startRegistryOnce(options: RegistryOptions): Promise<RunningRegistry> {
   const dir = await makeTempDir('registry');
   const port = await freePort();
   const lines = [
     'version: 0.1',
     'log:',
-    '  level: warn',
+    // info: the registry says "listening on ADDR" once it holds the port.
+    '  level: info',
     '  accesslog:',
     '    disabled: true',
     'storage:',
@@ -138,21 +157,28 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const scheme = options.tls ? 'https' : 'http';
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000; // a watchdog: the registry starts in well under a second
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const lib = scheme === 'https' ? https : http;
-      const req = lib.get(
-        `${scheme}://127.0.0.1:${port}/v2/`,
-        { rejectUnauthorized: false, timeout: 1000 },
-        (res) => {
-          res.resume();
-          resolve(true);
-        },
-      );
-      req.on('error', () => resolve(false));
-    });
+    if (child.exitCode !== null) {
+      await rm(dir, { recursive: true, force: true });
+      if (/address already in use/i.test(output)) throw new AddressInUse(output);
+      throw new Error(`docker-registry exited: ${output}`);
+    }
+    // Only ask once this registry holds the port: another process may have it.
+    const ok =
+      output.includes(`listening on 127.0.0.1:${port}`) &&
+      (await new Promise<boolean>((resolve) => {
+        const lib = scheme === 'https' ? https : http;
+        const req = lib.get(
+          `${scheme}://127.0.0.1:${port}/v2/`,
+          { rejectUnauthorized: false, timeout: 1000 },
+          (res) => {
+            res.resume();
+            resolve(true);
+          },
+        );
+        req.on('error', () => resolve(false));
+      }));
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIVE_FIXTURES } from '../helpers/gate-fixtures.js';
+import { hermeticEnv } from '../helpers/run-cli.js';
 import { validateSarif } from '../helpers/sarif-schema.js';
 
 // Runs the built CLI (npm run build first), as a CI job would.
@@ -24,14 +25,11 @@ interface Run {
 }
 
 function imgscope(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Run {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(GITHUB_|CI$|DEBUG$)/.test(k)) env[k] = v;
-  }
+  const home = path.join(work, '.home');
+  mkdirSync(home, { recursive: true });
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? work,
-    // NODE_ENV=test (set by vitest) would make oclif print developer warnings.
-    env: { ...env, NO_COLOR: '1', NODE_ENV: 'production', ...options.env },
+    env: hermeticEnv(home, options.env),
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

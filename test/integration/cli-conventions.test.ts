@@ -165,7 +165,9 @@ describe('shell completion', () => {
     const functions = join(cache, 'imgscope', 'autocomplete', 'functions');
     const bash = await readFile(join(functions, 'bash', 'imgscope.bash'), 'utf8');
     expect(bash).toContain('complete -F _imgscope_autocomplete imgscope');
-    expect(bash).toMatch(/^analyze --format --json --top .*--concurrency --ignore --layer-files --html --ci /m);
+    expect(bash).toMatch(
+      /^analyze --format --json --top .*--concurrency --ignore --layer-files --html --ci /m,
+    );
     expect(bash).toMatch(/^cache:list --format --json$/m);
     expect(bash).toMatch(/^cache:prune --older-than$/m);
     expect(bash).toMatch(/^diff --format --json --files --depth /m);

@@ -11,7 +11,7 @@ import {
   writeOciLayout,
   type ImageSpec,
 } from '../helpers/image-builder.js';
-import { runCli } from '../helpers/run-cli.js';
+import { FIXTURES, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const baseLayer = {
   createdBy: '/bin/sh -c #(nop) ADD file:base in / ',
@@ -35,6 +35,7 @@ const after: ImageSpec = {
   ],
 };
 
+// The images live in the directory the CLI runs in, so reports name them as before.tar and after-oci.
 let dir: string;
 let beforeTar: string;
 let afterLayout: string;
@@ -86,6 +87,13 @@ describe('imgscope diff', () => {
     ]);
   });
 
+  it('prints the plain-text report of the golden file', async () => {
+    const result = await runCli(['diff', 'before.tar', 'after-oci'], {}, { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(readFileSync(`${PROJECT_ROOT}test/golden/diff-before-after.txt`, 'utf8'));
+  });
+
   it('writes a Markdown summary short enough for a pull-request comment', async () => {
     const result = await runCli(['diff', beforeTar, afterLayout, '--format', 'markdown']);
     expect(result.code).toBe(0);
@@ -119,7 +127,12 @@ describe('imgscope diff', () => {
   });
 
   it('shows that the optimised rebuild of the example saves what its findings predicted', async () => {
-    const result = await runCli(['diff', 'fixtures/example.tar', 'fixtures/example-optimized.tar', '--json']);
+    const result = await runCli([
+      'diff',
+      `${FIXTURES}example.tar`,
+      `${FIXTURES}example-optimized.tar`,
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
       summary: { sizeBytes: { before: number; after: number; delta: number } };

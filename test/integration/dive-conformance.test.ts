@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { diveExpected } from '../helpers/dive-expected.js';
 import { DIVE_FIXTURES, runCli } from '../helpers/run-cli.js';
 
-interface ExpectedImage {
-  efficiency: number;
-  sizeBytes: number;
-  userSizeBytes: number;
-  wastedBytes: number;
-  userWastedPercent: number | null;
-  layers: { index: number; diffId: string; command: string; sizeBytes: number }[];
-  inefficientFiles: { path: string; count: number; wastedBytes: number }[];
-}
-
-const expected = JSON.parse(readFileSync(`${DIVE_FIXTURES}EXPECTED.json`, 'utf8')) as Record<
-  string,
-  ExpectedImage
->;
+const expected = diveExpected();
 
 interface Report {
   image: { sizeBytes: number };

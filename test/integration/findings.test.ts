@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../fixtures/make-example.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
-import { expectOneLineError, runCli } from '../helpers/run-cli.js';
+import { FIXTURES, expectOneLineError, fixturesCwd, runCli } from '../helpers/run-cli.js';
 import { PLANTED, SECRET_IMAGE } from '../helpers/secret-image.js';
+
+const EXAMPLE = `${FIXTURES}example.tar`;
+const OPTIMIZED = `${FIXTURES}example-optimized.tar`;
 
 afterAll(cleanupTempDirs);
 
@@ -30,7 +33,7 @@ describe('findings of the bundled example', async () => {
   const { facts } = await exampleSpecs();
 
   it('shows the problems the example was built with, with their exact bytes', async () => {
-    const report = await analyzeJson(['fixtures/example.tar']);
+    const report = await analyzeJson([EXAMPLE]);
     expect(report.findings.map((f) => [f.id, f.layerIndex, f.wastedBytes])).toEqual([
       ['apt-lists-left', 1, facts.aptListsBytes],
       ['archive-extracted-later', 6, facts.deletedTempFileBytes],
@@ -66,7 +69,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('keeps the history and config findings with --no-layers (nothing read, nothing claimed)', async () => {
-    const report = await analyzeJson(['fixtures/example.tar', '--no-layers']);
+    const report = await analyzeJson([EXAMPLE, '--no-layers']);
     expect(report.findings.map((f) => [f.id, f.wastedBytes])).toEqual([
       ['apt-install-recommends', 0],
       ['runs-as-root', 0],
@@ -75,7 +78,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('finds nothing in the optimized rebuild', async () => {
-    const report = await analyzeJson(['fixtures/example-optimized.tar']);
+    const report = await analyzeJson([OPTIMIZED]);
     expect(report.findings).toEqual([]);
     expect(report.summary).toEqual({
       potentialSavingsBytes: 0,
@@ -84,7 +87,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('prints a Findings section, most valuable first, with the Dockerfile change', async () => {
-    const result = await runCli(['analyze', 'fixtures/example.tar']);
+    const result = await runCli(['analyze', EXAMPLE]);
     expect(result.code).toBe(0);
     const section = result.stdout.slice(result.stdout.indexOf('\nFindings'));
     expect(section).toContain('Findings (8 warning; potential savings 82.4 kB)');
@@ -99,18 +102,12 @@ describe('findings of the bundled example', async () => {
   });
 
   it('skips rules given with --ignore, and refuses unknown rule ids', async () => {
-    const report = await analyzeJson([
-      'fixtures/example.tar',
-      '--ignore',
-      'runs-as-root',
-      '--ignore',
-      'apt-lists-left',
-    ]);
+    const report = await analyzeJson([EXAMPLE, '--ignore', 'runs-as-root', '--ignore', 'apt-lists-left']);
     expect(report.findings.map((f) => f.id)).not.toContain('runs-as-root');
     expect(report.findings.map((f) => f.id)).not.toContain('apt-lists-left');
     expect(report.summary.potentialSavingsBytes).toBe(17267 + 11912 + 11500 + 10000 + 7487);
 
-    const bad = await runCli(['analyze', 'fixtures/example.tar', '--ignore', 'apt-list-left']);
+    const bad = await runCli(['analyze', EXAMPLE, '--ignore', 'apt-list-left']);
     expect(bad.code).toBe(2);
     expect(expectOneLineError(bad)).toMatch(
       /^imgscope: error: unknown rule "apt-list-left" \(did you mean apt-lists-left\?\) \(known rules: .*apt-lists-left/,
@@ -140,21 +137,13 @@ describe('findings in the CI gate', () => {
   ];
 
   it('fails on findings at --fail-on, with rules re-graded by --finding-rule in the report and the gate', async () => {
-    const warnOnly = await runCli([
-      'analyze',
-      'fixtures/example.tar',
-      '--ci',
-      '--json',
-      '--fail-on',
-      'error',
-      ...diveOff,
-    ]);
+    const warnOnly = await runCli(['analyze', EXAMPLE, '--ci', '--json', '--fail-on', 'error', ...diveOff]);
     expect(warnOnly.code).toBe(0);
     expect(JSON.parse(warnOnly.stdout).gate.findings).toHaveLength(8);
 
     const regraded = await runCli([
       'analyze',
-      'fixtures/example.tar',
+      EXAMPLE,
       '--ci',
       '--json',
       '--fail-on',
@@ -224,7 +213,11 @@ describe('secrets fail plain --ci', () => {
   });
 
   it('passes plain --ci on the bundled optimised example: no error-level finding', async () => {
-    const run = await runCli(['analyze', 'fixtures/example-optimized.tar', '--ci']);
+    const run = await runCli(
+      ['analyze', 'fixtures/example-optimized.tar', '--ci'],
+      {},
+      { cwd: await fixturesCwd() },
+    );
     expect(run.stdout).not.toContain('failOn');
     expect(run.stdout).not.toMatch(/\[error\]/);
   });
@@ -255,7 +248,7 @@ describe('secrets never reach the output', () => {
     const archive = join(await tempDir(), 'secrets.tar');
     await writeDockerArchive(SECRET_IMAGE, archive);
     for (const format of [[], ['--json']]) {
-      const result = await runCli(['diff', 'fixtures/example.tar', archive, ...format]);
+      const result = await runCli(['diff', EXAMPLE, archive, ...format]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('npm ci');
       expect(result.stdout + result.stderr).not.toContain(PLANTED);

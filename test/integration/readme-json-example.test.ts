@@ -2,7 +2,7 @@
 // its value; lists may be cut short, never changed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+import { fixturesCwd, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 /** Checks `shown` against `actual` at `where`: same keys, same values, lists a prefix. */
 function expectShownIn(shown: unknown, actual: unknown, where: string): void {
@@ -28,7 +28,11 @@ describe("README's JSON example", () => {
     const section = readme.slice(readme.indexOf('### JSON output'));
     const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block).toBeDefined();
-    const result = await runCli(['analyze', 'fixtures/example.tar', '--json']);
+    const result = await runCli(
+      ['analyze', 'fixtures/example.tar', '--json'],
+      {},
+      { cwd: await fixturesCwd() },
+    );
     expect(result.code).toBe(0);
     expectShownIn(JSON.parse(block ?? ''), JSON.parse(result.stdout), 'report');
   });

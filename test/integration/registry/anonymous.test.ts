@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformNotFoundError, RegistryError } from '../../../src/errors.js';
 import { BlobCache } from '../../../src/registry/index.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { type WrittenImage, noise, writeTestIndexLayout } from '../../helpers/registry-images.js';
 import { type RunningRegistry, makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
@@ -93,17 +94,23 @@ describe.skipIf(skip !== null)(
     });
 
     it('downloads no more blobs at once than --concurrency allows', async () => {
-      const resolved = await registrySource(`${registry.host}/test/oci:1`, { concurrency: 1 }).resolve({});
-      const first = await resolved.layers[0]!.open();
-      let secondOpened = false;
-      const second = resolved.layers[1]!.open().then((s) => {
-        secondOpened = true;
-        return s;
-      });
-      await new Promise((r) => setTimeout(r, 200));
-      expect(secondOpened).toBe(false);
-      await readAll(first);
-      expect((await readAll(await second)).equals(image.layers[1]!.gz)).toBe(true);
+      const proxy = await startFaultProxy(registry.host);
+      try {
+        const layerPath = (i: number): string => `/v2/test/oci/blobs/${image.layers[i]!.digest}`;
+        // The first layer trickles in, so a second download running beside it would reach the
+        // proxy before the first ends.
+        proxy.fault = (req) => (req.path === layerPath(0) ? { bytesPerSecond: 100 } : undefined);
+        const resolved = await registrySource(`${proxy.host}/test/oci:1`, { concurrency: 1 }).resolve({});
+        const first = await resolved.layers[0]!.open();
+        const second = resolved.layers[1]!.open();
+        expect((await readAll(first)).equals(image.layers[0]!.gz)).toBe(true);
+        // Order, not time: all the while the first was read, the second was not asked for.
+        expect(proxy.requests.filter((r) => r.path === layerPath(1))).toEqual([]);
+        expect((await readAll(await second)).equals(image.layers[1]!.gz)).toBe(true);
+        expect(proxy.requests.filter((r) => r.path === layerPath(1))).toHaveLength(1);
+      } finally {
+        await proxy.stop();
+      }
     });
 
     it('pulls by digest', async () => {

@@ -189,21 +189,29 @@ describe.skipIf(skip !== null)('token auth with the test token issuer (JWT RS256
     await src.close();
   });
 
-  it('fetches a new token once the old one has expired', async () => {
+  it('reuses a token until it expires, then fetches a new one (on a fake clock)', async () => {
     issuer.requests.length = 0;
-    issuer.lifetime = 4;
-    try {
-      const src = registrySource(`${registry.host}/team/app:1`, {
-        credentials: { username: USER, password: PASSWORD },
-      });
-      const resolved = await src.resolve({});
-      expect(issuer.requests).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 3200));
-      await readAll(await resolved.layers[0]!.open());
-      expect(issuer.requests).toHaveLength(2);
-    } finally {
-      issuer.lifetime = 300;
-    }
+    let clock = Date.now();
+    const src = registrySource(`${registry.host}/team/app:1`, {
+      credentials: { username: USER, password: PASSWORD },
+      now: () => clock,
+    });
+    const resolved = await src.resolve({});
+    expect(issuer.requests).toHaveLength(1);
+    // 300 s lifetime, less the client's safety margin: at 200 s the token is still good.
+    clock += 200_000;
+    await readAll(await resolved.layers[0]!.open());
+    expect(issuer.requests).toHaveLength(1);
+    // Past its lifetime on the client's clock: a new token before the next request.
+    clock += 100_000;
+    await readAll(await resolved.layers[1]!.open());
+    expect(issuer.requests).toHaveLength(2);
+    expect(issuer.requests[1]).toEqual({
+      scope: 'repository:team/app:pull',
+      service: issuer.service,
+      user: USER,
+    });
+    await src.close();
   });
 
   it('gets a fresh token when the registry answers 401 to the one it has', async () => {

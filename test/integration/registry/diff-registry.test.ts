@@ -40,10 +40,31 @@ describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(JSON.stringify(report)).toContain('/app/bin');
-    const baseRequests = proxy.requests.filter((r) => r.path.endsWith(v1.layers[0]!.digest));
-    expect(baseRequests).toHaveLength(1);
+    const report = JSON.parse(result.stdout) as {
+      before: { source: string };
+      after: { source: string };
+      summary: {
+        sizeBytes: { before: number; after: number; delta: number };
+        user: { before: string; after: string };
+      };
+      layers: { sharedPrefixLayers: number; firstDivergence: number | null; rows: { status: string }[] };
+      files: { changes: { path: string; kind: string; changed: string[] }[] };
+    };
+    // Worked by hand: the same 100,000-byte base, /app/bin grown from 50,000 to 80,000 bytes.
+    expect([report.before.source, report.after.source]).toEqual(['registry', 'registry']);
+    expect(report.summary.sizeBytes).toMatchObject({ before: 150_000, after: 180_000, delta: 30_000 });
+    expect(report.summary.user).toEqual({ before: '', after: '10001' });
+    expect(report.layers.sharedPrefixLayers).toBe(1);
+    expect(report.layers.firstDivergence).toBe(1);
+    expect(report.layers.rows.map((row) => row.status)).toEqual(['changed']);
+    expect(report.files.changes.map((c) => [c.path, c.kind, c.changed])).toEqual([
+      ['/app/bin', 'modified', ['content', 'size']],
+    ]);
+    // Each blob once: the shared base, both app layers and both configs.
+    const blobs = proxy.requests.filter((r) => r.path.includes('/blobs/')).map((r) => r.path);
+    expect(blobs.filter((p) => p.endsWith(v1.layers[0]!.digest))).toHaveLength(1);
+    expect(blobs).toHaveLength(5);
+    expect(new Set(blobs).size).toBe(5);
   });
 
   it('refuses to send --username/--password-stdin to two registries, before contacting either', async () => {

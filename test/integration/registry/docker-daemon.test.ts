@@ -67,7 +67,7 @@ describe.skipIf(skip !== null)('docker-daemon: through podman system service on 
     service = spawn('podman', [...podmanArgs, 'system', 'service', '--time=0', `unix://${socket}`], {
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000; // a watchdog: the service starts in a second or two
     for (;;) {
       try {
         accessSync(socket);

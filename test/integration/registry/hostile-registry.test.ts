@@ -22,9 +22,9 @@ import { registrySource } from '../../helpers/registry-source.js';
 
 /**
  * Registry hostility (issue 7): what a registry, a token endpoint or something in between can
- * send, through the fault proxy in front of the real docker-registry. Each case must end, in
- * bounded time, in one clear error with the documented exit code, and leave the blob cache
- * holding only blobs whose bytes match their names.
+ * send, through the fault proxy in front of the real docker-registry. Each case must end (a
+ * hang fails the test by its timeout) in one clear error with the documented exit code, and
+ * leave the blob cache holding only blobs whose bytes match their names.
  */
 const skip = registryTestsSkipReason();
 
@@ -112,8 +112,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   async function analyze(
     repo: string,
     extra: Partial<RegistrySourceOptions> = {},
-  ): Promise<{ line: string; exitCode: number; ms: number } | null> {
-    const started = Date.now();
+  ): Promise<{ line: string; exitCode: number } | null> {
     const source = registrySource(`${proxy.host}/hostile/${repo}`, {
       timeoutMs: 1_000,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
@@ -123,8 +122,8 @@ describe.skipIf(skip !== null)('hostile registries', () => {
       await analyzeResolved(await source.resolve({ platform: { os: 'linux', architecture: 'amd64' } }), 2);
       return null;
     } catch (err) {
-      const failure = { ...describeFailure(err, false), ms: Date.now() - started };
-      if (process.env['SHOW_FAILURES']) process.stderr.write(`${repo}: ${failure.line} (${failure.ms} ms)\n`);
+      const failure = describeFailure(err, false);
+      if (process.env['SHOW_FAILURES']) process.stderr.write(`${repo}: ${failure.line}\n`);
       return failure;
     } finally {
       await source.close();
@@ -166,7 +165,6 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     const failure = await analyze('app:1');
     expect(failure?.exitCode).toBe(3);
     expect(failure?.line).toMatch(/no answer within 1000 ms|timed? ?out/i);
-    expect(failure?.ms).toBeLessThan(20_000);
   });
 
   it('stops on a 401 that keeps coming after a valid token', async () => {
@@ -181,10 +179,12 @@ describe.skipIf(skip !== null)('hostile registries', () => {
 
   it('times out a blob that stalls in the middle, and caches nothing bad', async () => {
     const cacheDir = join(fixture.work, 'cache-stall');
-    // The first answer stalls after 100 KB; every resume (Range) stalls before its first byte.
+    // The first answer stalls after 100 KB; every resume (Range) gets no answer at all.
     proxy.fault = (req) =>
       req.path.endsWith(image.layers[1]?.digest ?? '-')
-        ? { stallAfterBytes: req.headers.range === undefined ? 100_000 : 0 }
+        ? req.headers.range === undefined
+          ? { stallAfterBytes: 100_000 }
+          : { silence: true }
         : undefined;
     const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
     const layer = image.layers[1];
@@ -193,7 +193,6 @@ describe.skipIf(skip !== null)('hostile registries', () => {
       `imgscope: error: registry ${proxy.host}: layer ${layer?.digest.slice(0, 19)}… download stalled at byte 100000 of ${layer?.size} (no data for 1 s) after 7 attempts (run again later: completed blobs are cached)`,
     );
     expect(failure?.exitCode).toBe(3);
-    expect(failure?.ms).toBeLessThan(30_000);
     await cacheIsConsistent(cacheDir);
   });
 
@@ -203,8 +202,9 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     proxy.fault = (req) =>
       req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) + 5000 } : undefined;
     const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
-    expect(failure).not.toBeNull();
-    expect([2, 3]).toContain(failure?.exitCode);
+    // The body ends early; the resume asks for bytes past the blob's end, which the registry refuses.
+    expect(failure?.line).toMatch(new RegExp(`answered HTTP 416 for blob ${layer?.digest} of hostile/app`));
+    expect(failure?.exitCode).toBe(3);
     await cacheIsConsistent(cacheDir);
   });
 
@@ -214,8 +214,9 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     proxy.fault = (req) =>
       req.path.endsWith(layer?.digest ?? '-') ? { contentLength: (layer?.size ?? 0) - 5000 } : undefined;
     const failure = await analyze('app:1', { cache: new BlobCache(cacheDir) });
-    expect(failure).not.toBeNull();
-    expect([2, 3]).toContain(failure?.exitCode);
+    // Read as far as the header says, the rest asked for with Range under the same lie: refused.
+    expect(failure?.line).toMatch(new RegExp(`answered HTTP 416 for blob ${layer?.digest} of hostile/app`));
+    expect(failure?.exitCode).toBe(3);
     await cacheIsConsistent(cacheDir);
   });
 
@@ -229,8 +230,12 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     };
     const failure = await analyze('multi:1');
     expect(manifestRequests).toBeGreaterThan(0);
-    expect(failure?.line).toMatch(/digest mismatch/);
-    expect([2, 3]).toContain(failure?.exitCode);
+    expect(failure?.line).toMatch(
+      /^imgscope: error: manifest of 127\.0\.0\.1:\d+\/hostile\/multi@sha256:[0-9a-f]{64}: digest mismatch: expected sha256:/,
+    );
+    // Bytes that do not match their digest are a bad image (2), wherever they come from; the
+    // registry answered, so it is not a registry or network failure (3).
+    expect(failure?.exitCode).toBe(2);
   });
 
   it('refuses a config from a registry with the wrong JSON types, as a local one', async () => {

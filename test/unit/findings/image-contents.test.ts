@@ -143,6 +143,39 @@ describe('many-small-layers', () => {
       'RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     );
   });
+
+  it('reports two RUN layers in a row, the least that makes a run', async () => {
+    const report = await reportFor({
+      layers: [
+        BASE.layer,
+        { createdBy: run('make'), entries: [file('a', 1)] },
+        { createdBy: run('make install'), entries: [file('b', 1)] },
+      ],
+      emptyHistory: [BASE.history],
+    });
+    expect(findingsOf(report, 'many-small-layers').map((f) => [f.layerIndex, f.message])).toEqual([
+      [1, 'Layers 1 to 2 are 2 consecutive RUN instructions.'],
+    ]);
+  });
+
+  it('reports nothing for RUN layers that COPY or WORKDIR separate, nor for one RUN', async () => {
+    const separated = await reportFor({
+      layers: [
+        BASE.layer,
+        { createdBy: run('make'), entries: [file('a', 1)] },
+        { createdBy: '/bin/sh -c #(nop) COPY file:ab in /app ', entries: [file('app', 1)] },
+        { createdBy: run('make install'), entries: [file('b', 1)] },
+        { createdBy: run('make check'), entries: [file('c', 1)] },
+      ],
+      emptyHistory: [BASE.history, { after: 3, createdBy: '/bin/sh -c #(nop) WORKDIR /app' }],
+    });
+    expect(findingsOf(separated, 'many-small-layers')).toEqual([]);
+    const single = await reportFor({
+      layers: [BASE.layer, { createdBy: run('make'), entries: [file('a', 1)] }],
+      emptyHistory: [BASE.history],
+    });
+    expect(findingsOf(single, 'many-small-layers')).toEqual([]);
+  });
 });
 
 describe('large-base-image', () => {

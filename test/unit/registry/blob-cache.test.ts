@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobCache, defaultCacheRoot } from '../../../src/registry/blob-cache.js';
+import { waitFor } from '../../helpers/watchdog.js';
 
 const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -12,6 +13,13 @@ async function drain(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Bytes in the cache's one temporary file (0 while there is none). */
+async function partialSize(root: string): Promise<number> {
+  const names = await readdir(join(root, 'tmp'));
+  if (names.length !== 1) return 0;
+  return (await stat(join(root, 'tmp', names[0]!))).size;
 }
 
 describe('BlobCache', () => {
@@ -34,9 +42,9 @@ describe('BlobCache', () => {
     const tee = await cache.tee(source, digest(data), data.length);
     const out = drain(tee);
     source.write(data.subarray(0, 100));
-    await new Promise((r) => setTimeout(r, 20));
+    // The first bytes reach the temporary file; the entry does not exist yet.
+    await waitFor(async () => (await partialSize(root)) === 100, 'the first 100 bytes in the temporary file');
     expect(await cache.lookup(digest(data), data.length)).toBeNull();
-    expect(await readdir(join(root, 'tmp'))).toHaveLength(1);
     source.end(data.subarray(100));
     expect((await out).equals(data)).toBe(true);
     expect(await cache.lookup(digest(data), data.length)).toBe(
@@ -56,12 +64,8 @@ describe('BlobCache', () => {
     expect(await result).toBeInstanceOf(Error);
     const early = await cache.tee(Readable.from([data]), digest(data), data.length);
     early.destroy();
-    // The temporary file is unlinked once its write stream has closed: wait for that, however
-    // loaded the machine is, rather than a fixed time.
-    await vi.waitFor(async () => expect(await readdir(join(root, 'tmp'))).toEqual([]), {
-      timeout: 30_000,
-      interval: 20,
-    });
+    // Removal follows the file's close: wait for the temporary file to go, then look.
+    await waitFor(async () => (await readdir(join(root, 'tmp'))).length === 0, 'the temporary file to go');
     expect(await cache.lookup(digest(data), data.length)).toBeNull();
   });
 
