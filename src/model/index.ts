@@ -9,3 +9,4 @@ export * from './gate-result.js';
 export * from './image-diff.js';
 export * from './short-command.js';
 export * from './instruction.js';
+export * from './package.js';

@@ -48,6 +48,7 @@ export function analysisToJson(analysis: Analysis, findings?: FindingsReport): R
       emptyLayer: entry.emptyLayer,
       layerIndex: entry.layerIndex,
     })),
+    packages: analysis.packages.packages,
     warnings: analysis.warnings,
     ...(findings === undefined ? {} : findingsToJson(findings)),
   };

@@ -13,3 +13,6 @@ export { formatGateValue, formatGateThreshold } from './gate-values.js';
 export { renderDiffJson, diffToJson, TOP_FILES, type FileListing } from './diff-json.js';
 export { renderDiffTable, type DiffTableOptions } from './diff-table.js';
 export { renderDiffMarkdown } from './diff-markdown.js';
+export { renderLargestPackages, renderPackagesTable } from './packages-table.js';
+export { renderPackagesCsv } from './packages-csv.js';
+export { renderPackagesJson } from './packages-json.js';

@@ -27,3 +27,4 @@ export {
 } from './evaluate-gate.js';
 export { writeGateReports, type GateReportTargets, type GateReportContext } from './gate-reports.js';
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
+export { listImagePackages, type PackageList, type PackageListOptions } from './list-packages.js';

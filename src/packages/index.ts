@@ -1,0 +1,2 @@
+export { packageMetadataLimit, MAX_PACKAGE_METADATA_BYTES_PER_LAYER } from './metadata-files.js';
+export { inventoryPackages } from './inventory.js';
