@@ -1,11 +1,19 @@
 import type { FileList, LayerContents, MergedFile, PackageInventory, PackageRecord } from '../model/index.js';
+import { readApkPackages } from './apk.js';
 import { readDpkgPackages } from './dpkg-reader.js';
 import { FinalPaths } from './final-paths.js';
 import type { EcosystemResult, FoundPackage } from './found-package.js';
 import { MetadataView } from './metadata-view.js';
+import { readNodePackages } from './node.js';
 import { packageUrl, parseOsRelease, type Distro } from './purl.js';
+import { readPythonPackages } from './python.js';
 
-const READERS: ((view: MetadataView) => EcosystemResult)[] = [readDpkgPackages];
+const READERS: ((view: MetadataView) => EcosystemResult)[] = [
+  readDpkgPackages,
+  readApkPackages,
+  readPythonPackages,
+  readNodePackages,
+];
 
 /**
  * The packages of the final image with what their files weigh there: the metadata the reader

@@ -33,6 +33,7 @@ export function packageMetadataLimit(path: string): number {
   // Which distribution: the namespace of OS package URLs.
   if (path === '/etc/os-release' || path === '/usr/lib/os-release') return PACKAGE_FILE_CAP;
   if (path === '/lib/apk/db/installed' || path === '/usr/lib/apk/db/installed') return DATABASE_CAP;
+  if (path === '/etc/apk/world') return PACKAGE_FILE_CAP;
   if (path === '/var/lib/rpm/rpmdb.sqlite' || path === '/usr/lib/sysimage/rpm/rpmdb.sqlite')
     return RPM_DATABASE_CAP;
   if (path.endsWith('/package.json')) return NODE_PACKAGE_JSON.test(path) ? PACKAGE_FILE_CAP : 0;
