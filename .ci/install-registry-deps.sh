@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the registry and docker-daemon tests need when it is missing:
 # docker-registry (the CNCF distribution registry), skopeo, openssl, htpasswd (apache2-utils)
-# and podman. Idempotent: does nothing when everything is there.
+# podman, and debootstrap (the Debian package-inventory test builds a bookworm rootfs). Idempotent: does nothing when everything is there.
 set -euo pipefail
 
 declare -A package_of=(
@@ -10,6 +10,7 @@ declare -A package_of=(
   [openssl]=openssl
   [htpasswd]=apache2-utils
   [podman]=podman
+  [debootstrap]=debootstrap
 )
 
 missing=()
