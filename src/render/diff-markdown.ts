@@ -13,6 +13,7 @@ import {
   SUMMARY_HEAD,
   summaryRows,
 } from './diff-rows.js';
+import { PACKAGE_HEAD, packageRows, packagesLine } from './diff-package-rows.js';
 
 function table(head: string[], rows: string[][]): string[] {
   const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'");
@@ -46,6 +47,7 @@ export function renderDiffMarkdown(
     ...layerNotes(diff).map((note) => `- ${note}`),
     `- ${findingsLine(diff)}`,
     `- ${filesLine(diff)}`,
+    ...(diff.packages.changes.length > 0 ? [`- ${packagesLine(diff.packages)}`] : []),
   ];
   const findings = findingRows(diff, 100);
   if (findings.length > 0) out.push('', ...table(FINDING_HEAD, findings));
@@ -55,6 +57,16 @@ export function renderDiffMarkdown(
       '<details><summary>Layers</summary>',
       '',
       ...table(LAYER_HEAD, layerRows(diff.layers.rows, 100)),
+      '',
+      '</details>',
+    );
+  }
+  if (diff.packages.changes.length > 0) {
+    out.push(
+      '',
+      '<details><summary>Packages</summary>',
+      '',
+      ...table(PACKAGE_HEAD, packageRows(diff.packages.changes, 100)),
       '',
       '</details>',
     );
