@@ -3,7 +3,12 @@ import { BaseCommand } from '../cli/base-command.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { PACKAGE_ECOSYSTEMS, type PackageEcosystem } from '../model/index.js';
-import { renderPackagesCsv, renderPackagesJson, renderPackagesTable } from '../render/index.js';
+import {
+  renderPackagesCsv,
+  renderPackagesCycloneDx,
+  renderPackagesJson,
+  renderPackagesTable,
+} from '../render/index.js';
 import { listImagePackages } from '../services/index.js';
 import { parsePlatform } from '../sources/index.js';
 
@@ -15,12 +20,15 @@ export default class Packages extends BaseCommand {
 
 Each package's size is what its files weigh in the final filesystem (from its file list; "~" marks dpkg's Installed-Size estimate where the image has no file list). The layer is the one that installed it; later layers that changed it are listed. For apt-installed packages the reason says whether it was requested, pulled in as a dependency, or present only through a Recommends/Suggests.
 
+--format cyclonedx writes a CycloneDX 1.5 JSON SBOM (components with purls; bytes, layer and reason as imgscope:* properties).
+
 Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 internal error.`;
 
   static override examples = [
     '<%= config.bin %> packages debian:bookworm',
     '<%= config.bin %> packages app.tar --ecosystem npm --format csv > npm-packages.csv',
     '<%= config.bin %> packages app.tar --json',
+    '<%= config.bin %> packages app.tar --format cyclonedx > sbom.cdx.json',
   ];
 
   static override args = {
@@ -31,7 +39,7 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
   };
 
   static override flags = {
-    ...formatFlags(['table', 'json', 'csv']),
+    ...formatFlags(['table', 'json', 'csv', 'cyclonedx']),
     ecosystem: Flags.string({
       description: 'only packages of this ecosystem (repeatable)',
       options: [...PACKAGE_ECOSYSTEMS],
@@ -61,6 +69,8 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
     const { analysis, packages, filtered } = list;
     if (format === 'json') this.write(renderPackagesJson(analysis, packages, filtered));
     else if (format === 'csv') this.write(renderPackagesCsv(packages));
+    else if (format === 'cyclonedx')
+      this.write(renderPackagesCycloneDx(analysis, packages, this.config.version));
     else
       this.write(
         renderPackagesTable(

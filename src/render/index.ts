@@ -16,3 +16,4 @@ export { renderDiffMarkdown } from './diff-markdown.js';
 export { renderLargestPackages, renderPackagesTable } from './packages-table.js';
 export { renderPackagesCsv } from './packages-csv.js';
 export { renderPackagesJson } from './packages-json.js';
+export { renderPackagesCycloneDx } from './packages-cyclonedx.js';
