@@ -1,26 +1,18 @@
+import { splitEpochVersion } from './epoch-version.js';
+
 /**
  * dpkg's version order (deb-version(7)): `[epoch:]upstream[-revision]`, epochs numerically, then
  * upstream and revision by alternating non-digit parts (letters before other characters, `~`
  * before everything, even the end) and digit parts (numerically).
  */
 export function compareDpkgVersions(a: string, b: string): number {
-  const left = split(a.trim());
-  const right = split(b.trim());
+  const left = splitEpochVersion(a.trim());
+  const right = splitEpochVersion(b.trim());
   return (
     compareNumbers(left.epoch, right.epoch) ||
-    compareParts(left.upstream, right.upstream) ||
-    compareParts(left.revision, right.revision)
+    compareParts(left.version, right.version) ||
+    compareParts(left.release, right.release)
   );
-}
-
-function split(version: string): { epoch: string; upstream: string; revision: string } {
-  const colon = version.indexOf(':');
-  const epoch = colon > 0 && /^\d+$/.test(version.slice(0, colon)) ? version.slice(0, colon) : '0';
-  const rest = colon > 0 ? version.slice(colon + 1) : version;
-  const hyphen = rest.lastIndexOf('-');
-  return hyphen < 0
-    ? { epoch, upstream: rest, revision: '' }
-    : { epoch, upstream: rest.slice(0, hyphen), revision: rest.slice(hyphen + 1) };
 }
 
 /** A character's weight in the non-digit parts: `~` lowest, then the end, letters, the rest. */

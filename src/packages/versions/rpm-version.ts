@@ -1,4 +1,5 @@
 import { compareNumbers } from './dpkg-version.js';
+import { splitEpochVersion } from './epoch-version.js';
 
 /**
  * rpm's order for `[epoch:]version[-release]`: epochs numerically, then version and release with
@@ -7,23 +8,13 @@ import { compareNumbers } from './dpkg-version.js';
  * anything else.
  */
 export function compareRpmVersions(a: string, b: string): number {
-  const left = split(a.trim());
-  const right = split(b.trim());
+  const left = splitEpochVersion(a.trim());
+  const right = splitEpochVersion(b.trim());
   return (
     compareNumbers(left.epoch, right.epoch) ||
     rpmvercmp(left.version, right.version) ||
     rpmvercmp(left.release, right.release)
   );
-}
-
-function split(evr: string): { epoch: string; version: string; release: string } {
-  const colon = evr.indexOf(':');
-  const epoch = colon > 0 && /^\d+$/.test(evr.slice(0, colon)) ? evr.slice(0, colon) : '0';
-  const rest = colon > 0 ? evr.slice(colon + 1) : evr;
-  const hyphen = rest.lastIndexOf('-');
-  return hyphen < 0
-    ? { epoch, version: rest, release: '' }
-    : { epoch, version: rest.slice(0, hyphen), release: rest.slice(hyphen + 1) };
 }
 
 const ALNUM = /[A-Za-z0-9]/;
