@@ -12,6 +12,7 @@ import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
 import { LayerStack } from './layer-stack.js';
 import { mergeLayers } from './merged-filesystem.js';
+import { inventoryPackages } from '../packages/index.js';
 
 /** What the analysis needs to know of each layer besides its contents. */
 export interface LayerIdentity {
@@ -32,6 +33,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
   const stack = new LayerStack(contents);
   const dive = computeDiveMetrics(contents, stack);
   const filesystem = mergeLayers(contents, stack);
+  const packages = inventoryPackages(contents, filesystem.finalFiles);
   const history = mapHistory(input.config.history ?? [], contents.length);
   const createdBy = new Map(
     history.flatMap((entry) => (entry.layerIndex === null ? [] : [[entry.layerIndex, entry.createdBy]])),
@@ -68,7 +70,8 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
     contents,
     finalFiles: filesystem.finalFiles,
     fates: filesystem.fates,
-    warnings: [...contents.flatMap((layer) => layer.warnings), ...filesystem.warnings],
+    packages,
+    warnings: [...contents.flatMap((layer) => layer.warnings), ...filesystem.warnings, ...packages.warnings],
   };
 }
 

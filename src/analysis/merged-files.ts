@@ -20,20 +20,42 @@ export class MergedFiles implements FileList {
   }
 
   has(path: string): boolean {
-    let low = 0;
-    let high = this.visible.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const found = this.entries.path(this.visible[middle] ?? 0);
-      if (found === path) return true;
-      if (found < path) low = middle + 1;
-      else high = middle - 1;
+    return this.#pathAt(this.#lowerBound(path)) === path;
+  }
+
+  get(path: string): MergedFile | undefined {
+    const position = this.#lowerBound(path);
+    return this.#pathAt(position) === path ? this.#file(this.visible[position] ?? 0) : undefined;
+  }
+
+  *under(path: string): Iterable<MergedFile> {
+    // Paths with a common prefix are adjacent in path (string) order.
+    const prefix = path.endsWith('/') ? path : `${path}/`;
+    for (let position = this.#lowerBound(prefix); position < this.visible.length; position++) {
+      const serial = this.visible[position] ?? 0;
+      if (!this.entries.path(serial).startsWith(prefix)) return;
+      yield this.#file(serial);
     }
-    return false;
   }
 
   *[Symbol.iterator](): Iterator<MergedFile> {
     for (const serial of this.visible) yield this.#file(serial);
+  }
+
+  #pathAt(position: number): string | undefined {
+    return position < this.visible.length ? this.entries.path(this.visible[position] ?? 0) : undefined;
+  }
+
+  /** The first position whose path is not before `path`. */
+  #lowerBound(path: string): number {
+    let low = 0;
+    let high = this.visible.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.entries.path(this.visible[middle] ?? 0) < path) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   #file(serial: number): MergedFile {

@@ -64,7 +64,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
   static override flags = {
     ...formatFlags(['table', 'json']),
     top: integerFlag({
-      description: 'how many inefficient files to list in the table',
+      description: 'how many inefficient files and largest packages to list in the table',
       default: 10,
       min: 0,
     }),

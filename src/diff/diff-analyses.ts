@@ -2,6 +2,7 @@ import type { Analysis, FindingsReport, ImageDiff } from '../model/index.js';
 import { diffFindings } from './findings.js';
 import { diffFiles } from './files.js';
 import { alignLayers } from './layers.js';
+import { diffPackages } from './packages.js';
 import { diffSummary } from './summary.js';
 
 export interface DiffOptions {
@@ -29,5 +30,6 @@ export function diffAnalyses(before: DiffSide, after: DiffSide, options: DiffOpt
       options.keepChanges,
     ),
     findings: diffFindings(before.findings, after.findings),
+    packages: diffPackages(before.analysis.packages.packages, after.analysis.packages.packages),
   };
 }

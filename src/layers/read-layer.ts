@@ -14,6 +14,7 @@ import { DigestCheck } from './digest-check.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
 import { classifyEntryName, normalizePath } from './entry-path.js';
+import { MAX_PACKAGE_METADATA_BYTES_PER_LAYER, packageMetadataLimit } from '../packages/index.js';
 import type { TarHeader } from './tar-header.js';
 import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
 import { abbreviate, WarningList } from './warning-list.js';
@@ -79,6 +80,7 @@ function entryCollector(
   label: string,
   warnings: WarningList,
 ): (header: TarHeader) => BodySink | null {
+  let metadataBytes = 0;
   return (header) => {
     const classified = classifyEntryName(header.name);
     if (classified.kind === 'root') return null;
@@ -113,6 +115,8 @@ function entryCollector(
     if (type !== 'file') return null;
     if (header.size === 0) {
       entries.setContentHash(index, EMPTY_SHA256);
+      // An emptied database says "no packages": kept, so the inventory does not read an older one.
+      if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
     const hash = createHash('sha256');
@@ -120,7 +124,22 @@ function entryCollector(
     // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(path);
     const accounts = isAccountFile(path);
-    const limit = accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0;
+    // Package metadata is kept whole or not at all: a cut-off database would list wrong packages.
+    const metadataLimit = packageMetadataLimit(path);
+    let metadata = false;
+    if (metadataLimit > 0) {
+      metadata =
+        header.size <= metadataLimit && metadataBytes + header.size <= MAX_PACKAGE_METADATA_BYTES_PER_LAYER;
+      if (metadata) metadataBytes += header.size;
+      else
+        warnings.add(
+          `${label}: package metadata "${abbreviate(path)}" is ${header.size} bytes, over the ${header.size > metadataLimit ? `${metadataLimit}-byte limit for such a file` : `${MAX_PACKAGE_METADATA_BYTES_PER_LAYER}-byte limit per layer`}; its packages are not listed`,
+        );
+    }
+    const limit = Math.max(
+      accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0,
+      metadata ? header.size : 0,
+    );
     const head: Buffer[] = [];
     let headBytes = 0;
     return {
@@ -136,6 +155,7 @@ function entryCollector(
         entries.setContentDigest(index, hash.digest());
         if (limit === 0) return;
         const content = Buffer.concat(head);
+        if (metadata) entries.setPackageMetadata(index, content);
         if (accounts) entries.setAccountIds(index, parseAccountIds(content.toString('utf8')));
         const kinds = scanForSecrets(checks, content);
         if (kinds.length > 0) entries.setSecretKinds(index, kinds);

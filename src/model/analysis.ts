@@ -1,6 +1,7 @@
 import type { Platform } from './descriptor.js';
 import type { ImageConfig } from './image-config.js';
 import type { LayerContents } from './layer-entry.js';
+import type { PackageInventory } from './package.js';
 
 export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry' | 'docker-daemon';
 
@@ -89,6 +90,10 @@ export interface MergedFile {
 export interface FileList extends Iterable<MergedFile> {
   readonly length: number;
   has(path: string): boolean;
+  /** The file at exactly `path` (no symlink is followed); undefined for directories and absent paths. */
+  get(path: string): MergedFile | undefined;
+  /** The files below directory `path` ("/usr/lib/node_modules/x"), in path order. */
+  under(path: string): Iterable<MergedFile>;
 }
 
 /** A stored entry: its layer, and its index in that layer's entry table. */
@@ -139,6 +144,8 @@ export interface Analysis {
   contents: LayerContents[];
   finalFiles: FileList;
   fates: EntryFates;
+  /** Installed packages (dpkg, apk, rpm, Python, npm) with their bytes in the final filesystem. */
+  packages: PackageInventory;
   warnings: string[];
   /** Set by --no-layers: built from the manifest and config only; file metrics were not computed. */
   metadataOnly?: boolean;

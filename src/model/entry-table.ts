@@ -49,9 +49,11 @@ export class EntryTable implements Iterable<LayerEntry> {
    * would cost five times the column). A target equal to the previous one shares its string.
    */
   #linkTargets: (string | undefined)[] | null = null;
-  // Few entries have these: likely secret files, /etc/passwd and /etc/group.
+  // Few entries have these: likely secret files, /etc/passwd and /etc/group, package metadata.
   readonly #secretKinds = new Map<number, string[]>();
   readonly #accountIds = new Map<number, [string, number][]>();
+  /** Package metadata files (dpkg status, package.json...), kept whole for the inventory. */
+  readonly #packageMetadata = new Map<number, Buffer>();
 
   static from(entries: Iterable<LayerEntry>): EntryTable {
     const table = new EntryTable();
@@ -61,6 +63,7 @@ export class EntryTable implements Iterable<LayerEntry> {
       if (entry.contentHash !== undefined) table.setContentHash(index, entry.contentHash);
       if (entry.secretKinds !== undefined) table.setSecretKinds(index, entry.secretKinds);
       if (entry.accountIds !== undefined) table.setAccountIds(index, entry.accountIds);
+      if (entry.packageMetadata !== undefined) table.setPackageMetadata(index, entry.packageMetadata);
     }
     return table;
   }
@@ -114,6 +117,15 @@ export class EntryTable implements Iterable<LayerEntry> {
 
   setAccountIds(index: number, ids: [string, number][]): void {
     this.#accountIds.set(index, ids);
+  }
+
+  setPackageMetadata(index: number, body: Buffer): void {
+    this.#packageMetadata.set(index, body);
+  }
+
+  /** The entries whose bodies were kept as package metadata, by index. */
+  packageMetadata(): ReadonlyMap<number, Buffer> {
+    return this.#packageMetadata;
   }
 
   path(index: number): string {
@@ -175,6 +187,8 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (secretKinds !== undefined) entry.secretKinds = secretKinds;
     const accountIds = this.#accountIds.get(index);
     if (accountIds !== undefined) entry.accountIds = accountIds;
+    const packageMetadata = this.#packageMetadata.get(index);
+    if (packageMetadata !== undefined) entry.packageMetadata = packageMetadata;
     return entry;
   }
 

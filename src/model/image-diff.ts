@@ -1,5 +1,6 @@
 import type { Finding } from './finding.js';
 import type { Platform } from './descriptor.js';
+import type { PackageEcosystem } from './package.js';
 
 /** One compared figure: before, after and the change. */
 export interface DeltaRow {
@@ -91,9 +92,37 @@ export interface FindingsDiff {
   remainingSavingsBytes: number;
 }
 
+export type PackageChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded';
+
+/** A package that one image has and the other not, or has at another version. */
+export interface PackageChange {
+  kind: PackageChangeKind;
+  ecosystem: PackageEcosystem;
+  name: string;
+  beforeVersion: string | null;
+  afterVersion: string | null;
+  beforeSizeBytes: number | null;
+  afterSizeBytes: number | null;
+  deltaBytes: number;
+  /** For semver ecosystems (npm): `major`, `minor`, `patch` or a pre-release kind. */
+  semverChange: string | null;
+}
+
+export interface PackagesDiff {
+  added: number;
+  removed: number;
+  upgraded: number;
+  downgraded: number;
+  /** The byte change of the packages listed. */
+  deltaBytes: number;
+  /** Largest byte change first. */
+  changes: PackageChange[];
+}
+
 export interface ImageDiff {
   summary: DiffSummary;
   layers: LayerDiff;
   files: FilesDiff;
   findings: FindingsDiff;
+  packages: PackagesDiff;
 }

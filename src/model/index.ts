@@ -13,3 +13,4 @@ export * from './cache-listing.js';
 export * from './layer-files.js';
 export * from './page-data.js';
 export * from './plural.js';
+export * from './package.js';

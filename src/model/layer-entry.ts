@@ -23,6 +23,8 @@ export interface LayerEntry {
   secretKinds?: string[];
   /** For /etc/passwd and /etc/group: each name with its numeric uid or gid. */
   accountIds?: [string, number][];
+  /** For package metadata (dpkg status, RECORD, package.json...): the whole body, for the inventory. */
+  packageMetadata?: Buffer;
 }
 
 /** Everything read from one layer blob. */

@@ -58,6 +58,7 @@ export function analysisToJson(
       emptyLayer: entry.emptyLayer,
       layerIndex: entry.layerIndex,
     })),
+    packages: analysis.packages.packages,
     warnings: analysis.warnings,
     ...(findings === undefined ? {} : findingsToJson(findings)),
   };

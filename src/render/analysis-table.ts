@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { shortCommand, type Analysis, type FindingsReport } from '../model/index.js';
 import { renderFindingsSection } from './findings-table.js';
+import { renderLargestPackages } from './packages-table.js';
 import { COMPACT, PLAIN } from './table-style.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
 
@@ -80,6 +81,8 @@ export function renderAnalysisTable(
       table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
     out.push(table.toString());
   }
+  const packages = renderLargestPackages(analysis.packages, analysis.sizeBytes, options.top, options.width);
+  if (packages.length > 0) out.push('', ...packages);
   if (findings !== undefined) out.push('', ...renderFindingsSection(findings, options.width));
   for (const warning of analysis.warnings) out.push(`warning: ${warning}`);
   return out.join('\n') + '\n';

@@ -44,6 +44,7 @@ export function diffToJson(
     layers: diff.layers,
     files: { ...diff.files, changes: listedChanges(diff.files.changes, listing) },
     findings: diff.findings,
+    packages: diff.packages,
     ...(gate === null ? {} : { gate }),
   };
 }

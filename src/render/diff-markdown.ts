@@ -14,6 +14,7 @@ import {
   summaryRows,
 } from './diff-rows.js';
 import { markdownCode, markdownText } from './markdown-text.js';
+import { PACKAGE_HEAD, packageRows, packagesLine } from './diff-package-rows.js';
 
 function table(head: string[], rows: string[][]): string[] {
   const cell = markdownText;
@@ -47,6 +48,7 @@ export function renderDiffMarkdown(
     ...layerNotes(diff).map((note) => `- ${markdownText(note)}`),
     `- ${markdownText(findingsLine(diff))}`,
     `- ${markdownText(filesLine(diff))}`,
+    ...(diff.packages.changes.length > 0 ? [`- ${markdownText(packagesLine(diff.packages))}`] : []),
   ];
   const findings = findingRows(diff, 100);
   if (findings.length > 0) out.push('', ...table(FINDING_HEAD, findings));
@@ -56,6 +58,16 @@ export function renderDiffMarkdown(
       '<details><summary>Layers</summary>',
       '',
       ...table(LAYER_HEAD, layerRows(diff.layers.rows, 100)),
+      '',
+      '</details>',
+    );
+  }
+  if (diff.packages.changes.length > 0) {
+    out.push(
+      '',
+      '<details><summary>Packages</summary>',
+      '',
+      ...table(PACKAGE_HEAD, packageRows(diff.packages.changes, 100)),
       '',
       '</details>',
     );

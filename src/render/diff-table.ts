@@ -16,6 +16,7 @@ import {
   summaryRows,
 } from './diff-rows.js';
 import { formatDeltaBytes } from './format.js';
+import { PACKAGE_HEAD, packageRows, packagesLine, TOP_PACKAGES } from './diff-package-rows.js';
 
 export interface DiffTableOptions {
   files: FileListing;
@@ -47,6 +48,14 @@ export function renderDiffTable(
     const table = new Table({ head: FINDING_HEAD, style: PLAIN, chars: COMPACT });
     table.push(...findings);
     out.push(table.toString());
+  }
+  // Only images with package changes get the section: the report of others stays as it was.
+  if (diff.packages.changes.length > 0) {
+    const packages = new Table({ head: PACKAGE_HEAD, style: PLAIN, chars: COMPACT });
+    packages.push(...packageRows(diff.packages.changes, width));
+    out.push('', packagesLine(diff.packages), packages.toString());
+    const more = diff.packages.changes.length - TOP_PACKAGES;
+    if (more > 0) out.push(`(${more} more; --json lists them)`);
   }
   out.push('', filesLine(diff));
   const changes = listedChanges(diff.files.changes, options.files);

@@ -21,3 +21,7 @@ export { renderDiffMarkdown } from './diff-markdown.js';
 export { renderCacheTable, renderCacheJson, renderCachePrune } from './cache.js';
 export { analysisPageData, diffPageData, analysisSummary, type AnalysisPageInput } from './page-data.js';
 export { renderHtmlReport, scriptSafeJson, type WebBundle } from './html-report.js';
+export { renderLargestPackages, renderPackagesTable } from './packages-table.js';
+export { renderPackagesCsv } from './packages-csv.js';
+export { renderPackagesJson } from './packages-json.js';
+export { renderPackagesCycloneDx } from './packages-cyclonedx.js';

@@ -29,3 +29,4 @@ export { writeGateReports, type GateReportTargets, type GateReportContext } from
 export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-images.js';
 export { listCache, pruneCache } from './cache.js';
 export { writeAnalysisHtml, writeDiffHtml, layerFileLists } from './html-report.js';
+export { listImagePackages, type PackageList, type PackageListOptions } from './list-packages.js';

@@ -1,0 +1,114 @@
+import type { FileList, LayerContents, MergedFile, PackageInventory, PackageRecord } from '../model/index.js';
+import { readApkPackages } from './apk.js';
+import { readDpkgPackages } from './dpkg-reader.js';
+import { FinalPaths } from './final-paths.js';
+import type { EcosystemResult, FoundPackage } from './found-package.js';
+import { MetadataView } from './metadata-view.js';
+import { readNodePackages } from './node.js';
+import { packageUrl, parseOsRelease, type Distro } from './purl.js';
+import { readPythonPackages } from './python.js';
+
+const READERS: ((view: MetadataView) => EcosystemResult)[] = [
+  readDpkgPackages,
+  readApkPackages,
+  readPythonPackages,
+  readNodePackages,
+];
+
+/**
+ * The packages of the final image with what their files weigh there: the metadata the reader
+ * kept, joined after the pass against the final filesystem. A file two packages list counts for
+ * both, but once in `ownedBytes`.
+ */
+export function inventoryPackages(
+  contents: readonly LayerContents[],
+  finalFiles: FileList,
+): PackageInventory {
+  const view = new MetadataView(contents, finalFiles);
+  const found: FoundPackage[] = [];
+  const warnings: string[] = [];
+  for (const read of READERS) {
+    const result = read(view);
+    found.push(...result.packages);
+    warnings.push(...result.warnings);
+  }
+  if (found.length === 0) return { packages: [], ownedBytes: 0, warnings };
+  const release = view.finalBody('/etc/os-release') ?? view.finalBody('/usr/lib/os-release');
+  const distro = release === undefined ? null : parseOsRelease(release.toString('utf8'));
+  const scale = new Scale(finalFiles);
+  const packages = found.map((entry) => scale.weigh(entry, distro));
+  packages.sort(
+    (a, b) =>
+      b.sizeBytes - a.sizeBytes ||
+      compare(a.ecosystem, b.ecosystem) ||
+      compare(a.name, b.name) ||
+      compare(a.metadataPath, b.metadataPath),
+  );
+  return { packages, ownedBytes: scale.ownedBytes, warnings };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Weighs packages' files in the final filesystem, counting each stored file once overall. */
+class Scale {
+  readonly #paths: FinalPaths;
+  readonly #owned = new Set<string>();
+  ownedBytes = 0;
+
+  constructor(private readonly files: FileList) {
+    this.#paths = new FinalPaths(files);
+  }
+
+  weigh(found: FoundPackage, distro: Distro | null): PackageRecord {
+    const seen = new Set<string>();
+    const changed = new Set(found.changedInLayers);
+    let sizeBytes = 0;
+    let fileCount = 0;
+    const count = (file: MergedFile): void => {
+      // A hard link is its target's inode: a package listing both pays once.
+      const inode = file.type === 'hardlink' ? (file.linkTarget ?? file.path) : file.path;
+      if (seen.has(inode)) return;
+      seen.add(inode);
+      fileCount++;
+      if (found.layerIndex !== null && file.layerIndex > found.layerIndex) changed.add(file.layerIndex);
+      if (file.type !== 'file' && file.type !== 'hardlink') return;
+      sizeBytes += file.size;
+      if (!this.#owned.has(inode)) {
+        this.#owned.add(inode);
+        this.ownedBytes += file.size;
+      }
+    };
+    if (found.files !== null) {
+      for (const path of found.files) {
+        const file = this.#paths.file(path);
+        if (file !== undefined) count(file);
+      }
+    } else if (found.directory !== null) {
+      const prefix = `${found.directory}/`;
+      for (const file of this.files.under(found.directory)) {
+        const rest = file.path.slice(prefix.length);
+        // Nested dependencies are packages of their own.
+        if (!rest.startsWith('node_modules/') && !rest.includes('/node_modules/')) count(file);
+      }
+    }
+    const listed = found.files !== null || found.directory !== null;
+    const fallback = !listed && found.installedSizeBytes !== null;
+    return {
+      ecosystem: found.ecosystem,
+      name: found.name,
+      version: found.version,
+      architecture: found.architecture,
+      license: found.license,
+      sizeBytes: fallback ? (found.installedSizeBytes ?? 0) : sizeBytes,
+      sizeSource: listed ? 'files' : fallback ? 'installed-size' : 'none',
+      fileCount,
+      layerIndex: found.layerIndex,
+      changedInLayers: [...changed].sort((a, b) => a - b),
+      reason: found.reason,
+      metadataPath: found.metadataPath,
+      purl: packageUrl(found.ecosystem, found.name, found.version, found.architecture, distro),
+    };
+  }
+}
