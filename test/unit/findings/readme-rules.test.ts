@@ -9,8 +9,11 @@ const unescape = (cell: string): string => cell.trim().replace(/\\([\\`*_|[\]()#
 describe('README rule table', () => {
   it('lists every rule with its severity, what it checks (as `imgscope rules` says) and related linter ids', () => {
     const readme = readFileSync(`${PROJECT_ROOT}README.md`, 'utf8');
+    // The rules table: from its header row to the first line that is not a table row.
+    const start = readme.indexOf('\n| rule ');
+    const table = readme.slice(start, readme.indexOf('\n\n', start));
     const rows = new Map(
-      [...readme.matchAll(/^\| `([a-z][a-z-]*)` +\|(.*)\|$/gm)].map((m) => [
+      [...table.matchAll(/^\| `([a-z][a-z-]*)` +\|(.*)\|$/gm)].map((m) => [
         m[1],
         (m[2] ?? '').split(/(?<!\\)\|/).map(unescape),
       ]),
