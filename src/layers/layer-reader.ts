@@ -37,6 +37,11 @@ export interface LayerReaderOptions {
  * layer: a small image is read entirely on the main thread and starts no worker at all.
  */
 export const IN_PROCESS_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * A worker's young generation (V8's default is 16 MiB per semi-space): the reader's garbage is
+ * short-lived chunks, and a small nursery keeps each worker's resident memory down.
+ */
+const YOUNG_GENERATION_MB = 4;
 /** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
@@ -52,7 +57,10 @@ export function defaultThreads(): number {
  * TypeScript and is loaded through tsx, which registers itself in that thread first.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve('tsx/esm/api')

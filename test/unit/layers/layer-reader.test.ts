@@ -81,7 +81,8 @@ describe('LayerReader', () => {
       `layer 0 content (diff_id): digest mismatch: expected ${sha256('other')}, got ${sha256(tar)}`,
     );
     const corrupt = Buffer.from(blob);
-    corrupt[corrupt.length - 6] ^= 0xff; // the gzip trailer's CRC
+    const crc = corrupt.length - 6; // in the gzip trailer's CRC
+    corrupt.writeUInt8(corrupt.readUInt8(crc) ^ 0xff, crc);
     const gzipError = await reader
       .read(await input(corrupt, true), { ...checks, digest: null, size: null })
       .catch((err: unknown) => err);
