@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+import module from 'node:module';
 
+// Node >= 22.1 keeps compiled code on disk between runs: a faster start from the second run on.
+module.enableCompileCache?.();
+const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });

@@ -11,8 +11,8 @@ import { EntryTable, type Compression, type LayerContents, type SparseColumns } 
  * the sparse columns), padding to 8 bytes, then the columns back to back: sizes (f64), modes,
  * uids, gids (u32), hash slots (i32), path lengths (u32), link-target indices (i32) and
  * lengths (u32), types (u8), the sha256 store (32 bytes each), then all paths and all link
- * targets, each run as one UTF-8 string cut by the lengths (in UTF-16 units: a name may hold
- * any character, NUL included, so no separator would do).
+ * targets, each run as one string (Latin-1, or UTF-16 where a name needs it) cut by the lengths
+ * (a name may hold any character, NUL included, so no separator would do).
  */
 export const LAYER_CONTENTS_VERSION = 1;
 
@@ -25,6 +25,8 @@ interface Header {
   linkCount: number;
   pathBytes: number;
   linkBytes: number;
+  pathEncoding: RunEncoding;
+  linkEncoding: RunEncoding;
   tarSizeBytes: number;
   uncompressedBytes: number;
   storedBytes: number;
@@ -59,7 +61,7 @@ const encoder = new TextEncoder();
 
 export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
   const columns = contents.entries.columns();
-  const paths = encoder.encode(columns.paths.join(''));
+  const paths = encodeRun(columns.paths.join(''));
   const linkIndices: number[] = [];
   const linkTargets: string[] = [];
   columns.linkTargets?.forEach((target, index) => {
@@ -67,13 +69,15 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
     linkIndices.push(index);
     linkTargets.push(target);
   });
-  const links = encoder.encode(linkTargets.join(''));
+  const links = encodeRun(linkTargets.join(''));
   const header: Header = {
     length: columns.length,
     hashBytes: columns.hashBytes.length,
     linkCount: linkIndices.length,
-    pathBytes: paths.length,
-    linkBytes: links.length,
+    pathBytes: paths.bytes.length,
+    linkBytes: links.bytes.length,
+    pathEncoding: paths.encoding,
+    linkEncoding: links.encoding,
     tarSizeBytes: contents.tarSizeBytes,
     uncompressedBytes: contents.uncompressedBytes,
     storedBytes: contents.storedBytes,
@@ -106,8 +110,8 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
   put(Uint32Array.from(linkTargets, (target) => target.length));
   put(columns.types);
   put(columns.hashBytes);
-  put(paths);
-  put(links);
+  put(paths.bytes);
+  put(links.bytes);
   return buffer;
 }
 
@@ -146,7 +150,7 @@ export function decodeLayerContents(buffer: ArrayBuffer): LayerContents {
     linkTargets = new Array<string | undefined>(n).fill(undefined);
     const indices = new Int32Array(buffer, linkIndices.byteOffset, header.linkCount);
     const targets = cut(
-      decoder.decode(links),
+      decodeRun(links, header.linkEncoding),
       new Uint32Array(buffer, linkLengths.byteOffset, header.linkCount),
     );
     let previous: string | undefined;
@@ -159,7 +163,7 @@ export function decodeLayerContents(buffer: ArrayBuffer): LayerContents {
   }
   const entries = EntryTable.fromColumns({
     length: n,
-    paths: cut(decoder.decode(paths), new Uint32Array(buffer, pathLengths.byteOffset, n)),
+    paths: cut(decodeRun(paths, header.pathEncoding), new Uint32Array(buffer, pathLengths.byteOffset, n)),
     types,
     sizes: new Float64Array(buffer, sizes.byteOffset, n),
     modes: new Uint32Array(buffer, modes.byteOffset, n),
@@ -191,6 +195,22 @@ function sections(buffer: ArrayBuffer, start: number, lengths: Twelve<number>): 
     offset += length;
     return view;
   }) as Twelve<Uint8Array>;
+}
+
+/**
+ * Names are kept as JavaScript has them, code unit for code unit: a name of non-UTF-8 bytes holds
+ * lone surrogates (tar-text.ts), which UTF-8 cannot carry. One byte per unit where every unit
+ * fits (nearly always), two otherwise.
+ */
+type RunEncoding = 'latin1' | 'utf16le';
+
+function encodeRun(run: string): { bytes: Buffer; encoding: RunEncoding } {
+  const encoding: RunEncoding = /[\u0100-\uffff]/.test(run) ? 'utf16le' : 'latin1';
+  return { bytes: Buffer.from(run, encoding), encoding };
+}
+
+function decodeRun(bytes: Uint8Array, encoding: RunEncoding): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
 }
 
 /** Cuts a run of strings into its pieces by their lengths. */

@@ -50,6 +50,16 @@ function sample(): LayerContents {
     { path: '/link2', type: 'hardlink', size: 0, mode: 0o644, uid: 0, gid: 0, linkTarget: '/etc/passwd' },
     { path: '/sym', type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, linkTarget: 'a\0b/ünï/😀' },
     { path: '/d/na\0me with ünïcödé 😀', type: 'other', size: 0, mode: 0, uid: 0, gid: 0 },
+    // A name of non-UTF-8 bytes: lone surrogates (tar-text.ts), which UTF-8 would lose.
+    {
+      path: '/bad-\udcff-\udc80',
+      type: 'file',
+      size: 1,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      linkTarget: '/x-\udcfe',
+    },
     { path: '/gone', type: 'whiteout', size: 0, mode: 0, uid: 0, gid: 0 },
     { path: '/opaque', type: 'opaque', size: 0, mode: 0, uid: 0, gid: 0 },
   ];
@@ -72,7 +82,8 @@ describe('layer contents codec', () => {
     const contents = sample();
     const decoded = decodeLayerContents(encodeLayerContents(contents));
     expect(plain(decoded)).toEqual(plain(contents));
-    expect(decoded.entries.length).toBe(11);
+    expect(decoded.entries.length).toBe(12);
+    expect(decoded.entries.path(9)).toBe('/bad-\udcff-\udc80');
     expect(decoded.entries.get(7).linkTarget).toBe('a\0b/ünï/😀');
   });
 
@@ -89,8 +100,8 @@ describe('layer contents codec', () => {
       });
       decoded.entries.setContentHash(index, HASH);
     }
-    expect(decoded.entries.length).toBe(51);
-    expect(decoded.entries.get(50)).toEqual({
+    expect(decoded.entries.length).toBe(52);
+    expect(decoded.entries.get(51)).toEqual({
       path: '/new/39',
       type: 'file',
       size: 39,
