@@ -14,9 +14,11 @@ export const layerColor = (layer: number): string => LAYER_COLORS[layer % LAYER_
 /** The analyze page: summary, gate, layer chart, two treemaps, the explorer, findings and fixes. */
 export function analysisPage(data: AnalysisPageData): HTMLElement {
   const paths = new PathIndex(data.paths);
-  const explorer = new Explorer(data, paths);
+  // The filesystem up to the last layer: the treemap's files and the explorer's first view.
+  const stacked = stackedView(data, paths, data.layers.length - 1);
+  const final = finalFiles(stacked);
+  const explorer = new Explorer(data, paths, stacked);
   const layerName = (layer: number): string => `layer ${layer}`;
-  const final = finalFiles(stackedView(data, paths, data.layers.length - 1));
   const visible = sizeTree(paths, final.node, final.size, final.layer);
   const visibleMap = new Treemap(
     visible,

@@ -52,9 +52,11 @@ export class Explorer {
   readonly #search: HTMLInputElement;
   #searchTimer: number | undefined;
 
+  /** `initial`: the filesystem up to the last layer, where the page has already stacked it. */
   constructor(
     private readonly data: AnalysisPageData,
     private readonly paths: PathIndex,
+    initial?: FileView,
   ) {
     this.#layer = Math.max(0, data.layers.length - 1);
     this.#layerSelect = el('select', { id: 'explorer-layer' });
@@ -176,9 +178,9 @@ export class Explorer {
       ),
       this.#tree,
     );
-    this.#view = this.#buildView();
+    this.#view = initial ?? this.#buildView();
     this.#layerSelect.value = String(this.#layer);
-    this.#rebuild();
+    this.#refresh();
   }
 
   selectLayer(layer: number): void {
@@ -218,6 +220,11 @@ export class Explorer {
 
   #rebuild(): void {
     this.#view = this.#buildView();
+    this.#refresh();
+  }
+
+  /** Applies the filters to the current view and draws it. */
+  #refresh(): void {
     this.#passing = new Set<number>();
     for (const [node, entry] of this.#view.entries) {
       if (!this.#filters.has(entry.change)) continue;

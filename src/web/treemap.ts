@@ -103,8 +103,14 @@ export class Treemap {
       .paddingTop((node) => (node.depth === 1 ? 16 : 2))
       .paddingInner(1)
       .round(true);
-    const rooted = hierarchy(this.#current, (node) => (node.children === null ? null : node.children))
-      .sum((node) => (node.children === null ? node.size : 0))
+    // Only two levels are drawn: deeper directories are laid out as single tiles of their total,
+    // so a 100,000-file tree costs the layout of what is on screen.
+    const current = this.#current;
+    const shown = new Set(current.children ?? []);
+    const leaf = (node: SizeNode): boolean =>
+      node.children === null || (node !== current && !shown.has(node));
+    const rooted = hierarchy(current, (node) => (leaf(node) ? null : node.children))
+      .sum((node) => (leaf(node) ? node.size : 0))
       .sort((a, b) => b.height - a.height || (b.value ?? 0) - (a.value ?? 0));
     const laid = layout(rooted);
     for (const tile of laid.descendants()) {
