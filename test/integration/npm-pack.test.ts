@@ -11,7 +11,16 @@ import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 const run = promisify(execFile);
-const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.web.json', 'README.md', 'bin', 'src', 'schema', 'scripts'];
+const SOURCES = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.web.json',
+  'README.md',
+  'bin',
+  'src',
+  'schema',
+  'scripts',
+];
 
 /** The environment of a user's shell: none of the npm_* variables `npm test` sets for its script. */
 function userEnv(): NodeJS.ProcessEnv {
