@@ -1,4 +1,4 @@
-import type { EntryType } from './layer-entry.js';
+import type { LayerEntry } from './layer-entry.js';
 
 /**
  * What an entry of a layer did to the filesystem below it, as dive's explorer marks it:
@@ -8,13 +8,7 @@ import type { EntryType } from './layer-entry.js';
 export type EntryChange = 'added' | 'modified' | 'metadata-only' | 'removed' | 'unchanged';
 
 /** One entry of a layer as `analyze --layer-files` lists it. */
-export interface LayerFile {
-  path: string;
-  type: EntryType;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
+export interface LayerFile extends Pick<LayerEntry, 'path' | 'type' | 'size' | 'mode' | 'uid' | 'gid'> {
   linkTarget: string | null;
   change: EntryChange;
 }

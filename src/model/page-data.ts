@@ -6,7 +6,8 @@
  */
 export const PAGE_DATA_VERSION = 1;
 
-/** Entry type codes in PageEntries.type. */
+/** Entry type codes in PageEntries.type: EntryType's values, written out because the browser
+ * bundle cannot import entry-table.ts (it uses Node's Buffer). */
 export const PAGE_ENTRY_TYPES = [
   'file',
   'directory',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENTRY_CHANGES, entryChangeCodes, layerFiles, mergeLayers } from '../../../src/analysis/index.js';
-import type { LayerContents } from '../../../src/model/index.js';
+import { PAGE_CHANGES, type LayerContents } from '../../../src/model/index.js';
 import { layer } from '../../helpers/layer-contents.js';
 
 function changes(contents: LayerContents[]): string[][] {
@@ -70,5 +70,7 @@ describe('entryChangeCodes', () => {
       },
     ]);
     expect(ENTRY_CHANGES).toEqual(['added', 'modified', 'metadata-only', 'removed', 'unchanged']);
+    // The page decodes the same codes.
+    expect(PAGE_CHANGES).toEqual(ENTRY_CHANGES);
   });
 });
