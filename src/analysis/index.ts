@@ -4,3 +4,4 @@ export { mergeLayers } from './merged-filesystem.js';
 export { mapHistory } from './history.js';
 export { LayerStack } from './layer-stack.js';
 export { entryChangeCodes, layerFiles, ENTRY_CHANGES } from './layer-file-changes.js';
+export { emptyChanges } from './layer-changes.js';

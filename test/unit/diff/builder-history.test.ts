@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { emptyChanges } from '../../../src/analysis/index.js';
 import { alignLayers, stepKey } from '../../../src/diff/index.js';
 import type { LayerReport } from '../../../src/model/index.js';
 import { optimisedNginx, wastefulNginx, type Builder } from '../../helpers/nginx-images.js';
-
-const EMPTY_CHANGES = {
-  addedFiles: 0,
-  addedBytes: 0,
-  modifiedFiles: 0,
-  modifiedBytes: 0,
-  metadataOnlyFiles: 0,
-  metadataOnlyBytes: 0,
-  removedFiles: 0,
-  removedBytes: 0,
-};
 
 /** The layers of a build as the diff sees them, each with its own (different) content. */
 function layersOf(
@@ -28,7 +18,7 @@ function layersOf(
     sizeBytes: 0,
     compressedSizeBytes: null,
     fileCount: 0,
-    changes: EMPTY_CHANGES,
+    changes: emptyChanges(),
   }));
 }
 
