@@ -22,12 +22,17 @@ trap 'rm -rf "$rootfs"; buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
 debootstrap --variant=minbase bookworm "$rootfs" >/dev/null
 ctr=$(buildah from scratch)
 buildah add "$ctr" "$rootfs" / >/dev/null
-buildah commit -q "$ctr" "$name:1" >/dev/null
+commit() { # commit N: the container's changes become layer N; the next step builds on it
+  buildah commit -q "$ctr" "$name:$1" >/dev/null
+  buildah rm "$ctr" >/dev/null
+  ctr=$(buildah from "$name:$1")
+}
+commit 1
 step() { # step N COMMAND...: one layer per RUN, like a Dockerfile
   local n=$1
   shift
   buildah run --network host "$ctr" -- sh -c "$*"
-  buildah commit -q "$ctr" "$name:$n" >/dev/null
+  commit "$n"
 }
 step 2 'apt-get update -qq'
 step 3 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx ca-certificates curl >/dev/null'
