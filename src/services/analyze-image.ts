@@ -1,6 +1,5 @@
-import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
-import { readLayer } from '../layers/index.js';
+import { LayerReader } from '../layers/index.js';
 import {
   EntryTable,
   type Analysis,
@@ -17,7 +16,7 @@ export interface AnalyzeOptions {
   source?: OpenSourceOptions;
   /** --no-layers: manifest, config and history only; no layer is downloaded or read. */
   metadataOnly?: boolean;
-  /** Layers read at once; decompression runs on libuv's threads, so a few overlap well. */
+  /** Small layers read at once on the main thread (large ones go to one worker thread per core). */
   concurrency?: number;
 }
 
@@ -49,34 +48,47 @@ function imageInfo(image: ResolvedImage): ImageInfo {
 /** Layers already read (or being read), by diff_id: what two images share is read once. */
 export type LayerCache = Map<string, Promise<LayerContents>>;
 
+/**
+ * Reads every layer of a resolved image (through `reader`, or a reader of its own closed at the
+ * end) and analyzes the result. Layers run as one pipeline: each is opened, verified,
+ * decompressed and parsed while the others are.
+ */
 export async function analyzeResolved(
   image: ResolvedImage,
   concurrency: number,
   cache: LayerCache = new Map(),
+  reader?: LayerReader,
 ): Promise<Analysis> {
-  const limit = pLimit(Math.max(1, concurrency));
+  const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
   const abort = new AbortController();
-  const contents = await Promise.all(
-    image.layers.map((layer, index) => {
-      const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
-      if (cached !== undefined) return cached;
-      const read = limit(() =>
-        readLayer(layer.open, {
-          label: `layer ${index}`,
-          digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
-          size: layer.descriptor?.size ?? null,
-          diffId: layer.diffId,
-          signal: abort.signal,
-        }),
-      ).catch((err: unknown) => {
-        abort.abort();
-        throw err;
-      });
-      if (layer.diffId !== null) cache.set(layer.diffId, read);
-      return read;
-    }),
-  );
+  let contents: LayerContents[];
+  try {
+    contents = await Promise.all(
+      image.layers.map(async (layer, index) => {
+        const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
+        if (cached !== undefined) return cached;
+        const read = (async () =>
+          layerReader.read(
+            { open: layer.open, region: (await layer.region?.()) ?? null },
+            {
+              label: `layer ${index}`,
+              digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
+              size: layer.descriptor?.size ?? null,
+              diffId: layer.diffId,
+              signal: abort.signal,
+            },
+          ))().catch((err: unknown) => {
+          abort.abort();
+          throw err;
+        });
+        if (layer.diffId !== null) cache.set(layer.diffId, read);
+        return read;
+      }),
+    );
+  } finally {
+    if (reader === undefined) await layerReader.close();
+  }
   return buildAnalysis({
     image: imageInfo(image),
     config: image.config,

@@ -44,6 +44,7 @@ export class DockerArchiveSource implements ImageSource {
           descriptor: await this.blobDescriptor(name),
           diffId: diffIds[i] ?? null,
           open: async () => this.files.open(name),
+          region: () => this.files.region(name),
         };
       }),
     );
