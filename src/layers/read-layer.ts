@@ -180,6 +180,12 @@ function hashHardLinks(entries: EntryTable): void {
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
+    // A path under a target makes the target a directory before this entry applies, as the merge
+    // does, so a link written after it shares no file's bytes (a tar that nests under a file).
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      const parent = path.slice(0, slash);
+      if (targets.has(parent)) targets.set(parent, -1);
+    }
     if (type === 'hardlink') {
       const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
       if (file >= 0) entries.shareContentHash(index, file);
