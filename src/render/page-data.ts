@@ -3,6 +3,7 @@ import {
   PAGE_ENTRY_TYPES,
   PAGE_FATES,
   PAGE_FILE_CHANGE_KINDS,
+  knownImageSize,
   type Analysis,
   type AnalysisPageData,
   type DiffPageData,
@@ -157,7 +158,11 @@ export function analysisSummary(analysis: Analysis, gate: GateResult | null): [s
   if (image.id !== null) rows.push(['Image ID', image.id]);
   rows.push(['Platform', platformText(image.platform) ?? 'unknown']);
   rows.push(['User', image.user === '' ? 'root (no USER set)' : image.user]);
-  rows.push(['Total size', `${formatBytes(analysis.sizeBytes)} in ${analysis.layers.length} layers`]);
+  const size = knownImageSize(analysis);
+  rows.push([
+    'Total size',
+    `${size === null ? 'n/a' : formatBytes(size)} in ${analysis.layers.length} layers`,
+  ]);
   if (analysis.compressedSizeBytes !== null)
     rows.push(['Compressed size', formatBytes(analysis.compressedSizeBytes)]);
   if (analysis.metadataOnly !== true) {
