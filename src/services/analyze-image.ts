@@ -1,5 +1,5 @@
 import { buildAnalysis } from '../analysis/index.js';
-import { LayerReader } from '../layers/index.js';
+import { LayerReader, peekStream, sniffCompression } from '../layers/index.js';
 import {
   EntryTable,
   type Analysis,
@@ -8,7 +8,12 @@ import {
   type LayerContents,
   type Platform,
 } from '../model/index.js';
-import { openImageSource, type OpenSourceOptions, type ResolvedImage } from '../sources/index.js';
+import {
+  openImageSource,
+  type LayerBlob,
+  type OpenSourceOptions,
+  type ResolvedImage,
+} from '../sources/index.js';
 
 export interface AnalyzeOptions {
   platform?: Platform;
@@ -27,7 +32,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
   const source = await openImageSource(reference, options.source);
   try {
     const image = await source.resolve(options.platform === undefined ? {} : { platform: options.platform });
-    if (options.metadataOnly === true) return analyzeMetadata(image);
+    if (options.metadataOnly === true) return await analyzeMetadata(image);
     return await analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY);
   } finally {
     await source.close();
@@ -67,7 +72,7 @@ export async function analyzeResolved(
     contents = await Promise.all(
       image.layers.map(async (layer, index) => {
         const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
-        if (cached !== undefined) return cached;
+        if (cached !== undefined) return cached.then((contents) => storedHere(contents, image, layer));
         const read = (async () =>
           layerReader.read(
             { open: layer.open, region: (await layer.region?.()) ?? null },
@@ -97,6 +102,21 @@ export async function analyzeResolved(
   });
 }
 
+/**
+ * Contents shared by diff_id (the same files) as this image stores them: another image may hold
+ * the layer compressed otherwise (gzip there, zstd or plain here), and its stored size and
+ * compression are this blob's. A blob of the same stored size is taken as the same blob.
+ */
+async function storedHere(
+  contents: LayerContents,
+  image: ResolvedImage,
+  layer: LayerBlob,
+): Promise<LayerContents> {
+  const storedBytes = layer.descriptor?.size ?? layer.storedSize;
+  if (storedBytes === undefined || storedBytes === contents.storedBytes) return contents;
+  return { ...contents, storedBytes, compression: await storedCompression(image, layer) };
+}
+
 /** What a layer's media type says of its compression (only used where the bytes are not read). */
 function declaredCompression(mediaType: string | undefined): Compression {
   if (mediaType === undefined) return 'gzip';
@@ -106,18 +126,39 @@ function declaredCompression(mediaType: string | undefined): Compression {
 }
 
 /**
- * --no-layers: an analysis from the manifest and config alone. Compressed layer sizes come from
- * the manifest, history and user from the config; file-level metrics are not computed.
+ * A stored layer's compression without reading the layer: from its first bytes where the blob
+ * is a local file or archive member (a few bytes read), from its media type from a registry
+ * (where opening the blob would download it).
  */
-export function analyzeMetadata(image: ResolvedImage): Analysis {
-  const contents: LayerContents[] = image.layers.map((layer) => ({
-    entries: new EntryTable(),
-    tarSizeBytes: 0,
-    uncompressedBytes: 0,
-    storedBytes: layer.descriptor?.size ?? 0,
-    compression: declaredCompression(layer.descriptor?.mediaType),
-    warnings: [],
-  }));
+async function storedCompression(image: ResolvedImage, layer: LayerBlob): Promise<Compression> {
+  if (image.source === 'registry' || image.source === 'docker-daemon')
+    return declaredCompression(layer.descriptor?.mediaType);
+  const { head, stream } = await peekStream(await layer.open(), 4);
+  stream.destroy();
+  return sniffCompression(head);
+}
+
+/**
+ * --no-layers: an analysis from the manifest and config alone. Stored layer sizes come from the
+ * manifest or the archive's member sizes, history and user from the config; file-level metrics
+ * are not computed (reports show them as unknown: `src/model/known-sizes.ts`). A layer stored
+ * uncompressed has its tar's size as its size.
+ */
+export async function analyzeMetadata(image: ResolvedImage): Promise<Analysis> {
+  const contents: LayerContents[] = await Promise.all(
+    image.layers.map(async (layer) => {
+      const storedBytes = layer.descriptor?.size ?? layer.storedSize ?? 0;
+      const compression = await storedCompression(image, layer);
+      return {
+        entries: new EntryTable(),
+        tarSizeBytes: compression === 'none' ? storedBytes : 0,
+        uncompressedBytes: 0,
+        storedBytes,
+        compression,
+        warnings: [],
+      };
+    }),
+  );
   const analysis = buildAnalysis({
     image: imageInfo(image),
     config: image.config,

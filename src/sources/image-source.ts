@@ -6,6 +6,11 @@ import type { Descriptor, ImageConfig, Platform, SourceKind } from '../model/ind
 export interface LayerBlob {
   /** The blob as the manifest names it; null where the source has no descriptor (legacy docker save). */
   descriptor: Descriptor | null;
+  /**
+   * Bytes of the blob as stored, where the source knows them without a descriptor (a legacy
+   * `docker save` member's size in the outer tar).
+   */
+  storedSize?: number;
   /** The uncompressed digest from the config's rootfs.diff_ids, where listed. */
   diffId: string | null;
   /** Opens a fresh stream of the stored bytes; may be called more than once. */

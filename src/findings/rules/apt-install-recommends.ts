@@ -28,9 +28,10 @@ export const aptInstallRecommends: Rule = {
           {
             layerIndex: layer.index,
             message: `Layer ${layer.index} installs packages with their recommended packages.`,
+            ...(rewrite === undefined ? {} : { edit: rewrite.edit }),
             advice: {
               text: 'Add --no-install-recommends to apt-get install, and add back only the packages the application needs.',
-              ...(rewrite === undefined ? {} : { dockerfile: rewrite }),
+              ...(rewrite === undefined ? {} : { dockerfile: rewrite.dockerfile }),
             },
           },
           options.maxPaths,

@@ -97,6 +97,9 @@ export const buildToolsShipped: Rule = {
           layerIndex: layer,
           message: `The final image ships ${[...found].map(([name, bytes]) => `${name} (${bytesText(bytes)})`).join(', ')}: ${bytesText(total)} that only building needs.`,
           claims,
+          ...(layer === null || install?.keyword !== 'RUN'
+            ? {}
+            : { edit: { kind: 'text', layers: [layer] } }),
           advice: {
             text: 'Use a multi-stage build: install the toolchain and build in a first stage, then start the final stage from a small base and COPY --from only the build output.',
             dockerfile: {
