@@ -1,3 +1,4 @@
+import type { SqlJsStatic } from 'sql.js';
 import type { FileList, LayerContents, MergedFile, PackageInventory, PackageRecord } from '../model/index.js';
 import { readApkPackages } from './apk.js';
 import { readDpkgPackages } from './dpkg-reader.js';
@@ -7,10 +8,12 @@ import { MetadataView } from './metadata-view.js';
 import { readNodePackages } from './node.js';
 import { packageUrl, parseOsRelease, type Distro } from './purl.js';
 import { readPythonPackages } from './python.js';
+import { readRpmPackages } from './rpm.js';
 
-const READERS: ((view: MetadataView) => EcosystemResult)[] = [
+const READERS: ((view: MetadataView, sqlite: SqlJsStatic | null) => EcosystemResult)[] = [
   readDpkgPackages,
   readApkPackages,
+  readRpmPackages,
   readPythonPackages,
   readNodePackages,
 ];
@@ -18,17 +21,19 @@ const READERS: ((view: MetadataView) => EcosystemResult)[] = [
 /**
  * The packages of the final image with what their files weigh there: the metadata the reader
  * kept, joined after the pass against the final filesystem. A file two packages list counts for
- * both, but once in `ownedBytes`.
+ * both, but once in `ownedBytes`. `sqlite` reads rpm's database (see sqliteForRpm); without it
+ * an rpm database is a warning.
  */
 export function inventoryPackages(
   contents: readonly LayerContents[],
   finalFiles: FileList,
+  sqlite: SqlJsStatic | null = null,
 ): PackageInventory {
   const view = new MetadataView(contents, finalFiles);
   const found: FoundPackage[] = [];
   const warnings: string[] = [];
   for (const read of READERS) {
-    const result = read(view);
+    const result = read(view, sqlite);
     found.push(...result.packages);
     warnings.push(...result.warnings);
   }

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
 import { readLayer } from '../layers/index.js';
+import { sqliteForRpm } from '../packages/index.js';
 import {
   EntryTable,
   type Analysis,
@@ -82,6 +83,7 @@ export async function analyzeResolved(
     config: image.config,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
     contents,
+    sqlite: await sqliteForRpm(contents),
   });
 }
 
