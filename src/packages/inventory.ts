@@ -37,7 +37,7 @@ export function inventoryPackages(
     found.push(...result.packages);
     warnings.push(...result.warnings);
   }
-  if (found.length === 0) return { packages: [], ownedBytes: 0, warnings };
+  if (found.length === 0) return { packages: [], ownedBytes: 0, storedPaths: new Map(), warnings };
   const release = view.finalBody('/etc/os-release') ?? view.finalBody('/usr/lib/os-release');
   const distro = release === undefined ? null : parseOsRelease(release.toString('utf8'));
   const scale = new Scale(finalFiles);
@@ -49,7 +49,7 @@ export function inventoryPackages(
       compare(a.name, b.name) ||
       compare(a.metadataPath, b.metadataPath),
   );
-  return { packages, ownedBytes: scale.ownedBytes, warnings };
+  return { packages, ownedBytes: scale.ownedBytes, storedPaths: scale.storedPaths, warnings };
 }
 
 function compare(a: string, b: string): number {
@@ -61,6 +61,7 @@ class Scale {
   readonly #paths: FinalPaths;
   readonly #owned = new Set<string>();
   ownedBytes = 0;
+  readonly storedPaths = new Map<PackageRecord, string[]>();
 
   constructor(private readonly files: FileList) {
     this.#paths = new FinalPaths(files);
@@ -68,6 +69,7 @@ class Scale {
 
   weigh(found: FoundPackage, distro: Distro | null): PackageRecord {
     const seen = new Set<string>();
+    const stored: string[] = [];
     const changed = new Set(found.changedInLayers);
     let sizeBytes = 0;
     let fileCount = 0;
@@ -80,6 +82,7 @@ class Scale {
       if (found.layerIndex !== null && file.layerIndex > found.layerIndex) changed.add(file.layerIndex);
       if (file.type !== 'file' && file.type !== 'hardlink') return;
       sizeBytes += file.size;
+      stored.push(inode);
       if (!this.#owned.has(inode)) {
         this.#owned.add(inode);
         this.ownedBytes += file.size;
@@ -100,7 +103,7 @@ class Scale {
     }
     const listed = found.files !== null || found.directory !== null;
     const fallback = !listed && found.installedSizeBytes !== null;
-    return {
+    const record: PackageRecord = {
       ecosystem: found.ecosystem,
       name: found.name,
       version: found.version,
@@ -115,5 +118,7 @@ class Scale {
       metadataPath: found.metadataPath,
       purl: packageUrl(found.ecosystem, found.name, found.version, found.architecture, distro),
     };
+    this.storedPaths.set(record, stored);
+    return record;
   }
 }
