@@ -57,7 +57,9 @@ export function readRpmDatabase(sqlite: SqlJsStatic, body: Uint8Array): RpmDatab
     const skipped: string[] = [];
     const headers: RpmDatabaseRows['headers'] = [];
     let budget = body.byteLength;
-    const read = database.prepare('SELECT blob FROM Packages WHERE hnum = ?');
+    // As hex: sql.js copies a blob out of WebAssembly memory byte by byte in JavaScript, a
+    // string with TextDecoder; hex and Buffer.from(hex) read 17 MB of headers about 3x faster.
+    const read = database.prepare('SELECT hex(blob) FROM Packages WHERE hnum = ?');
     try {
       for (const [number, length] of lengths) {
         if (length > MAX_HEADER_BYTES || length > budget) {
@@ -66,9 +68,9 @@ export function readRpmDatabase(sqlite: SqlJsStatic, body: Uint8Array): RpmDatab
         }
         budget -= length;
         read.bind([number]);
-        const blob = read.step() ? read.get()[0] : null;
+        const hex = read.step() ? read.get()[0] : null;
         read.reset();
-        if (blob instanceof Uint8Array) headers.push({ number, blob });
+        if (typeof hex === 'string' && hex !== '') headers.push({ number, blob: Buffer.from(hex, 'hex') });
         else skipped.push(`package ${number}: no header blob`);
       }
     } finally {

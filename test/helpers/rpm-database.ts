@@ -16,6 +16,8 @@ export interface RpmSpec {
   requires?: string[];
   /** Files with their sizes, stored as DIRNAMES/BASENAMES/DIRINDEXES with FILESIZES. */
   files?: [string, number][];
+  /** Bytes of changelog text, as real headers carry (for realistic database sizes in benchmarks). */
+  changelogBytes?: number;
 }
 
 const INT16 = 3;
@@ -138,6 +140,11 @@ export function rpmHeader(spec: RpmSpec): Buffer {
     });
     tags.set(1118, { type: STRING_ARRAY, value: dirs });
   }
+  if (spec.changelogBytes !== undefined)
+    tags.set(1082, {
+      type: STRING_ARRAY,
+      value: ['- Rebuilt. '.repeat(Math.ceil(spec.changelogBytes / 11))],
+    });
   const requires = spec.requires ?? [];
   if (requires.length > 0)
     tags.set(1049, { type: STRING_ARRAY, value: ['rpmlib(CompressedFileNames)', ...requires] });
