@@ -6,6 +6,8 @@ export const RPM_DATABASES = ['/usr/lib/sysimage/rpm/rpmdb.sqlite', '/var/lib/rp
 
 /** One header larger than this is skipped: rpm's own largest packages have headers of a few MiB. */
 const MAX_HEADER_BYTES = 32 * 1024 * 1024;
+/** Rows beyond this are not read: a distribution has tens of thousands of packages, an image far fewer. */
+const MAX_PACKAGES = 100_000;
 
 let loading: Promise<SqlJsStatic> | undefined;
 
@@ -38,14 +40,16 @@ export interface RpmDatabaseRows {
 /**
  * Reads the `Packages` table (`hnum INTEGER PRIMARY KEY, blob BLOB`) of a database file held in
  * memory. Blob lengths are read first (SQLite answers length() from the record header, without
- * the blob), so a hostile file cannot make it copy out more than the file holds or a header
- * larger than rpm's. Throws on a file SQLite cannot read.
+ * the blob), so a hostile file cannot make it copy out more than the file holds, a header larger
+ * than rpm's, or more packages than any image has. Throws on a file SQLite cannot read.
  */
 export function readRpmDatabase(sqlite: SqlJsStatic, body: Uint8Array): RpmDatabaseRows {
   const database = new sqlite.Database(body);
   try {
     const lengths: [number, number][] = [];
-    const list = database.prepare('SELECT hnum, length(blob) FROM Packages ORDER BY hnum');
+    const list = database.prepare(
+      `SELECT hnum, length(blob) FROM Packages ORDER BY hnum LIMIT ${MAX_PACKAGES + 1}`,
+    );
     try {
       while (list.step()) {
         const [number, length] = list.get();
@@ -55,6 +59,10 @@ export function readRpmDatabase(sqlite: SqlJsStatic, body: Uint8Array): RpmDatab
       list.free();
     }
     const skipped: string[] = [];
+    if (lengths.length > MAX_PACKAGES) {
+      lengths.length = MAX_PACKAGES;
+      skipped.push(`packages after the first ${MAX_PACKAGES}`);
+    }
     const headers: RpmDatabaseRows['headers'] = [];
     let budget = body.byteLength;
     // As hex: sql.js copies a blob out of WebAssembly memory byte by byte in JavaScript, a
