@@ -1,5 +1,6 @@
 import { buildAnalysis } from '../analysis/index.js';
 import { LayerReader, peekStream, sniffCompression } from '../layers/index.js';
+import { sqliteForRpm } from '../packages/index.js';
 import {
   EntryTable,
   type Analysis,
@@ -99,6 +100,7 @@ export async function analyzeResolved(
     config: image.config,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
     contents,
+    sqlite: await sqliteForRpm(contents),
   });
 }
 
