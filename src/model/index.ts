@@ -14,3 +14,4 @@ export * from './layer-files.js';
 export * from './page-data.js';
 export * from './plural.js';
 export * from './package.js';
+export * from './audit.js';

@@ -9,7 +9,12 @@ import {
   type LayerContents,
   type Platform,
 } from '../model/index.js';
-import { openImageSource, type OpenSourceOptions, type ResolvedImage } from '../sources/index.js';
+import {
+  openImageSource,
+  type LayerBlob,
+  type OpenSourceOptions,
+  type ResolvedImage,
+} from '../sources/index.js';
 
 export interface AnalyzeOptions {
   platform?: Platform;
@@ -25,11 +30,28 @@ export const DEFAULT_LAYER_CONCURRENCY = 3;
 
 /** Resolves the image, streams every layer through the reader, and analyzes the result. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return withResolvedImage(reference, options, (image) =>
+    options.metadataOnly === true
+      ? Promise.resolve(analyzeMetadata(image))
+      : analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY),
+  );
+}
+
+/**
+ * Opens the image's source, resolves manifest and config, and runs `use` while the source is
+ * open: the first half of analyzeImage, for callers that look at the image before reading its
+ * layers (the audit skips an image whose manifest digest it has done).
+ */
+export async function withResolvedImage<T>(
+  reference: string,
+  options: Pick<AnalyzeOptions, 'platform' | 'source'>,
+  use: (image: ResolvedImage) => Promise<T>,
+): Promise<T> {
   const source = await openImageSource(reference, options.source);
   try {
-    const image = await source.resolve(options.platform === undefined ? {} : { platform: options.platform });
-    if (options.metadataOnly === true) return analyzeMetadata(image);
-    return await analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY);
+    return await use(
+      await source.resolve(options.platform === undefined ? {} : { platform: options.platform }),
+    );
   } finally {
     await source.close();
   }
@@ -46,8 +68,11 @@ function imageInfo(image: ResolvedImage): ImageInfo {
   };
 }
 
-/** Layers already read (or being read), by diff_id: what two images share is read once. */
-export type LayerCache = Map<string, Promise<LayerContents>>;
+/** Layers already read (or being read), by diff_id: what two images share is read once. A Map is one. */
+export interface LayerCache {
+  get(diffId: string): Promise<LayerContents> | undefined;
+  set(diffId: string, read: Promise<LayerContents>): unknown;
+}
 
 export async function analyzeResolved(
   image: ResolvedImage,
@@ -60,23 +85,28 @@ export async function analyzeResolved(
   const contents = await Promise.all(
     image.layers.map((layer, index) => {
       const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
-      if (cached !== undefined) return cached;
-      const read = limit(() =>
-        readLayer(layer.open, {
-          label: `layer ${index}`,
-          digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
-          size: layer.descriptor?.size ?? null,
-          diffId: layer.diffId,
-          signal: abort.signal,
-        }),
-      ).catch((err: unknown) => {
-        abort.abort();
-        throw err;
-      });
-      if (layer.diffId !== null) cache.set(layer.diffId, read);
-      return read;
+      // A read another analysis started may be given up when that analysis fails on a layer of
+      // its own: then this one reads the layer itself instead of failing with it.
+      if (cached !== undefined) return cached.catch(() => readOwn(layer, index));
+      return readOwn(layer, index);
     }),
   );
+  function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
+    const read = limit(() =>
+      readLayer(layer.open, {
+        label: `layer ${index}`,
+        digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
+        size: layer.descriptor?.size ?? null,
+        diffId: layer.diffId,
+        signal: abort.signal,
+      }),
+    ).catch((err: unknown) => {
+      abort.abort();
+      throw err;
+    });
+    if (layer.diffId !== null) cache.set(layer.diffId, read);
+    return read;
+  }
   return buildAnalysis({
     image: imageInfo(image),
     config: image.config,
