@@ -6,6 +6,9 @@ ARG BASE=docker.io/library/node:20-bookworm-slim
 
 FROM ${BASE}
 ENV NODE_ENV=production
+# oclif asks the passwd database for the user's shell when SHELL is unset, and a uid that has no
+# entry (runAsUser 10001, OpenShift's random uids) makes that fail: name one.
+ENV SHELL=/bin/sh
 WORKDIR /opt/imgscope
 COPY package.json package-lock.json ./
 # Behind a TLS-intercepting proxy: --build-arg NODE_EXTRA_CA_CERTS=PATH (a CA bundle inside BASE).
