@@ -38,6 +38,8 @@ export interface AuditRecord {
   status: 'ok' | 'failed';
   /** Manifest digest (after platform selection): what a resumed audit skips. */
   digest: string | null;
+  /** Config digest (the image ID): what a resumed audit skips where there is no manifest (docker save). */
+  id: string | null;
   user: string;
   sizeBytes: number;
   compressedSizeBytes: number | null;

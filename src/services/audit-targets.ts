@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
+  checkTagRange,
+  checkTagRegex,
   inShard,
   parseImageList,
   selectTags,
@@ -62,6 +64,9 @@ export function failureOf(error: unknown): AuditFailure {
 
 /** The images of this shard, each once, in the order listed. */
 export async function listAuditTargets(options: TargetOptions): Promise<AuditTarget[]> {
+  // Bad flags are usage errors before anything is asked of a registry.
+  if (options.tags?.range !== undefined) checkTagRange(options.tags.range);
+  if (options.tags?.regex !== undefined) checkTagRegex(options.tags.regex);
   const listed = [...options.images];
   if (options.file !== undefined) listed.push(...parseImageList(await readListFile(options.file)));
   const clients = new Map<string, RegistryClient>();

@@ -63,8 +63,10 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
   const warn = options.onWarning ?? (() => undefined);
   const previous = latestRecords(await readResults([options.outDir], warn, { mustExist: false }));
   const done = new Map<string, AuditRecord>();
-  for (const record of previous.values())
-    if (record.status === 'ok' && record.digest !== null) done.set(record.digest, record);
+  for (const record of previous.values()) {
+    const key = doneKey(record.digest, record.id);
+    if (record.status === 'ok' && key !== null) done.set(key, record);
+  }
   const writer = await ResultsWriter.open(options.outDir, options.shard);
   const memo = new LayerMemo(options.memoEntries);
   const stats = { analyzed: 0, reused: 0, failed: 0, layerReads: 0, layerUses: 0 };
@@ -87,7 +89,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
       return { record: failedRecord(target, target.failure), outcome: 'failed' };
     try {
       return await withResolvedImage(target.reference, options, async (image) => {
-        const earlier = done.get(image.manifestDigest ?? '');
+        const earlier = done.get(doneKey(image.manifestDigest, image.configDigest) ?? '');
         if (earlier !== undefined) {
           return {
             record: { ...earlier, reference: target.reference, repository: target.repository },
@@ -116,9 +118,14 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
           const { record, outcome } = await auditOne(target);
           // A record already on file for this reference and digest is not written twice.
           const same = previous.get(record.reference);
-          if (!(outcome === 'reused' && same?.status === 'ok' && same.digest === record.digest))
+          if (!(
+            outcome === 'reused' &&
+            same?.status === 'ok' &&
+            doneKey(same.digest, same.id) === doneKey(record.digest, record.id)
+          ))
             await writer.append(record);
-          if (record.status === 'ok' && record.digest !== null) done.set(record.digest, record);
+          const key = doneKey(record.digest, record.id);
+          if (record.status === 'ok' && key !== null) done.set(key, record);
           stats[outcome]++;
           records.push(record);
           options.onImage?.(record, outcome);
@@ -129,6 +136,11 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
     await writer.close();
   }
   return { summary: summarizeAudit(records, options.top), records, stats, resultsFile: writer.file };
+}
+
+/** What says an image is done: its manifest digest, or its config digest where it has no manifest. */
+function doneKey(digest: string | null, id: string | null): string | null {
+  return digest ?? (id === null ? null : `id:${id}`);
 }
 
 /** `audit merge`: the summary of every record in the shards' results directories. */

@@ -17,6 +17,7 @@ function record(n: number, extra: Partial<AuditRecord> = {}): AuditRecord {
     repository: `reg/app-${n % 3}`,
     status: 'ok',
     digest: `sha256:${String(n).padStart(64, '0')}`,
+    id: null,
     user: n % 2 === 0 ? '' : '1000',
     sizeBytes: 1000 + n,
     compressedSizeBytes: 500,
