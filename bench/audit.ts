@@ -81,6 +81,9 @@ try {
     NO_COLOR: '1',
   });
 
+  // Calibration: what 20 start-ups of the CLI alone cost on this machine now.
+  let startups = 0;
+  for (let i = 0; i < 20; i++) startups += (await timed(['version'], env('v'))).seconds;
   const auditTimes: number[] = [];
   const analyzeTimes: number[] = [];
   const rss: Record<number, number[]> = {};
@@ -108,6 +111,7 @@ try {
   console.log(`images: 20 on a shared 2-layer base (800 files, 8.0 MB) + 50 kB each; median of ${RUNS} runs`);
   console.log(`imgscope audit (20 images, one run)        ${audit.toFixed(2).padStart(6)} s`);
   console.log(`20 x imgscope analyze --no-cache            ${separate.toFixed(2).padStart(6)} s`);
+  console.log(`(of which 20 CLI start-ups, imgscope version)  ${startups.toFixed(2).padStart(6)} s`);
   console.log(
     `ratio audit / separate                      ${(audit / separate).toFixed(2).padStart(6)}x  (goal <= 0.30x)`,
   );
