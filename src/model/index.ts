@@ -14,4 +14,5 @@ export * from './layer-files.js';
 export * from './page-data.js';
 export * from './plural.js';
 export * from './package.js';
+export * from './audit.js';
 export * from './known-sizes.js';

@@ -15,6 +15,7 @@ import {
   TransportFailure,
   isTlsVerificationFailure,
 } from './http-transport.js';
+import { nextPageLink } from './link-header.js';
 import { describeErrorBody, discardBody, readSmallBody } from './response-body.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -28,6 +29,12 @@ export const MANIFEST_ACCEPT = [
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Bounds of a paginated listing (tags or catalog): a registry that links page after page, or
+ * back to a page it gave, is stopped here with an error instead of being followed forever.
+ */
+export const LISTING_LIMITS = { pages: 1000, names: 1_000_000, pageBytes: 32 * 1024 * 1024 } as const;
 
 export interface RegistryClientOptions {
   /** Explicit credentials (--username / --password-stdin); otherwise the Docker/Podman config is read. */
@@ -164,9 +171,9 @@ export class RegistryClient {
     path: string,
     repository: string,
     headers: Record<string, string>,
+    scope = `repository:${repository}:pull`,
   ): Promise<HttpResponse> {
     const base = await this.baseUrl();
-    const scope = `repository:${repository}:pull`;
     const url = new URL(path, base);
     const send = async (): Promise<HttpResponse> => {
       const authorization = await this.auth.authorization(scope);
@@ -268,6 +275,89 @@ export class RegistryClient {
       throw new DigestMismatchError(`manifest of ${where} (Docker-Content-Digest)`, announced, digest);
     }
     return { mediaType, digest, bytes };
+  }
+
+  /** Every tag of a repository, following `Link` pages (bounded by LISTING_LIMITS). */
+  listTags(repository: string): Promise<string[]> {
+    return this.listAll(`/v2/${repository}/tags/list`, repository, `repository:${repository}:pull`, 'tags');
+  }
+
+  /** Every repository of the registry (`GET /v2/_catalog`), following `Link` pages. */
+  listRepositories(): Promise<string[]> {
+    return this.listAll('/v2/_catalog', 'the catalog', 'registry:catalog:*', 'repositories');
+  }
+
+  private async listAll(
+    firstPath: string,
+    what: string,
+    scope: string,
+    field: 'tags' | 'repositories',
+  ): Promise<string[]> {
+    const names: string[] = [];
+    const seen = new Set<string>();
+    const where = `${what} of ${this.apiHost}`;
+    for (let path: string | null = firstPath; path !== null;) {
+      if (seen.has(path)) {
+        throw new RegistryError(`${where}: the registry links back to a page it already gave (${path})`, {
+          hint: 'the registry paginates in a loop; its listing cannot be trusted',
+        });
+      }
+      if (seen.size >= LISTING_LIMITS.pages) {
+        throw new RegistryError(`${where}: more than ${LISTING_LIMITS.pages} pages; stopped`, {
+          hint: 'the registry keeps paginating; list the images in a file instead (-f)',
+        });
+      }
+      seen.add(path);
+      const page = await this.listPage(path, what, scope, field);
+      for (const name of page.names) names.push(name);
+      if (names.length > LISTING_LIMITS.names) {
+        throw new RegistryError(`${where}: more than ${LISTING_LIMITS.names} names; stopped`, {
+          hint: 'list the images in a file instead (-f)',
+        });
+      }
+      path = page.next;
+    }
+    return names;
+  }
+
+  private async listPage(
+    path: string,
+    what: string,
+    scope: string,
+    field: 'tags' | 'repositories',
+  ): Promise<{ names: string[]; next: string | null }> {
+    const res = await this.request('GET', path, what, { Accept: 'application/json' }, scope);
+    const where = `${what} of ${this.apiHost}`;
+    if (res.status !== 200) {
+      const said = await describeErrorBody(res.body);
+      throw new RegistryError(
+        `${this.apiHost} answered HTTP ${res.status} for ${what}${said ? `: ${said}` : ''}`,
+        res.status === 404 ? { hint: 'check the repository name' } : {},
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((await readSmallBody(res.body, LISTING_LIMITS.pageBytes)).toString('utf8'));
+    } catch (error) {
+      throw new RegistryError(`${where} could not be read: ${(error as Error).message}`, { cause: error });
+    }
+    const list = (parsed as Record<string, unknown> | null)?.[field];
+    // distribution answers `"tags": null` for a repository without tags.
+    if (list !== null && (!Array.isArray(list) || list.some((name) => typeof name !== 'string'))) {
+      throw new RegistryError(`${where}: the answer has no "${field}" list of names`);
+    }
+    const link = nextPageLink(res.headers['link']);
+    return { names: (list ?? []) as string[], next: link === null ? null : this.samePath(link, where) };
+  }
+
+  /** A `Link` target as a path on this registry; another origin is refused (it would get our token). */
+  private samePath(link: string, where: string): string {
+    const origin = `https://${this.apiHost}`;
+    const url = new URL(link, origin);
+    if (url.host !== this.apiHost) {
+      throw new RegistryError(`${where}: the next page is on another host (${url.host}); not followed`);
+    }
+    return `${url.pathname}${url.search}`;
   }
 
   private fetchBlobRange(

@@ -25,3 +25,9 @@ export { renderLargestPackages, renderPackagesTable } from './packages-table.js'
 export { renderPackagesCsv } from './packages-csv.js';
 export { renderPackagesJson } from './packages-json.js';
 export { renderPackagesCycloneDx } from './packages-cyclonedx.js';
+export {
+  renderAuditJson,
+  renderAuditTable,
+  renderAuditMarkdown,
+  AUDIT_SCHEMA_VERSION,
+} from './audit-summary.js';

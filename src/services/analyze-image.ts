@@ -30,11 +30,28 @@ export const DEFAULT_LAYER_CONCURRENCY = 3;
 
 /** Resolves the image, streams every layer through the reader, and analyzes the result. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return withResolvedImage(reference, options, (image) =>
+    options.metadataOnly === true
+      ? Promise.resolve(analyzeMetadata(image))
+      : analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY),
+  );
+}
+
+/**
+ * Opens the image's source, resolves manifest and config, and runs `use` while the source is
+ * open: the first half of analyzeImage, for callers that look at the image before reading its
+ * layers (the audit skips an image whose manifest digest it has done).
+ */
+export async function withResolvedImage<T>(
+  reference: string,
+  options: Pick<AnalyzeOptions, 'platform' | 'source'>,
+  use: (image: ResolvedImage) => Promise<T>,
+): Promise<T> {
   const source = await openImageSource(reference, options.source);
   try {
-    const image = await source.resolve(options.platform === undefined ? {} : { platform: options.platform });
-    if (options.metadataOnly === true) return await analyzeMetadata(image);
-    return await analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY);
+    return await use(
+      await source.resolve(options.platform === undefined ? {} : { platform: options.platform }),
+    );
   } finally {
     await source.close();
   }
@@ -51,8 +68,11 @@ function imageInfo(image: ResolvedImage): ImageInfo {
   };
 }
 
-/** Layers already read (or being read), by diff_id: what two images share is read once. */
-export type LayerCache = Map<string, Promise<LayerContents>>;
+/** Layers already read (or being read), by diff_id: what two images share is read once. A Map is one. */
+export interface LayerCache {
+  get(diffId: string): Promise<LayerContents> | undefined;
+  set(diffId: string, read: Promise<LayerContents>): unknown;
+}
 
 /**
  * Reads every layer of a resolved image (through `reader`, or a reader of its own closed at the
@@ -71,29 +91,37 @@ export async function analyzeResolved(
   let contents: LayerContents[];
   try {
     contents = await Promise.all(
-      image.layers.map(async (layer, index) => {
+      image.layers.map((layer, index) => {
         const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
-        if (cached !== undefined) return cached.then((contents) => storedHere(contents, image, layer));
-        const read = (async () =>
-          layerReader.read(
-            { open: layer.open, region: (await layer.region?.()) ?? null },
-            {
-              label: `layer ${index}`,
-              digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
-              size: layer.descriptor?.size ?? null,
-              diffId: layer.diffId,
-              signal: abort.signal,
-            },
-          ))().catch((err: unknown) => {
-          abort.abort();
-          throw err;
-        });
-        if (layer.diffId !== null) cache.set(layer.diffId, read);
-        return read;
+        // A read another analysis started may be given up when that analysis fails on a layer of
+        // its own: then this one reads the layer itself instead of failing with it.
+        if (cached !== undefined)
+          return cached
+            .catch(() => readOwn(layer, index))
+            .then((contents) => storedHere(contents, image, layer));
+        return readOwn(layer, index);
       }),
     );
   } finally {
     if (reader === undefined) await layerReader.close();
+  }
+  function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
+    const read = (async () =>
+      layerReader.read(
+        { open: layer.open, region: (await layer.region?.()) ?? null },
+        {
+          label: `layer ${index}`,
+          digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
+          size: layer.descriptor?.size ?? null,
+          diffId: layer.diffId,
+          signal: abort.signal,
+        },
+      ))().catch((err: unknown) => {
+      abort.abort();
+      throw err;
+    });
+    if (layer.diffId !== null) cache.set(layer.diffId, read);
+    return read;
   }
   return buildAnalysis({
     image: imageInfo(image),

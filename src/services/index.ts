@@ -30,3 +30,14 @@ export { diffImages, type DiffImagesOptions, type DiffResult } from './diff-imag
 export { listCache, pruneCache } from './cache.js';
 export { writeAnalysisHtml, writeDiffHtml, layerFileLists } from './html-report.js';
 export { listImagePackages, type PackageList, type PackageListOptions } from './list-packages.js';
+export {
+  auditImages,
+  mergeAuditResults,
+  writeAuditSummary,
+  DEFAULT_AUDIT_PARALLEL,
+  type AuditOptions,
+  type AuditOutcome,
+  type AuditRun,
+} from './audit.js';
+export { listAuditTargets, repositoryOf, type AuditTarget, type TargetOptions } from './audit-targets.js';
+export { withResolvedImage } from './analyze-image.js';

@@ -1,0 +1,300 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { FLEET_REPOSITORIES, type FleetImage, pushFleet } from '../../helpers/fleet-images.js';
+import { runImgscope } from '../../helpers/registry-cli.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { expectOneLineError, startCli } from '../../helpers/run-cli.js';
+import { waitFor } from '../../helpers/watchdog.js';
+
+const skip = registryTestsSkipReason();
+
+/** "audited 20 images (20 analyzed, 0 already done, 0 failed); 22 layer reads for 60 layers" */
+function stats(stderr: string): {
+  analyzed: number;
+  done: number;
+  failed: number;
+  reads: number;
+  layers: number;
+} {
+  const m =
+    /audited \d+ images \((\d+) analyzed, (\d+) already done, (\d+) failed\); (\d+) layer reads for (\d+) layers/.exec(
+      stderr,
+    );
+  if (m === null) throw new Error(`no stats line in: ${stderr}`);
+  const [analyzed, done, failed, reads, layers] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { analyzed, done, failed, reads, layers };
+}
+
+async function resultLines(
+  dir: string,
+  name = 'results.jsonl',
+): Promise<{ reference: string; status: string }[]> {
+  const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.endsWith('}'))
+    .map((line) => JSON.parse(line) as { reference: string; status: string });
+}
+
+describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
+  let fixture: RegistryFixture;
+  let proxy: FaultProxy;
+  let fleet: FleetImage[];
+  let work: string;
+  let listFile: string;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture({ name: 'audit' });
+    fleet = await pushFleet(fixture);
+    proxy = await startFaultProxy(fixture.registry.host);
+    work = await makeTempDir('audit-work');
+    listFile = join(work, 'images.txt');
+    await writeFile(listFile, ['# the fleet', ...fleet.map((image) => image.reference), ''].join('\n'));
+  }, 300_000);
+  afterEach(() => {
+    proxy.fault = () => undefined;
+    proxy.requests.length = 0;
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await fixture?.stop();
+  });
+
+  const env = (): Record<string, string> => ({ HOME: work, XDG_CACHE_HOME: join(work, 'cache') });
+
+  it('audits 20 images sharing a two-layer base in one run, reading each shared layer once', async () => {
+    const out = join(work, 'one-run');
+    const result = await runImgscope(['audit', '-f', listFile, '--out', out, '--format', 'json'], env());
+    expect(result.code).toBe(0);
+    // 2 base layers read once, and each image's own layer: 22 reads for the 60 layers held.
+    expect(stats(result.stderr)).toEqual({ analyzed: 20, done: 0, failed: 0, reads: 22, layers: 60 });
+    const summary = JSON.parse(result.stdout);
+    expect(summary.images).toEqual({ total: 20, ok: 20, failed: 0 });
+    expect(summary.sharedLayers.map((l: { images: number }) => l.images)).toEqual([20, 20]);
+    expect(summary.sharedLayers.map((l: { diffId: string }) => l.diffId).sort()).toEqual(
+      fleet[0]!.written.layers
+        .slice(0, 2)
+        .map((l) => l.diffId)
+        .sort(),
+    );
+    // Users: '' (root) for n % 3 == 0, 'app' (non-numeric) for n % 3 == 1.
+    expect(summary.rootUser).toHaveLength(7);
+    expect(summary.nonNumericUser).toHaveLength(7);
+    expect(summary.nonNumericUser[0].user).toBe('app');
+    expect(summary.secrets).toEqual([{ reference: fleet[7]!.reference, paths: ['/root/.aws/credentials'] }]);
+    // Every fourth image (0, 4, ... 16) writes the base's 100,000-byte tool again: the lower copy
+    // is what squashing wins; ties are ranked by reference.
+    expect(summary.topReclaimable).toEqual(
+      [0, 4, 8, 12, 16]
+        .map((n) => ({
+          reference: fleet[n]!.reference,
+          digest: fleet[n]!.written.manifestDigest,
+          bytes: 100_000,
+        }))
+        .sort((a, b) => (a.reference < b.reference ? -1 : 1)),
+    );
+    expect((await resultLines(out)).length).toBe(20);
+
+    const again = await runImgscope(['audit', '-f', listFile, '--out', out, '--format', 'json'], env());
+    expect(again.code).toBe(0);
+    expect(stats(again.stderr)).toEqual({ analyzed: 0, done: 20, failed: 0, reads: 0, layers: 0 });
+    expect(again.stdout).toBe(result.stdout);
+    expect((await resultLines(out)).length).toBe(20);
+  });
+
+  it('resumes an audit killed midway without redoing the images it finished', async () => {
+    const out = join(work, 'killed');
+    // Slow every image's own layer so the kill lands in the middle of the list.
+    const own = new Set(fleet.map((image) => image.written.layers[2]!.digest));
+    proxy.fault = (req) =>
+      [...own].some((d) => req.path.endsWith(d)) ? { bytesPerSecond: 100_000 } : undefined;
+    const list = join(work, 'via-proxy.txt');
+    const viaProxy = fleet.map((image) => image.reference.replace(fixture.registry.host, proxy.host));
+    await writeFile(list, viaProxy.join('\n') + '\n');
+    const first = await startCli(['audit', '-f', list, '--out', out, '--parallel', '1'], env());
+    await waitFor(async () => (await resultLines(out)).length >= 4, 'four results written');
+    first.child.kill('SIGKILL');
+    await first.result;
+    const before = await resultLines(out);
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    expect(before.length).toBeLessThan(20);
+    proxy.fault = () => undefined;
+    const rest = await runImgscope(['audit', '-f', list, '--out', out, '--format', 'json'], env());
+    expect(rest.code).toBe(0);
+    expect(stats(rest.stderr)).toMatchObject({
+      analyzed: 20 - before.length,
+      done: before.length,
+      failed: 0,
+    });
+    const after = await resultLines(out);
+    expect(after.map((r) => r.reference).sort()).toEqual([...viaProxy].sort());
+  });
+
+  it('gives byte-identical summary JSON from 4 shards run as separate processes and merged', async () => {
+    const out = join(work, 'sharded');
+    const unsharded = await runImgscope(
+      ['audit', '-f', listFile, '--out', join(work, 'unsharded'), '--json'],
+      env(),
+    );
+    expect(unsharded.code).toBe(0);
+    const shards = await Promise.all(
+      [0, 1, 2, 3].map((index) =>
+        runImgscope(
+          ['audit', '-f', listFile, '--out', out, '--shard', `${index}/4`, '--format', 'json'],
+          env(),
+        ),
+      ),
+    );
+    for (const shard of shards) expect(shard.code).toBe(0);
+    const analyzed = shards.map((shard) => stats(shard.stderr).analyzed);
+    expect(analyzed.reduce((a, b) => a + b, 0)).toBe(20);
+    // A repository's four tags stay in one shard.
+    expect(analyzed.every((n) => n % 4 === 0)).toBe(true);
+    const merged = await runImgscope(
+      ['audit', 'merge', out, '--format', 'json', '--summary', join(work, 's.json')],
+      env(),
+    );
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toBe(unsharded.stdout);
+    expect(await readFile(join(work, 's.json'), 'utf8')).toBe(unsharded.stdout);
+  });
+
+  it('selects tags by a semver range, a variant, and a regex', async () => {
+    const repo = `${fixture.registry.host}/${FLEET_REPOSITORIES[0]}`;
+    const out = join(work, 'tags');
+    const range = await runImgscope(
+      ['audit', repo, '--tags', '>=1.20 <2', '--out', out, '--format', 'json'],
+      env(),
+    );
+    expect(range.code).toBe(0);
+    expect((await resultLines(out)).map((r) => r.reference)).toEqual([`${repo}:1.20.1`]);
+    const variant = await runImgscope(
+      [
+        'audit',
+        repo,
+        '--tags',
+        '>=1.20 <2',
+        '--variant',
+        'alpine',
+        '--tags-regex',
+        '^latest$',
+        '--out',
+        join(work, 'variant'),
+      ],
+      env(),
+    );
+    expect(variant.code).toBe(0);
+    expect((await resultLines(join(work, 'variant'))).map((r) => r.reference).sort()).toEqual([
+      `${repo}:1.25-alpine`,
+      `${repo}:latest`,
+    ]);
+  });
+
+  it('reads a 100,000-tag list and audits the few tags selected', async () => {
+    const repo = FLEET_REPOSITORIES[1]!;
+    const tags = [
+      ...Array.from({ length: 99_996 }, (_, i) => `build-${i}`),
+      '1.19',
+      '1.20.1',
+      '1.25-alpine',
+      'latest',
+    ];
+    proxy.fault = (req) =>
+      req.path.startsWith(`/v2/${repo}/tags/list`)
+        ? { status: 200, body: JSON.stringify({ name: repo, tags }) }
+        : undefined;
+    const out = join(work, 'many-tags');
+    const result = await runImgscope(
+      ['audit', `${proxy.host}/${repo}`, '--tags', '>=1.19', '--out', out],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect((await resultLines(out)).map((r) => r.reference).sort()).toEqual([
+      `${proxy.host}/${repo}:1.19`,
+      `${proxy.host}/${repo}:1.20.1`,
+    ]);
+  });
+
+  it('stops a catalog that paginates forever at 1000 pages, exit 3', async () => {
+    let page = 0;
+    proxy.fault = (req) =>
+      req.path.startsWith('/v2/_catalog')
+        ? {
+            status: 200,
+            headers: { Link: `</v2/_catalog?last=r${++page}&n=1>; rel="next"` },
+            body: JSON.stringify({ repositories: [`r${page}`] }),
+          }
+        : undefined;
+    const result = await runImgscope(
+      ['audit', '--catalog', proxy.host, '--out', join(work, 'endless')],
+      env(),
+    );
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toBe(
+      `imgscope: error: the catalog of ${proxy.host}: more than 1000 pages; stopped (the registry keeps paginating; list the images in a file instead (-f))`,
+    );
+    expect(page).toBe(1000);
+  });
+
+  it('stops a catalog whose Link repeats a page, exit 3', async () => {
+    proxy.fault = (req) =>
+      req.path.startsWith('/v2/_catalog')
+        ? {
+            status: 200,
+            headers: { Link: '</v2/_catalog?last=a&n=1>; rel="next"' },
+            body: '{"repositories":["a"]}',
+          }
+        : undefined;
+    const result = await runImgscope(['audit', '--catalog', proxy.host, '--out', join(work, 'loop')], env());
+    expect(result.code).toBe(3);
+    expect(expectOneLineError(result)).toBe(
+      `imgscope: error: the catalog of ${proxy.host}: the registry links back to a page it already gave (/v2/_catalog?last=a&n=1) (the registry paginates in a loop; its listing cannot be trusted)`,
+    );
+  });
+
+  it('audits a whole registry by its catalog', async () => {
+    const out = join(work, 'catalog');
+    const result = await runImgscope(
+      ['audit', '--catalog', fixture.registry.host, '--out', out, '--format', 'json'],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).images).toEqual({ total: 20, ok: 20, failed: 0 });
+  });
+
+  it('reports a repository the credentials cannot read for its images and goes on, exit 3', async () => {
+    const denied = FLEET_REPOSITORIES[2]!;
+    proxy.fault = (req) =>
+      req.path.startsWith(`/v2/${denied}/`)
+        ? {
+            status: 403,
+            body: JSON.stringify({
+              errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }],
+            }),
+          }
+        : undefined;
+    const images = [`${proxy.host}/${denied}:1.19`, `${proxy.host}/${FLEET_REPOSITORIES[3]}:1.19`];
+    const out = join(work, 'denied');
+    const result = await runImgscope(['audit', ...images, '--out', out, '--format', 'json'], env());
+    expect(result.code).toBe(3);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.images).toEqual({ total: 2, ok: 1, failed: 1 });
+    expect(summary.failures).toEqual([
+      {
+        reference: images[0],
+        code: 'AUTH',
+        exitCode: 3,
+        message: `access to ${denied} on ${proxy.host} denied: DENIED: requested access to the resource is denied (check that the account may pull this repository)`,
+      },
+    ]);
+  });
+});
