@@ -57,6 +57,8 @@ export class LayerResultCache {
   #privacy: Promise<void> | null = null;
   #swept = false;
   #evicting: Promise<void> = Promise.resolve();
+  /** The stored bytes as last counted plus what this process stored since; null: not counted yet. */
+  #storedBytes: number | null = null;
 
   constructor(
     readonly root: string,
@@ -154,20 +156,28 @@ export class LayerResultCache {
       return;
     }
     // One eviction at a time in this process; other processes may evict too (rm is idempotent).
-    this.#evicting = this.#evicting.then(() => this.evict()).catch(() => undefined);
+    this.#evicting = this.#evicting.then(() => this.evict(encoded.byteLength)).catch(() => undefined);
     await this.#evicting;
   }
 
-  /** Removes the least recently used results until the rest fit in `maxBytes`. */
-  private async evict(): Promise<void> {
+  /**
+   * Removes the least recently used results until the rest fit in `maxBytes`. The directory is
+   * listed once, then only when the count kept since (plus what was just stored) passes the cap.
+   */
+  private async evict(added: number): Promise<void> {
+    if (this.#storedBytes !== null) {
+      this.#storedBytes += added;
+      if (this.#storedBytes <= this.maxBytes) return;
+    }
     const files = await this.files();
     let total = files.reduce((sum, file) => sum + file.bytes, 0);
     files.sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
     for (const file of files) {
-      if (total <= this.maxBytes) return;
+      if (total <= this.maxBytes) break;
       await rm(file.path, { force: true });
       total -= file.bytes;
     }
+    this.#storedBytes = total;
   }
 
   /** Every stored result, of this version and of others. */
