@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
 import { integerFlag } from './integer-flag.js';
+import { LayerResultCache } from '../cache/index.js';
 import { UsageError } from '../errors.js';
+import { parseBytes } from '../gate/index.js';
 import { BlobCache, defaultCacheRoot } from '../registry/index.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
@@ -22,7 +24,8 @@ export const registryFlags = {
     multiple: true,
   }),
   cache: Flags.boolean({
-    description: 'keep downloaded blobs in $XDG_CACHE_HOME/imgscope (--no-cache to skip)',
+    description:
+      'keep downloaded blobs and layer results in $XDG_CACHE_HOME/imgscope (--no-cache: neither use nor store them)',
     default: true,
     allowNo: true,
   }),
@@ -46,6 +49,15 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** IMGSCOPE_LAYER_CACHE_MAX (a size: 500MB, 4GiB), else the default cap; a bad value is bad usage. */
+export function layerCacheMaxBytes(): number | undefined {
+  const value = process.env['IMGSCOPE_LAYER_CACHE_MAX'];
+  if (value === undefined || value === '') return undefined;
+  const parsed = parseBytes(value);
+  if (!parsed.ok) throw new UsageError(`IMGSCOPE_LAYER_CACHE_MAX: ${parsed.reason}`);
+  return parsed.value;
 }
 
 export interface RegistrySetup {
@@ -72,14 +84,15 @@ export async function registrySetup(
     credentials = { username: flags.username, password };
   }
   const progress = !context.json && process.stderr.isTTY ? new TerminalDownloadProgress() : undefined;
+  const onWarning = (line: string): void =>
+    void process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`);
   return {
     options: {
+      layerResults: flags.cache
+        ? new LayerResultCache(defaultCacheRoot(), { maxBytes: layerCacheMaxBytes(), onWarning })
+        : null,
       registry: {
-        cache: flags.cache
-          ? new BlobCache(defaultCacheRoot(), {
-              onWarning: (line) => process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`),
-            })
-          : null,
+        cache: flags.cache ? new BlobCache(defaultCacheRoot(), { onWarning }) : null,
         insecure: flags.insecure,
         caCertFiles: flags['ca-cert'] ?? [],
         timeoutMs: flags.timeout * 1000,

@@ -11,3 +11,4 @@ export {
   LAYER_CONTENTS_VERSION,
 } from './layer-contents-codec.js';
 export type { FileRegion } from './worker-protocol.js';
+export { layerResultVersion } from './layer-result-version.js';

@@ -20,6 +20,13 @@ import type { TarHeader } from './tar-header.js';
 import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
 import { abbreviate, WarningList } from './warning-list.js';
 
+/**
+ * What `readLayer` records of a layer, as a number: bump it whenever a change to the reader (what
+ * it keeps, hashes, scans or warns about) changes the result a layer yields, so results cached by
+ * an older reader are not used (see layer-result-version.ts).
+ */
+export const LAYER_READER_VERSION = 1;
+
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */
   label: string;

@@ -6,8 +6,19 @@ export interface BlobCacheEntry {
   lastUsed: Date;
 }
 
-/** One entry of imgscope's cache; `kind` tells the kinds apart as more are cached. */
-export type CacheEntry = BlobCacheEntry;
+/** A layer's analysis result, kept by the digest of its blob and of its tar (diff_id). */
+export interface LayerResultCacheEntry {
+  kind: 'layer';
+  digest: string;
+  diffId: string;
+  bytes: number;
+  lastUsed: Date;
+  /** False for a result written by another version of the reader (never used; evicted first by age). */
+  current: boolean;
+}
+
+/** One entry of imgscope's cache; `kind` tells the kinds apart. */
+export type CacheEntry = BlobCacheEntry | LayerResultCacheEntry;
 
 /** What `imgscope cache list` shows: where the cache is, its mode, what it holds. */
 export interface CacheListing {
@@ -17,12 +28,16 @@ export interface CacheListing {
   /** Most recently used first. */
   entries: CacheEntry[];
   totalBytes: number;
+  /** The size cap of the layer results (least recently used removed past it). */
+  layerResultsMaxBytes: number;
 }
 
 /** What `imgscope cache prune` removed. */
 export interface CachePruneSummary {
   location: string;
+  /** Blobs removed. */
   removedEntries: number;
+  removedLayerResults: number;
   removedTemporaryFiles: number;
   removedBytes: number;
 }

@@ -1,9 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type Stats, type WriteStream } from 'node:fs';
-import { readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback, pipeline } from 'node:stream';
+import {
+  listDir,
+  processAlive,
+  sweepOrphans,
+  temporaryOwner,
+  temporaryPath,
+  writeEntry,
+} from '../cache/index.js';
 import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile, tightenPrivateTree } from '../private-files.js';
 import { hasherFor } from './digest.js';
 
@@ -65,15 +72,10 @@ export class BlobCache {
   }
 
   /** Removes partial downloads left by processes that died (killed mid-download); once per instance. */
-  private async sweepOrphans(tmpDir: string): Promise<void> {
+  private async sweepOrphans(): Promise<void> {
     if (this.swept) return;
     this.swept = true;
-    for (const name of await listDir(tmpDir)) {
-      const pid = Number(name.split('.')[1]);
-      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
-        await rm(join(tmpDir, name), { force: true }).catch(() => undefined);
-      }
-    }
+    await sweepOrphans(this.root);
   }
 
   private entryPath(digest: string): string {
@@ -112,20 +114,20 @@ export class BlobCache {
 
   /** Stores a small blob whose digest the caller has verified (a config); failures are ignored. */
   async put(digest: string, bytes: Buffer): Promise<void> {
-    const tmpDir = join(this.root, 'tmp');
-    const [, hex] = digest.split(':');
-    const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
-    const finalPath = this.entryPath(digest);
     await this.makePrivate();
-    try {
-      await makePrivateDir(tmpDir);
-      await writeFile(tmpPath, bytes, { mode: PRIVATE_FILE_MODE });
-      await makePrivateFile(tmpPath);
-      await makePrivateDir(join(finalPath, '..'));
-      await rename(tmpPath, finalPath);
-    } catch {
-      await rm(tmpPath, { force: true });
-    }
+    await writeEntry(this.root, digest.split(':')[1] ?? 'blob', this.entryPath(digest), bytes).catch(
+      () => undefined,
+    );
+  }
+
+  /**
+   * A cached document known only by its digest (a manifest asked for by digest), verified; null
+   * when absent, bad or over `maxBytes`.
+   */
+  async readByDigest(digest: string, maxBytes: number): Promise<Buffer | null> {
+    const info = await stat(this.entryPath(digest)).catch(() => null);
+    if (info === null || !info.isFile() || info.size > maxBytes) return null;
+    return this.read(digest, info.size);
   }
 
   /** A cached small blob's bytes, verified; null when absent or bad. */
@@ -149,9 +151,8 @@ export class BlobCache {
       // A cache that cannot be written is no reason to fail the analysis: read without it.
       return source;
     }
-    await this.sweepOrphans(tmpDir);
-    const [, hex] = digest.split(':');
-    const tmpPath = join(tmpDir, `${hex}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+    await this.sweepOrphans();
+    const tmpPath = temporaryPath(this.root, digest.split(':')[1] ?? 'blob');
     const finalPath = this.entryPath(digest);
     const file: WriteStream = createWriteStream(tmpPath, { mode: PRIVATE_FILE_MODE });
     let written = 0;
@@ -271,7 +272,7 @@ export class BlobCache {
       const path = join(tmp, name);
       const info = await stat(path).catch(() => null);
       if (info === null) continue;
-      const pid = Number(name.split('.')[1]);
+      const pid = temporaryOwner(name);
       const alive = Number.isInteger(pid) && pid !== process.pid && processAlive(pid);
       if (alive && now - info.mtimeMs < TEMP_GRACE_MS) continue;
       if (pid === process.pid) continue;
@@ -280,22 +281,5 @@ export class BlobCache {
       result.removedBytes += info.size;
     }
     return result;
-  }
-}
-
-async function listDir(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch {
-    return [];
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -27,7 +27,7 @@ export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.dockerManifest,
 ].join(', ');
 
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
 /**

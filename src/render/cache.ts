@@ -18,7 +18,14 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `imgscope cache list` as text: the location and its mode, one row per entry, the total. */
+/** The layer results' share of the cache beside their cap. */
+function layerResultsLine(listing: CacheListing): string {
+  const layers = listing.entries.filter((entry) => entry.kind === 'layer');
+  const bytes = layers.reduce((sum, entry) => sum + entry.bytes, 0);
+  return `Layer results: ${layers.length === 1 ? '1 entry' : `${layers.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(listing.layerResultsMaxBytes)} cap (least recently used removed past it)`;
+}
+
+/** `imgscope cache list` as text: the location and its mode, one row per entry, the totals. */
 export function renderCacheTable(listing: CacheListing): string {
   const where =
     listing.mode === null
@@ -36,16 +43,15 @@ export function renderCacheTable(listing: CacheListing): string {
   }
   const count = listing.entries.length === 1 ? '1 entry' : `${listing.entries.length} entries`;
   const total = `${count}, ${formatBytes(listing.totalBytes)} (${listing.totalBytes} bytes)`;
-  return `${where}\n${table.toString()}\n${total}\n`;
+  return `${where}\n${table.toString()}\n${total}\n${layerResultsLine(listing)}\n`;
 }
 
 function entryToJson(entry: CacheEntry): Record<string, unknown> {
-  return {
-    kind: entry.kind,
-    digest: entry.digest,
-    bytes: entry.bytes,
-    lastUsed: entry.lastUsed.toISOString(),
-  };
+  const common = { kind: entry.kind, digest: entry.digest };
+  const used = { bytes: entry.bytes, lastUsed: entry.lastUsed.toISOString() };
+  return entry.kind === 'layer'
+    ? { ...common, diffId: entry.diffId, ...used, current: entry.current }
+    : { ...common, ...used };
 }
 
 export function renderCacheJson(listing: CacheListing): string {
@@ -54,6 +60,7 @@ export function renderCacheJson(listing: CacheListing): string {
     location: listing.location,
     mode: listing.mode === null ? null : octalMode(listing.mode),
     totalBytes: listing.totalBytes,
+    layerResultsMaxBytes: listing.layerResultsMaxBytes,
     entries: listing.entries.map(entryToJson),
   };
   return JSON.stringify(json, null, 2) + '\n';
@@ -62,7 +69,7 @@ export function renderCacheJson(listing: CacheListing): string {
 /** `imgscope cache prune`'s one line: what was removed, how many bytes that freed, from where. */
 export function renderCachePrune(summary: CachePruneSummary): string {
   return (
-    `Removed ${plural(summary.removedEntries, 'blob')} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
+    `Removed ${plural(summary.removedEntries, 'blob')}, ${plural(summary.removedLayerResults, 'layer result')} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
     `(${formatBytes(summary.removedBytes)}, ${summary.removedBytes} bytes freed) from ${summary.location}\n`
   );
 }

@@ -15,6 +15,7 @@ import {
   type OpenSourceOptions,
   type ResolvedImage,
 } from '../sources/index.js';
+import { logLayer, storedLayerResult, storeLayerResult } from './layer-results.js';
 
 export interface AnalyzeOptions {
   platform?: Platform;
@@ -76,7 +77,8 @@ export interface LayerCache {
 
 /**
  * Reads every layer of a resolved image (through `reader`, or a reader of its own closed at the
- * end) and analyzes the result. Layers run as one pipeline: each is opened, verified,
+ * end; a layer whose result the image's layer-result cache holds is not read) and analyzes the
+ * result. Layers run as one pipeline: each is opened, verified,
  * decompressed and parsed while the others are.
  */
 export async function analyzeResolved(
@@ -106,17 +108,25 @@ export async function analyzeResolved(
     if (reader === undefined) await layerReader.close();
   }
   function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
-    const read = (async () =>
-      layerReader.read(
+    const label = `layer ${index}`;
+    const results = image.layerResults ?? null;
+    const read = (async () => {
+      const stored = results === null ? null : await storedLayerResult(results, image.source, layer, label);
+      logLayer(label, layer, stored === null ? 'read' : 'cached');
+      if (stored !== null) return stored;
+      const contents = await layerReader.read(
         { open: layer.open, region: (await layer.region?.()) ?? null },
         {
-          label: `layer ${index}`,
+          label,
           digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
           signal: abort.signal,
         },
-      ))().catch((err: unknown) => {
+      );
+      if (results !== null) await storeLayerResult(results, layer, label, contents);
+      return contents;
+    })().catch((err: unknown) => {
       abort.abort();
       throw err;
     });

@@ -1,28 +1,49 @@
+import { LayerResultCache } from '../cache/index.js';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { BlobCache, defaultCacheRoot } from '../registry/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Everything the cache holds, most recently used first. */
-export async function listCache(root: string = defaultCacheRoot()): Promise<CacheListing> {
+export interface CacheLocation {
+  root?: string;
+  /** The layer results' size cap to report (the default's when absent). */
+  layerResultsMaxBytes?: number;
+}
+
+/** Everything the cache holds (registry blobs and layer results), most recently used first. */
+export async function listCache(location: CacheLocation = {}): Promise<CacheListing> {
+  const root = location.root ?? defaultCacheRoot();
   const cache = new BlobCache(root);
-  const entries: CacheEntry[] = (await cache.list()).map((blob) => ({ kind: 'blob', ...blob }));
+  const layers = new LayerResultCache(
+    root,
+    location.layerResultsMaxBytes === undefined ? {} : { maxBytes: location.layerResultsMaxBytes },
+  );
+  const entries: CacheEntry[] = [
+    ...(await cache.list()).map((blob): CacheEntry => ({ kind: 'blob', ...blob })),
+    ...(await layers.list()).map((layer): CacheEntry => ({ kind: 'layer', ...layer })),
+  ];
   entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime() || a.digest.localeCompare(b.digest));
   return {
     location: root,
     mode: await cache.directoryMode(),
     entries,
     totalBytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+    layerResultsMaxBytes: layers.maxBytes,
   };
 }
 
-/** Empties the cache, or removes what was not used for `olderThanDays` days. */
+/** Empties the cache (both kinds), or removes what was not used for `olderThanDays` days. */
 export async function pruneCache(
   options: { olderThanDays?: number; root?: string } = {},
 ): Promise<CachePruneSummary> {
-  const cache = new BlobCache(options.root ?? defaultCacheRoot());
-  const result = await cache.prune(
-    options.olderThanDays === undefined ? {} : { olderThanMs: options.olderThanDays * DAY_MS },
-  );
-  return { location: cache.root, ...result };
+  const root = options.root ?? defaultCacheRoot();
+  const age = options.olderThanDays === undefined ? {} : { olderThanMs: options.olderThanDays * DAY_MS };
+  const layers = await new LayerResultCache(root).prune(age);
+  const blobs = await new BlobCache(root).prune(age);
+  return {
+    location: root,
+    ...blobs,
+    removedLayerResults: layers.entries,
+    removedBytes: blobs.removedBytes + layers.bytes,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { LayerResultCache } from '../cache/index.js';
 import type { FileRegion } from '../layers/index.js';
 import type { Descriptor, ImageConfig, Platform, SourceKind } from '../model/index.js';
 
@@ -33,6 +34,11 @@ export interface ResolvedImage {
   platform: Platform | null;
   config: ImageConfig;
   layers: LayerBlob[];
+  /**
+   * Where results of layers read before are kept (set by `openImageSource` from its options,
+   * null or absent with --no-cache): the analysis looks there before reading a layer.
+   */
+  layerResults?: LayerResultCache | null;
 }
 
 export interface ResolveOptions {

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import type { LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
 import { DOCKER_TRANSPORT, parseDaemonReference, parseImageReference } from '../reference/index.js';
 import { type ArchiveFiles, DirectoryFiles } from './archive-files.js';
@@ -14,6 +15,8 @@ export interface OpenSourceOptions {
   registry?: Partial<RegistrySourceOptions>;
   /** Environment for DOCKER_HOST, proxies and credentials (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Layer results kept between runs, for every source; null or absent: none (--no-cache). */
+  layerResults?: LayerResultCache | null;
 }
 
 type LocalTransport = 'docker-archive' | 'oci' | 'oci-archive';
@@ -28,6 +31,17 @@ export async function openImageSource(
   argument: string,
   options: OpenSourceOptions = {},
 ): Promise<ImageSource> {
+  const source = await chooseSource(argument, options);
+  const layerResults = options.layerResults ?? null;
+  if (layerResults === null) return source;
+  // The resolved image says where its layers' results may be, so every analysis path finds them;
+  // the source stays what it is (callers tell registries apart by their class).
+  const resolve = source.resolve.bind(source);
+  source.resolve = async (resolveOptions) => ({ ...(await resolve(resolveOptions)), layerResults });
+  return source;
+}
+
+async function chooseSource(argument: string, options: OpenSourceOptions): Promise<ImageSource> {
   for (const transport of LOCAL_TRANSPORTS) {
     if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument);
   }

@@ -14,6 +14,7 @@ import {
   type BlobCache,
   type DownloadProgress,
   type FetchedManifest,
+  MAX_MANIFEST_BYTES,
   RegistryClient,
   type RegistryClientOptions,
 } from '../registry/index.js';
@@ -36,6 +37,16 @@ function parseJson<T>(bytes: Buffer, what: string): T {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch (error) {
     throw new InputFormatError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The media type a manifest names itself by ('' when none: its shape decides). */
+function declaredMediaType(bytes: Buffer): string {
+  try {
+    const { mediaType } = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
+    return typeof mediaType === 'string' ? mediaType : '';
+  } catch {
+    return '';
   }
 }
 
@@ -64,9 +75,8 @@ export class RegistrySource implements ImageSource {
   }
 
   async resolve(options: ResolveOptions): Promise<ResolvedImage> {
-    const { repository } = this.reference;
     const name = formatImageReference(this.reference);
-    let fetched = await this.client.getManifest(repository, manifestReference(this.reference));
+    let fetched = await this.getManifest(manifestReference(this.reference));
     let parsed = parseJson<ImageManifest & ImageIndex>(fetched.bytes, `the manifest of ${name}`);
     let indexPlatform: Platform | null = null;
     // An index may nest one more index (rare, but the OCI spec allows it); follow at most two levels.
@@ -76,7 +86,7 @@ export class RegistrySource implements ImageSource {
       }
       const entry = selectPlatformEntry(parsed.manifests ?? [], options.platform, name);
       indexPlatform = entry.platform ?? indexPlatform;
-      fetched = await this.client.getManifest(repository, entry.digest);
+      fetched = await this.getManifest(entry.digest);
       parsed = parseJson<ImageManifest & ImageIndex>(
         fetched.bytes,
         `the manifest of ${name}@${entry.digest}`,
@@ -119,6 +129,22 @@ export class RegistrySource implements ImageSource {
       config,
       layers,
     };
+  }
+
+  /**
+   * A manifest; one asked for by digest is taken from the blob cache when it is there (checked
+   * against the digest) and kept there, so a digest reference whose manifest, config and layer
+   * results are all cached needs no network at all. A tag always asks the registry.
+   */
+  private async getManifest(reference: string): Promise<FetchedManifest> {
+    const byDigest = reference.includes(':');
+    if (byDigest && this.cache !== null) {
+      const bytes = await this.cache.readByDigest(reference, MAX_MANIFEST_BYTES);
+      if (bytes !== null) return { mediaType: declaredMediaType(bytes), digest: reference, bytes };
+    }
+    const fetched = await this.client.getManifest(this.reference.repository, reference);
+    if (byDigest) await this.cache?.put(fetched.digest, fetched.bytes);
+    return fetched;
   }
 
   private async readConfig(descriptor: Descriptor): Promise<ImageConfig> {

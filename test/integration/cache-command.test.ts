@@ -53,6 +53,7 @@ describe('imgscope cache list', () => {
       location: `${xdg}/imgscope`,
       mode: null,
       totalBytes: 0,
+      layerResultsMaxBytes: 2 * 1024 ** 3,
       entries: [],
     });
   });
@@ -70,7 +71,11 @@ describe('imgscope cache list', () => {
     expect(lines[3]).toMatch(new RegExp(`^│ blob │ ${recent.digest} │ +250 kB │ ${iso(recent.used)} │$`));
     expect(lines[4]).toMatch(new RegExp(`^│ blob │ ${old.digest} │ +1.5 kB │ ${iso(old.used)} │$`));
     expect(lines[5]).toMatch(/^└─+┴─+┴─+┴─+┘$/);
-    expect(lines.slice(6)).toEqual(['2 entries, 252 kB (251500 bytes)', '']);
+    expect(lines.slice(6)).toEqual([
+      '2 entries, 252 kB (251500 bytes)',
+      'Layer results: 0 entries, 0 B of the 2.1 GB cap (least recently used removed past it)',
+      '',
+    ]);
 
     const json = await runCli(['cache', 'list', '--format', 'json'], { XDG_CACHE_HOME: xdg });
     expect(JSON.parse(json.stdout)).toEqual({
@@ -78,6 +83,7 @@ describe('imgscope cache list', () => {
       location: root,
       mode: '0750',
       totalBytes: 251_500,
+      layerResultsMaxBytes: 2 * 1024 ** 3,
       entries: [
         { kind: 'blob', digest: recent.digest, bytes: 250_000, lastUsed: recent.used.toISOString() },
         { kind: 'blob', digest: old.digest, bytes: 1500, lastUsed: old.used.toISOString() },
@@ -91,7 +97,9 @@ describe('imgscope cache prune', () => {
     const { xdg, root, blobs } = await filledCache();
     const old = await runCli(['cache', 'prune', '--older-than', '30'], { XDG_CACHE_HOME: xdg });
     expect(old.code).toBe(0);
-    expect(old.stdout).toBe(`Removed 1 blob and 0 temporary files (1.5 kB, 1500 bytes freed) from ${root}\n`);
+    expect(old.stdout).toBe(
+      `Removed 1 blob, 0 layer results and 0 temporary files (1.5 kB, 1500 bytes freed) from ${root}\n`,
+    );
     const left = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
     expect(
       (JSON.parse(left.stdout) as { entries: { digest: string }[] }).entries.map((e) => e.digest),
@@ -99,7 +107,7 @@ describe('imgscope cache prune', () => {
 
     const all = await runCli(['cache', 'prune'], { XDG_CACHE_HOME: xdg });
     expect(all.stdout).toBe(
-      `Removed 1 blob and 0 temporary files (250 kB, 250000 bytes freed) from ${root}\n`,
+      `Removed 1 blob, 0 layer results and 0 temporary files (250 kB, 250000 bytes freed) from ${root}\n`,
     );
     const empty = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
     expect(empty.stdout).toBe(`Cache: ${root} (mode 0750)\nThe cache is empty.\n`);

@@ -29,7 +29,9 @@ describe('help and version', () => {
       for (const command of ['analyze', 'diff', 'rules', 'autocomplete', 'help', 'version']) {
         expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
       }
-      expect(result.stdout).toMatch(/^ {2}cache +See what the registry blob cache holds/m);
+      expect(result.stdout).toMatch(
+        /^ {2}cache +See what the cache holds, registry blobs and layer results/m,
+      );
     }
   });
 
@@ -175,7 +177,7 @@ describe('shell completion', () => {
     const zsh = await readFile(join(functions, 'zsh', '_imgscope'), 'utf8');
     expect(zsh).toContain('#compdef imgscope');
     expect(zsh).toContain('"analyze[Report the size, waste and efficiency of an image, layer by layer.]"');
-    expect(zsh).toContain('--older-than"[only remove blobs not used for this many days]');
+    expect(zsh).toContain('--older-than"[only remove entries not used for this many days]');
     expect(zsh).toContain('"list[');
 
     for (const shell of ['bash', 'zsh']) {

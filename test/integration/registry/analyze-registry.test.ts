@@ -241,14 +241,23 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
       totalBytes: number;
       entries: { kind: string; digest: string }[];
     };
-    expect(listing.entries.map((entry) => entry.digest).sort()).toEqual(
+    const digestsOf = (kind: string): string[] =>
+      listing.entries
+        .filter((entry) => entry.kind === kind)
+        .map((entry) => entry.digest)
+        .sort();
+    expect(digestsOf('blob')).toEqual(
       [image.configDigest, ...image.layers.map((layer) => layer.digest)].sort(),
     );
-    expect(listing.entries.every((entry) => entry.kind === 'blob')).toBe(true);
+    // Each layer's result too, under its blob's digest.
+    expect(digestsOf('layer')).toEqual(image.layers.map((layer) => layer.digest).sort());
+    expect(listing.entries).toHaveLength(5);
     const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: fixture.work });
     expect(prune.code).toBe(0);
     expect(prune.stdout).toMatch(
-      new RegExp(`^Removed 3 blobs and 0 temporary files \\(.*, ${listing.totalBytes} bytes freed\\) from `),
+      new RegExp(
+        `^Removed 3 blobs, 2 layer results and 0 temporary files \\(.*, ${listing.totalBytes} bytes freed\\) from `,
+      ),
     );
     expect(await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256'))).toEqual([]);
   }, 60_000);

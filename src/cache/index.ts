@@ -1,0 +1,14 @@
+export {
+  LayerResultCache,
+  DEFAULT_LAYER_CACHE_MAX_BYTES,
+  type LayerResultCacheOptions,
+  type StoredLayerResult,
+} from './layer-result-cache.js';
+export {
+  listDir,
+  processAlive,
+  sweepOrphans,
+  temporaryOwner,
+  temporaryPath,
+  writeEntry,
+} from './cache-files.js';

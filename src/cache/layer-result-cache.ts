@@ -1,0 +1,228 @@
+import { readFile, rm, rmdir, stat, utimes } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  CorruptLayerResultError,
+  decodeLayerContents,
+  encodeLayerContents,
+  layerResultVersion,
+  parseDigest,
+} from '../layers/index.js';
+import type { LayerContents } from '../model/index.js';
+import { tightenPrivateTree } from '../private-files.js';
+import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
+import { imgscopeVersion } from './imgscope-version.js';
+
+/** The default size cap of the stored layer results (`IMGSCOPE_LAYER_CACHE_MAX` changes it). */
+export const DEFAULT_LAYER_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+
+export interface LayerResultCacheOptions {
+  /** Least recently used results are removed once the stored results pass this many bytes. */
+  maxBytes?: number;
+  /** Told about a damaged entry (removed, and the layer read again) or a cache others can read. */
+  onWarning?: (line: string) => void;
+  /** The version key; by default the reader's (`layerResultVersion`) and imgscope's version. */
+  version?: string;
+}
+
+/** A stored layer result as `cache list` shows it. */
+export interface StoredLayerResult {
+  /** The digest of the stored blob the result was read from. */
+  digest: string;
+  /** The digest of its uncompressed tar, computed while it was read. */
+  diffId: string;
+  bytes: number;
+  lastUsed: Date;
+  /** Whether this imgscope would use it (false: written by a reader of another version). */
+  current: boolean;
+}
+
+interface StoredFile extends StoredLayerResult {
+  path: string;
+}
+
+/**
+ * Layer results (the layer-contents codec's encoding, nothing else) kept between runs:
+ * `ROOT/layers/VERSION/sha256-STORED.sha256-DIFFID`, one file per layer. A result is stored only
+ * by the caller's word that both digests were computed from the bytes it came from (the blob's
+ * checked against the descriptor as it streamed, the diff_id checked after decompression), and
+ * found only under both, so a document that pairs a blob with another diff_id finds nothing.
+ * Written through a temporary file and a rename; checked (the codec's sha256) when read, a
+ * damaged entry removed with a warning; touched when used, and the least recently used removed
+ * past `maxBytes`. Warnings are stored without the layer's label (`layer 3: `), which the reader
+ * gives back: the same layer can be another image's layer 0.
+ */
+export class LayerResultCache {
+  readonly maxBytes: number;
+  readonly version: string;
+  #privacy: Promise<void> | null = null;
+  #swept = false;
+  #evicting: Promise<void> = Promise.resolve();
+  /** The stored bytes as last counted plus what this process stored since; null: not counted yet. */
+  #storedBytes: number | null = null;
+
+  constructor(
+    readonly root: string,
+    private readonly options: LayerResultCacheOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_LAYER_CACHE_MAX_BYTES;
+    this.version = options.version ?? `${layerResultVersion()}-${imgscopeVersion()}`;
+  }
+
+  private get layersDir(): string {
+    return join(this.root, 'layers');
+  }
+
+  private entryPath(storedDigest: string, diffId: string): string | null {
+    if (parseDigest(storedDigest)?.algorithm !== 'sha256' || parseDigest(diffId)?.algorithm !== 'sha256') {
+      return null;
+    }
+    return join(
+      this.layersDir,
+      this.version,
+      `${storedDigest.replace(':', '-')}.${diffId.replace(':', '-')}`,
+    );
+  }
+
+  private makePrivate(): Promise<void> {
+    this.#privacy ??= tightenPrivateTree(this.root).then((loose) => {
+      if (loose !== null) this.options.onWarning?.(loose.warning);
+    });
+    return this.#privacy;
+  }
+
+  /** Whether a result is stored for this pair (a docker-archive layer is hashed only then). */
+  async has(storedDigest: string, diffId: string): Promise<boolean> {
+    const path = this.entryPath(storedDigest, diffId);
+    if (path === null) return false;
+    return (await stat(path).catch(() => null))?.isFile() === true;
+  }
+
+  /**
+   * The result stored for the blob `storedDigest` whose tar is `diffId`, its warnings labelled
+   * `label`; null when there is none, or when it was damaged (removed, with a warning).
+   */
+  async get(storedDigest: string, diffId: string, label: string): Promise<LayerContents | null> {
+    const path = this.entryPath(storedDigest, diffId);
+    if (path === null) return null;
+    await this.makePrivate();
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      return null;
+    }
+    let contents: LayerContents;
+    try {
+      contents = decodeLayerContents(bytes);
+    } catch (error) {
+      if (!(error instanceof CorruptLayerResultError)) throw error;
+      await rm(path, { force: true }).catch(() => undefined);
+      this.options.onWarning?.(
+        `the cached result of ${label} (${storedDigest}) is damaged: ${error.message}; it was removed and the layer is read again`,
+      );
+      return null;
+    }
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
+    contents.warnings = contents.warnings.map((warning) => `${label}: ${warning}`);
+    return contents;
+  }
+
+  /**
+   * Stores `contents`, read from the blob `storedDigest` whose tar hashed to `diffId` (both
+   * computed from the bytes: never a document's word alone). A cache that cannot be written
+   * (a full disk) never fails the analysis and leaves no entry behind.
+   */
+  async put(storedDigest: string, diffId: string, label: string, contents: LayerContents): Promise<void> {
+    const path = this.entryPath(storedDigest, diffId);
+    const prefix = `${label}: `;
+    // Every warning the reader writes starts with the label; one that does not is kept out.
+    if (path === null || !contents.warnings.every((warning) => warning.startsWith(prefix))) return;
+    const encoded = new Uint8Array(
+      encodeLayerContents({
+        ...contents,
+        warnings: contents.warnings.map((warning) => warning.slice(prefix.length)),
+      }),
+    );
+    if (encoded.byteLength > this.maxBytes) return;
+    await this.makePrivate();
+    if (!this.#swept) {
+      this.#swept = true;
+      await sweepOrphans(this.root);
+    }
+    try {
+      await writeEntry(this.root, storedDigest.slice(storedDigest.indexOf(':') + 1), path, encoded);
+    } catch {
+      return;
+    }
+    // One eviction at a time in this process; other processes may evict too (rm is idempotent).
+    this.#evicting = this.#evicting.then(() => this.evict(encoded.byteLength)).catch(() => undefined);
+    await this.#evicting;
+  }
+
+  /**
+   * Removes the least recently used results until the rest fit in `maxBytes`. The directory is
+   * listed once, then only when the count kept since (plus what was just stored) passes the cap.
+   */
+  private async evict(added: number): Promise<void> {
+    if (this.#storedBytes !== null) {
+      this.#storedBytes += added;
+      if (this.#storedBytes <= this.maxBytes) return;
+    }
+    const files = await this.files();
+    let total = files.reduce((sum, file) => sum + file.bytes, 0);
+    files.sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
+    for (const file of files) {
+      if (total <= this.maxBytes) break;
+      await rm(file.path, { force: true });
+      total -= file.bytes;
+    }
+    this.#storedBytes = total;
+  }
+
+  /** Every stored result, of this version and of others. */
+  async list(): Promise<StoredLayerResult[]> {
+    return (await this.files()).map(({ path: _path, ...stored }) => stored);
+  }
+
+  /** Removes results (all, or those unused for `olderThanMs`); what was removed. */
+  async prune(
+    options: { olderThanMs?: number; now?: number } = {},
+  ): Promise<{ entries: number; bytes: number }> {
+    const now = options.now ?? Date.now();
+    const removed = { entries: 0, bytes: 0 };
+    for (const file of await this.files()) {
+      if (options.olderThanMs !== undefined && now - file.lastUsed.getTime() < options.olderThanMs) continue;
+      await rm(file.path, { force: true });
+      removed.entries += 1;
+      removed.bytes += file.bytes;
+    }
+    for (const version of await listDir(this.layersDir)) {
+      // An emptied version directory goes too (it fails harmlessly when not empty).
+      await rmdir(join(this.layersDir, version)).catch(() => undefined);
+    }
+    return removed;
+  }
+
+  private async files(): Promise<StoredFile[]> {
+    const files: StoredFile[] = [];
+    for (const version of await listDir(this.layersDir)) {
+      for (const name of await listDir(join(this.layersDir, version))) {
+        const match = /^sha256-([a-f0-9]{64})\.sha256-([a-f0-9]{64})$/.exec(name);
+        if (match === null) continue;
+        const path = join(this.layersDir, version, name);
+        const info = await stat(path).catch(() => null);
+        if (info === null || !info.isFile()) continue;
+        files.push({
+          path,
+          digest: `sha256:${match[1]}`,
+          diffId: `sha256:${match[2]}`,
+          bytes: info.size,
+          lastUsed: info.mtime,
+          current: dirname(path) === join(this.layersDir, this.version),
+        });
+      }
+    }
+    return files;
+  }
+}

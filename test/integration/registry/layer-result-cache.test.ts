@@ -1,0 +1,129 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAYER_DEBUG, layerLog } from '../../helpers/layer-log.js';
+import { runImgscope, startCli } from '../../helpers/registry-cli.js';
+import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { type TestLayer, type WrittenImage, noise } from '../../helpers/registry-images.js';
+import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { expectOneLineError } from '../../helpers/run-cli.js';
+
+const skip = registryTestsSkipReason();
+
+describe.skipIf(skip !== null)('the layer-result cache against docker-registry', () => {
+  let fixture: RegistryFixture;
+  let first: WrittenImage;
+  let second: WrittenImage;
+
+  beforeAll(async () => {
+    fixture = await startRegistryFixture({ name: 'layer-cache' });
+    // Two images on the same two-layer base, each with one layer of its own.
+    const base: TestLayer[] = [
+      { files: { 'etc/os-release': 'ID=test\n', 'bin/sh': noise(120_000, 31) } },
+      { files: { 'usr/lib/libc.so': noise(90_000, 32) } },
+    ];
+    first = await fixture.pushImage(
+      'first',
+      { layers: [...base, { files: { 'app/one': noise(40_000, 33) } }] },
+      'fleet/one:1',
+    );
+    second = await fixture.pushImage(
+      'second',
+      { layers: [...base, { files: { 'app/two': noise(60_000, 34) } }] },
+      'fleet/two:1',
+    );
+  });
+  afterAll(async () => {
+    await fixture?.stop();
+  });
+
+  const analyze = (reference: string, cache: string, flags: string[] = []) =>
+    runImgscope(['analyze', reference, '--json', ...flags], {
+      HOME: fixture.work,
+      XDG_CACHE_HOME: cache,
+      ...LAYER_DEBUG,
+    });
+
+  it('reads the shared base layers once: the second image reads only its own layer, a rerun none', async () => {
+    expect(first.layers.slice(0, 2).map((layer) => layer.digest)).toEqual(
+      second.layers.slice(0, 2).map((layer) => layer.digest),
+    );
+    const cache = await makeTempDir('layer-cache-shared');
+    const host = fixture.registry.host;
+
+    const one = await analyze(`${host}/fleet/one:1`, cache);
+    expect(one.code).toBe(0);
+    expect(layerLog(one.stderr)).toEqual({ read: ['layer 0', 'layer 1', 'layer 2'], cached: [] });
+
+    const two = await analyze(`${host}/fleet/two:1`, cache);
+    expect(two.code).toBe(0);
+    expect(layerLog(two.stderr)).toEqual({ read: ['layer 2'], cached: ['layer 0', 'layer 1'] });
+
+    const again = await analyze(`${host}/fleet/two:1`, cache);
+    expect(layerLog(again.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
+
+    // --no-cache reads every layer, and the report is byte for byte the cached one's.
+    const fresh = await analyze(`${host}/fleet/two:1`, cache, ['--no-cache']);
+    expect(layerLog(fresh.stderr)).toEqual({ read: ['layer 0', 'layer 1', 'layer 2'], cached: [] });
+    expect(again.stdout).toBe(fresh.stdout);
+    expect(two.stdout).toBe(fresh.stdout);
+    const report = JSON.parse(again.stdout) as { image: { digest: string; sizeBytes: number } };
+    expect(report.image.digest).toBe(second.manifestDigest);
+    // The files' bytes: "ID=test\n" and the three noise files.
+    expect(report.image.sizeBytes).toBe(8 + 120_000 + 90_000 + 60_000);
+  });
+
+  it('two processes storing the same layers at once both succeed and leave a whole cache', async () => {
+    const cache = await makeTempDir('layer-cache-race');
+    const reference = `${fixture.registry.host}/fleet/one:1`;
+    const env = { HOME: fixture.work, XDG_CACHE_HOME: cache, ...LAYER_DEBUG };
+    const runs = await Promise.all([
+      startCli(['analyze', reference, '--json'], env),
+      startCli(['analyze', reference, '--json'], env),
+    ]);
+    const [a, b] = await Promise.all(runs.map((run) => run.result));
+    expect([a?.code, b?.code]).toEqual([0, 0]);
+    expect(a?.stdout).toBe(b?.stdout);
+    expect(await readdir(join(cache, 'imgscope', 'tmp'))).toEqual([]);
+    // Every entry whole: a third run uses all three, without a warning, and reports the same.
+    const third = await analyze(reference, cache);
+    expect(layerLog(third.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
+    expect(third.stderr).not.toMatch(/warning/);
+    expect(third.stdout).toBe(a?.stdout);
+    const list = await runImgscope(['cache', 'list', '--json'], {
+      HOME: fixture.work,
+      XDG_CACHE_HOME: cache,
+    });
+    const entries = (JSON.parse(list.stdout) as { entries: { kind: string; digest: string }[] }).entries;
+    expect(
+      entries
+        .filter((entry) => entry.kind === 'layer')
+        .map((entry) => entry.digest)
+        .sort(),
+    ).toEqual(first.layers.map((layer) => layer.digest).sort());
+  });
+
+  // Last: it stops the registry.
+  it('analyzes a digest reference with no network at all once its manifest, config and layers are cached', async () => {
+    const cache = await makeTempDir('layer-cache-offline');
+    const byDigest = `${fixture.registry.host}/fleet/two@${second.manifestDigest}`;
+    const online = await analyze(byDigest, cache);
+    expect(online.code).toBe(0);
+    expect(layerLog(online.stderr).read).toEqual(['layer 0', 'layer 1', 'layer 2']);
+
+    await fixture.registry.stop();
+    const offline = await analyze(byDigest, cache);
+    expect(offline.stderr.split('\n').filter((line) => !line.includes('imgscope:layers'))).toEqual(['']);
+    expect(offline.code).toBe(0);
+    expect(layerLog(offline.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
+    expect(offline.stdout).toBe(online.stdout);
+
+    // The registry is really gone: a tag still needs it.
+    const byTag = await runImgscope(['analyze', `${fixture.registry.host}/fleet/two:1`, '--json'], {
+      HOME: fixture.work,
+      XDG_CACHE_HOME: cache,
+    });
+    expect(byTag.code).toBe(3);
+    expectOneLineError(byTag);
+  });
+});
