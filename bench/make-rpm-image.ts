@@ -2,7 +2,8 @@
  * Generates an RPM-based image for bench/package-inventory.ts: one layer with rpm's SQLite
  * database of PACKAGES packages (FILES files each, a 40 kB changelog per header as real headers
  * carry) and their files. Fedora's container base has about 150 packages, a UBI 9 image with a
- * runtime 200-400. Run: node --import tsx bench/make-rpm-image.ts DIR [PACKAGES] [FILES]
+ * runtime 200-400. File sizes vary up to MAX_FILE_BYTES (default 5000).
+ * Run: node --import tsx bench/make-rpm-image.ts DIR [PACKAGES] [FILES] [MAX_FILE_BYTES]
  */
 import { resolve } from 'node:path';
 import { writeOciLayout } from '../test/helpers/image-builder.js';
@@ -11,8 +12,9 @@ import { rpmEntries, type RpmSpec } from '../test/helpers/rpm-database.js';
 const dir = process.argv[2];
 const count = Number(process.argv[3] ?? 400);
 const filesEach = Number(process.argv[4] ?? 100);
+const maxFileBytes = Number(process.argv[5] ?? 5000);
 if (dir === undefined) {
-  console.error('usage: node --import tsx bench/make-rpm-image.ts DIR [PACKAGES] [FILES]');
+  console.error('usage: node --import tsx bench/make-rpm-image.ts DIR [PACKAGES] [FILES] [MAX_FILE_BYTES]');
   process.exit(2);
 }
 const specs: RpmSpec[] = Array.from({ length: count }, (_, index) => ({
@@ -24,7 +26,7 @@ const specs: RpmSpec[] = Array.from({ length: count }, (_, index) => ({
   changelogBytes: 40_000,
   files: Array.from({ length: filesEach }, (_, file): [string, number] => [
     `/usr/lib64/package-${index}/${file % 10}/file-${file}.so`,
-    100 + ((index * 31 + file * 7) % 5000),
+    100 + ((index * 31 + file * 7) % maxFileBytes),
   ]),
 }));
 const layers = [
