@@ -5,6 +5,12 @@ import type { PackageInventory } from './package.js';
 
 export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry' | 'docker-daemon';
 
+/** A multi-platform index: its digest (null for an OCI layout's index.json) and every platform it has. */
+export interface PlatformIndex {
+  digest: string | null;
+  platforms: Platform[];
+}
+
 /** What an image is, independent of its contents. */
 export interface ImageInfo {
   reference: string;
@@ -15,6 +21,8 @@ export interface ImageInfo {
   id: string | null;
   platform: Platform | null;
   user: string;
+  /** The multi-platform index the image was chosen from; absent for a single-platform image. */
+  index?: PlatformIndex;
 }
 
 /** dive's per-path waste record: a path seen as a leaf in two or more layers. */

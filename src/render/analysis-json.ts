@@ -35,6 +35,7 @@ export function analysisToJson(
       digest: analysis.image.digest,
       id: analysis.image.id,
       platform: platformText(analysis.image.platform),
+      index: indexJson(analysis),
       user: analysis.image.user,
       sizeBytes: knownImageSize(analysis),
       compressedSizeBytes: analysis.compressedSizeBytes,
@@ -71,6 +72,13 @@ export function analysisToJson(
     warnings: analysis.warnings,
     ...(findings === undefined ? {} : findingsToJson(findings)),
   };
+}
+
+/** The multi-platform index the image was chosen from, with every platform it has; null for a single-platform image. */
+function indexJson(analysis: Analysis): { digest: string | null; platforms: string[] } | null {
+  const index = analysis.image.index;
+  if (index === undefined) return null;
+  return { digest: index.digest, platforms: index.platforms.map((p) => platformText(p) ?? '') };
 }
 
 /** A layer's changes with --no-layers: not measured. */

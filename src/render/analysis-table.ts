@@ -8,6 +8,7 @@ import {
   type FindingsReport,
 } from '../model/index.js';
 import { renderFindingsSection } from './findings-table.js';
+import { indexRows } from './index-rows.js';
 import { renderLargestPackages } from './packages-table.js';
 import { COMPACT, PLAIN } from './table-style.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
@@ -34,6 +35,7 @@ export function renderAnalysisTable(
     ...(image.digest === null ? [] : [['Digest', image.digest]]),
     ...(image.id === null ? [] : [['Image ID', image.id]]),
     ['Platform', platform],
+    ...indexRows(analysis),
     ['User', image.user === '' ? 'root (no USER set)' : image.user],
     ['Total size', totalSizeText(analysis)],
     ['Efficiency', formatPercent(fileMetric(analysis, dive.efficiency))],

@@ -18,6 +18,7 @@ import {
   type StepFix,
 } from '../model/index.js';
 import { summaryRows } from './diff-rows.js';
+import { indexRows } from './index-rows.js';
 import { formatBytes, formatPercent, platformText } from './format.js';
 
 /** Interns paths as a tree of nodes: a path's text is stored once, however many entries hold it. */
@@ -156,7 +157,7 @@ export function analysisSummary(analysis: Analysis, gate: GateResult | null): [s
   ];
   if (image.digest !== null) rows.push(['Digest', image.digest]);
   if (image.id !== null) rows.push(['Image ID', image.id]);
-  rows.push(['Platform', platformText(image.platform) ?? 'unknown']);
+  rows.push(['Platform', platformText(image.platform) ?? 'unknown'], ...indexRows(analysis));
   rows.push(['User', image.user === '' ? 'root (no USER set)' : image.user]);
   const size = knownImageSize(analysis);
   rows.push([

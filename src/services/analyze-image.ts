@@ -66,6 +66,7 @@ function imageInfo(image: ResolvedImage): ImageInfo {
     id: image.configDigest,
     platform: image.platform,
     user: image.config.config?.User ?? '',
+    ...(image.index === undefined ? {} : { index: image.index }),
   };
 }
 

@@ -1,10 +1,11 @@
 import { InputFormatError } from '../errors.js';
 import { MEDIA_TYPES, type Descriptor, type ImageConfig } from '../model/index.js';
 import type { ArchiveFiles } from './archive-files.js';
-import type { ImageSource, LayerBlob, ResolvedImage } from './image-source.js';
+import type { ImageSource, LayerBlob, ResolvedImage, ResolveOptions } from './image-source.js';
 import { checkLayerCount, toImageConfig } from './image-documents.js';
 import { isRecord, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, readJsonMember } from './json-member.js';
 import { configPlatform } from './config-platform.js';
+import { checkSinglePlatform } from './platform.js';
 
 interface ArchiveManifestEntry {
   Config: string;
@@ -23,7 +24,7 @@ export class DockerArchiveSource implements ImageSource {
     private readonly reference: string,
   ) {}
 
-  async resolve(): Promise<ResolvedImage> {
+  async resolve(options: ResolveOptions = {}): Promise<ResolvedImage> {
     const entry = await this.manifestEntry();
     const configDigest = digestFromName(entry.Config);
     const what = `${this.files.location}: ${entry.Config}`;
@@ -32,6 +33,7 @@ export class DockerArchiveSource implements ImageSource {
       what,
     );
     checkLayerCount(config, entry.Layers.length, this.files.location);
+    checkSinglePlatform(this.reference, options.platform, configPlatform(config));
     const diffIds = config.rootfs?.diff_ids ?? [];
     const layers = await Promise.all(
       entry.Layers.map(async (name, i): Promise<LayerBlob> => {

@@ -51,14 +51,14 @@ export class DockerDaemonSource implements ImageSource {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  async resolve(_options: ResolveOptions): Promise<ResolvedImage> {
+  async resolve(options: ResolveOptions): Promise<ResolvedImage> {
     if (this.archive === null) {
       this.dir = await mkdtemp(join(tmpdir(), 'imgscope-daemon-'));
       const path = join(this.dir, 'image.tar');
       await this.export(path);
       this.archive = new DockerArchiveSource(await TarFiles.index(path), this.reference);
     }
-    const resolved = await this.archive.resolve();
+    const resolved = await this.archive.resolve(options);
     return { ...resolved, reference: this.reference, source: 'docker-daemon' };
   }
 

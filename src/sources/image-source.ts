@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { LayerResultCache } from '../cache/index.js';
 import type { FileRegion } from '../layers/index.js';
-import type { Descriptor, ImageConfig, Platform, SourceKind } from '../model/index.js';
+import type { Descriptor, ImageConfig, Platform, PlatformIndex, SourceKind } from '../model/index.js';
 
 /** One layer of a resolved image: what names it, and how to read its (possibly compressed) bytes. */
 export interface LayerBlob {
@@ -32,6 +32,8 @@ export interface ResolvedImage {
   manifestDigest: string | null;
   configDigest: string | null;
   platform: Platform | null;
+  /** The multi-platform index the image was chosen from. */
+  index?: PlatformIndex;
   config: ImageConfig;
   layers: LayerBlob[];
   /**

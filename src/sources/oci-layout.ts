@@ -1,5 +1,5 @@
 import { InputFormatError } from '../errors.js';
-import type { Descriptor, ImageConfig, SourceKind } from '../model/index.js';
+import type { Descriptor, ImageConfig, PlatformIndex, SourceKind } from '../model/index.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { configPlatform } from './config-platform.js';
 import type { ImageSource, ResolveOptions, ResolvedImage } from './image-source.js';
@@ -11,7 +11,7 @@ import {
   toImageManifest,
 } from './image-documents.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, readJsonMember } from './json-member.js';
-import { selectPlatformEntry } from './platform.js';
+import { checkSinglePlatform, indexPlatforms, selectPlatformEntry } from './platform.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const CONTAINERD_NAME = 'io.containerd.image.name';
@@ -37,6 +37,8 @@ export class OciLayoutSource implements ImageSource {
     );
     const candidates = this.byTag(index.manifests);
     let descriptor = selectPlatformEntry(candidates, options.platform, this.files.location);
+    let platforms = indexPlatforms(candidates);
+    let chosenFrom: PlatformIndex | undefined = platforms === null ? undefined : { digest: null, platforms };
     for (let depth = 0; isIndexMediaType(descriptor.mediaType); depth++) {
       if (depth >= MAX_INDEX_DEPTH)
         throw new InputFormatError(`${this.files.location}: image indexes nest too deep`);
@@ -44,6 +46,8 @@ export class OciLayoutSource implements ImageSource {
         await this.readBlobJson(descriptor, MAX_MANIFEST_BYTES),
         this.blobWhat(descriptor),
       );
+      platforms = indexPlatforms(nested.manifests);
+      if (platforms !== null) chosenFrom = { digest: descriptor.digest, platforms };
       descriptor = selectPlatformEntry(nested.manifests, options.platform, this.blobWhat(descriptor));
     }
     const manifest = toImageManifest(
@@ -55,6 +59,9 @@ export class OciLayoutSource implements ImageSource {
       this.blobWhat(manifest.config),
     );
     checkLayerCount(config, manifest.layers.length, this.files.location);
+    const platform = configPlatform(config) ?? descriptor.platform ?? null;
+    // Chosen from an index by platform, the image matches it; alone, it is checked here.
+    if (chosenFrom === undefined) checkSinglePlatform(this.files.location, options.platform, platform);
     const diffIds = config.rootfs?.diff_ids ?? [];
     const layers = await Promise.all(
       manifest.layers.map(async (layer, i) => {
@@ -75,7 +82,8 @@ export class OciLayoutSource implements ImageSource {
       source: this.kind,
       manifestDigest: descriptor.digest,
       configDigest: manifest.config.digest,
-      platform: configPlatform(config) ?? descriptor.platform ?? null,
+      platform,
+      ...(chosenFrom === undefined ? {} : { index: chosenFrom }),
       config,
       layers,
     };

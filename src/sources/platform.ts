@@ -84,6 +84,12 @@ export function selectPlatformEntry(
   const nestedIndex =
     only?.mediaType === MEDIA_TYPES.ociIndex || only?.mediaType === MEDIA_TYPES.dockerManifestList;
   if (images.length === 1 && only !== undefined && (wanted === undefined || nestedIndex)) return only;
+  // A lone image is checked against what it is for: its entry's platform, or (an entry that names
+  // none, as many single-image layouts write) its config's, which the caller reads next.
+  if (images.length === 1 && only !== undefined && wanted !== undefined) {
+    if (only.platform !== undefined) checkSinglePlatform(where, wanted, only.platform);
+    return only;
+  }
   const target = wanted ?? hostPlatform();
   const match = images.find(
     (entry) => entry.platform !== undefined && platformMatches(target, entry.platform),
@@ -94,4 +100,31 @@ export function selectPlatformEntry(
     `${where}: no image for platform ${formatPlatform(target)}; available: ${available.join(', ')}`,
     { hint: 'choose one with --platform' },
   );
+}
+
+/**
+ * A single-image source is for one platform: a --platform naming another is an error that names
+ * the image's, never ignored. An image that declares no platform cannot be checked.
+ */
+export function checkSinglePlatform(
+  where: string,
+  wanted: Platform | undefined,
+  actual: Platform | null,
+): void {
+  if (wanted === undefined || actual === null || platformMatches(wanted, actual)) return;
+  throw new PlatformNotFoundError(
+    `${where} is a single-platform image for ${formatPlatform(actual)}, not ${formatPlatform(wanted)}`,
+    { hint: 'drop --platform, or name the image built for that platform' },
+  );
+}
+
+/**
+ * The platforms of an index's images (attestations left out), for reports to name beside the
+ * one analyzed; null for an index of one image, which is not multi-platform.
+ */
+export function indexPlatforms(entries: Descriptor[]): Platform[] | null {
+  const platforms = entries
+    .filter((entry) => !isAttestation(entry) && entry.platform !== undefined)
+    .map((entry) => entry.platform as Platform);
+  return platforms.length > 1 ? platforms : null;
 }

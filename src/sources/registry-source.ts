@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputFormatError, PlatformNotFoundError, RegistryError } from '../errors.js';
+import { InputFormatError, RegistryError } from '../errors.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -8,6 +8,7 @@ import {
   type ImageManifest,
   MEDIA_TYPES,
   type Platform,
+  type PlatformIndex,
 } from '../model/index.js';
 import { type ImageReference, formatImageReference, manifestReference } from '../reference/index.js';
 import {
@@ -21,7 +22,7 @@ import {
 import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
 import { configPlatform } from './config-platform.js';
 import { checkLayerCount, toImageConfig, toImageManifest } from './image-documents.js';
-import { formatPlatform, platformMatches, selectPlatformEntry } from './platform.js';
+import { checkSinglePlatform, indexPlatforms, selectPlatformEntry } from './platform.js';
 
 export interface RegistrySourceOptions extends RegistryClientOptions {
   /** Blob cache; null with --no-cache. */
@@ -79,12 +80,15 @@ export class RegistrySource implements ImageSource {
     let fetched = await this.getManifest(manifestReference(this.reference));
     let parsed = parseJson<ImageManifest & ImageIndex>(fetched.bytes, `the manifest of ${name}`);
     let indexPlatform: Platform | null = null;
+    let chosenFrom: PlatformIndex | undefined;
     // An index may nest one more index (rare, but the OCI spec allows it); follow at most two levels.
     for (let depth = 0; isIndex(fetched, parsed); depth++) {
       if (depth === 2) {
         throw new RegistryError(`${name}: indexes nested deeper than two levels are not followed`);
       }
       const entry = selectPlatformEntry(parsed.manifests ?? [], options.platform, name);
+      const platforms = indexPlatforms(parsed.manifests ?? []);
+      if (platforms !== null) chosenFrom = { digest: fetched.digest, platforms };
       indexPlatform = entry.platform ?? indexPlatform;
       fetched = await this.getManifest(entry.digest);
       parsed = parseJson<ImageManifest & ImageIndex>(
@@ -103,14 +107,7 @@ export class RegistrySource implements ImageSource {
     const config = await this.readConfig(manifest.config);
     checkLayerCount(config, manifest.layers.length, name);
     const platform = configPlatform(config) ?? indexPlatform;
-    if (options.platform !== undefined && indexPlatform === null && platform !== null) {
-      if (!platformMatches(options.platform, platform)) {
-        throw new PlatformNotFoundError(
-          `${name} is a single-platform image for ${formatPlatform(platform)}, not ${formatPlatform(options.platform)}`,
-          { hint: 'drop --platform, or name the image built for that platform' },
-        );
-      }
-    }
+    if (indexPlatform === null) checkSinglePlatform(name, options.platform, platform);
     this.progress?.blobsPlanned(manifest.layers.map((d) => ({ digest: d.digest, size: d.size })));
     const diffIds = config.rootfs?.diff_ids ?? [];
     const layers: LayerBlob[] = manifest.layers.map((descriptor, i) => ({
@@ -126,6 +123,7 @@ export class RegistrySource implements ImageSource {
       manifestDigest: fetched.digest,
       configDigest: manifest.config.digest,
       platform,
+      ...(chosenFrom === undefined ? {} : { index: chosenFrom }),
       config,
       layers,
     };

@@ -88,10 +88,10 @@ describe('bad input: one clear line on stderr, exit 2', () => {
     await expectBadInput([dockerImage, '--bogus'], /unknown flag --bogus/);
   });
 
-  it('names the platforms an image has when the wanted one is missing', async () => {
+  it("names the image's platform when a single-platform image is not for the wanted one", async () => {
     await expectBadInput(
       [`${DIVE_FIXTURES}test-oci-gzip-image.tar`, '--platform', 'linux/s390x'],
-      /no image for platform linux\/s390x; available: linux\/arm64/,
+      /test-oci-gzip-image\.tar is a single-platform image for linux\/arm64, not linux\/s390x \(drop --platform/,
     );
   });
 });

@@ -7,7 +7,7 @@ import { dirname, basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis, PackageRecord } from '../../src/model/index.js';
 import { findProblems } from '../../src/findings/index.js';
-import { analyzeImage } from '../../src/services/index.js';
+import { analyzeImage, findImageProblems } from '../../src/services/index.js';
 import { debianTrees, debianTestsSkipReason, type DebianTrees } from '../helpers/debian-rootfs.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
 import { layerFromTree, snapshotTree } from '../helpers/rootfs-layers.js';
@@ -210,6 +210,28 @@ describe.skipIf(skip !== null)(
       expect(findProblems(withoutRecommends).findings.map((f) => f.id)).not.toContain(
         'apt-install-recommends',
       );
+    });
+
+    it('raises no error-level finding on a real Debian base and its installs (issue 12)', () => {
+      // The same images, no second debootstrap: what a clean install leaves is no secret.
+      const row = (analysis: Analysis) =>
+        findImageProblems(analysis).findings.findings.map((f) => [f.id, f.severity, f.layerIndex]);
+      const clean = row(withoutRecommends);
+      const recommends = row(withRecommends);
+      expect(clean.filter(([, severity]) => severity === 'error')).toEqual([]);
+      expect(recommends.filter(([, severity]) => severity === 'error')).toEqual([]);
+      // What is left at warning is true: debootstrap leaves the mirror's package lists in the base
+      // layer (the install step's `rm -rf /var/lib/apt/lists/*` deletes them a layer too late),
+      // no USER, and (with recommends) the install line.
+      expect(clean.filter(([, severity]) => severity === 'warning')).toEqual([
+        ['apt-lists-left', 'warning', 0],
+        ['runs-as-root', 'warning', null],
+      ]);
+      expect(recommends.filter(([, severity]) => severity === 'warning')).toEqual([
+        ['apt-lists-left', 'warning', 0],
+        ['apt-install-recommends', 'warning', 1],
+        ['runs-as-root', 'warning', null],
+      ]);
     });
 
     it('imgscope packages lists them as JSON and CSV', async () => {

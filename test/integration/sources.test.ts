@@ -65,6 +65,7 @@ interface Report {
     source: string;
     digest: string | null;
     platform: string;
+    index: { digest: string | null; platforms: string[] } | null;
     user: string;
     sizeBytes: number;
     compressedSizeBytes: number | null;
@@ -154,7 +155,7 @@ describe('every source gives the same analysis of the same image', () => {
 });
 
 describe('multi-platform images', () => {
-  it('picks the asked platform and skips attestations', async () => {
+  it('picks the asked platform and skips attestations, and names the index and its other platforms', async () => {
     const layout = join(dir, 'multi');
     const amd64 = { ...scenario('gzip'), architecture: 'amd64' };
     const arm64: ImageSpec = {
@@ -162,16 +163,52 @@ describe('multi-platform images', () => {
       variant: 'v8',
       layers: [{ compression: 'gzip', entries: [{ type: 'file', path: '/arm', size: 42 }] }],
     };
-    await writeOciMultiPlatform([amd64, arm64], layout, { tag: 'latest', attestation: true });
+    const { indexDigest } = await writeOciMultiPlatform([amd64, arm64], layout, {
+      tag: 'latest',
+      attestation: true,
+    });
     const arm = await analyze(layout, '--platform', 'linux/arm64');
     expect(arm.image.platform).toBe('linux/arm64/v8');
     expect(arm.image.sizeBytes).toBe(42);
+    expect(arm.image.index).toEqual({ digest: indexDigest, platforms: ['linux/amd64', 'linux/arm64/v8'] });
     const amd = await analyze(layout, '--platform', 'linux/amd64');
     expectScenario(amd);
+    const table = await runCli(['analyze', layout, '--platform', 'linux/amd64']);
+    expect(table.stdout).toMatch(new RegExp(`│ Index +│ ${indexDigest} +│`));
+    expect(table.stdout).toMatch(/│ Other platforms +│ linux\/arm64\/v8 +│/);
     const missing = await runCli(['analyze', layout, '--platform', 'linux/riscv64']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /no image for platform linux\/riscv64; available: linux\/amd64, linux\/arm64\/v8 \(choose one with --platform\)\n$/,
+    );
+  });
+});
+
+describe('single-platform images and --platform', () => {
+  it("selects a layout's lone image by its config's platform when index.json names none", async () => {
+    const layout = join(dir, 'lone');
+    // writeOciLayout's index.json entry has no platform, as skopeo and many tools write it.
+    await writeOciLayout({ ...scenario('gzip'), architecture: 'amd64' }, layout);
+    const report = await analyze(layout, '--platform', 'linux/amd64');
+    expect(report.image.platform).toBe('linux/amd64');
+    expect(report.image.index).toBeNull();
+    expectScenario(report);
+    const wrong = await runCli(['analyze', layout, '--platform', 'linux/arm64']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toBe(
+      `imgscope: error: ${layout} is a single-platform image for linux/amd64, not linux/arm64 (drop --platform, or name the image built for that platform)\n`,
+    );
+  });
+
+  it('refuses a --platform a docker save archive is not for, naming its platform', async () => {
+    const archive = join(dir, 'single-arm.tar');
+    await writeDockerArchive({ ...scenario('none'), architecture: 'arm64', variant: 'v8' }, archive);
+    expectScenario(await analyze(archive, '--platform', 'linux/arm64'));
+    const wrong = await runCli(['analyze', archive, '--platform', 'linux/amd64']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(
+      `imgscope: error: ${archive} is a single-platform image for linux/arm64/v8, not linux/amd64 (drop --platform, or name the image built for that platform)\n`,
     );
   });
 });

@@ -19,6 +19,7 @@ describe.skipIf(skip !== null)(
     let image: WrittenImage;
     let arm: WrittenImage;
     let amd: WrittenImage;
+    let indexDigest: string;
 
     beforeAll(async () => {
       fixture = await startRegistryFixture({ name: 'anon' });
@@ -37,6 +38,7 @@ describe.skipIf(skip !== null)(
         },
       ]);
       [amd, arm] = idx.images as [WrittenImage, WrittenImage];
+      indexDigest = idx.indexDigest;
       await fixture.pushLayout('multi', 'test/multi:1', ['--all']);
     });
 
@@ -74,6 +76,14 @@ describe.skipIf(skip !== null)(
       const resolved = await armSrc.resolve({ platform: { os: 'linux', architecture: 'arm64' } });
       expect(resolved.manifestDigest).toBe(arm.manifestDigest);
       expect(resolved.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
+      // Reports name the index and the other platforms it has.
+      expect(resolved.index).toEqual({
+        digest: indexDigest,
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        ],
+      });
       const amdResolved = await registrySource(`${registry.host}/test/multi:1`).resolve({
         platform: { os: 'linux', architecture: 'amd64' },
       });
