@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the registry and docker-daemon tests need when it is missing:
 # docker-registry (the CNCF distribution registry), skopeo, openssl, htpasswd (apache2-utils)
-# podman, chromium and firefox-esr (the HTML report's browser tests) and debootstrap (the Debian
-# package-inventory test builds a bookworm rootfs), buildah (the Dockerfile is built and run). Idempotent: does nothing when everything is there.
+# podman, chromium and firefox-esr (the HTML report's browser tests), debootstrap (the Debian
+# package-inventory test builds a bookworm rootfs), rpm (rpm and rpmbuild: the rpm inventory's
+# truth test) and buildah (the Dockerfile is built and run). Idempotent: does nothing when
+# everything is there.
 set -euo pipefail
 
 declare -A package_of=(
@@ -14,6 +16,7 @@ declare -A package_of=(
   [chromium]=chromium
   [firefox-esr]=firefox-esr
   [debootstrap]=debootstrap
+  [rpmbuild]=rpm
   [buildah]=buildah
 )
 

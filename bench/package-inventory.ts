@@ -8,7 +8,7 @@
  * `docker save` of a debian-based image).
  */
 import { performance } from 'node:perf_hooks';
-import { inventoryPackages } from '../src/packages/index.js';
+import { inventoryPackages, sqliteForRpm } from '../src/packages/index.js';
 import { analyzeImage } from '../src/services/index.js';
 
 const image = process.argv[2];
@@ -28,7 +28,8 @@ for (let round = 0; round < rounds; round++) {
   const analysis = await analyzeImage(image);
   analyses.push(performance.now() - start);
   const again = performance.now();
-  packages = inventoryPackages(analysis.contents, analysis.finalFiles).packages.length;
+  packages = inventoryPackages(analysis.contents, analysis.finalFiles, await sqliteForRpm(analysis.contents))
+    .packages.length;
   inventories.push(performance.now() - again);
 }
 const analysisMs = median(analyses);

@@ -12,6 +12,7 @@ import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
 import { LayerStack } from './layer-stack.js';
 import { mergeLayers } from './merged-filesystem.js';
+import type { SqlJsStatic } from 'sql.js';
 import { inventoryPackages } from '../packages/index.js';
 
 /** What the analysis needs to know of each layer besides its contents. */
@@ -25,6 +26,8 @@ export interface AnalysisInput {
   config: ImageConfig;
   layers: LayerIdentity[];
   contents: LayerContents[];
+  /** SQLite for rpm's package database, where a layer kept one (sqliteForRpm); else rpm packages are a warning. */
+  sqlite?: SqlJsStatic | null;
 }
 
 /** Both metric families, per-layer reports and the history view, from layers already read. */
@@ -33,7 +36,7 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
   const stack = new LayerStack(contents);
   const dive = computeDiveMetrics(contents, stack);
   const filesystem = mergeLayers(contents, stack);
-  const packages = inventoryPackages(contents, filesystem.finalFiles);
+  const packages = inventoryPackages(contents, filesystem.finalFiles, input.sqlite ?? null);
   const history = mapHistory(input.config.history ?? [], contents.length);
   const createdBy = new Map(
     history.flatMap((entry) => (entry.layerIndex === null ? [] : [[entry.layerIndex, entry.createdBy]])),

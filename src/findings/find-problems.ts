@@ -8,6 +8,7 @@ import type {
 } from '../model/index.js';
 import { entryKey } from './layer-timeline.js';
 import { RULES } from './registry.js';
+import { combineFixes } from './step-fixes.js';
 import {
   DEFAULT_RULE_OPTIONS,
   SEVERITY_RANK,
@@ -67,8 +68,18 @@ export function findProblems(
   for (const finding of found) findingCounts[finding.severity]++;
   let potentialSavingsBytes = 0;
   for (const bytes of claimed.values()) potentialSavingsBytes += bytes;
+  const { fixes, fixOf } = combineFixes(analysis, found);
   return {
-    findings: found.map(withoutClaims),
+    // Each finding's Dockerfile change is the combined fix of its step: following it settles
+    // this finding and the others on that step.
+    findings: found.map((finding, index) => {
+      const fix = fixes[fixOf[index] ?? -1];
+      const plain = withoutClaims(finding);
+      return fix === undefined
+        ? plain
+        : { ...plain, advice: { ...plain.advice, dockerfile: { before: fix.before, after: fix.after } } };
+    }),
+    fixes,
     summary: { potentialSavingsBytes, findingCounts },
   };
 }
@@ -78,9 +89,11 @@ function withSeverity(finding: RuleFinding, settings: RuleSettings): RuleFinding
   return severity === undefined ? finding : { ...finding, severity };
 }
 
+/** The finding as reports see it: without the engine's claims and edit. */
 function withoutClaims(finding: RuleFinding): Finding {
-  const copy: Finding & { claims?: unknown } = { ...finding };
+  const copy: Finding & { claims?: unknown; edit?: unknown } = { ...finding };
   delete copy.claims;
+  delete copy.edit;
   return copy;
 }
 

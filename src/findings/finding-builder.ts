@@ -2,6 +2,7 @@ import type { Analysis, FindingAdvice, FindingPath } from '../model/index.js';
 import { entryKey } from './layer-timeline.js';
 import type { Claim, Rule, RuleFinding } from './rule.js';
 import { redactSecrets } from './secret-names.js';
+import type { StepEdit } from './step-edit.js';
 
 export interface FindingParts {
   layerIndex: number | null;
@@ -11,6 +12,8 @@ export interface FindingParts {
   /** Paths to show when they are not claims (secrets, the root user...). */
   paths?: FindingPath[];
   advice: FindingAdvice;
+  /** The Dockerfile change as an edit (the engine combines edits of the same step). */
+  edit?: StepEdit;
   title?: string;
 }
 
@@ -42,6 +45,7 @@ export function buildFinding(
     ...rankPaths(listed, maxPaths),
     advice,
     claims,
+    ...(parts.edit === undefined ? {} : { edit: parts.edit }),
   };
 }
 

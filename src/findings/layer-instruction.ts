@@ -1,10 +1,5 @@
-import {
-  type Analysis,
-  type DockerfileAdvice,
-  type Instruction,
-  dockerfileLine,
-  parseCreatedBy,
-} from '../model/index.js';
+import { type Analysis, type Instruction, dockerfileLine, parseCreatedBy } from '../model/index.js';
+import type { StepChange } from './step-edit.js';
 
 const parsed = new WeakMap<Analysis, Instruction[]>();
 
@@ -18,15 +13,21 @@ export function layerInstruction(analysis: Analysis, layerIndex: number): Instru
   return instructions[layerIndex] ?? parseCreatedBy('');
 }
 
-/** Before/after for a RUN layer rewritten by `fix`; undefined when the layer is not a RUN. */
+/**
+ * Before/after for a RUN layer rewritten by `fix`; undefined when the layer is not a RUN or
+ * `fix` changes nothing.
+ */
 export function runRewrite(
   analysis: Analysis,
   layerIndex: number,
   fix: (command: string) => string,
-): DockerfileAdvice | undefined {
+): StepChange | undefined {
   const instruction = layerInstruction(analysis, layerIndex);
   if (instruction.keyword !== 'RUN' || instruction.args === '') return undefined;
   const after = fix(instruction.args);
   if (after === instruction.args) return undefined;
-  return { before: dockerfileLine(instruction), after: `RUN ${after}` };
+  return {
+    dockerfile: { before: dockerfileLine(instruction), after: `RUN ${after}` },
+    edit: { kind: 'run', layer: layerIndex, rewrite: fix },
+  };
 }

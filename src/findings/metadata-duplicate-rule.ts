@@ -1,8 +1,11 @@
-import { type Analysis, type DockerfileAdvice, dockerfileLine, plural } from '../model/index.js';
+import { type Analysis, dockerfileLine, plural } from '../model/index.js';
+import { copyWithFlags } from './copy-flags.js';
 import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { rewriteReason } from './metadata-rewrite.js';
+import { chainRuns } from './run-rewrite.js';
+import type { StepChange } from './step-edit.js';
 import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from './rule.js';
 
 export interface MetadataDuplicateSpec {
@@ -13,7 +16,7 @@ export interface MetadataDuplicateSpec {
   reason: 'chown' | 'chmod';
   adviceText: string;
   /** The Dockerfile change, from the layer that re-added the files and the lower copies. */
-  rewrite: (analysis: Analysis, upperLayer: number, lowers: TrackedEntry[]) => DockerfileAdvice | undefined;
+  rewrite: (analysis: Analysis, upperLayer: number, lowers: TrackedEntry[]) => StepChange | undefined;
 }
 
 /**
@@ -50,7 +53,11 @@ export function metadataDuplicateRule(spec: MetadataDuplicateSpec): Rule {
             layerIndex: upper,
             message: `Layer ${upper} stores ${plural(lowers.length, 'file')} (${bytesText(bytes)}) again with the same content as layer ${from} and only a new ${what}.`,
             claims,
-            advice: { text: spec.adviceText, ...(rewrite === undefined ? {} : { dockerfile: rewrite }) },
+            ...(rewrite === undefined ? {} : { edit: rewrite.edit }),
+            advice: {
+              text: spec.adviceText,
+              ...(rewrite === undefined ? {} : { dockerfile: rewrite.dockerfile }),
+            },
           },
           options.maxPaths,
         );
@@ -68,7 +75,7 @@ export function flagOnSourceCopy(
   upperLayer: number,
   lowers: TrackedEntry[],
   flag: 'chown' | 'chmod',
-): DockerfileAdvice | undefined {
+): StepChange | undefined {
   const upper = layerInstruction(analysis, upperLayer);
   if (upper.keyword !== 'RUN') return undefined;
   const first = lowers[0];
@@ -83,10 +90,16 @@ export function flagOnSourceCopy(
   const lower = layerInstruction(analysis, source);
   const before = `${dockerfileLine(lower)}\n${dockerfileLine(upper)}`;
   if (lower.keyword === 'COPY' || lower.keyword === 'ADD') {
-    return { before, after: `${lower.keyword} --${flag}=${value} ${lower.args}` };
+    return {
+      dockerfile: { before, after: copyWithFlags(lower, new Map([[flag, value]])) },
+      edit: { kind: 'copy-flag', layer: source, drop: upperLayer, flag, value },
+    };
   }
   if (lower.keyword === 'RUN') {
-    return { before, after: `RUN ${lower.args} \\\n    && ${upper.args}` };
+    return {
+      dockerfile: { before, after: chainRuns([lower.args, upper.args]) },
+      edit: { kind: 'chain', layers: [source, upperLayer] },
+    };
   }
   return undefined;
 }

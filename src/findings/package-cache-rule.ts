@@ -67,9 +67,10 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
               layerIndex: layer,
               message: `${plural(files.length, 'file')} of ${spec.what} (${bytesText(bytes)}) written by layer ${layer}${later}.`,
               claims,
+              ...(rewrite === undefined ? {} : { edit: rewrite.edit }),
               advice: {
                 text: isRun ? spec.adviceText : spec.fallbackText,
-                ...(rewrite === undefined ? {} : { dockerfile: rewrite }),
+                ...(rewrite === undefined ? {} : { dockerfile: rewrite.dockerfile }),
               },
             },
             options.maxPaths,

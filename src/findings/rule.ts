@@ -1,4 +1,5 @@
 import type { Analysis, Finding, FindingSeverity, RuleInfo } from '../model/index.js';
+import type { StepEdit } from './step-edit.js';
 
 /** Tunables of the rules; every field has a default (`DEFAULT_RULE_OPTIONS`). */
 export interface RuleOptions {
@@ -46,9 +47,13 @@ export interface Claim {
   bytes: number;
 }
 
-/** A finding as a rule returns it: with the claims its `wastedBytes` is the sum of. */
+/**
+ * A finding as a rule returns it: with the claims its `wastedBytes` is the sum of, and its
+ * Dockerfile change as an edit where it can combine with others on the same step.
+ */
 export interface RuleFinding extends Finding {
   claims: Claim[];
+  edit?: StepEdit;
 }
 
 /** What the engine tells a general rule: the entries specific findings already explain. */

@@ -47,6 +47,11 @@ export function appendStep(line: string, step: string): string {
   return `${trimmed} && ${step}`;
 }
 
+/** RUN commands chained into one RUN, one command per line: `RUN a \\\n    && b`. */
+export function chainRuns(commands: readonly string[]): string {
+  return `RUN ${commands.join(' \\\n    && ')}`;
+}
+
 /** The index of the first non-option word after the program, if it is one of `subcommands`. */
 export function subcommandIndex(words: Word[], subcommands: readonly string[]): number | null {
   for (let i = 1; i < words.length; i++) {

@@ -55,7 +55,12 @@ export function evaluateGate(
   };
 }
 
+/** What --no-layers still knows: the manifest's layer count and compressed sizes. */
+const KNOWN_WITHOUT_LAYERS: ReadonlySet<ThresholdRuleId> = new Set(['maxLayers', 'maxCompressedSize']);
+
 function measure(id: ThresholdRuleId, a: GateAnalysis): Measurement {
+  if (a.metadataOnly === true && !KNOWN_WITHOUT_LAYERS.has(id))
+    return { value: null, note: 'not measured with --no-layers (the layers were not read)' };
   switch (id) {
     case 'lowestEfficiency':
       return { value: a.dive.efficiency };

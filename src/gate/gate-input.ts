@@ -7,6 +7,8 @@ export interface GateAnalysis {
   sizeBytes: number;
   compressedSizeBytes: number | null;
   reclaimableBytes: number;
+  /** --no-layers: the layers were not read, so only layer count and compressed size are known. */
+  metadataOnly?: boolean;
 }
 
 /** What the gate reads of a finding: the small interface findings plug in through. */

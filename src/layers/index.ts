@@ -3,3 +3,11 @@ export { sniffCompression, peekStream, createDecompressor } from './compression.
 export { DigestCheck, parseDigest } from './digest-check.js';
 export { classifyEntryName, normalizePath, WHITEOUT_PREFIX, OPAQUE_MARKER } from './entry-path.js';
 export { WarningList, abbreviate, MAX_WARNINGS_PER_LAYER } from './warning-list.js';
+export { LayerReader, defaultThreads, IN_PROCESS_MAX_BYTES, type LayerInput } from './layer-reader.js';
+export {
+  encodeLayerContents,
+  decodeLayerContents,
+  CorruptLayerResultError,
+  LAYER_CONTENTS_VERSION,
+} from './layer-contents-codec.js';
+export type { FileRegion } from './worker-protocol.js';

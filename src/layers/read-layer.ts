@@ -11,6 +11,7 @@ import {
 } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { DigestCheck } from './digest-check.js';
+import { nativeZstdMessage } from './native-zstd.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
 import { classifyEntryName, normalizePath } from './entry-path.js';
@@ -179,6 +180,12 @@ function hashHardLinks(entries: EntryTable): void {
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
+    // A path under a target makes the target a directory before this entry applies, as the merge
+    // does, so a link written after it shares no file's bytes (a tar that nests under a file).
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      const parent = path.slice(0, slash);
+      if (targets.has(parent)) targets.set(parent, -1);
+    }
     if (type === 'hardlink') {
       const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
       if (file >= 0) entries.shareContentHash(index, file);
@@ -208,11 +215,13 @@ function describeLayerError(err: unknown, label: string, compression: Compressio
   if (err instanceof ImgscopeError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
+  if (compression === 'zstd' && err instanceof Error && !(err instanceof TarFormatError)) {
+    const said = nativeZstdMessage(typeof code === 'string' ? code : undefined, message);
+    return new InputFormatError(`${label}: corrupt zstd data (${said})`, { cause: err });
+  }
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new InputFormatError(`${label}: corrupt gzip data (${message})`, { cause: err });
   }
   if (err instanceof TarFormatError) return new InputFormatError(`${label}: ${message}`, { cause: err });
-  if (compression === 'zstd')
-    return new InputFormatError(`${label}: corrupt zstd data (${message})`, { cause: err });
   return new InputFormatError(`${label}: could not be read (${message})`, { cause: err });
 }

@@ -19,6 +19,37 @@ const NO_HASH = -1;
 const EMPTY_HASH = -2;
 const OTHER_HASH = -3;
 
+/**
+ * The columns few entries have, by entry index: plain data, so that they pass through the
+ * layer-contents codec as they are. A new kind of kept detail (a file body a rule reads, say)
+ * is one more key here and crosses from a worker thread without changes to the codec.
+ */
+export interface SparseColumns {
+  /** Hashes that are not sha256 hex (tests write made-up ones). */
+  otherHashes: [number, string][];
+  secretKinds: [number, string[]][];
+  accountIds: [number, [string, number][]][];
+}
+
+/** A table as plain columns (each typed array exactly `length` long): what the codec writes. */
+export interface EntryColumns {
+  length: number;
+  paths: string[];
+  types: Uint8Array;
+  sizes: Float64Array;
+  modes: Uint32Array;
+  uids: Uint32Array;
+  gids: Uint32Array;
+  /** Per entry: an index into `hashBytes` (32 bytes each) or a negative kind (none, empty, other). */
+  hashSlots: Int32Array;
+  hashBytes: Uint8Array;
+  /** Null when no entry has a link target. */
+  linkTargets: (string | undefined)[] | null;
+  sparse: SparseColumns;
+  /** Kept package metadata bodies by entry index, in index order (bytes: not plain data). */
+  packageMetadata: [number, Buffer][];
+}
+
 /** The fields every entry has; the rest are set afterwards, where an entry has them. */
 export type EntryFields = Pick<LayerEntry, 'path' | 'type' | 'size' | 'mode' | 'uid' | 'gid'>;
 
@@ -32,7 +63,7 @@ export type EntryFields = Pick<LayerEntry, 'path' | 'type' | 'size' | 'mode' | '
  */
 export class EntryTable implements Iterable<LayerEntry> {
   #length = 0;
-  readonly #paths: string[] = [];
+  #paths: string[] = [];
   #types = new Uint8Array(16);
   #sizes = new Float64Array(16);
   #modes = new Uint32Array(16);
@@ -66,6 +97,52 @@ export class EntryTable implements Iterable<LayerEntry> {
       if (entry.packageMetadata !== undefined) table.setPackageMetadata(index, entry.packageMetadata);
     }
     return table;
+  }
+
+  /** A table from columns as `columns()` gives them; it takes the arrays of strings, copies the typed ones. */
+  static fromColumns(columns: EntryColumns): EntryTable {
+    const table = new EntryTable();
+    const capacity = Math.max(16, columns.length);
+    table.#length = columns.length;
+    table.#paths = columns.paths;
+    table.#types = grown(columns.types, new Uint8Array(capacity));
+    table.#sizes = grown(columns.sizes, new Float64Array(capacity));
+    table.#modes = grown(columns.modes, new Uint32Array(capacity));
+    table.#uids = grown(columns.uids, new Uint32Array(capacity));
+    table.#gids = grown(columns.gids, new Uint32Array(capacity));
+    table.#hashSlots = grown(columns.hashSlots, new Int32Array(capacity).fill(NO_HASH));
+    table.#hashCount = columns.hashBytes.length / 32;
+    table.#hashBytes = Buffer.alloc(Math.max(16, table.#hashCount) * 32);
+    table.#hashBytes.set(columns.hashBytes);
+    table.#linkTargets = columns.linkTargets;
+    for (const [index, hash] of columns.sparse.otherHashes) table.#otherHashes.set(index, hash);
+    for (const [index, kinds] of columns.sparse.secretKinds) table.#secretKinds.set(index, kinds);
+    for (const [index, ids] of columns.sparse.accountIds) table.#accountIds.set(index, ids);
+    for (const [index, body] of columns.packageMetadata) table.#packageMetadata.set(index, body);
+    return table;
+  }
+
+  /** The table's columns, trimmed to its length (views, not copies). */
+  columns(): EntryColumns {
+    const length = this.#length;
+    return {
+      length,
+      paths: this.#paths,
+      types: this.#types.subarray(0, length),
+      sizes: this.#sizes.subarray(0, length),
+      modes: this.#modes.subarray(0, length),
+      uids: this.#uids.subarray(0, length),
+      gids: this.#gids.subarray(0, length),
+      hashSlots: this.#hashSlots.subarray(0, length),
+      hashBytes: this.#hashBytes.subarray(0, this.#hashCount * 32),
+      linkTargets: this.#linkTargets,
+      sparse: {
+        otherHashes: [...this.#otherHashes],
+        secretKinds: [...this.#secretKinds],
+        accountIds: [...this.#accountIds],
+      },
+      packageMetadata: [...this.#packageMetadata].sort(([a], [b]) => a - b),
+    };
   }
 
   get length(): number {
@@ -227,7 +304,10 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 }
 
-function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
+function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
+  from: ArrayLike<number>,
+  to: T,
+): T {
   to.set(from);
   return to;
 }

@@ -49,9 +49,34 @@ export interface FindingsSummary {
   findingCounts: Record<FindingSeverity, number>;
 }
 
-/** Findings ranked most valuable first (severity, then bytes saved), and their summary. */
+/** A finding a fix settles: its rule id and its position in `FindingsReport.findings`. */
+export interface FixedFinding {
+  id: string;
+  index: number;
+}
+
+/**
+ * One Dockerfile change for one build step: every finding that rewrites the same history step
+ * (the same instructions in `before`) combined into one pasteable `after`.
+ */
+export interface StepFix {
+  /** The layer of the first step the fix rewrites; null when the step made no layer (USER, ENV, .dockerignore). */
+  step: number | null;
+  /** Every layer whose instruction `before` shows, in order (one for a RUN rewrite, two or more for a merge). */
+  layers: number[];
+  before: string;
+  after: string;
+  /** The findings it settles, most valuable first. */
+  findings: FixedFinding[];
+  /** Stored bytes those findings account for, each counted once. */
+  savingsBytes: number;
+}
+
+/** Findings ranked most valuable first (severity, then bytes saved), their fixes and summary. */
 export interface FindingsReport {
   findings: Finding[];
+  /** One per step, in the order of their most valuable finding. */
+  fixes: StepFix[];
   summary: FindingsSummary;
 }
 

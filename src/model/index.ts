@@ -15,3 +15,4 @@ export * from './page-data.js';
 export * from './plural.js';
 export * from './package.js';
 export * from './audit.js';
+export * from './known-sizes.js';

@@ -48,6 +48,11 @@ export interface PackageInventory {
   packages: PackageRecord[];
   /** Bytes of the final filesystem that some package's files account for (each file once). */
   ownedBytes: number;
+  /**
+   * Per package, the final filesystem's paths its `sizeBytes` counts: its regular files, a hard
+   * link as the path of its target (for findings to claim those bytes; not in the JSON output).
+   */
+  storedPaths: ReadonlyMap<PackageRecord, readonly string[]>;
   /** Metadata that was too large, malformed or pointed outside the image: skipped, with the reason. */
   warnings: string[];
 }

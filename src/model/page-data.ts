@@ -82,15 +82,20 @@ export interface PageFinding {
   paths: { path: string; sizeBytes: number }[];
   pathsOmitted: number;
   advice: string;
+  /** The Dockerfile change, where the page shows it with the finding (null when `fix` holds it). */
   before: string | null;
   after: string | null;
+  /** Index in the page's `fixes` of the fix that settles this finding (the analyze page). */
+  fix: number | null;
 }
 
 /** A rewritten instruction for one history step (all findings on that step combined). */
 export interface PageFix {
+  /** "Layer 1", "Layers 5, 6", or "" for a step that made no layer (USER, ENV). */
   step: string;
   before: string;
   after: string;
+  /** The findings it settles: "#1 apt-lists-left" (numbered as the page lists them). */
   findings: string[];
   savingsBytes: number;
 }

@@ -1,3 +1,4 @@
+import type { SqlJsStatic } from 'sql.js';
 import type { FileList, LayerContents, MergedFile, PackageInventory, PackageRecord } from '../model/index.js';
 import { readApkPackages } from './apk.js';
 import { readDpkgPackages } from './dpkg-reader.js';
@@ -7,10 +8,12 @@ import { MetadataView } from './metadata-view.js';
 import { readNodePackages } from './node.js';
 import { packageUrl, parseOsRelease, type Distro } from './purl.js';
 import { readPythonPackages } from './python.js';
+import { readRpmPackages } from './rpm.js';
 
-const READERS: ((view: MetadataView) => EcosystemResult)[] = [
+const READERS: ((view: MetadataView, sqlite: SqlJsStatic | null) => EcosystemResult)[] = [
   readDpkgPackages,
   readApkPackages,
+  readRpmPackages,
   readPythonPackages,
   readNodePackages,
 ];
@@ -18,21 +21,23 @@ const READERS: ((view: MetadataView) => EcosystemResult)[] = [
 /**
  * The packages of the final image with what their files weigh there: the metadata the reader
  * kept, joined after the pass against the final filesystem. A file two packages list counts for
- * both, but once in `ownedBytes`.
+ * both, but once in `ownedBytes`. `sqlite` reads rpm's database (see sqliteForRpm); without it
+ * an rpm database is a warning.
  */
 export function inventoryPackages(
   contents: readonly LayerContents[],
   finalFiles: FileList,
+  sqlite: SqlJsStatic | null = null,
 ): PackageInventory {
   const view = new MetadataView(contents, finalFiles);
   const found: FoundPackage[] = [];
   const warnings: string[] = [];
   for (const read of READERS) {
-    const result = read(view);
+    const result = read(view, sqlite);
     found.push(...result.packages);
     warnings.push(...result.warnings);
   }
-  if (found.length === 0) return { packages: [], ownedBytes: 0, warnings };
+  if (found.length === 0) return { packages: [], ownedBytes: 0, storedPaths: new Map(), warnings };
   const release = view.finalBody('/etc/os-release') ?? view.finalBody('/usr/lib/os-release');
   const distro = release === undefined ? null : parseOsRelease(release.toString('utf8'));
   const scale = new Scale(finalFiles);
@@ -44,7 +49,7 @@ export function inventoryPackages(
       compare(a.name, b.name) ||
       compare(a.metadataPath, b.metadataPath),
   );
-  return { packages, ownedBytes: scale.ownedBytes, warnings };
+  return { packages, ownedBytes: scale.ownedBytes, storedPaths: scale.storedPaths, warnings };
 }
 
 function compare(a: string, b: string): number {
@@ -56,6 +61,7 @@ class Scale {
   readonly #paths: FinalPaths;
   readonly #owned = new Set<string>();
   ownedBytes = 0;
+  readonly storedPaths = new Map<PackageRecord, string[]>();
 
   constructor(private readonly files: FileList) {
     this.#paths = new FinalPaths(files);
@@ -63,6 +69,7 @@ class Scale {
 
   weigh(found: FoundPackage, distro: Distro | null): PackageRecord {
     const seen = new Set<string>();
+    const stored: string[] = [];
     const changed = new Set(found.changedInLayers);
     let sizeBytes = 0;
     let fileCount = 0;
@@ -75,6 +82,7 @@ class Scale {
       if (found.layerIndex !== null && file.layerIndex > found.layerIndex) changed.add(file.layerIndex);
       if (file.type !== 'file' && file.type !== 'hardlink') return;
       sizeBytes += file.size;
+      stored.push(inode);
       if (!this.#owned.has(inode)) {
         this.#owned.add(inode);
         this.ownedBytes += file.size;
@@ -95,7 +103,7 @@ class Scale {
     }
     const listed = found.files !== null || found.directory !== null;
     const fallback = !listed && found.installedSizeBytes !== null;
-    return {
+    const record: PackageRecord = {
       ecosystem: found.ecosystem,
       name: found.name,
       version: found.version,
@@ -110,5 +118,7 @@ class Scale {
       metadataPath: found.metadataPath,
       purl: packageUrl(found.ecosystem, found.name, found.version, found.architecture, distro),
     };
+    this.storedPaths.set(record, stored);
+    return record;
   }
 }

@@ -25,6 +25,10 @@ export function packageUrl(
       `distro=${enc(distro.versionId === null ? distro.id : `${distro.id}-${distro.versionId}`)}`,
     );
   }
+  // rpm's epoch is a qualifier, not part of the version (purl-spec's rpm type); keys in order.
+  const epoch = ecosystem === 'rpm' ? /^(\d+):(.*)$/.exec(version) : null;
+  if (epoch !== null) qualifiers.push(`epoch=${epoch[1]}`);
+  const plainVersion = epoch?.[2] ?? version;
   const query = qualifiers.length === 0 ? '' : `?${qualifiers.join('&')}`;
   switch (ecosystem) {
     case 'npm': {
@@ -37,7 +41,7 @@ export function packageUrl(
       return `pkg:pypi/${enc(name.toLowerCase().replace(/[-_.]+/g, '-'))}@${enc(version)}`;
     default: {
       const namespace = distro?.id ?? { deb: 'debian', apk: 'alpine', rpm: 'redhat' }[ecosystem];
-      return `pkg:${ecosystem}/${enc(namespace)}/${enc(name)}@${enc(version)}${query}`;
+      return `pkg:${ecosystem}/${enc(namespace)}/${enc(name)}@${enc(plainVersion)}${query}`;
     }
   }
 }

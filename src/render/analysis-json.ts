@@ -1,4 +1,12 @@
-import type { Analysis, FindingsReport, LayerFile } from '../model/index.js';
+import {
+  fileMetric,
+  knownImageSize,
+  knownLayerSize,
+  type Analysis,
+  type FindingsReport,
+  type LayerChanges,
+  type LayerFile,
+} from '../model/index.js';
 import { findingsToJson } from './findings-json.js';
 import { platformText } from './format.js';
 
@@ -6,7 +14,8 @@ export const SCHEMA_VERSION = 1;
 
 /**
  * The JSON report: a contract scripts depend on. Fields are only ever added, never renamed.
- * Sizes are exact bytes; userWastedPercent is a fraction, null where dive divides by zero.
+ * Sizes are exact bytes; userWastedPercent is a fraction, null where dive divides by zero. With
+ * --no-layers what was not measured is null (`src/model/known-sizes.ts`).
  */
 export interface AnalysisJsonOptions {
   /** Per layer, its entries (`--layer-files`): added to each layer as `files`. */
@@ -27,18 +36,18 @@ export function analysisToJson(
       id: analysis.image.id,
       platform: platformText(analysis.image.platform),
       user: analysis.image.user,
-      sizeBytes: analysis.sizeBytes,
+      sizeBytes: knownImageSize(analysis),
       compressedSizeBytes: analysis.compressedSizeBytes,
       layerCount: analysis.layers.length,
       metadataOnly: analysis.metadataOnly === true,
     },
     efficiency: {
-      score: analysis.dive.efficiency,
-      wastedBytes: analysis.dive.wastedBytes,
-      userSizeBytes: analysis.dive.userSizeBytes,
-      userWastedPercent: analysis.dive.userWastedPercent,
-      reclaimableBytes: analysis.reclaimableBytes,
-      inefficientFiles: analysis.dive.inefficientFiles,
+      score: fileMetric(analysis, analysis.dive.efficiency),
+      wastedBytes: fileMetric(analysis, analysis.dive.wastedBytes),
+      userSizeBytes: fileMetric(analysis, analysis.dive.userSizeBytes),
+      userWastedPercent: fileMetric(analysis, analysis.dive.userWastedPercent),
+      reclaimableBytes: fileMetric(analysis, analysis.reclaimableBytes),
+      inefficientFiles: fileMetric(analysis, analysis.dive.inefficientFiles),
     },
     layers: analysis.layers.map((layer) => ({
       index: layer.index,
@@ -46,10 +55,10 @@ export function analysisToJson(
       digest: layer.digest,
       createdBy: layer.createdBy,
       command: layer.command,
-      sizeBytes: layer.sizeBytes,
+      sizeBytes: knownLayerSize(analysis, layer),
       compressedSizeBytes: layer.compressedSizeBytes,
-      fileCount: layer.fileCount,
-      ...layer.changes,
+      fileCount: fileMetric(analysis, layer.fileCount),
+      ...(analysis.metadataOnly === true ? UNKNOWN_CHANGES : layer.changes),
       ...(options.layerFiles === undefined ? {} : { files: options.layerFiles[layer.index] ?? [] }),
     })),
     history: analysis.history.map((entry) => ({
@@ -63,6 +72,18 @@ export function analysisToJson(
     ...(findings === undefined ? {} : findingsToJson(findings)),
   };
 }
+
+/** A layer's changes with --no-layers: not measured. */
+const UNKNOWN_CHANGES: Record<keyof LayerChanges, null> = {
+  addedFiles: null,
+  addedBytes: null,
+  modifiedFiles: null,
+  modifiedBytes: null,
+  metadataOnlyFiles: null,
+  metadataOnlyBytes: null,
+  removedFiles: null,
+  removedBytes: null,
+};
 
 export function renderAnalysisJson(
   analysis: Analysis,

@@ -1,5 +1,12 @@
 import Table from 'cli-table3';
-import { shortCommand, type Analysis, type FindingsReport } from '../model/index.js';
+import {
+  fileMetric,
+  knownImageSize,
+  knownLayerSize,
+  shortCommand,
+  type Analysis,
+  type FindingsReport,
+} from '../model/index.js';
 import { renderFindingsSection } from './findings-table.js';
 import { renderLargestPackages } from './packages-table.js';
 import { COMPACT, PLAIN } from './table-style.js';
@@ -28,23 +35,24 @@ export function renderAnalysisTable(
     ...(image.id === null ? [] : [['Image ID', image.id]]),
     ['Platform', platform],
     ['User', image.user === '' ? 'root (no USER set)' : image.user],
+    ['Total size', totalSizeText(analysis)],
+    ['Efficiency', formatPercent(fileMetric(analysis, dive.efficiency))],
+    ['Wasted bytes', unknownOr(fileMetric(analysis, dive.wastedBytes), formatBytes)],
+    ['User wasted', formatPercent(fileMetric(analysis, dive.userWastedPercent))],
     [
-      'Total size',
-      `${formatBytes(analysis.sizeBytes)} in ${analysis.layers.length} layers` +
-        (analysis.compressedSizeBytes === null
-          ? ''
-          : ` (${formatBytes(analysis.compressedSizeBytes)} compressed)`),
+      'Reclaimable',
+      unknownOr(
+        fileMetric(analysis, analysis.reclaimableBytes),
+        (bytes) => `${formatBytes(bytes)} (what squashing the layers would save)`,
+      ),
     ],
-    ['Efficiency', formatPercent(dive.efficiency)],
-    ['Wasted bytes', formatBytes(dive.wastedBytes)],
-    ['User wasted', formatPercent(dive.userWastedPercent)],
-    ['Reclaimable', `${formatBytes(analysis.reclaimableBytes)} (what squashing the layers would save)`],
   );
   out.push(summary.toString(), '');
   if (analysis.metadataOnly === true) {
     out.push(
-      'Metadata only (--no-layers): layer sizes are compressed sizes from the manifest;',
-      'file sizes, efficiency and waste were not computed.',
+      'Metadata only (--no-layers): the layers were not read. A compressed layer has only its',
+      'compressed size; a layer stored uncompressed has its tar size (headers included).',
+      'Efficiency, waste and file counts are n/a.',
       '',
     );
   }
@@ -55,7 +63,7 @@ export function renderAnalysisTable(
     const layer = entry.layerIndex === null ? undefined : analysis.layers[entry.layerIndex];
     layers.push([
       layer === undefined ? '-' : String(layer.index),
-      layer === undefined ? '0 B' : formatBytes(layer.sizeBytes),
+      layer === undefined ? '0 B' : unknownOr(knownLayerSize(analysis, layer), formatBytes),
       layer?.compressedSizeBytes == null ? '-' : formatBytes(layer.compressedSizeBytes),
       truncate(shortCommand(entry.createdBy), commandWidth),
     ]);
@@ -66,7 +74,7 @@ export function renderAnalysisTable(
     if (mapped.has(layer.index)) continue;
     layers.push([
       String(layer.index),
-      formatBytes(layer.sizeBytes),
+      unknownOr(knownLayerSize(analysis, layer), formatBytes),
       layer.compressedSizeBytes === null ? '-' : formatBytes(layer.compressedSizeBytes),
       '(no history)',
     ]);
@@ -74,7 +82,11 @@ export function renderAnalysisTable(
   out.push('Layers', layers.toString(), '');
 
   const files = dive.inefficientFiles.slice(0, options.top);
-  out.push(`Inefficient files (${files.length} of ${dive.inefficientFiles.length})`);
+  out.push(
+    analysis.metadataOnly === true
+      ? 'Inefficient files: n/a'
+      : `Inefficient files (${files.length} of ${dive.inefficientFiles.length})`,
+  );
   if (files.length > 0) {
     const table = new Table({ head: ['Count', 'Wasted', 'Path'], style: PLAIN, chars: COMPACT });
     for (const file of files)
@@ -86,4 +98,28 @@ export function renderAnalysisTable(
   if (findings !== undefined) out.push('', ...renderFindingsSection(findings, options.width));
   for (const warning of analysis.warnings) out.push(`warning: ${warning}`);
   return out.join('\n') + '\n';
+}
+
+/** "n/a" for what was not measured (--no-layers). */
+function unknownOr<T>(value: T | null, format: (value: T) => string): string {
+  return value === null ? 'n/a' : format(value);
+}
+
+/**
+ * "120 kB in 3 layers (45.3 kB compressed)"; where only some layers are compressed, how much of
+ * the image that compressed size covers; with --no-layers what is known.
+ */
+function totalSizeText(analysis: Analysis): string {
+  const size = knownImageSize(analysis);
+  const count = analysis.layers.length;
+  const total =
+    size === null
+      ? `n/a in ${count} layers`
+      : `${formatBytes(size)} ${analysis.metadataOnly === true ? 'of layer tars ' : ''}in ${count} layers`;
+  if (analysis.compressedSizeBytes !== null)
+    return `${total} (${formatBytes(analysis.compressedSizeBytes)} compressed)`;
+  const compressed = analysis.layers.filter((layer) => layer.compressedSizeBytes !== null);
+  if (compressed.length === 0) return total;
+  const bytes = compressed.reduce((sum, layer) => sum + (layer.compressedSizeBytes ?? 0), 0);
+  return `${total} (${formatBytes(bytes)} compressed in ${compressed.length} of ${count} layers; the others are stored uncompressed)`;
 }

@@ -1,9 +1,10 @@
-import type { Finding, FindingsReport } from '../model/index.js';
+import type { Finding, FindingsReport, StepFix } from '../model/index.js';
 import { formatBytes, truncate } from './format.js';
 
 /**
  * The "Findings" section of the terminal report: most valuable first, each with the bytes it
- * saves, its largest paths and its advice, the Dockerfile change as -/+ lines.
+ * saves, its largest paths and its advice; then the Dockerfile fixes, one per step, as -/+ lines
+ * (a step several findings rewrite is shown once, each finding names its fix).
  */
 export function renderFindingsSection(report: FindingsReport, width: number): string[] {
   const { findings, summary } = report;
@@ -16,11 +17,30 @@ export function renderFindingsSection(report: FindingsReport, width: number): st
       ? 'Findings: none'
       : `Findings (${counts}; potential savings ${formatBytes(summary.potentialSavingsBytes)})`,
   ];
-  findings.forEach((finding, i) => out.push('', ...renderFinding(finding, i + 1, width)));
+  const fixNumber = new Map<number, number>();
+  report.fixes.forEach((fix, i) => fix.findings.forEach((settled) => fixNumber.set(settled.index, i + 1)));
+  findings.forEach((finding, i) => out.push('', ...renderFinding(finding, i + 1, fixNumber.get(i), width)));
+  if (report.fixes.length > 0) {
+    out.push('', 'Dockerfile fixes (one per step)');
+    report.fixes.forEach((fix, i) => out.push('', ...renderFix(fix, i + 1)));
+  }
   return out;
 }
 
-function renderFinding(finding: Finding, number: number, width: number): string[] {
+function renderFix(fix: StepFix, number: number): string[] {
+  const where =
+    fix.layers.length === 0
+      ? 'Settles'
+      : `${fix.layers.length === 1 ? 'Layer' : 'Layers'} ${fix.layers.join(', ')}: settles`;
+  const settles = fix.findings.map((f) => `#${f.index + 1} ${f.id}`).join(', ');
+  const saves = fix.savingsBytes > 0 ? ` — saves ${formatBytes(fix.savingsBytes)}` : '';
+  const lines = [`${String(number).padStart(2)}. ${where} ${settles}${saves}`];
+  for (const line of fix.before.split('\n')) lines.push(`    - ${line}`.trimEnd());
+  for (const line of fix.after.split('\n')) lines.push(`    + ${line}`.trimEnd());
+  return lines;
+}
+
+function renderFinding(finding: Finding, number: number, fix: number | undefined, width: number): string[] {
   const indent = '    ';
   const inner = Math.max(20, width - indent.length);
   const saves = finding.wastedBytes > 0 ? ` — saves ${formatBytes(finding.wastedBytes)}` : '';
@@ -35,11 +55,7 @@ function renderFinding(finding: Finding, number: number, width: number): string[
   }
   if (finding.pathsOmitted > 0) lines.push(`${indent}           … and ${finding.pathsOmitted} more`);
   lines.push(...wrap(`Advice: ${finding.advice.text}`, inner).map((line) => indent + line));
-  const dockerfile = finding.advice.dockerfile;
-  if (dockerfile !== undefined) {
-    for (const line of dockerfile.before.split('\n')) lines.push(`${indent}- ${line}`.trimEnd());
-    for (const line of dockerfile.after.split('\n')) lines.push(`${indent}+ ${line}`.trimEnd());
-  }
+  if (fix !== undefined) lines.push(`${indent}Dockerfile: fix ${fix} below`);
   return lines;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AnalysisPageData, DiffPageData, PageData, PageFinding } from '../model/index.js';
+import type { AnalysisPageData, DiffPageData, PageData, PageFinding, PageFix } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { escapeXml } from './xml-escape.js';
 
@@ -88,7 +88,20 @@ function staticAnalysis(data: AnalysisPageData): string {
     .map(([label, value]) => `<tr><th>${text(label)}</th><td>${text(value)}</td></tr>`)
     .join('')}</table></section>
 ${gate}
-<section id="findings"><h2>Findings (${data.findings.length})</h2>${findingsList(data.findings)}</section>`;
+<section id="findings"><h2>Findings (${data.findings.length})</h2>${findingsList(data.findings)}</section>
+${fixesList(data.fixes)}`;
+}
+
+/** Each step's combined fix once (the findings name it by number). */
+function fixesList(fixes: PageFix[]): string {
+  if (fixes.length === 0) return '';
+  return `<section id="fixes"><h2>Dockerfile fixes, one per step</h2><ol class="fixes">${fixes
+    .map((fix) => {
+      const saves = fix.savingsBytes > 0 ? ` — saves ${formatBytes(fix.savingsBytes)}` : '';
+      const step = fix.step === '' ? 'Settles' : `${fix.step}: settles`;
+      return `<li class="fix"><p>${text(`${step} ${fix.findings.join(', ')}`)}${saves}</p><pre><code>${text(fix.after)}</code></pre></li>`;
+    })
+    .join('')}</ol></section>`;
 }
 
 function staticDiff(data: DiffPageData): string {
@@ -118,7 +131,9 @@ function findingsList(findings: PageFinding[]): string {
       if (finding.pathsOmitted > 0) paths.push(`<li>… and ${finding.pathsOmitted} more</li>`);
       return `<li class="finding ${text(finding.severity)}"><p><strong>[${text(finding.severity)}] ${text(finding.title)}</strong>${saves}${layer} <code>${text(finding.id)}</code></p><p>${text(finding.message)}</p>${
         paths.length > 0 ? `<ul>${paths.join('')}</ul>` : ''
-      }<p>${text(finding.advice)}</p>${finding.after === null ? '' : `<pre><code>${text(finding.after)}</code></pre>`}</li>`;
+      }<p>${text(finding.advice)}</p>${finding.after === null ? '' : `<pre><code>${text(finding.after)}</code></pre>`}${
+        finding.fix === null ? '' : `<p>Dockerfile change: fix ${finding.fix + 1}</p>`
+      }</li>`;
     })
     .join('')}</ol>`;
 }

@@ -1,7 +1,45 @@
-import { plural, type GateResult, type GateStatus } from '../model/index.js';
+import { plural, type GateFindingResult, type GateResult, type GateStatus } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { formatGateThreshold, formatGateValue } from './gate-values.js';
 import { markdownCode, markdownCodeBlock, markdownText as cell } from './markdown-text.js';
+
+/** A finding's advice: its text, then (after a line break) the Dockerfile lines to write. */
+interface Advice {
+  id: string;
+  text: string;
+  dockerfile: string;
+}
+
+/**
+ * Findings grouped by their Dockerfile change, in order of first appearance: findings on the same
+ * step carry the same combined fix (src/findings/step-fixes.ts), shown once.
+ */
+function byDockerfileChange(findings: readonly GateFindingResult[]): Advice[][] {
+  const groups = new Map<string, Advice[]>();
+  findings.forEach((f, index) => {
+    const [text = '', ...dockerfile] = (f.advice ?? '').split('\n');
+    const advice = { id: f.id, text, dockerfile: dockerfile.join('\n') };
+    const key = advice.dockerfile === '' ? `#${index}` : advice.dockerfile;
+    groups.set(key, [...(groups.get(key) ?? []), advice]);
+  });
+  return [...groups.values()];
+}
+
+/** One list item: the finding's advice (or each finding's, as a nested list), then the code block once. */
+function adviceItem(group: Advice[]): string[] {
+  const [first] = group;
+  if (first === undefined) return [];
+  const lines =
+    group.length === 1
+      ? [`- **${cell(first.id)}**: ${cell(first.text)}`]
+      : [
+          `- One change for ${group.map((a) => `**${cell(a.id)}**`).join(', ')}:`,
+          ...group.map((a) => `  - **${cell(a.id)}**: ${cell(a.text)}`),
+        ];
+  if (first.dockerfile !== '')
+    lines.push('', ...markdownCodeBlock(first.dockerfile, 'dockerfile').map((l) => `  ${l}`));
+  return lines;
+}
 
 export interface MarkdownGateOptions {
   reference: string;
@@ -43,13 +81,7 @@ export function renderMarkdownGate(gate: GateResult, options: MarkdownGateOption
     const advised = gate.findings.filter((f) => f.advice !== null);
     if (advised.length > 0) {
       lines.push('', '<details><summary>What to change</summary>', '');
-      for (const f of advised) {
-        // Advice is its text, then (after a line break) the Dockerfile lines to write.
-        const [text = '', ...dockerfile] = (f.advice ?? '').split('\n');
-        lines.push(`- **${cell(f.id)}**: ${cell(text)}`);
-        if (dockerfile.length > 0)
-          lines.push('', ...markdownCodeBlock(dockerfile.join('\n'), 'dockerfile').map((l) => `  ${l}`));
-      }
+      for (const group of byDockerfileChange(advised)) lines.push(...adviceItem(group));
       lines.push('', '</details>');
     }
   }

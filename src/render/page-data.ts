@@ -3,6 +3,7 @@ import {
   PAGE_ENTRY_TYPES,
   PAGE_FATES,
   PAGE_FILE_CHANGE_KINDS,
+  knownImageSize,
   type Analysis,
   type AnalysisPageData,
   type DiffPageData,
@@ -14,6 +15,7 @@ import {
   type PageFinding,
   type PageFix,
   type PagePaths,
+  type StepFix,
 } from '../model/index.js';
 import { summaryRows } from './diff-rows.js';
 import { formatBytes, formatPercent, platformText } from './format.js';
@@ -66,8 +68,6 @@ export interface AnalysisPageInput {
   gate: GateResult | null;
   /** Per layer, per entry: what the entry changed (codes of PAGE_CHANGES). */
   changeCodes: Uint8Array[];
-  /** Combined per-step fixes, where the findings engine gives them. */
-  fixes?: PageFix[];
 }
 
 /** The analyze page's data: summary, layers, every layer's entries, the hidden files, findings. */
@@ -106,6 +106,8 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
     return columns;
   });
   const image = analysis.image;
+  const fixOf = new Map<number, number>();
+  findings.fixes.forEach((fix, at) => fix.findings.forEach((settled) => fixOf.set(settled.index, at)));
   return {
     version: PAGE_DATA_VERSION,
     kind: 'analysis',
@@ -140,8 +142,8 @@ export function analysisPageData(input: AnalysisPageInput): AnalysisPageData {
     })),
     entries,
     hidden,
-    findings: findings.findings.map(pageFinding),
-    fixes: input.fixes ?? [],
+    findings: findings.findings.map((finding, index) => pageFinding(finding, fixOf.get(index))),
+    fixes: findings.fixes.map(pageFix),
   };
 }
 
@@ -156,7 +158,11 @@ export function analysisSummary(analysis: Analysis, gate: GateResult | null): [s
   if (image.id !== null) rows.push(['Image ID', image.id]);
   rows.push(['Platform', platformText(image.platform) ?? 'unknown']);
   rows.push(['User', image.user === '' ? 'root (no USER set)' : image.user]);
-  rows.push(['Total size', `${formatBytes(analysis.sizeBytes)} in ${analysis.layers.length} layers`]);
+  const size = knownImageSize(analysis);
+  rows.push([
+    'Total size',
+    `${size === null ? 'n/a' : formatBytes(size)} in ${analysis.layers.length} layers`,
+  ]);
   if (analysis.compressedSizeBytes !== null)
     rows.push(['Compressed size', formatBytes(analysis.compressedSizeBytes)]);
   if (analysis.metadataOnly !== true) {
@@ -168,7 +174,9 @@ export function analysisSummary(analysis: Analysis, gate: GateResult | null): [s
   return rows;
 }
 
-export function pageFinding(finding: Finding): PageFinding {
+/** A finding as the pages show it; with `fix`, its Dockerfile change is that fix's (listed once). */
+export function pageFinding(finding: Finding, fix?: number): PageFinding {
+  const shown = fix === undefined ? finding.advice.dockerfile : undefined;
   return {
     id: finding.id,
     severity: finding.severity,
@@ -179,8 +187,23 @@ export function pageFinding(finding: Finding): PageFinding {
     paths: finding.paths.map((path) => ({ path: path.path, sizeBytes: path.sizeBytes })),
     pathsOmitted: finding.pathsOmitted,
     advice: finding.advice.text,
-    before: finding.advice.dockerfile?.before ?? null,
-    after: finding.advice.dockerfile?.after ?? null,
+    before: shown?.before ?? null,
+    after: shown?.after ?? null,
+    fix: fix ?? null,
+  };
+}
+
+/** A step's fix as the analyze page lists it. */
+export function pageFix(fix: StepFix): PageFix {
+  return {
+    step:
+      fix.layers.length === 0
+        ? ''
+        : `${fix.layers.length === 1 ? 'Layer' : 'Layers'} ${fix.layers.join(', ')}`,
+    before: fix.before,
+    after: fix.after,
+    findings: fix.findings.map((settled) => `#${settled.index + 1} ${settled.id}`),
+    savingsBytes: fix.savingsBytes,
   };
 }
 
@@ -211,9 +234,9 @@ export function diffPageData(before: Analysis, after: Analysis, diff: ImageDiff)
     layers: diff.layers.rows.map((row) => ({ ...row })),
     files,
     findings: {
-      fixed: diff.findings.fixed.map(pageFinding),
-      introduced: diff.findings.introduced.map(pageFinding),
-      unchanged: diff.findings.unchanged.map(pageFinding),
+      fixed: diff.findings.fixed.map((finding) => pageFinding(finding)),
+      introduced: diff.findings.introduced.map((finding) => pageFinding(finding)),
+      unchanged: diff.findings.unchanged.map((finding) => pageFinding(finding)),
     },
   };
 }

@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
 import { buildAnalysis } from '../analysis/index.js';
-import { readLayer } from '../layers/index.js';
+import { LayerReader, peekStream, sniffCompression } from '../layers/index.js';
+import { sqliteForRpm } from '../packages/index.js';
 import {
   EntryTable,
   type Analysis,
@@ -22,7 +22,7 @@ export interface AnalyzeOptions {
   source?: OpenSourceOptions;
   /** --no-layers: manifest, config and history only; no layer is downloaded or read. */
   metadataOnly?: boolean;
-  /** Layers read at once; decompression runs on libuv's threads, so a few overlap well. */
+  /** Small layers read at once on the main thread (large ones go to one worker thread per core). */
   concurrency?: number;
 }
 
@@ -74,33 +74,49 @@ export interface LayerCache {
   set(diffId: string, read: Promise<LayerContents>): unknown;
 }
 
+/**
+ * Reads every layer of a resolved image (through `reader`, or a reader of its own closed at the
+ * end) and analyzes the result. Layers run as one pipeline: each is opened, verified,
+ * decompressed and parsed while the others are.
+ */
 export async function analyzeResolved(
   image: ResolvedImage,
   concurrency: number,
   cache: LayerCache = new Map(),
+  reader?: LayerReader,
 ): Promise<Analysis> {
-  const limit = pLimit(Math.max(1, concurrency));
+  const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
   const abort = new AbortController();
-  const contents = await Promise.all(
-    image.layers.map((layer, index) => {
-      const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
-      // A read another analysis started may be given up when that analysis fails on a layer of
-      // its own: then this one reads the layer itself instead of failing with it.
-      if (cached !== undefined) return cached.catch(() => readOwn(layer, index));
-      return readOwn(layer, index);
-    }),
-  );
-  function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
-    const read = limit(() =>
-      readLayer(layer.open, {
-        label: `layer ${index}`,
-        digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
-        size: layer.descriptor?.size ?? null,
-        diffId: layer.diffId,
-        signal: abort.signal,
+  let contents: LayerContents[];
+  try {
+    contents = await Promise.all(
+      image.layers.map((layer, index) => {
+        const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
+        // A read another analysis started may be given up when that analysis fails on a layer of
+        // its own: then this one reads the layer itself instead of failing with it.
+        if (cached !== undefined)
+          return cached
+            .catch(() => readOwn(layer, index))
+            .then((contents) => storedHere(contents, image, layer));
+        return readOwn(layer, index);
       }),
-    ).catch((err: unknown) => {
+    );
+  } finally {
+    if (reader === undefined) await layerReader.close();
+  }
+  function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
+    const read = (async () =>
+      layerReader.read(
+        { open: layer.open, region: (await layer.region?.()) ?? null },
+        {
+          label: `layer ${index}`,
+          digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
+          size: layer.descriptor?.size ?? null,
+          diffId: layer.diffId,
+          signal: abort.signal,
+        },
+      ))().catch((err: unknown) => {
       abort.abort();
       throw err;
     });
@@ -112,7 +128,23 @@ export async function analyzeResolved(
     config: image.config,
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
     contents,
+    sqlite: await sqliteForRpm(contents),
   });
+}
+
+/**
+ * Contents shared by diff_id (the same files) as this image stores them: another image may hold
+ * the layer compressed otherwise (gzip there, zstd or plain here), and its stored size and
+ * compression are this blob's. A blob of the same stored size is taken as the same blob.
+ */
+async function storedHere(
+  contents: LayerContents,
+  image: ResolvedImage,
+  layer: LayerBlob,
+): Promise<LayerContents> {
+  const storedBytes = layer.descriptor?.size ?? layer.storedSize;
+  if (storedBytes === undefined || storedBytes === contents.storedBytes) return contents;
+  return { ...contents, storedBytes, compression: await storedCompression(image, layer) };
 }
 
 /** What a layer's media type says of its compression (only used where the bytes are not read). */
@@ -124,18 +156,39 @@ function declaredCompression(mediaType: string | undefined): Compression {
 }
 
 /**
- * --no-layers: an analysis from the manifest and config alone. Compressed layer sizes come from
- * the manifest, history and user from the config; file-level metrics are not computed.
+ * A stored layer's compression without reading the layer: from its first bytes where the blob
+ * is a local file or archive member (a few bytes read), from its media type from a registry
+ * (where opening the blob would download it).
  */
-export function analyzeMetadata(image: ResolvedImage): Analysis {
-  const contents: LayerContents[] = image.layers.map((layer) => ({
-    entries: new EntryTable(),
-    tarSizeBytes: 0,
-    uncompressedBytes: 0,
-    storedBytes: layer.descriptor?.size ?? 0,
-    compression: declaredCompression(layer.descriptor?.mediaType),
-    warnings: [],
-  }));
+async function storedCompression(image: ResolvedImage, layer: LayerBlob): Promise<Compression> {
+  if (image.source === 'registry' || image.source === 'docker-daemon')
+    return declaredCompression(layer.descriptor?.mediaType);
+  const { head, stream } = await peekStream(await layer.open(), 4);
+  stream.destroy();
+  return sniffCompression(head);
+}
+
+/**
+ * --no-layers: an analysis from the manifest and config alone. Stored layer sizes come from the
+ * manifest or the archive's member sizes, history and user from the config; file-level metrics
+ * are not computed (reports show them as unknown: `src/model/known-sizes.ts`). A layer stored
+ * uncompressed has its tar's size as its size.
+ */
+export async function analyzeMetadata(image: ResolvedImage): Promise<Analysis> {
+  const contents: LayerContents[] = await Promise.all(
+    image.layers.map(async (layer) => {
+      const storedBytes = layer.descriptor?.size ?? layer.storedSize ?? 0;
+      const compression = await storedCompression(image, layer);
+      return {
+        entries: new EntryTable(),
+        tarSizeBytes: compression === 'none' ? storedBytes : 0,
+        uncompressedBytes: 0,
+        storedBytes,
+        compression,
+        warnings: [],
+      };
+    }),
+  );
   const analysis = buildAnalysis({
     image: imageInfo(image),
     config: image.config,

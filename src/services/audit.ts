@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { GateConfig } from '../gate/index.js';
 import type { AuditRecord, AuditSummary, Platform, RuleSettings } from '../model/index.js';
 import type { OpenSourceOptions, ResolvedImage } from '../sources/index.js';
+import { LayerReader } from '../layers/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, withResolvedImage } from './analyze-image.js';
 import { readResults, ResultsWriter } from './audit-results.js';
 import { failureOf, type AuditTarget } from './audit-targets.js';
@@ -72,16 +73,31 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
   const stats = { analyzed: 0, reused: 0, failed: 0, layerReads: 0, layerUses: 0 };
   const limit = pLimit(Math.max(1, options.parallel ?? DEFAULT_AUDIT_PARALLEL));
   const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
+  // One set of layer workers for the whole run, not one per image.
+  const reader = new LayerReader({ concurrency });
 
+  // A layer is read once per own read of analyzeResolved: through its file region where the
+  // source has one (asked for once per read, whichever thread then reads it), else its opener.
   const countReads = (image: ResolvedImage): ResolvedImage => ({
     ...image,
-    layers: image.layers.map((layer) => ({
-      ...layer,
-      open: () => {
-        stats.layerReads++;
-        return layer.open();
-      },
-    })),
+    layers: image.layers.map((layer) => {
+      const { region } = layer;
+      if (region === undefined)
+        return {
+          ...layer,
+          open: () => {
+            stats.layerReads++;
+            return layer.open();
+          },
+        };
+      return {
+        ...layer,
+        region: () => {
+          stats.layerReads++;
+          return region.call(layer);
+        },
+      };
+    }),
   });
 
   const auditOne = async (target: AuditTarget): Promise<{ record: AuditRecord; outcome: AuditOutcome }> => {
@@ -97,7 +113,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
           };
         }
         stats.layerUses += image.layers.length;
-        const analysis = await analyzeResolved(countReads(image), concurrency, memo);
+        const analysis = await analyzeResolved(countReads(image), concurrency, memo, reader);
         const report = findImageProblems(analysis, options.rules);
         const gate =
           options.gate === undefined || options.gate === null
@@ -134,6 +150,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
     );
   } finally {
     await writer.close();
+    await reader.close();
   }
   return { summary: summarizeAudit(records, options.top), records, stats, resultsFile: writer.file };
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputFormatError } from '../errors.js';
-import { normalizePath } from '../layers/index.js';
+import { normalizePath, type FileRegion } from '../layers/index.js';
 
 /** Large reads: per-chunk overhead, not the disk, bounds layer throughput. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -18,6 +18,8 @@ export interface ArchiveFiles {
   has(name: string): Promise<boolean>;
   size(name: string): Promise<number>;
   open(name: string): Readable;
+  /** Where the member's bytes lie on disk. */
+  region(name: string): Promise<FileRegion>;
 }
 
 /** Reads a member whole, refusing anything larger than `maxBytes` (hostile archives). */
@@ -67,5 +69,9 @@ export class DirectoryFiles implements ArchiveFiles {
 
   open(name: string): Readable {
     return createReadStream(this.path(name), { highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  async region(name: string): Promise<FileRegion> {
+    return { path: this.path(name), offset: 0, length: await this.size(name) };
   }
 }

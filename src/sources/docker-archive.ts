@@ -42,8 +42,11 @@ export class DockerArchiveSource implements ImageSource {
         }
         return {
           descriptor: await this.blobDescriptor(name),
+          // The member's size in the outer tar: known from the tar index, nothing read.
+          storedSize: await this.files.size(name),
           diffId: diffIds[i] ?? null,
           open: async () => this.files.open(name),
+          region: () => this.files.region(name),
         };
       }),
     );

@@ -1,14 +1,22 @@
 import type { Readable } from 'node:stream';
+import type { FileRegion } from '../layers/index.js';
 import type { Descriptor, ImageConfig, Platform, SourceKind } from '../model/index.js';
 
 /** One layer of a resolved image: what names it, and how to read its (possibly compressed) bytes. */
 export interface LayerBlob {
   /** The blob as the manifest names it; null where the source has no descriptor (legacy docker save). */
   descriptor: Descriptor | null;
+  /**
+   * Bytes of the blob as stored, where the source knows them without a descriptor (a legacy
+   * `docker save` member's size in the outer tar).
+   */
+  storedSize?: number;
   /** The uncompressed digest from the config's rootfs.diff_ids, where listed. */
   diffId: string | null;
   /** Opens a fresh stream of the stored bytes; may be called more than once. */
   open(): Promise<Readable>;
+  /** Where the stored bytes lie in a local file (so a worker thread can read them itself). */
+  region?(): Promise<FileRegion>;
   /**
    * True when the opened stream fails by itself on bytes that do not match the descriptor's
    * digest (the registry client checks as it downloads), so the reader need not hash them again.

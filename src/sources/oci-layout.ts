@@ -62,7 +62,12 @@ export class OciLayoutSource implements ImageSource {
         if (!(await this.files.has(name))) {
           throw new InputFormatError(`${this.files.location}: layer blob ${layer.digest} is missing`);
         }
-        return { descriptor: layer, diffId: diffIds[i] ?? null, open: async () => this.files.open(name) };
+        return {
+          descriptor: layer,
+          diffId: diffIds[i] ?? null,
+          open: async () => this.files.open(name),
+          region: () => this.files.region(name),
+        };
       }),
     );
     return {

@@ -12,6 +12,7 @@ import {
   paddedLength,
   parsePaxRecords,
 } from '../layers/tar-header.js';
+import type { FileRegion } from '../layers/index.js';
 import { type ArchiveFiles, memberName, READ_CHUNK_BYTES } from './archive-files.js';
 
 /** PAX and GNU long-name bodies are metadata: a megabyte is already absurd. */
@@ -60,6 +61,11 @@ export class TarFiles implements ArchiveFiles {
 
   async size(name: string): Promise<number> {
     return this.member(name).size;
+  }
+
+  async region(name: string): Promise<FileRegion> {
+    const { offset, size } = this.member(name);
+    return { path: this.location, offset, length: size };
   }
 
   open(name: string): Readable {

@@ -1,7 +1,7 @@
 import { PAGE_FATES, type AnalysisPageData, type PageFix } from '../model/page-data.js';
 import { formatBytes } from '../render/format.js';
 import { el } from './dom.js';
-import { codeBlock, findingItem } from './findings-view.js';
+import { codeBlock, findingItem, fixAnchor } from './findings-view.js';
 import { Explorer } from './explorer.js';
 import { finalFiles, stackedView } from './file-tree.js';
 import { PathIndex } from './paths.js';
@@ -224,18 +224,19 @@ function findingsList(data: AnalysisPageData, explorer: Explorer): HTMLElement {
   );
 }
 
+/** Each step's combined fix once, with the findings it settles and a copy button. */
 function fixesList(fixes: PageFix[]): HTMLElement {
   return el(
     'ol',
     { class: 'fixes' },
-    ...fixes.map((fix) =>
+    ...fixes.map((fix, index) =>
       el(
         'li',
-        {},
+        { id: fixAnchor(index), class: 'fix' },
         el(
           'p',
           {},
-          `Step ${fix.step}: fixes ${fix.findings.join(', ')}${fix.savingsBytes > 0 ? `, saves ${formatBytes(fix.savingsBytes)}` : ''}`,
+          `${fix.step === '' ? 'Settles' : `${fix.step}: settles`} ${fix.findings.join(', ')}${fix.savingsBytes > 0 ? ` — saves ${formatBytes(fix.savingsBytes)}` : ''}`,
         ),
         codeBlock(fix.after, fix.before),
       ),

@@ -34,11 +34,26 @@ export function findingItem(finding: PageFinding, open?: (path: string) => boole
   }
   item.append(el('p', {}, finding.advice));
   if (finding.after !== null) item.append(codeBlock(finding.after, finding.before));
+  // The step's combined fix is listed once, under "Dockerfile fixes"; the finding points at it.
+  if (finding.fix !== null)
+    item.append(
+      el(
+        'p',
+        {},
+        'Dockerfile change: ',
+        el('a', { href: `#${fixAnchor(finding.fix)}`, class: 'fix-link' }, `fix ${finding.fix + 1}`),
+      ),
+    );
   return item;
 }
 
-export /** A Dockerfile snippet with what it replaces and a copy button. */
-function codeBlock(after: string, before: string | null): HTMLElement {
+/** The element id of a fix in the page's list of fixes. */
+export function fixAnchor(fix: number): string {
+  return `fix-${fix + 1}`;
+}
+
+/** A Dockerfile snippet with what it replaces and a copy button. */
+export function codeBlock(after: string, before: string | null): HTMLElement {
   const code = el('code', {}, after);
   const copy = el('button', { type: 'button', class: 'copy' }, 'Copy');
   copy.addEventListener('click', () => {

@@ -227,6 +227,45 @@ describe.skipIf(missing !== null)(
       expect(await page.locator('#explorer-tree [data-path="/app/b.txt"]').count()).toBe(1);
     });
 
+    it("shows each step's combined fix once, as text, and each finding links to its fix", async () => {
+      const { page, watch } = await open(browser, example, 'fixes');
+      expect(watch).toEqual({ requests: [], dialogs: [], errors: [] });
+      const json = JSON.parse(
+        (await runCli(['analyze', 'fixtures/example.tar', '--json'], {}, { cwd: await fixturesCwd() }))
+          .stdout,
+      ) as { fixes: { after: string; findings: { id: string; index: number }[] }[] };
+      const fixes = await page.$$eval('#app #fixes li.fix', (items) =>
+        items.map((item) => [item.id, item.querySelector('.code > pre > code')?.textContent ?? null]),
+      );
+      expect(fixes).toEqual(json.fixes.map((fix, index) => [`fix-${index + 1}`, fix.after]));
+      // The apt RUN three findings rewrite is one code block on the whole page, not three.
+      const apt = json.fixes[0];
+      expect(apt?.findings.map((f) => f.id)).toEqual([
+        'apt-lists-left',
+        'apt-archives-left',
+        'apt-install-recommends',
+      ]);
+      const blocks = await page.$$eval('#app .code > pre > code', (codes) =>
+        codes.map((code) => code.textContent),
+      );
+      expect(blocks.filter((block) => block === apt?.after)).toHaveLength(1);
+      expect(await page.locator('#app #fixes li.fix').first().locator('p').first().textContent()).toBe(
+        'Layer 1: settles #1 apt-lists-left, #4 apt-archives-left, #7 apt-install-recommends — saves 35.7 kB',
+      );
+      // Findings carry no code of their own: each names its step's fix.
+      expect(await page.locator('#app #findings li.finding .code').count()).toBe(0);
+      const links = await page.$$eval('#app #findings li.finding .fix-link', (items) =>
+        items.map((item) => item.getAttribute('href')),
+      );
+      const fixOf = new Map(
+        json.fixes.flatMap((fix, at) => fix.findings.map((f) => [f.index, `#fix-${at + 1}`])),
+      );
+      expect(links).toEqual([...fixOf.keys()].sort((a, b) => a - b).map((index) => fixOf.get(index)));
+      await page.locator('#app #findings li.finding .fix-link').nth(3).click();
+      expect(await page.evaluate('location.hash')).toBe('#fix-1');
+      expect(await axeViolations(page)).toEqual([]);
+    });
+
     it('opens the explorer at the evidence path of a finding', async () => {
       const { page } = await open(browser, example, 'finding-link');
       const link = page.locator('#findings .evidence-link').first();
@@ -247,6 +286,10 @@ describe.skipIf(missing !== null)(
       expect(await page.locator(row('/app/link')).textContent()).toContain(`→ ${HOSTILE_SCRIPT}`);
       await page.locator('.layer-bar[data-layer="1"]').focus();
       expect(await page.locator('#layer-detail').textContent()).toContain(HOSTILE_STEP);
+      // Two consecutive RUNs: their merge is a fix, the hostile command shown as written.
+      const fixes = await page.locator('#app #fixes li.fix .code > pre > code').allTextContents();
+      expect(fixes).toContain(`RUN ${HOSTILE_STEP} \\\n    && rm /app/a.txt`);
+      expect(await page.locator('#app #fixes b, #app #fixes script').count()).toBe(0);
       // The history step without a layer is listed as a step.
       expect(await page.locator('.layer-chart .empty code').allTextContents()).toEqual([
         '/bin/sh -c #(nop)  CMD ["/app/run"]',

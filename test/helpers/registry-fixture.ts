@@ -14,6 +14,7 @@ import {
   startRegistry,
   writeHtpasswd,
 } from './registry-server.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { type TestCa, makeTestCa } from './test-certificates.js';
 import { type TokenIssuer, startTokenIssuer } from './token-issuer.js';
 
@@ -30,7 +31,12 @@ export interface RegistryFixtureOptions {
   /** The one account the registry accepts and pushes use; Basic auth (htpasswd) unless `token`. */
   account?: RegistryAccount;
   /** Token auth: the test token issuer knows `account` and signs the registry's tokens. */
-  token?: { anonymousPull?: boolean; refreshTokens?: Record<string, string> };
+  token?: {
+    anonymousPull?: boolean;
+    refreshTokens?: Record<string, string>;
+    /** Put a fault proxy in front of the token issuer and name it as the registry's realm. */
+    proxied?: boolean;
+  };
 }
 
 export interface RegistryFixture {
@@ -41,6 +47,8 @@ export interface RegistryFixture {
   ca: TestCa | undefined;
   /** With `token`: the token issuer, with the requests it answered. */
   issuer: TokenIssuer | undefined;
+  /** With `token.proxied`: the fault proxy between clients and the token issuer. */
+  issuerProxy: FaultProxy | undefined;
   /** Writes `image` as the OCI layout work/LAYOUT and pushes it to REGISTRY/REPO_TAG. */
   pushImage: (
     layout: string,
@@ -57,8 +65,10 @@ export async function startRegistryFixture(options: RegistryFixtureOptions): Pro
   const work = await makeTempDir(options.name);
   let registry: RunningRegistry | undefined;
   let issuer: TokenIssuer | undefined;
+  let issuerProxy: FaultProxy | undefined;
   const stop = async (): Promise<void> => {
     await registry?.stop();
+    await issuerProxy?.stop();
     await issuer?.stop();
     await rm(work, { recursive: true, force: true });
   };
@@ -74,7 +84,13 @@ export async function startRegistryFixture(options: RegistryFixtureOptions): Pro
     if (options.token) {
       const users = account ? { [account.user]: account.password } : {};
       issuer = await startTokenIssuer(work, users, options.token);
-      const { realm, service, issuer: name, rootCertBundle } = issuer;
+      const { service, issuer: name, rootCertBundle } = issuer;
+      let { realm } = issuer;
+      if (options.token.proxied === true) {
+        const issuerUrl = new URL(realm);
+        issuerProxy = await startFaultProxy(issuerUrl.host);
+        realm = `http://${issuerProxy.host}${issuerUrl.pathname}`;
+      }
       registry = await startRegistry({ tls: ca, token: { realm, service, issuer: name, rootCertBundle } });
     } else if (account) {
       const htpasswd = join(work, 'htpasswd');
@@ -91,6 +107,7 @@ export async function startRegistryFixture(options: RegistryFixtureOptions): Pro
       work,
       ca,
       issuer,
+      issuerProxy,
       pushImage: async (layout, image, repoTag, skopeoArgs) => {
         const written = await writeTestLayout(join(work, layout), image);
         await pushLayout(layout, repoTag, skopeoArgs);

@@ -62,6 +62,12 @@ export async function fixturesCwd(): Promise<string> {
   return cwd;
 }
 
+/**
+ * The CLI the tests run: this checkout's, or another checkout's where IMGSCOPE_CLI_ROOT names it
+ * (bench/json-identical.ts records the hostile catalogue's outputs of the code before a change).
+ */
+const CLI = `${process.env['IMGSCOPE_CLI_ROOT']?.replace(/\/?$/, '/') ?? PROJECT_ROOT}bin/run.js`;
+
 /** Starts the built CLI (`npm run build` first) as a user would, hermetically (see hermeticEnv). */
 export async function startCli(
   args: string[],
@@ -69,7 +75,7 @@ export async function startCli(
   options: CliOptions = {},
 ): Promise<CliRun> {
   const sandbox = await cliSandbox();
-  const child = spawn(process.execPath, [`${PROJECT_ROOT}bin/run.js`, ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? sandbox.cwd,
     env: hermeticEnv(sandbox.home, env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -2,10 +2,11 @@
 // `apt-get install curl git` as the second. The truth is computed at test time from the same
 // root filesystems (dpkg-query, stat), never pasted: the mirror moves.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis, PackageRecord } from '../../src/model/index.js';
+import { findProblems } from '../../src/findings/index.js';
 import { analyzeImage } from '../../src/services/index.js';
 import { debianTrees, debianTestsSkipReason, type DebianTrees } from '../helpers/debian-rootfs.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
@@ -69,6 +70,26 @@ function ownedBytes(root: string, name: string): number {
     inodes.add(stat.ino);
     bytes += stat.size;
   }
+  return bytes;
+}
+
+/** Bytes of the regular files under /usr, /etc and /var/lib of a tree, each inode once. */
+function contentBytes(root: string): number {
+  const inodes = new Set<number>();
+  let bytes = 0;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        const stat = lstatSync(path);
+        if (inodes.has(stat.ino)) continue;
+        inodes.add(stat.ino);
+        bytes += stat.size;
+      }
+    }
+  };
+  for (const top of ['usr', 'etc', 'var/lib']) walk(join(root, top));
   return bytes;
 }
 
@@ -168,6 +189,26 @@ describe.skipIf(skip !== null)(
       for (const name of PACKAGES) expect(records.get(name)?.reason).toBe('requested');
       expect(withoutRecommends.packages.packages.filter((record) => record.reason === 'recommends')).toEqual(
         [],
+      );
+    });
+
+    it('apt-install-recommends saves what --no-install-recommends saves (within 5 % of the difference of the trees)', () => {
+      const finding = findProblems(withRecommends).findings.find((f) => f.id === 'apt-install-recommends');
+      const measured = contentBytes(trees.withRecommends) - contentBytes(trees.withoutRecommends);
+      const saved = finding?.wastedBytes ?? 0;
+      expect(measured).toBeGreaterThan(1_000_000);
+      expect(Math.abs(saved - measured) / measured).toBeLessThan(0.05);
+      // Named in the message (the largest) and all listed in the fix, largest first.
+      const recommended = withRecommends.packages.packages.filter((record) => record.reason === 'recommends');
+      const largest = recommended[0];
+      expect(finding?.message).toContain(`the largest is ${largest?.name ?? '?'} (`);
+      const listed = /Installed only as recommended: (.*)\.$/.exec(finding?.advice.text ?? '')?.[1] ?? '';
+      expect(listed.split(', ').map((item) => item.replace(/ \(.*$/, ''))).toEqual(
+        recommended.map((record) => record.name),
+      );
+      expect(finding?.advice.dockerfile?.after).toContain('--no-install-recommends');
+      expect(findProblems(withoutRecommends).findings.map((f) => f.id)).not.toContain(
+        'apt-install-recommends',
       );
     });
 

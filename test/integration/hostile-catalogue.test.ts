@@ -163,7 +163,8 @@ const catalogue: Case[] = [
         mutateBlob: (b) => b.subarray(0, 30),
       }),
     exit: 2,
-    message: /layer 0: corrupt zstd data \(unexpected end of data in the frame at byte 0\)$/,
+    // Node 20 decodes zstd with fzstd (which says where), newer Node with libzstd.
+    message: /layer 0: corrupt zstd data \(unexpected end of data(?: in the frame at byte 0)?\)$/,
   },
   // ----- checksums and corrupt compression -----------------------------------------------------
   {
@@ -205,7 +206,8 @@ const catalogue: Case[] = [
         mutateBlob: (b) => ((b[4] = (b[4] ?? 0) | 0x08), b),
       }),
     exit: 2,
-    message: /layer 0: corrupt zstd data \(reserved bit set in the frame header at byte 0\)$/,
+    message:
+      /layer 0: corrupt zstd data \((?:reserved bit set in the frame header at byte 0|unsupported frame parameter)\)$/,
   },
   {
     name: 'corrupt zstd block',
@@ -213,7 +215,7 @@ const catalogue: Case[] = [
       oneLayer({ tar: rawTar([file('a', 4000, 'ab')]), compression: 'zstd', mutateBlob: flipAt(8) }),
     exit: 2,
     // fzstd decodes the flipped sequence bits into other bytes; the frame's checksum catches them.
-    message: /layer 0: corrupt zstd data \(content checksum mismatch\)$/,
+    message: /layer 0: corrupt zstd data \((?:content checksum mismatch|data corruption detected)\)$/,
   },
   {
     name: 'zstd layer whose literals were altered (content checksum)',
@@ -708,6 +710,12 @@ describe('hostile and broken input catalogue', () => {
         expect(result.stderr).toBe('');
         expect(result.code).toBe(0);
         testCase.check(JSON.parse(result.stdout) as Report);
+        // bench/json-identical.ts compares these outputs before and after a change to the reader.
+        const keep = process.env['HOSTILE_OUTPUTS'];
+        if (keep !== undefined) {
+          const slug = testCase.name.replace(/[^a-z0-9]+/gi, '-');
+          await writeFile(join(keep, `${slug}.json`), result.stdout.replaceAll(target, '<input>'));
+        }
         return;
       }
       expect(result.stdout).toBe('');

@@ -1,5 +1,6 @@
 // Issue 12's acceptance on nginx images built as the issue describes (test/helpers/nginx-images.ts):
 // the optimised build has nothing at warning or above, the wasteful one keeps every true finding.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
@@ -82,5 +83,59 @@ describe('findings on a well-built and a wasteful nginx image', async () => {
       ['deleted-in-later-layer', 615],
       ['many-small-layers', 0],
     ]);
+  });
+
+  it('gives one fix per step: the three apt findings share one RUN, shown once in table, JSON and Markdown (golden)', async () => {
+    // Run beside the image so reports name it as `wasteful.tar` whatever the temp directory.
+    const json = await runCli(['analyze', 'wasteful.tar', '--json'], {}, { cwd: dir });
+    const report = JSON.parse(json.stdout) as {
+      findings: JsonFinding[];
+      fixes: { findings: { id: string; index: number }[]; after: string; savingsBytes: number }[];
+    };
+    const [apt] = report.fixes;
+    expect(
+      apt?.findings.map((f) => [f.id, report.findings[f.index]?.id, report.findings[f.index]?.layerIndex]),
+    ).toEqual([
+      ['apt-lists-left', 'apt-lists-left', 1],
+      ['apt-archives-left', 'apt-archives-left', 1],
+      ['apt-install-recommends', 'apt-install-recommends', 1],
+    ]);
+    expect(apt?.savingsBytes).toBe(1_550_000 + 1_300_000);
+    await expect(`${JSON.stringify(report.fixes, null, 2)}\n`).toMatchFileSnapshot(
+      '../golden/nginx-wasteful-fixes.json',
+    );
+
+    const table = await runCli(['analyze', 'wasteful.tar'], {}, { cwd: dir });
+    const fixes = table.stdout.slice(table.stdout.indexOf('Dockerfile fixes'));
+    expect(fixes.split('\n').filter((line) => line.includes('--no-install-recommends nginx'))).toHaveLength(
+      // Fix 1's own RUN, and the two merges that begin with that RUN (their first line).
+      3,
+    );
+    await expect(fixes).toMatchFileSnapshot('../golden/nginx-wasteful-fixes.txt');
+
+    const gate = join(dir, 'gate.md');
+    const ci = await runCli(
+      [
+        'analyze',
+        'wasteful.tar',
+        '--ci',
+        '--fail-on',
+        'warning',
+        '--lowestEfficiency',
+        'off',
+        '--highestUserWastedPercent',
+        'off',
+        '--markdown',
+        gate,
+      ],
+      {},
+      { cwd: dir },
+    );
+    expect(ci.code).toBe(1);
+    const markdown = await readFile(gate, 'utf8');
+    expect(markdown).toContain(
+      '- One change for **apt-lists-left**, **apt-archives-left**, **apt-install-recommends**:',
+    );
+    await expect(markdown).toMatchFileSnapshot('../golden/nginx-wasteful-gate.md');
   });
 });

@@ -42,6 +42,9 @@ export const archiveExtractedLater: Rule = {
             layerIndex: tracked.layer,
             message: `${path} (${bytesText(tracked.size)}) is added by layer ${tracked.layer} and extracted by layer ${extract.layer}; ${still}.`,
             claims: [tracked.claim()],
+            ...(isTar && extract.directory !== null
+              ? { edit: { kind: 'text', layers: [tracked.layer, extract.layer] } }
+              : {}),
             advice: {
               text: isTar
                 ? 'Let ADD extract the archive (a local tar is unpacked in one layer and not kept), extract it before the build, or download, extract and delete it in one RUN.'

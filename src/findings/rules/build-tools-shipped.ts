@@ -1,8 +1,9 @@
-import { type Analysis, dockerfileLine } from '../../model/index.js';
+import { type Analysis, dockerfileLine, type PackageRecord } from '../../model/index.js';
 import { baseLayerCount } from '../base-layers.js';
 import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
 import { layerInstruction } from '../layer-instruction.js';
 import { timelineOf } from '../layer-timeline.js';
+import { packagesText } from '../package-claims.js';
 import {
   WORTH_TEXT,
   worthBytes,
@@ -48,6 +49,25 @@ const TOOLCHAINS: { name: string; test: (path: string) => boolean; inBulkOnly?: 
   { name: 'node_modules/.cache', test: (p) => /\/node_modules\/\.cache\//.test(p) },
 ];
 
+/** Packages named in the message; the advice lists them all. */
+const MESSAGE_PACKAGES = 5;
+
+/**
+ * The packages whose files include claimed toolchain files, with their whole bytes (the package
+ * goes, not just the matched files), largest first.
+ */
+function packagesOwning(analysis: Analysis, claims: readonly Claim[]): { name: string; bytes: number }[] {
+  const paths = new Set(claims.map((claim) => claim.path));
+  const owners: PackageRecord[] = [];
+  for (const record of analysis.packages.packages) {
+    if ((analysis.packages.storedPaths.get(record) ?? []).some((path) => paths.has(path)))
+      owners.push(record);
+  }
+  return owners
+    .map((record) => ({ name: record.name, bytes: record.sizeBytes }))
+    .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * Compilers and build toolchains in the final filesystem, with what they weigh. dockle and
  * hadolint have no such check; it is the multi-stage advice of the Docker docs.
@@ -56,7 +76,7 @@ export const buildToolsShipped: Rule = {
   id: 'build-tools-shipped',
   severity: 'warning',
   title: 'Compilers and build tools shipped in the final image',
-  description: `gcc/g++/clang, make/cmake/binutils, javac, Go and Rust toolchains, C headers (*-dev packages; headers only when together they reach the threshold, never a runtime package's lone header), node_modules/.cache in the final filesystem (outside the base image layers), with their size. ${WORTH_TEXT}`,
+  description: `gcc/g++/clang, make/cmake/binutils, javac, Go and Rust toolchains, C headers (*-dev packages; headers only when together they reach the threshold, never a runtime package's lone header), node_modules/.cache in the final filesystem (outside the base image layers), with their size and, where package metadata says, the packages that ship them with theirs. ${WORTH_TEXT}`,
   bySize: true,
   related: [],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
@@ -85,6 +105,12 @@ export const buildToolsShipped: Rule = {
     const layer = [...bytesByLayer].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? null;
     const total = sumClaims(claims);
     const install = layer === null ? null : layerInstruction(analysis, layer);
+    const owners = packagesOwning(analysis, claims);
+    const shown = owners.slice(0, MESSAGE_PACKAGES);
+    const fromPackages =
+      owners.length === 0
+        ? ''
+        : `; from the package(s) ${packagesText(shown)}${owners.length > shown.length ? ` and ${owners.length - shown.length} more` : ''}`;
     const installLine =
       install === null || install.keyword !== 'RUN'
         ? 'RUN <install the build dependencies>'
@@ -95,10 +121,13 @@ export const buildToolsShipped: Rule = {
         analysis,
         {
           layerIndex: layer,
-          message: `The final image ships ${[...found].map(([name, bytes]) => `${name} (${bytesText(bytes)})`).join(', ')}: ${bytesText(total)} that only building needs.`,
+          message: `The final image ships ${[...found].map(([name, bytes]) => `${name} (${bytesText(bytes)})`).join(', ')}: ${bytesText(total)} that only building needs${fromPackages}.`,
           claims,
+          ...(layer === null || install?.keyword !== 'RUN'
+            ? {}
+            : { edit: { kind: 'text', layers: [layer] } }),
           advice: {
-            text: 'Use a multi-stage build: install the toolchain and build in a first stage, then start the final stage from a small base and COPY --from only the build output.',
+            text: `Use a multi-stage build: install the toolchain and build in a first stage, then start the final stage from a small base and COPY --from only the build output.${owners.length === 0 ? '' : ` The packages to leave in the build stage: ${packagesText(owners)}.`}`,
             dockerfile: {
               before: installLine,
               after: [

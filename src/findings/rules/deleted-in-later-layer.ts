@@ -5,6 +5,7 @@ import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
 import { layerInstruction } from '../layer-instruction.js';
 import { entryKey, timelineOf } from '../layer-timeline.js';
 import { isCopy } from '../metadata-rewrite.js';
+import { chainRuns } from '../run-rewrite.js';
 import {
   WORTH_TEXT,
   type Claim,
@@ -75,11 +76,12 @@ export const deletedInLaterLayer: Rule = {
               ? {
                   dockerfile: {
                     before: `${dockerfileLine(lower)}\n${dockerfileLine(upper)}`,
-                    after: `RUN ${lower.args} \\\n    && ${upper.args}`,
+                    after: chainRuns([lower.args, upper.args]),
                   },
                 }
               : {}),
           },
+          ...(bothRun ? { edit: { kind: 'chain', layers: [group.from, group.by] } } : {}),
         },
         options.maxPaths,
       );

@@ -1,6 +1,7 @@
 import { type Analysis, type Instruction, parseCreatedBy } from '../../model/index.js';
 import { baseLayerCount } from '../base-layers.js';
 import { buildFinding } from '../finding-builder.js';
+import { chainRuns } from '../run-rewrite.js';
 import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 
 /** hadolint DL3059 ("Multiple consecutive RUN instructions. Consider consolidation."). */
@@ -30,9 +31,10 @@ export const manySmallLayers: Rule = {
                 text: 'Chain related commands into one RUN with && (and remove temporary files in that same RUN).',
                 dockerfile: {
                   before: run.map(({ instruction }) => `RUN ${instruction.args}`).join('\n'),
-                  after: `RUN ${run.map(({ instruction }) => instruction.args).join(' \\\n    && ')}`,
+                  after: chainRuns(run.map(({ instruction }) => instruction.args)),
                 },
               },
+              edit: { kind: 'chain', layers: run.map(({ layer }) => layer) },
             },
             options.maxPaths,
           ),

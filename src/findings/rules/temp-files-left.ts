@@ -69,11 +69,12 @@ export const tempFilesLeft: Rule = {
           layerIndex: layer,
           message: `Layer ${layer} leaves ${plural(files.length, 'file')} (${bytesText(bytes)}) under ${dirs.join(', ')} in the final image.`,
           claims,
+          ...(rewrite === undefined ? {} : { edit: rewrite.edit }),
           advice: {
             text: isRun
               ? 'Remove temporary files at the end of the RUN that creates them.'
               : 'Do not copy temporary files into the image: list them in .dockerignore.',
-            ...(rewrite === undefined ? {} : { dockerfile: rewrite }),
+            ...(rewrite === undefined ? {} : { dockerfile: rewrite.dockerfile }),
           },
         },
         options.maxPaths,

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/failure.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { analyzeResolved } from '../../../src/services/analyze-image.js';
 import type { RegistrySourceOptions } from '../../../src/sources/registry-source.js';
-import { type FaultProxy, type RecordedRequest, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { editOciLayout } from '../../helpers/oci-surgery.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import {
@@ -18,6 +16,7 @@ import {
   writeTestLayout,
 } from '../../helpers/registry-images.js';
 import { registryTestsSkipReason } from '../../helpers/registry-server.js';
+import type { TokenIssuer } from '../../helpers/token-issuer.js';
 import { registrySource } from '../../helpers/registry-source.js';
 
 /**
@@ -27,36 +26,6 @@ import { registrySource } from '../../helpers/registry-source.js';
  * leave the blob cache holding only blobs whose bytes match their names.
  */
 const skip = registryTestsSkipReason();
-
-interface TokenServer {
-  realm: string;
-  mode: 'valid' | 'garbage' | 'silent';
-  requests: number;
-  stop: () => Promise<void>;
-}
-
-/** A token endpoint that answers a token, garbage, or never. */
-async function startTokenServer(): Promise<TokenServer> {
-  const state: TokenServer = { realm: '', mode: 'valid', requests: 0, stop: async () => undefined };
-  const server = http.createServer((req, res) => {
-    state.requests += 1;
-    if (state.mode === 'silent') return; // accept, then never answer
-    if (state.mode === 'garbage') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('<html>\u0000{"token":');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ token: 'valid-token', expires_in: 300 }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.realm = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
-  state.stop = async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(() => r(undefined)));
-  };
-  return state;
-}
 
 async function cacheIsConsistent(root: string): Promise<void> {
   const dir = join(root, 'imgscope', 'blobs', 'sha256');
@@ -72,7 +41,10 @@ async function cacheIsConsistent(root: string): Promise<void> {
 describe.skipIf(skip !== null)('hostile registries', () => {
   let fixture: RegistryFixture;
   let proxy: FaultProxy;
-  let tokens: TokenServer;
+  /** The real registry under token auth, its real issuer behind a fault proxy. */
+  let tokenFixture: RegistryFixture;
+  let issuer: TokenIssuer;
+  let issuerProxy: FaultProxy;
   let image: WrittenImage;
 
   beforeAll(async () => {
@@ -94,17 +66,26 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     });
     await fixture.pushLayout('odd', 'hostile/odd:1');
     proxy = await startFaultProxy(fixture.registry.host);
-    tokens = await startTokenServer();
+    tokenFixture = await startRegistryFixture({
+      name: 'hostile-token',
+      account: { user: 'pusher', password: 'pusher-password' },
+      token: { anonymousPull: true, proxied: true },
+    });
+    await tokenFixture.pushImage('img', { layers: [{ files: { t: 'token' } }] }, 'hostile/app:1');
+    issuer = tokenFixture.issuer!;
+    issuerProxy = tokenFixture.issuerProxy!;
   });
   afterEach(() => {
     proxy.fault = () => undefined;
     proxy.requests.length = 0;
-    tokens.mode = 'valid';
-    tokens.requests = 0;
+    issuerProxy.fault = () => undefined;
+    issuerProxy.requests.length = 0;
+    issuer.requests.length = 0;
+    issuer.expiredTokensToIssue = 0;
   });
   afterAll(async () => {
     await proxy?.stop();
-    await tokens?.stop();
+    await tokenFixture?.stop();
     await fixture?.stop();
   });
 
@@ -112,8 +93,9 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   async function analyze(
     repo: string,
     extra: Partial<RegistrySourceOptions> = {},
+    host = proxy.host,
   ): Promise<{ line: string; exitCode: number } | null> {
-    const source = registrySource(`${proxy.host}/hostile/${repo}`, {
+    const source = registrySource(`${host}/hostile/${repo}`, {
       timeoutMs: 1_000,
       retry: { baseDelayMs: 10, maxDelayMs: 50 },
       ...extra,
@@ -130,16 +112,6 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     }
   }
 
-  const bearer = (req: RecordedRequest, accept: (auth: string | undefined) => boolean) =>
-    accept(req.headers.authorization)
-      ? undefined
-      : {
-          status: 401,
-          headers: {
-            'WWW-Authenticate': `Bearer realm="${tokens.realm}",service="test",scope="repository:hostile/app:pull"`,
-          },
-        };
-
   it('caps a redirect loop on a blob', async () => {
     proxy.fault = (req) =>
       req.path.includes('/blobs/')
@@ -151,30 +123,40 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   });
 
   it('refuses a token endpoint that answers garbage', async () => {
-    tokens.mode = 'garbage';
-    proxy.fault = (req) => bearer(req, (auth) => auth === 'Bearer valid-token');
-    const failure = await analyze('app:1');
+    issuerProxy.fault = () => ({
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: '<html>\u0000{"token":',
+    });
+    const failure = await analyze('app:1', {}, tokenFixture.registry.host);
     expect(failure?.exitCode).toBe(3);
-    expect(failure?.line).toMatch(/^imgscope: error: .*token/i);
-    expect(failure?.line).not.toMatch(/\n/);
+    expect(failure?.line).toBe(
+      `imgscope: error: the token server of ${tokenFixture.registry.host} answered something that is not a token (not JSON)`,
+    );
   });
 
   it('gives up on a token endpoint that never answers', async () => {
-    tokens.mode = 'silent';
-    proxy.fault = (req) => bearer(req, (auth) => auth === 'Bearer valid-token');
-    const failure = await analyze('app:1');
+    issuerProxy.fault = () => ({ silence: true });
+    const failure = await analyze('app:1', {}, tokenFixture.registry.host);
     expect(failure?.exitCode).toBe(3);
-    expect(failure?.line).toMatch(/no answer within 1000 ms|timed? ?out/i);
+    expect(failure?.line).toMatch(
+      new RegExp(
+        `^imgscope: error: cannot reach ${issuerProxy.host}: ETIMEDOUT \\(no answer within 1000 ms\\)`,
+      ),
+    );
+    expect(issuerProxy.requests.length).toBeGreaterThan(0);
   });
 
-  it('stops on a 401 that keeps coming after a valid token', async () => {
-    proxy.fault = (req) => bearer(req, () => false);
-    const failure = await analyze('app:1');
+  it('stops on a 401 that keeps coming after a token', async () => {
+    // Every token the real issuer signs is already expired, so the real registry refuses each.
+    issuer.expiredTokensToIssue = 1_000;
+    const failure = await analyze('app:1', {}, tokenFixture.registry.host);
     expect(failure?.exitCode).toBe(3);
-    expect(failure?.line).toMatch(/401|denied|unauthori[sz]ed|authentication/i);
-    // Asks for a token a bounded number of times, not forever.
-    expect(tokens.requests).toBeGreaterThan(0);
-    expect(tokens.requests).toBeLessThanOrEqual(5);
+    expect(failure?.line).toMatch(
+      new RegExp(`^imgscope: error: authentication required for ${tokenFixture.registry.host}: UNAUTHORIZED`),
+    );
+    // One token, one fresh token after the registry refused it, then it stops.
+    expect(issuer.requests.length).toBe(2);
   });
 
   it('times out a blob that stalls in the middle, and caches nothing bad', async () => {

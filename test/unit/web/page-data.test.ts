@@ -20,6 +20,7 @@ function pageOf(contents: LayerContents[]): AnalysisPageData {
   const analysis = analysisOf(contents);
   const findings = {
     findings: [],
+    fixes: [],
     summary: { potentialSavingsBytes: 0, findingCounts: { error: 0, warning: 0, info: 0 } },
   };
   const data = analysisPageData({ analysis, findings, gate: null, changeCodes: entryChangeCodes(analysis) });

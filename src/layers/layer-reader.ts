@@ -1,0 +1,259 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ImgscopeError } from '../errors.js';
+import type { LayerContents } from '../model/index.js';
+import { decodeLayerContents } from './layer-contents-codec.js';
+import { readLayer, type LayerReadOptions } from './read-layer.js';
+import {
+  reviveError,
+  serializeError,
+  type FileRegion,
+  type FromWorker,
+  type LayerJob,
+  type ToWorker,
+} from './worker-protocol.js';
+
+/** A layer's stored bytes: a stream to open, and where they lie when they are in a local file. */
+export interface LayerInput {
+  open(): Promise<Readable>;
+  region: FileRegion | null;
+}
+
+export interface LayerReaderOptions {
+  /** Worker threads at most; 0 reads every layer on the calling thread. Default: the cores. */
+  threads?: number;
+  /** Layers read at once on the calling thread (small ones, or all with no threads). */
+  concurrency: number;
+  /** Layers whose stored size is known and at most this are read on the calling thread. */
+  inProcessMaxBytes?: number;
+}
+
+/**
+ * Below this a worker's start (a fresh V8 isolate and the reader's modules) costs more than the
+ * layer: a small image is read entirely on the main thread and starts no worker at all.
+ */
+export const IN_PROCESS_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * A worker's young generation (V8's default is 16 MiB per semi-space): the reader's garbage is
+ * short-lived chunks, and a small nursery keeps each worker's resident memory down.
+ */
+const YOUNG_GENERATION_MB = 4;
+/** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** The number of worker threads to use: IMGSCOPE_THREADS when set, else one per core. */
+export function defaultThreads(): number {
+  const configured = process.env['IMGSCOPE_THREADS'];
+  if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
+  return availableParallelism();
+}
+
+/**
+ * The worker thread, from dist/ as built; from the sources (tests run them) the worker is
+ * TypeScript and is loaded through tsx, which registers itself in that thread first.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  );
+  const entry = new URL('./worker.ts', import.meta.url);
+  const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+}
+
+interface PendingJob {
+  job: LayerJob;
+  input: LayerInput;
+  signal: AbortSignal | undefined;
+  resolve: (contents: LayerContents) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  job: PendingJob | null;
+  /** The forwarded stream of the current job, paused while the window is full. */
+  source: Readable | null;
+  inFlight: number;
+  /** The source stream's own error: the truer answer than the worker's report of it. */
+  sourceError: unknown;
+}
+
+/**
+ * Reads layers on both cores: each large layer goes whole to a worker thread (decompress, verify,
+ * hash, parse), which hands back the compact entry tables through the layer-contents codec; the
+ * calling thread only forwards bytes that are not in a local file and merges results. Every
+ * check of `readLayer` runs either way, and the result is the same.
+ */
+export class LayerReader {
+  readonly #threads: Thread[] = [];
+  readonly #queue: PendingJob[] = [];
+  readonly #maxThreads: number;
+  readonly #inProcessMaxBytes: number;
+  readonly #limit: LimitFunction;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: LayerReaderOptions) {
+    this.#maxThreads = options.threads ?? defaultThreads();
+    this.#inProcessMaxBytes = options.inProcessMaxBytes ?? IN_PROCESS_MAX_BYTES;
+    this.#limit = pLimit(Math.max(1, options.concurrency));
+  }
+
+  read(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
+    const size = input.region?.length ?? options.size;
+    if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
+      return this.#limit(() => readLayer(input.open, options));
+    }
+    return new Promise<LayerContents>((resolve, reject) => {
+      const job: LayerJob = {
+        id: this.#nextId++,
+        label: options.label,
+        digest: options.digest,
+        size: options.size,
+        diffId: options.diffId,
+        region: input.region,
+      };
+      this.#queue.push({ job, input, signal: options.signal, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops every worker; reads still running fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#threads.splice(0).map((thread) => thread.worker.terminate()));
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0 && !this.#closed) {
+      const thread =
+        this.#threads.find((candidate) => candidate.job === null) ??
+        (this.#threads.length < this.#maxThreads ? this.#spawn() : undefined);
+      if (thread === undefined) return;
+      const pending = this.#queue.shift() as PendingJob;
+      void this.#start(thread, pending);
+    }
+  }
+
+  async #start(thread: Thread, pending: PendingJob): Promise<void> {
+    thread.job = pending;
+    thread.sourceError = undefined;
+    thread.inFlight = 0;
+    thread.worker.ref();
+    const { job, signal } = pending;
+    if (signal?.aborted === true) {
+      this.#finish(thread, () => pending.reject(signal.reason));
+      return;
+    }
+    let source: Readable | null = null;
+    if (job.region === null) {
+      try {
+        source = await pending.input.open();
+      } catch (err) {
+        this.#finish(thread, () => pending.reject(err));
+        return;
+      }
+    }
+    signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
+    this.#post(thread, { kind: 'job', job });
+    if (source !== null) this.#forward(thread, job.id, source);
+  }
+
+  /** Sends a stream's bytes to the worker in copies it owns, within the window. */
+  #forward(thread: Thread, id: number, source: Readable): void {
+    thread.source = source;
+    source.on('data', (chunk: Buffer) => {
+      // A copy in a buffer of our own: Node's pooled Buffers cannot be transferred.
+      const bytes = new Uint8Array(chunk.length);
+      bytes.set(chunk);
+      this.#post(thread, { kind: 'chunk', id, bytes }, [bytes.buffer]);
+      thread.inFlight += bytes.length;
+      if (thread.inFlight > WINDOW_BYTES) source.pause();
+    });
+    source.once('end', () => this.#post(thread, { kind: 'end', id }));
+    source.once('error', (err) => {
+      thread.sourceError = err;
+      this.#post(thread, { kind: 'source-error', id, error: serializeError(err) });
+    });
+  }
+
+  #abort(thread: Thread, id: number): void {
+    if (thread.job?.job.id !== id) return;
+    thread.source?.destroy();
+    this.#post(thread, { kind: 'abort', id });
+  }
+
+  #post(thread: Thread, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    thread.worker.postMessage(message, transfer);
+  }
+
+  #spawn(): Thread {
+    const worker = startWorker();
+    const thread: Thread = { worker, job: null, source: null, inFlight: 0, sourceError: undefined };
+    worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
+    const lost = (err: unknown): void => {
+      this.#threads.splice(this.#threads.indexOf(thread), 1);
+      const pending = thread.job;
+      thread.job = null;
+      pending?.reject(err);
+      this.#dispatch();
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => {
+      if (!this.#closed && this.#threads.includes(thread)) lost(new Error(`a layer worker exited (${code})`));
+    });
+    this.#threads.push(thread);
+    return thread;
+  }
+
+  #onMessage(thread: Thread, message: FromWorker): void {
+    const pending = thread.job;
+    if (pending === null || pending.job.id !== message.id) return;
+    switch (message.kind) {
+      case 'consumed':
+        thread.inFlight -= message.bytes;
+        if (thread.inFlight <= WINDOW_BYTES / 2) thread.source?.resume();
+        return;
+      case 'done':
+        this.#finish(thread, () => {
+          let contents: LayerContents;
+          try {
+            contents = decodeLayerContents(message.contents);
+          } catch (err) {
+            pending.reject(err);
+            return;
+          }
+          pending.resolve(contents);
+        });
+        return;
+      case 'failed': {
+        const source = thread.sourceError;
+        const err = source instanceof ImgscopeError ? source : reviveError(message.error);
+        // A read that failed early leaves its source unread: close it (a download, say).
+        thread.source?.destroy();
+        this.#finish(thread, () => pending.reject(err));
+        return;
+      }
+    }
+  }
+
+  /** Frees the thread for the next job, then settles this one. */
+  #finish(thread: Thread, settle: () => void): void {
+    thread.job = null;
+    thread.source = null;
+    thread.worker.unref();
+    settle();
+    this.#dispatch();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+
+type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
+
+/** Node >= 22.15 / 23.8 has zstd in zlib (libzstd: as fast as gunzip); Node 20 has not. */
+const createZstdDecompress = (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
+
+export const hasNativeZstd = createZstdDecompress !== undefined;
+
+/**
+ * libzstd's streaming decoder, where the running Node has it: it follows concatenated and
+ * skippable frames and verifies each frame's content checksum (never told to ignore it), and
+ * refuses windows above 128 MiB (its default limit), which keeps a hostile frame from
+ * claiming gigabytes. Null on a Node without it (the caller falls back to fzstd).
+ */
+export function createNativeZstd(): Transform | null {
+  // 256 KiB output chunks, as for gzip: fewer callbacks, more throughput.
+  return createZstdDecompress?.({ chunkSize: 256 * 1024 }) ?? null;
+}
+
+/** libzstd's error, said as the fallback decoder says the same thing. */
+export function nativeZstdMessage(code: string | undefined, message: string): string {
+  if (code === 'ZSTD_error_checksum_wrong') return 'content checksum mismatch';
+  if (code === 'Z_BUF_ERROR') return 'unexpected end of data';
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}

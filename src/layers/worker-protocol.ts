@@ -1,0 +1,96 @@
+import {
+  AuthError,
+  ConfigError,
+  DigestMismatchError,
+  ImgscopeError,
+  InputFormatError,
+  InputNotFoundError,
+  NetworkError,
+  PlatformNotFoundError,
+  RegistryError,
+  UsageError,
+} from '../errors.js';
+
+/** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
+export interface FileRegion {
+  path: string;
+  offset: number;
+  length: number;
+}
+
+/** What a worker is told to read, besides the checks (label, digests) of `LayerReadOptions`. */
+export interface LayerJob {
+  id: number;
+  label: string;
+  digest: string | null;
+  size: number | null;
+  diffId: string | null;
+  /** The bytes from a file, or (null) as `chunk` messages from the main thread. */
+  region: FileRegion | null;
+}
+
+/** Main thread -> worker. */
+export type ToWorker =
+  | { kind: 'job'; job: LayerJob }
+  | { kind: 'chunk'; id: number; bytes: Uint8Array }
+  | { kind: 'end'; id: number }
+  | { kind: 'source-error'; id: number; error: SerializedError }
+  | { kind: 'abort'; id: number };
+
+/** Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue. */
+export type FromWorker =
+  | { kind: 'done'; id: number; contents: ArrayBuffer }
+  | { kind: 'failed'; id: number; error: SerializedError }
+  | { kind: 'consumed'; id: number; bytes: number };
+
+/** An error as plain data: structured cloning keeps an Error's message but not its class. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  hint?: string;
+  /** Node's error code (`Z_DATA_ERROR`, `ECONNRESET`), which the layer reader's messages use. */
+  code?: string;
+  stack?: string;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const serialized: SerializedError = { name: err.name, message: err.message };
+  if (err instanceof ImgscopeError && err.hint !== undefined) serialized.hint = err.hint;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') serialized.code = code;
+  if (err.stack !== undefined) serialized.stack = err.stack;
+  return serialized;
+}
+
+type ErrorClass = new (message: string, options?: { hint?: string }) => ImgscopeError;
+
+const CLASSES: Record<string, ErrorClass> = {
+  AuthError,
+  ConfigError,
+  InputFormatError,
+  InputNotFoundError,
+  NetworkError,
+  PlatformNotFoundError,
+  RegistryError,
+  UsageError,
+};
+
+/** The error again, of its class where it was one of imgscope's (exit codes follow the class). */
+export function reviveError(serialized: SerializedError): Error {
+  const { name, message, hint } = serialized;
+  const errorClass = CLASSES[name];
+  let err: Error;
+  if (name === 'DigestMismatchError') err = new DigestMismatchError('', '', '');
+  else if (errorClass !== undefined) err = new errorClass(message, hint === undefined ? {} : { hint });
+  else {
+    err = new Error(message);
+    err.name = name;
+  }
+  err.message = message;
+  if (serialized.code !== undefined && !(err instanceof ImgscopeError)) {
+    Object.assign(err, { code: serialized.code });
+  }
+  if (serialized.stack !== undefined) err.stack = serialized.stack;
+  return err;
+}

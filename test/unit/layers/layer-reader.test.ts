@@ -1,0 +1,123 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DigestMismatchError, InputFormatError, NetworkError } from '../../../src/errors.js';
+import { LayerReader, readLayer, type LayerInput } from '../../../src/layers/index.js';
+import type { LayerContents } from '../../../src/model/index.js';
+import { cleanupTempDirs } from '../../helpers/image-builder.js';
+import { fillBytes } from '../../helpers/fill.js';
+import { rawTar, sha256, tarEntry, writeTempFile } from '../../helpers/raw-tar.js';
+
+afterAll(cleanupTempDirs);
+
+const tar = rawTar([
+  tarEntry({ name: 'etc/', type: '5', mode: 0o755 }),
+  tarEntry({ name: 'etc/passwd' }, Buffer.from('root:x:0:0::/root:/bin/sh\napp:x:10001:10001::/:/bin/sh\n')),
+  tarEntry({ name: 'bin/big' }, fillBytes('layer-reader', 300_000)),
+  tarEntry({ name: 'bin/hard', type: '1', linkname: 'bin/big' }),
+  tarEntry({ name: 'home/.npmrc' }, Buffer.from('//r/:_authToken=abc\n')),
+  tarEntry({ name: 'var/lib/dpkg/status' }, Buffer.from('Package: a\nStatus: install ok installed\n\n')),
+  tarEntry({ name: 'etc/os-release' }, Buffer.alloc(0)),
+  tarEntry({ name: Buffer.from('bad-\xff-name', 'latin1') }, Buffer.from('not UTF-8 name')),
+  tarEntry({ name: '../escape' }, Buffer.from('x')),
+]);
+const blob = gzipSync(tar);
+const checks = { label: 'layer 0', digest: sha256(blob), size: blob.length, diffId: sha256(tar) };
+
+const plain = (contents: LayerContents): unknown => ({ ...contents, entries: [...contents.entries] });
+
+/** Input from a file region (the worker opens it) or, with `stream`, only as a stream. */
+async function input(bytes: Buffer, stream = false): Promise<LayerInput> {
+  // Padding around the blob: the region must be read at its offset, for its length.
+  const path = await writeTempFile('blob', Buffer.concat([Buffer.alloc(100, 7), bytes, Buffer.alloc(50, 7)]));
+  const region = { path, offset: 100, length: bytes.length };
+  return {
+    open: async () =>
+      createReadStream(path, { start: 100, end: 100 + bytes.length - 1, highWaterMark: 4096 }),
+    region: stream ? null : region,
+  };
+}
+
+describe('LayerReader', () => {
+  const reader = new LayerReader({ threads: 2, concurrency: 2, inProcessMaxBytes: 0 });
+  afterAll(() => reader.close());
+
+  it('reads a layer on a worker thread to the same contents as on this thread, from a file or a stream', async () => {
+    const here = await readLayer((await input(blob)).open, checks);
+    expect(here.entries.length).toBe(8);
+    expect([...here.entries.packageMetadata().keys()]).toEqual([5, 6]);
+    expect(here.warnings).toEqual(['layer 0: entry "../escape" escapes the image root; not applied']);
+    const [fromFile, fromStream] = await Promise.all([
+      reader.read(await input(blob), checks),
+      reader.read(await input(blob, true), checks),
+    ]);
+    expect(plain(fromFile)).toEqual(plain(here));
+    expect(plain(fromStream)).toEqual(plain(here));
+  });
+
+  it('reads more layers than it has threads, each to its own result', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) => {
+        const layer = rawTar([tarEntry({ name: `f${n}` }, Buffer.alloc(n * 1000, n))]);
+        return reader.read(await input(layer, n % 2 === 0), {
+          label: `layer ${n}`,
+          digest: null,
+          size: null,
+          diffId: sha256(layer),
+        });
+      }),
+    );
+    expect(results.map((r) => [r.entries.path(0), r.entries.size(0)])).toEqual([
+      ['/f1', 1000],
+      ['/f2', 2000],
+      ['/f3', 3000],
+      ['/f4', 4000],
+      ['/f5', 5000],
+    ]);
+  });
+
+  it('fails with the error class and message the reader throws on this thread', async () => {
+    const wrongDiffId = { ...checks, diffId: sha256('other') };
+    const error = await reader.read(await input(blob), wrongDiffId).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(DigestMismatchError);
+    expect((error as Error).message).toBe(
+      `layer 0 content (diff_id): digest mismatch: expected ${sha256('other')}, got ${sha256(tar)}`,
+    );
+    const corrupt = Buffer.from(blob);
+    const crc = corrupt.length - 6; // in the gzip trailer's CRC
+    corrupt.writeUInt8(corrupt.readUInt8(crc) ^ 0xff, crc);
+    const gzipError = await reader
+      .read(await input(corrupt, true), { ...checks, digest: null, size: null })
+      .catch((err: unknown) => err);
+    expect(gzipError).toBeInstanceOf(InputFormatError);
+    expect((gzipError as Error).message).toMatch(/^layer 0: corrupt gzip data \(/);
+  });
+
+  it("passes a source stream's own error through as it was thrown", async () => {
+    const failing = new NetworkError('blob download: connection reset');
+    const source: LayerInput = {
+      open: async () =>
+        new Readable({
+          read() {
+            this.push(blob.subarray(0, 1000));
+            this.destroy(failing);
+          },
+        }),
+      region: null,
+    };
+    await expect(reader.read(source, checks)).rejects.toBe(failing);
+  });
+
+  it('stops a read when its signal aborts', async () => {
+    const abort = new AbortController();
+    const endless: LayerInput = { open: async () => new Readable({ read() {} }), region: null };
+    const read = reader.read(endless, { ...checks, signal: abort.signal });
+    setTimeout(() => abort.abort(), 50);
+    await expect(read).rejects.toThrow();
+    // The thread is free again afterwards.
+    expect(plain(await reader.read(await input(blob), checks))).toEqual(
+      plain(await readLayer((await input(blob)).open, checks)),
+    );
+  });
+});
