@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { AuditSummary } from '../model/index.js';
 import { formatBytes } from './format.js';
-import { markdownCode, markdownText } from './markdown-text.js';
+import { markdownCode as markdownCodeSpan, markdownText as markdownPlain } from './markdown-text.js';
 import { COMPACT, PLAIN } from './table-style.js';
 
 /** Version of the audit summary JSON; fields are only ever added. */
@@ -110,6 +110,15 @@ export function renderAuditTable(summary: AuditSummary): string {
       : summary.failures.map((f) => `  ${shown(f.reference)}: ${shown(f.message)}`).join('\n'),
   );
   return out.join('\n') + '\n';
+}
+
+/** Markdown is printed to terminals too (the merge Job's log): control characters escaped first. */
+function markdownCode(text: string): string {
+  return markdownCodeSpan(shown(text));
+}
+
+function markdownText(text: string): string {
+  return markdownPlain(shown(text));
 }
 
 export function renderAuditMarkdown(summary: AuditSummary): string {

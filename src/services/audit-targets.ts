@@ -49,6 +49,11 @@ export function repositoryOf(reference: string): string {
   }
 }
 
+/** The registry host of a repository key (`host/repo`); a local image's path is its own. */
+export function registryOf(repository: string): string {
+  return repository.split('/')[0] ?? repository;
+}
+
 /** A failure as a record keeps it: one line, credentials masked. */
 export function failureOf(error: unknown): AuditFailure {
   if (error instanceof ImgscopeError) {

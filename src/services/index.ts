@@ -39,5 +39,11 @@ export {
   type AuditOutcome,
   type AuditRun,
 } from './audit.js';
-export { listAuditTargets, repositoryOf, type AuditTarget, type TargetOptions } from './audit-targets.js';
+export {
+  listAuditTargets,
+  registryOf,
+  repositoryOf,
+  type AuditTarget,
+  type TargetOptions,
+} from './audit-targets.js';
 export { withResolvedImage } from './analyze-image.js';

@@ -14,6 +14,7 @@ import {
   DEFAULT_AUDIT_PARALLEL,
   listAuditTargets,
   loadGateConfig,
+  registryOf,
   ruleSettings,
   writeAuditSummary,
   type AuditRun,
@@ -109,14 +110,15 @@ Exit codes: 0 every image audited (and, with --ci, passed); 1 with --ci, an imag
       throw new UsageError('nothing to audit: name images, -f FILE, or --catalog HOST');
     }
     const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+    const gateFlagsGiven = gateFlagValues(flags); // refuses gate flags without --ci
     const gateConfig = flags.ci
       ? await loadGateConfig({
           cwd: process.cwd(),
-          flags: gateFlagValues(flags),
+          flags: gateFlagsGiven,
           ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
           ...(flags.config === undefined ? {} : { configPath: flags.config }),
         })
-      : (gateFlagValues(flags), null);
+      : null;
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: true, concurrency: flags.concurrency });
     const warn = (line: string): void => void process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`);
@@ -136,6 +138,13 @@ Exit codes: 0 every image audited (and, with --ci, passed); 1 with --ci, an imag
       shard,
       registry: { ...registry.options.registry, env: process.env },
     });
+    // Credentials given on the command line are for one registry; never send them to another.
+    const registries = new Set(targets.map((target) => registryOf(target.repository)));
+    if (flags.username !== undefined && registries.size > 1) {
+      throw new UsageError(`--username applies to one registry; these images are on ${registries.size}`, {
+        hint: 'put the credentials of each registry in a Docker config.json (DOCKER_CONFIG) instead',
+      });
+    }
     const run = await auditImages(targets, {
       outDir: flags.out,
       shard,

@@ -168,6 +168,38 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     expect(await readFile(join(work, 's.json'), 'utf8')).toBe(unsharded.stdout);
   });
 
+  it('gates every image with --ci and lists the images that failed, exit 1', async () => {
+    const result = await runImgscope(
+      [
+        'audit',
+        '-f',
+        listFile,
+        '--out',
+        join(work, 'gated'),
+        '--json',
+        '--ci',
+        '--highestWastedBytes',
+        '150KB',
+      ],
+      env(),
+    );
+    expect(result.code).toBe(1);
+    const failed = JSON.parse(result.stdout).gate.failed;
+    // The five images that write the base's tool again waste about 200 kB (and fail dive's default
+    // efficiency rules with it); image 7 holds a secret, an error finding.
+    expect(failed).toEqual(
+      [0, 4, 7, 8, 12, 16]
+        .map((n) => ({
+          reference: fleet[n]!.reference,
+          rules:
+            n === 7
+              ? ['failOn', 'secrets-in-image']
+              : ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent'],
+        }))
+        .sort((a, b) => (a.reference < b.reference ? -1 : 1)),
+    );
+  });
+
   it('selects tags by a semver range, a variant, and a regex', async () => {
     const repo = `${fixture.registry.host}/${FLEET_REPOSITORIES[0]}`;
     const out = join(work, 'tags');

@@ -64,6 +64,18 @@ describe('imgscope audit on local images and bad usage', () => {
     ]);
   });
 
+  it('refuses --username for images on more than one registry (exit 2)', async () => {
+    const result = await runCli(
+      ['audit', 'a.example/x:1', 'b.example/y:1', '--username', 'u', '--password-stdin', '--out', 'o'],
+      {},
+      { stdin: 'secret\n' },
+    );
+    expect(result.code).toBe(2);
+    expect(expectOneLineError(result)).toBe(
+      'imgscope: error: --username applies to one registry; these images are on 2 (put the credentials of each registry in a Docker config.json (DOCKER_CONFIG) instead)',
+    );
+  });
+
   it.each([
     [['audit', '--out', 'o'], 'imgscope: error: nothing to audit: name images, -f FILE, or --catalog HOST'],
     [
