@@ -66,6 +66,86 @@ export function parseRpmHeader(blob: Uint8Array, tags: ReadonlySet<number>): Rpm
   return header;
 }
 
+/** Bytes of a blob's two counts and its index, from the counts; null where the entry count is out of range. */
+export function headerIndexBytes(head: Uint8Array): number | null {
+  if (head.byteLength < 8) return null;
+  const entries = new DataView(head.buffer, head.byteOffset, 8).getInt32(0);
+  return entries < 1 || entries > MAX_ENTRIES ? null : 8 + entries * ENTRY_BYTES;
+}
+
+/** Where in a blob the value of one entry can lie, as far as the index tells. */
+export interface ValueSpan {
+  start: number;
+  end: number;
+  type: number;
+  count: number;
+}
+
+/**
+ * The spans of a blob of `length` bytes that the values of `tags` can occupy, read from its
+ * counts and index alone (`head`, at least headerIndexBytes long): fixed-width values exactly,
+ * strings up to the next entry's data. So the database is asked only for these bytes, not a
+ * header's changelog or file digests. Null where the index is one parseRpmHeader refuses.
+ */
+export function valueSpans(head: Uint8Array, length: number, tags: ReadonlySet<number>): ValueSpan[] | null {
+  const indexBytes = headerIndexBytes(head);
+  if (indexBytes === null || head.byteLength < indexBytes) return null;
+  const view = new DataView(head.buffer, head.byteOffset, indexBytes);
+  const dataBytes = view.getInt32(4);
+  if (dataBytes < 0 || indexBytes + dataBytes !== length) return null;
+  const offsets: number[] = [dataBytes];
+  // As parseRpmHeader: the later entry of a repeated tag is the one decoded.
+  const wanted = new Map<number, { type: number; offset: number; count: number }>();
+  for (let at = 8; at < indexBytes; at += ENTRY_BYTES) {
+    const tag = view.getInt32(at);
+    const type = view.getUint32(at + 4);
+    const offset = view.getInt32(at + 8);
+    const count = view.getUint32(at + 12);
+    if (offset < 0 || offset > dataBytes || count < 1 || count > dataBytes) return null;
+    offsets.push(offset);
+    if (tags.has(tag)) wanted.set(tag, { type, offset, count });
+  }
+  offsets.sort((a, b) => a - b);
+  return [...wanted.values()].map(({ type, offset, count }) => {
+    const width = WIDTHS[type];
+    const end =
+      width === undefined
+        ? (offsets.find((next) => next > offset) ?? dataBytes)
+        : Math.min(offset + count * width, dataBytes);
+    return { start: indexBytes + offset, end: indexBytes + end, type, count };
+  });
+}
+
+/** Bytes per item of the fixed-width types (the other types are strings, or refused). */
+const WIDTHS: Partial<Record<number, number>> = {
+  [CHAR]: 1,
+  [INT8]: 1,
+  [BIN]: 1,
+  [INT16]: 2,
+  [INT32]: 4,
+  [INT64]: 8,
+};
+
+/**
+ * Whether each span holds its whole value in `blob` (fixed-width values: `count` items; strings:
+ * `count` NUL-terminated ones). Where one does not, a value runs into other entries' data and
+ * only the whole blob decodes it as rpm would.
+ */
+export function spansHoldValues(blob: Uint8Array, spans: readonly ValueSpan[]): boolean {
+  return spans.every(({ start, end, type, count }) => {
+    const width = WIDTHS[type];
+    if (width !== undefined) return start + count * width <= end;
+    if (type !== STRING && type !== STRING_ARRAY && type !== I18NSTRING) return true;
+    let at = start;
+    for (let index = 0; index < count; index++) {
+      const nul = blob.indexOf(0, at);
+      if (nul < 0 || nul >= end) return false;
+      at = nul + 1;
+    }
+    return true;
+  });
+}
+
 function readValue(data: Uint8Array, tag: number, type: number, offset: number, count: number): RpmTagValue {
   switch (type) {
     case CHAR:

@@ -85,7 +85,7 @@ function readPackages(
   if (body.byteLength === 0) return { packages: [], warnings: [] };
   let rows;
   try {
-    rows = readRpmDatabase(sqlite, body);
+    rows = readRpmDatabase(sqlite, body, full ? ALL_TAGS : IDENTITY_TAGS);
   } catch (err) {
     return {
       packages: [],
