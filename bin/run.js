@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { Errors, flush, run } from '@oclif/core';
-import { describeFailure } from '../dist/cli/failure.js';
+import module from 'node:module';
+
+// Node >= 22.1 keeps compiled code on disk between runs: a faster start from the second run on.
+module.enableCompileCache?.();
+const { Errors, flush, run } = await import('@oclif/core');
 
 try {
   await run(process.argv.slice(2), import.meta.url);
@@ -11,6 +14,8 @@ try {
   if (error instanceof Errors.ExitError) {
     process.exitCode = error.oclif.exit;
   } else {
+    // Loaded only here: a run that succeeds does not pay for it.
+    const { describeFailure } = await import('../dist/cli/failure.js');
     const { line, exitCode } = describeFailure(error, Boolean(process.env.DEBUG));
     process.stderr.write(line + '\n');
     process.exitCode = exitCode;

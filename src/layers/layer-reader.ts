@@ -57,16 +57,18 @@ export function defaultThreads(): number {
  * TypeScript and is loaded through tsx, which registers itself in that thread first.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), {
+  if (!import.meta.url.endsWith('.ts')) {
+    // '../layers/': this module is also bundled into dist/commands/*.js, beside dist/layers/.
+    return new Worker(new URL('../layers/worker.js', import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
+  }
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve('tsx/esm/api')
       .replace(/\.cjs$/, '.mjs'),
   );
-  const entry = new URL('./worker.ts', import.meta.url);
+  const entry = new URL('../layers/worker.ts', import.meta.url);
   const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
 }
