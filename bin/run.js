@@ -3,7 +3,12 @@ import module from 'node:module';
 
 // Node >= 22.1 keeps compiled code on disk between runs: a faster start from the second run on.
 module.enableCompileCache?.();
-const { Errors, flush, run } = await import('@oclif/core');
+// The parts of oclif a run needs, not its index (which loads help, ux and more besides).
+const [{ run }, { flush }, Errors] = await Promise.all([
+  import('@oclif/core/run'),
+  import('@oclif/core/flush'),
+  import('@oclif/core/errors'),
+]);
 
 try {
   await run(process.argv.slice(2), import.meta.url);
