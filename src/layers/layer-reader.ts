@@ -33,6 +33,11 @@ export interface LayerReaderOptions {
   concurrency: number;
   /** Layers whose stored size is known and at most this are read on the calling thread. */
   inProcessMaxBytes?: number;
+  /**
+   * Whether the calling thread reads one large layer itself (default true): an image of one
+   * large layer then starts no worker and pays no encoding. Tests of the workers turn it off.
+   */
+  callingThreadReads?: boolean;
 }
 
 /**
@@ -100,8 +105,8 @@ interface Thread {
 /**
  * Reads layers on both cores: each large layer goes whole to a worker thread (decompress, verify,
  * hash, parse), which hands back the compact entry tables through the layer-contents codec; the
- * calling thread forwards bytes that are not in a local file, reads one large layer itself
- * while every worker is busy, and merges results. Every check of `readLayer` runs either way,
+ * calling thread reads one large layer itself whenever it is free (so an image of one large layer
+ * starts no worker), forwards bytes that are not in a local file, and merges results. Every check of `readLayer` runs either way,
  * and the result is the same.
  */
 export class LayerReader {
@@ -112,13 +117,15 @@ export class LayerReader {
   readonly #limit: LimitFunction;
   #nextId = 0;
   #closed = false;
-  /** Whether the calling thread is reading a large layer itself (it takes one when every worker is busy). */
-  #readingHere = false;
+  /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
+  #readingHere: boolean;
 
   constructor(options: LayerReaderOptions) {
     this.#maxThreads = options.threads ?? defaultThreads();
     this.#inProcessMaxBytes = options.inProcessMaxBytes ?? IN_PROCESS_MAX_BYTES;
     this.#limit = pLimit(Math.max(1, options.concurrency));
+    // Marked busy for good when it must not read: the workers take everything.
+    this.#readingHere = options.callingThreadReads === false;
   }
 
   read(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
@@ -148,13 +155,16 @@ export class LayerReader {
 
   #dispatch(): void {
     while (this.#queue.length > 0 && !this.#closed) {
+      // The calling thread first: a layer read here needs no worker and no encoding.
+      if (!this.#readingHere) {
+        this.#readHere(this.#queue.shift() as PendingJob);
+        continue;
+      }
       const thread =
         this.#threads.find((candidate) => candidate.job === null) ??
         (this.#threads.length < this.#maxThreads ? this.#spawn() : undefined);
-      if (thread === undefined && this.#readingHere) return;
-      const pending = this.#queue.shift() as PendingJob;
-      if (thread === undefined) this.#readHere(pending);
-      else void this.#start(thread, pending);
+      if (thread === undefined) return;
+      void this.#start(thread, this.#queue.shift() as PendingJob);
     }
   }
 
