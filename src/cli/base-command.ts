@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core';
+import { Command } from '@oclif/core/command';
 import { redactDebugOutput } from './debug-output.js';
 import { describeFailure } from './failure.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { integerFlag } from './integer-flag.js';
 import { DEFAULT_LAYER_CONCURRENCY } from '../services/index.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UsageError } from '../errors.js';
 import { FAIL_ON_VALUES, THRESHOLD_RULES, type GateFlagValues } from '../services/index.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { integerFlag } from './integer-flag.js';
 import { LayerResultCache } from '../cache/index.js';
 import { UsageError } from '../errors.js';

@@ -24,12 +24,20 @@ export interface LayerInput {
 }
 
 export interface LayerReaderOptions {
-  /** Worker threads at most; 0 reads every layer on the calling thread. Default: the cores. */
+  /**
+   * Worker threads at most; 0 reads every layer on the calling thread. Default: one per core but
+   * one, since the calling thread reads a large layer too while every worker is busy.
+   */
   threads?: number;
   /** Layers read at once on the calling thread (small ones, or all with no threads). */
   concurrency: number;
   /** Layers whose stored size is known and at most this are read on the calling thread. */
   inProcessMaxBytes?: number;
+  /**
+   * Whether the calling thread reads one large layer itself (default true): an image of one
+   * large layer then starts no worker and pays no encoding. Tests of the workers turn it off.
+   */
+  callingThreadReads?: boolean;
 }
 
 /**
@@ -45,11 +53,14 @@ const YOUNG_GENERATION_MB = 4;
 /** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
-/** The number of worker threads to use: IMGSCOPE_THREADS when set, else one per core. */
+/**
+ * The number of worker threads to use: IMGSCOPE_THREADS when set, else one per core but one (the
+ * calling thread is the last reader: one V8 isolate fewer, about 10 MiB of resident memory).
+ */
 export function defaultThreads(): number {
   const configured = process.env['IMGSCOPE_THREADS'];
   if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
-  return availableParallelism();
+  return availableParallelism() - 1;
 }
 
 /**
@@ -57,18 +68,29 @@ export function defaultThreads(): number {
  * TypeScript and is loaded through tsx, which registers itself in that thread first.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(builtWorkerUrl(import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
+  }
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
       .resolve('tsx/esm/api')
       .replace(/\.cjs$/, '.mjs'),
   );
-  const entry = new URL('./worker.ts', import.meta.url);
+  const entry = new URL('../layers/worker.ts', import.meta.url);
   const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+}
+
+/**
+ * dist/layers/worker.js, wherever in dist/ this module was built into: dist/layers/ itself, or a
+ * command bundle (dist/commands/analyze.js, dist/commands/audit/index.js).
+ */
+export function builtWorkerUrl(moduleUrl: string): URL {
+  const dist = moduleUrl.lastIndexOf('/dist/');
+  if (dist < 0) return new URL('../layers/worker.js', moduleUrl);
+  return new URL(`${moduleUrl.slice(0, dist)}/dist/layers/worker.js`);
 }
 
 interface PendingJob {
@@ -92,8 +114,9 @@ interface Thread {
 /**
  * Reads layers on both cores: each large layer goes whole to a worker thread (decompress, verify,
  * hash, parse), which hands back the compact entry tables through the layer-contents codec; the
- * calling thread only forwards bytes that are not in a local file and merges results. Every
- * check of `readLayer` runs either way, and the result is the same.
+ * calling thread reads one large layer itself whenever it is free (so an image of one large layer
+ * starts no worker), forwards bytes that are not in a local file, and merges results. Every check of `readLayer` runs either way,
+ * and the result is the same.
  */
 export class LayerReader {
   readonly #threads: Thread[] = [];
@@ -103,11 +126,15 @@ export class LayerReader {
   readonly #limit: LimitFunction;
   #nextId = 0;
   #closed = false;
+  /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
+  #readingHere: boolean;
 
   constructor(options: LayerReaderOptions) {
     this.#maxThreads = options.threads ?? defaultThreads();
     this.#inProcessMaxBytes = options.inProcessMaxBytes ?? IN_PROCESS_MAX_BYTES;
     this.#limit = pLimit(Math.max(1, options.concurrency));
+    // Marked busy for good when it must not read: the workers take everything.
+    this.#readingHere = options.callingThreadReads === false;
   }
 
   read(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
@@ -137,13 +164,36 @@ export class LayerReader {
 
   #dispatch(): void {
     while (this.#queue.length > 0 && !this.#closed) {
+      // The calling thread first: a layer read here needs no worker and no encoding.
+      if (!this.#readingHere) {
+        this.#readHere(this.#queue.shift() as PendingJob);
+        continue;
+      }
       const thread =
         this.#threads.find((candidate) => candidate.job === null) ??
         (this.#threads.length < this.#maxThreads ? this.#spawn() : undefined);
       if (thread === undefined) return;
-      const pending = this.#queue.shift() as PendingJob;
-      void this.#start(thread, pending);
+      void this.#start(thread, this.#queue.shift() as PendingJob);
     }
+  }
+
+  /** Reads a large layer on the calling thread, exactly as a worker would. */
+  #readHere(pending: PendingJob): void {
+    this.#readingHere = true;
+    const { job, input, signal } = pending;
+    const options: LayerReadOptions = {
+      label: job.label,
+      digest: job.digest,
+      size: job.size,
+      diffId: job.diffId,
+    };
+    if (signal !== undefined) options.signal = signal;
+    readLayer(input.open, options)
+      .then(pending.resolve, pending.reject)
+      .finally(() => {
+        this.#readingHere = false;
+        this.#dispatch();
+      });
   }
 
   async #start(thread: Thread, pending: PendingJob): Promise<void> {

@@ -17,7 +17,8 @@ import {
   type ToWorker,
 } from './worker-protocol.js';
 
-const READ_CHUNK_BYTES = 1024 * 1024;
+/** As the sources read archives (src/sources/archive-files.ts). */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 interface Running {
   /** Chunks from the main thread; null when the worker reads a file region. */

@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import {
   fileMetric,
   knownImageSize,
@@ -10,7 +9,7 @@ import {
 import { renderFindingsSection } from './findings-table.js';
 import { indexRows } from './index-rows.js';
 import { renderLargestPackages } from './packages-table.js';
-import { COMPACT, PLAIN } from './table-style.js';
+import { COMPACT, PLAIN, textTable } from './table-style.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
 
 export interface TableOptions {
@@ -29,7 +28,7 @@ export function renderAnalysisTable(
   const out: string[] = [];
   const { image, dive } = analysis;
   const platform = platformText(image.platform) ?? 'unknown';
-  const summary = new Table({ style: PLAIN, chars: COMPACT });
+  const summary = textTable({ style: PLAIN, chars: COMPACT });
   summary.push(
     ['Image', `${image.reference} (${image.source})`],
     ...(image.digest === null ? [] : [['Digest', image.digest]]),
@@ -60,7 +59,7 @@ export function renderAnalysisTable(
   }
 
   const commandWidth = Math.max(20, options.width - 40);
-  const layers = new Table({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN, chars: COMPACT });
+  const layers = textTable({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN, chars: COMPACT });
   for (const entry of analysis.history) {
     const layer = entry.layerIndex === null ? undefined : analysis.layers[entry.layerIndex];
     layers.push([
@@ -90,7 +89,7 @@ export function renderAnalysisTable(
       : `Inefficient files (${files.length} of ${dive.inefficientFiles.length})`,
   );
   if (files.length > 0) {
-    const table = new Table({ head: ['Count', 'Wasted', 'Path'], style: PLAIN, chars: COMPACT });
+    const table = textTable({ head: ['Count', 'Wasted', 'Path'], style: PLAIN, chars: COMPACT });
     for (const file of files)
       table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
     out.push(table.toString());

@@ -1,8 +1,7 @@
-import Table from 'cli-table3';
 import type { AuditSummary } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { markdownCode as markdownCodeSpan, markdownText as markdownPlain } from './markdown-text.js';
-import { COMPACT, PLAIN } from './table-style.js';
+import { COMPACT, PLAIN, textTable } from './table-style.js';
 
 /** Version of the audit summary JSON; fields are only ever added. */
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -22,7 +21,7 @@ function shown(text: string): string {
 }
 
 function table(head: string[], rows: string[][], right: number[] = []): string {
-  const out = new Table({
+  const out = textTable({
     head,
     style: PLAIN,
     chars: COMPACT,

@@ -1,8 +1,7 @@
-import Table from 'cli-table3';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { SCHEMA_VERSION } from './analysis-json.js';
 import { formatBytes } from './format.js';
-import { COMPACT, PLAIN } from './table-style.js';
+import { COMPACT, PLAIN, textTable } from './table-style.js';
 
 /** 0o700 as "0700", the way chmod and ls -l's users write it. */
 function octalMode(mode: number): string {
@@ -32,7 +31,7 @@ export function renderCacheTable(listing: CacheListing): string {
       ? `Cache: ${listing.location} (not created yet)`
       : `Cache: ${listing.location} (mode ${octalMode(listing.mode)})`;
   if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n`;
-  const table = new Table({
+  const table = textTable({
     head: ['Kind', 'Entry', 'Size', 'Last used'],
     style: PLAIN,
     chars: COMPACT,

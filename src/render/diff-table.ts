@@ -1,6 +1,5 @@
-import Table from 'cli-table3';
 import type { Analysis, ImageDiff } from '../model/index.js';
-import { COMPACT, PLAIN } from './table-style.js';
+import { COMPACT, PLAIN, textTable } from './table-style.js';
 import { type FileListing, listedChanges } from './diff-json.js';
 import {
   FILE_HEAD,
@@ -31,27 +30,27 @@ export function renderDiffTable(
   options: DiffTableOptions,
 ): string {
   const out: string[] = [`Before: ${before.image.reference}`, `After:  ${after.image.reference}`, ''];
-  const summary = new Table({ head: SUMMARY_HEAD, style: PLAIN, chars: COMPACT });
+  const summary = textTable({ head: SUMMARY_HEAD, style: PLAIN, chars: COMPACT });
   summary.push(...summaryRows(diff));
   out.push(summary.toString(), '');
 
   const width = Math.max(20, options.width - 40);
   out.push('Layers', ...layerNotes(diff));
   if (diff.layers.rows.length > 0) {
-    const layers = new Table({ head: LAYER_HEAD, style: PLAIN, chars: COMPACT });
+    const layers = textTable({ head: LAYER_HEAD, style: PLAIN, chars: COMPACT });
     layers.push(...layerRows(diff.layers.rows, width));
     out.push(layers.toString());
   }
   out.push('', findingsLine(diff));
   const findings = findingRows(diff, width);
   if (findings.length > 0) {
-    const table = new Table({ head: FINDING_HEAD, style: PLAIN, chars: COMPACT });
+    const table = textTable({ head: FINDING_HEAD, style: PLAIN, chars: COMPACT });
     table.push(...findings);
     out.push(table.toString());
   }
   // Only images with package changes get the section: the report of others stays as it was.
   if (diff.packages.changes.length > 0) {
-    const packages = new Table({ head: PACKAGE_HEAD, style: PLAIN, chars: COMPACT });
+    const packages = textTable({ head: PACKAGE_HEAD, style: PLAIN, chars: COMPACT });
     packages.push(...packageRows(diff.packages.changes, width));
     out.push('', packagesLine(diff.packages), packages.toString());
     const more = diff.packages.changes.length - TOP_PACKAGES;
@@ -60,14 +59,14 @@ export function renderDiffTable(
   out.push('', filesLine(diff));
   const changes = listedChanges(diff.files.changes, options.files);
   if (changes.length > 0) {
-    const files = new Table({ head: FILE_HEAD, style: PLAIN, chars: COMPACT });
+    const files = textTable({ head: FILE_HEAD, style: PLAIN, chars: COMPACT });
     files.push(...fileRows(changes, width));
     out.push(files.toString());
     const total = diff.files.added + diff.files.removed + diff.files.modified;
     if (changes.length < total) out.push(`(${total - changes.length} more; --files all lists them)`);
   }
   if (options.files !== 'none' && diff.files.directories.length > 0) {
-    const dirs = new Table({
+    const dirs = textTable({
       head: ['Directory', 'Change', 'Added', 'Removed', 'Modified'],
       style: PLAIN,
       chars: COMPACT,

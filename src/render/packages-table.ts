@@ -1,7 +1,6 @@
-import Table from 'cli-table3';
 import type { PackageInventory, PackageRecord } from '../model/index.js';
 import { formatBytes, formatPercent, truncate } from './format.js';
-import { COMPACT, PLAIN } from './table-style.js';
+import { COMPACT, PLAIN, textTable } from './table-style.js';
 
 /** "1.2 MB", or "~1.2 MB" where the size is the metadata's estimate, not the files'. */
 function packageBytes(record: PackageRecord): string {
@@ -18,7 +17,7 @@ function layerText(record: PackageRecord): string {
 function packageTable(records: readonly PackageRecord[], imageBytes: number, width: number): string {
   const nameWidth = Math.max(16, Math.floor((width - 60) * 0.6));
   const versionWidth = Math.max(10, width - 60 - nameWidth);
-  const table = new Table({
+  const table = textTable({
     head: ['Size', 'Share', 'Package', 'Version', 'Type', 'Layer', 'Reason'],
     style: PLAIN,
     chars: COMPACT,

@@ -1,4 +1,5 @@
 import { diffAnalyses } from '../diff/index.js';
+import { LayerReader } from '../layers/index.js';
 import { UsageError } from '../errors.js';
 import { evaluateGrowth, type GrowthLimit } from '../gate/index.js';
 import type { Analysis, GateResult, ImageDiff, Platform } from '../model/index.js';
@@ -38,6 +39,8 @@ export async function diffImages(
   options: DiffImagesOptions = {},
 ): Promise<DiffResult> {
   const sources: ImageSource[] = [];
+  // One set of worker threads for both images.
+  const reader = new LayerReader({ concurrency: options.concurrency ?? DEFAULT_LAYER_CONCURRENCY });
   try {
     // Both opened (nothing sent yet) before either is resolved, so credentials are checked first.
     for (const reference of [beforeRef, afterRef])
@@ -49,8 +52,12 @@ export async function diffImages(
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
     // Findings redact history before anything compares or prints it: no secret value in a diff either.
-    const before = findImageProblems(await analyzeResolved(await resolve(beforeSource), concurrency, cache));
-    const after = findImageProblems(await analyzeResolved(await resolve(afterSource), concurrency, cache));
+    const before = findImageProblems(
+      await analyzeResolved(await resolve(beforeSource), concurrency, cache, reader),
+    );
+    const after = findImageProblems(
+      await analyzeResolved(await resolve(afterSource), concurrency, cache, reader),
+    );
     const growth = options.maxGrowth;
     return {
       before: before.analysis,
@@ -74,7 +81,7 @@ export async function diffImages(
             ),
     };
   } finally {
-    await Promise.all(sources.map((source) => source.close()));
+    await Promise.all([...sources.map((source) => source.close()), reader.close()]);
   }
 }
 

@@ -5,8 +5,12 @@ import type { Readable } from 'node:stream';
 import { InputFormatError } from '../errors.js';
 import { normalizePath, type FileRegion } from '../layers/index.js';
 
-/** Large reads: per-chunk overhead, not the disk, bounds layer throughput. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Large reads: per-chunk overhead, not the disk, bounds layer throughput; 256 KiB costs no more CPU
+ * than 1 MiB on the Debian bench image and keeps about 9 MiB less resident (several layers read
+ * at once, each holding a few chunks in its pipeline).
+ */
+export const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Read access to the members of an image archive, whether a directory (OCI layout, extracted

@@ -48,6 +48,21 @@ export interface FaultProxyOptions {
    * access to the bytes), for registries that demand credentials; the client's never goes there.
    */
   storageAuthorization?: string;
+  /** Bytes per second that all response bodies share, as one slow link would (benchmarks). */
+  bandwidth?: number;
+}
+
+/** One link's bandwidth shared by every response: each chunk waits for its slot on the wire. */
+class SharedLink {
+  #free = 0;
+  constructor(readonly bytesPerSecond: number) {}
+
+  /** Milliseconds until `bytes` have crossed the link, queued behind what is already on it. */
+  reserve(bytes: number): number {
+    const now = performance.now();
+    this.#free = Math.max(now, this.#free) + (bytes / this.bytesPerSecond) * 1000;
+    return this.#free - now;
+  }
 }
 
 function forward(
@@ -57,6 +72,7 @@ function forward(
   path: string,
   action: FaultAction | undefined,
   authorization: string | undefined,
+  link?: SharedLink,
 ): void {
   const headers = { ...req.headers, host: upstream };
   delete headers.authorization;
@@ -84,6 +100,23 @@ function forward(
         setTimeout(() => up.resume(), Math.ceil((chunk.length / action.bytesPerSecond) * 1000));
       });
       up.on('end', () => res.end());
+      return;
+    }
+    if (link !== undefined && action === undefined) {
+      // The last chunk may still wait for its slot when the upstream ends: the end follows it.
+      let queued = Promise.resolve();
+      up.on('data', (chunk: Buffer) => {
+        up.pause();
+        const wait = link.reserve(chunk.length);
+        queued = new Promise((sent) =>
+          setTimeout(() => {
+            res.write(chunk);
+            up.resume();
+            sent();
+          }, wait),
+        );
+      });
+      up.on('end', () => void queued.then(() => res.end()));
       return;
     }
     up.on('data', (chunk: Buffer) => {
@@ -124,6 +157,7 @@ export async function startFaultProxy(
   options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const requests: RecordedRequest[] = [];
+  const link = options.bandwidth === undefined ? undefined : new SharedLink(options.bandwidth);
   const state: FaultProxy = {
     host: '',
     storageHost: '',
@@ -155,7 +189,7 @@ export async function startFaultProxy(
       res.end();
       return;
     }
-    forward(upstream, req, res, recorded.path, action, req.headers.authorization);
+    forward(upstream, req, res, recorded.path, action, req.headers.authorization, link);
   });
   const storage = http.createServer((req, res) => {
     const path = (req.url ?? '/').replace(/^\/storage/, '');

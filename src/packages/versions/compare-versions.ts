@@ -1,4 +1,7 @@
-import semver from 'semver';
+// The three functions used, not semver's index (about 50 modules loaded at every start-up).
+import semverCompare from 'semver/functions/compare.js';
+import semverDiff from 'semver/functions/diff.js';
+import semverValid from 'semver/functions/valid.js';
 import type { PackageEcosystem } from '../../model/index.js';
 import { compareApkVersions } from './apk-version.js';
 import { compareDpkgVersions } from './dpkg-version.js';
@@ -17,9 +20,9 @@ export function compareVersions(ecosystem: PackageEcosystem, a: string, b: strin
     case 'python':
       return comparePep440Versions(a, b);
     case 'npm': {
-      const x = semver.valid(a, { loose: true });
-      const y = semver.valid(b, { loose: true });
-      if (x !== null && y !== null) return semver.compare(x, y, { loose: true });
+      const x = semverValid(a, { loose: true });
+      const y = semverValid(b, { loose: true });
+      if (x !== null && y !== null) return semverCompare(x, y, { loose: true });
       return a < b ? -1 : a > b ? 1 : 0;
     }
   }
@@ -28,7 +31,7 @@ export function compareVersions(ecosystem: PackageEcosystem, a: string, b: strin
 /** For semver ecosystems (npm): which part changed, `major`, `minor`, `patch` (or a pre-release kind); null elsewhere. */
 export function semverChange(ecosystem: PackageEcosystem, a: string, b: string): string | null {
   if (ecosystem !== 'npm') return null;
-  const x = semver.valid(a, { loose: true });
-  const y = semver.valid(b, { loose: true });
-  return x === null || y === null ? null : semver.diff(x, y);
+  const x = semverValid(a, { loose: true });
+  const y = semverValid(b, { loose: true });
+  return x === null || y === null ? null : semverDiff(x, y);
 }

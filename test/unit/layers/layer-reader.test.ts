@@ -40,7 +40,12 @@ async function input(bytes: Buffer, stream = false): Promise<LayerInput> {
 }
 
 describe('LayerReader', () => {
-  const reader = new LayerReader({ threads: 2, concurrency: 2, inProcessMaxBytes: 0 });
+  const reader = new LayerReader({
+    threads: 2,
+    concurrency: 2,
+    inProcessMaxBytes: 0,
+    callingThreadReads: false,
+  });
   afterAll(() => reader.close());
 
   it('reads a layer on a worker thread to the same contents as on this thread, from a file or a stream', async () => {

