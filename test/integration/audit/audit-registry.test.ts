@@ -69,11 +69,19 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     await fixture?.stop();
   });
 
-  const env = (): Record<string, string> => ({ HOME: work, XDG_CACHE_HOME: join(work, 'cache') });
+  /** The environment of a run; `cache` names its cache folder (tests that count reads use their own). */
+  const env = (cache = 'cache'): Record<string, string> => ({
+    HOME: work,
+    XDG_CACHE_HOME: join(work, cache),
+  });
 
   it('audits 20 images sharing a two-layer base in one run, reading each shared layer once', async () => {
     const out = join(work, 'one-run');
-    const result = await runImgscope(['audit', '-f', listFile, '--out', out, '--format', 'json'], env());
+    // A cache of its own: whatever ran before (in any order) has stored no layer results here.
+    const result = await runImgscope(
+      ['audit', '-f', listFile, '--out', out, '--format', 'json'],
+      env('cache-one-run'),
+    );
     expect(result.code).toBe(0);
     // 2 base layers read once, and each image's own layer: 22 reads for the 60 layers held.
     expect(stats(result.stderr)).toEqual({ analyzed: 20, done: 0, failed: 0, reads: 22, layers: 60 });
@@ -104,11 +112,24 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     );
     expect((await resultLines(out)).length).toBe(20);
 
-    const again = await runImgscope(['audit', '-f', listFile, '--out', out, '--format', 'json'], env());
+    const again = await runImgscope(
+      ['audit', '-f', listFile, '--out', out, '--format', 'json'],
+      env('cache-one-run'),
+    );
     expect(again.code).toBe(0);
     expect(stats(again.stderr)).toEqual({ analyzed: 0, done: 20, failed: 0, reads: 0, layers: 0 });
     expect(again.stdout).toBe(result.stdout);
     expect((await resultLines(out)).length).toBe(20);
+
+    // A new audit (nothing done in its results folder) analyzes every image again but reads no
+    // layer: the layer-result cache of the first run answers for all 60.
+    const fresh = await runImgscope(
+      ['audit', '-f', listFile, '--out', join(work, 'one-run-again'), '--format', 'json'],
+      env('cache-one-run'),
+    );
+    expect(fresh.code).toBe(0);
+    expect(stats(fresh.stderr)).toEqual({ analyzed: 20, done: 0, failed: 0, reads: 0, layers: 60 });
+    expect(fresh.stdout).toBe(result.stdout);
   });
 
   it('resumes an audit killed midway without redoing the images it finished', async () => {

@@ -10,6 +10,14 @@ import { expectOneLineError } from '../../helpers/run-cli.js';
 
 const skip = registryTestsSkipReason();
 
+/** The two-layer base both images are built on. */
+const base = (): TestLayer[] => [
+  { files: { 'etc/os-release': 'ID=test\n', 'bin/sh': noise(120_000, 31) } },
+  { files: { 'usr/lib/libc.so': noise(90_000, 32) } },
+];
+/** The second image: the base and one layer of its own. */
+const secondLayers = (): TestLayer[] => [...base(), { files: { 'app/two': noise(60_000, 34) } }];
+
 describe.skipIf(skip !== null)('the layer-result cache against docker-registry', () => {
   let fixture: RegistryFixture;
   let first: WrittenImage;
@@ -18,20 +26,12 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
   beforeAll(async () => {
     fixture = await startRegistryFixture({ name: 'layer-cache' });
     // Two images on the same two-layer base, each with one layer of its own.
-    const base: TestLayer[] = [
-      { files: { 'etc/os-release': 'ID=test\n', 'bin/sh': noise(120_000, 31) } },
-      { files: { 'usr/lib/libc.so': noise(90_000, 32) } },
-    ];
     first = await fixture.pushImage(
       'first',
-      { layers: [...base, { files: { 'app/one': noise(40_000, 33) } }] },
+      { layers: [...base(), { files: { 'app/one': noise(40_000, 33) } }] },
       'fleet/one:1',
     );
-    second = await fixture.pushImage(
-      'second',
-      { layers: [...base, { files: { 'app/two': noise(60_000, 34) } }] },
-      'fleet/two:1',
-    );
+    second = await fixture.pushImage('second', { layers: secondLayers() }, 'fleet/two:1');
   });
   afterAll(async () => {
     await fixture?.stop();
@@ -103,27 +103,33 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
     ).toEqual(first.layers.map((layer) => layer.digest).sort());
   });
 
-  // Last: it stops the registry.
+  // On a registry of its own, which it stops: the other tests (in any order) keep theirs.
   it('analyzes a digest reference with no network at all once its manifest, config and layers are cached', async () => {
-    const cache = await makeTempDir('layer-cache-offline');
-    const byDigest = `${fixture.registry.host}/fleet/two@${second.manifestDigest}`;
-    const online = await analyze(byDigest, cache);
-    expect(online.code).toBe(0);
-    expect(layerLog(online.stderr).read).toEqual(['layer 0', 'layer 1', 'layer 2']);
+    const own = await startRegistryFixture({ name: 'layer-cache-offline' });
+    try {
+      const image = await own.pushImage('second', { layers: secondLayers() }, 'fleet/two:1');
+      const cache = await makeTempDir('layer-cache-offline');
+      const byDigest = `${own.registry.host}/fleet/two@${image.manifestDigest}`;
+      const online = await analyze(byDigest, cache);
+      expect(online.code).toBe(0);
+      expect(layerLog(online.stderr).read).toEqual(['layer 0', 'layer 1', 'layer 2']);
 
-    await fixture.registry.stop();
-    const offline = await analyze(byDigest, cache);
-    expect(offline.stderr.split('\n').filter((line) => !line.includes('imgscope:layers'))).toEqual(['']);
-    expect(offline.code).toBe(0);
-    expect(layerLog(offline.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
-    expect(offline.stdout).toBe(online.stdout);
+      await own.registry.stop();
+      const offline = await analyze(byDigest, cache);
+      expect(offline.stderr.split('\n').filter((line) => !line.includes('imgscope:layers'))).toEqual(['']);
+      expect(offline.code).toBe(0);
+      expect(layerLog(offline.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
+      expect(offline.stdout).toBe(online.stdout);
 
-    // The registry is really gone: a tag still needs it.
-    const byTag = await runImgscope(['analyze', `${fixture.registry.host}/fleet/two:1`, '--json'], {
-      HOME: fixture.work,
-      XDG_CACHE_HOME: cache,
-    });
-    expect(byTag.code).toBe(3);
-    expectOneLineError(byTag);
+      // The registry is really gone: a tag still needs it.
+      const byTag = await runImgscope(['analyze', `${own.registry.host}/fleet/two:1`, '--json'], {
+        HOME: own.work,
+        XDG_CACHE_HOME: cache,
+      });
+      expect(byTag.code).toBe(3);
+      expectOneLineError(byTag);
+    } finally {
+      await own.stop();
+    }
   });
 });
