@@ -3,8 +3,17 @@ import * as zlib from 'node:zlib';
 
 type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
 
-/** Node >= 22.15 / 23.8 has zstd in zlib (libzstd: as fast as gunzip); Node 20 has not. */
-const createZstdDecompress = (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
+/**
+ * Node >= 22.15 / 23.8 has zstd in zlib (libzstd: as fast as gunzip); Node 20 has not. Node 22's
+ * (22.23.5 measured) fails on the second of concatenated frames and on skippable frames
+ * ("Unknown frame descriptor"), which zstd:chunked layers carry, so it is used from Node 24 on.
+ */
+const NATIVE_ZSTD_FROM_MAJOR = 24;
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const createZstdDecompress =
+  nodeMajor >= NATIVE_ZSTD_FROM_MAJOR
+    ? (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress
+    : undefined;
 
 export const hasNativeZstd = createZstdDecompress !== undefined;
 
