@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { type InspectOptions, formatWithOptions } from 'node:util';
-import { redactCredentials } from '../registry/index.js';
+import { redactCredentials } from '../registry/redact.js';
 
 /** The part of the `debug` package (what oclif and the proxy agents log through) this touches. */
 interface DebugModule {
