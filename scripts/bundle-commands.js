@@ -13,14 +13,13 @@ import { build } from 'esbuild';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 /**
- * Packages left in node_modules: sql.js finds its .wasm beside itself; debug is the one instance
- * every library logs through and src/cli/debug-output.ts redacts (required at run time, see the
- * banner); the autocomplete plugin is oclif's to load; typescript, ts-node and
- * source-map-support are what oclif would use for a development run from sources, never here.
+ * Packages left in node_modules: sql.js finds its .wasm beside itself; the autocomplete plugin
+ * is oclif's to load; typescript, ts-node and source-map-support are what oclif would use for a
+ * development run from sources, never here. `debug` is bundled: oclif, the proxy agents and our
+ * modules all import it, so the chunks hold the one copy src/cli/debug-output.ts redacts.
  */
 const EXTERNAL = new Set([
   'sql.js',
-  'debug',
   '@oclif/plugin-autocomplete',
   'typescript',
   'ts-node',

@@ -1,5 +1,7 @@
+import { Config, Plugin } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
 import { run } from '@oclif/core/run';
+import { fileURLToPath } from 'node:url';
 import { describeFailure } from './failure.js';
 
 /**
@@ -8,8 +10,9 @@ import { describeFailure } from './failure.js';
  * loads a few files, not hundreds. `bin` is bin/run.js's URL: oclif finds the package from it.
  */
 export async function main(bin: string): Promise<void> {
+  const argv = process.argv.slice(2);
   try {
-    await run(process.argv.slice(2), bin);
+    await run(argv, await loadConfig(bin, argv));
     await flush();
   } catch (error) {
     // Our commands report their own failures; what reaches here (a plugin command's usage error,
@@ -24,4 +27,30 @@ export async function main(bin: string): Promise<void> {
       process.exitCode = exitCode;
     }
   }
+}
+
+/**
+ * oclif's configuration. Running one of imgscope's own commands (from oclif.manifest.json) needs
+ * no other plugin: the autocomplete plugin (its package, manifest and dependency matching, some
+ * 10 ms) is loaded only for everything else, which may list or run its commands (help, an
+ * unknown command's suggestion, `autocomplete` itself).
+ */
+async function loadConfig(bin: string, argv: string[]): Promise<Config> {
+  const root = fileURLToPath(new URL('..', bin));
+  const rootPlugin = new Plugin({ root, isRoot: true });
+  await rootPlugin.load();
+  const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
+  if (!runsOwnCommand(rootPlugin, argv)) await config.loadPluginsAndCommands({ force: true });
+  return config;
+}
+
+/** Whether argv names one of the root plugin's commands ("analyze", "cache list"), without help. */
+function runsOwnCommand(plugin: Plugin, argv: string[]): boolean {
+  const options = argv.indexOf('--');
+  const beforeOptions = options < 0 ? argv : argv.slice(0, options);
+  if (beforeOptions.some((arg) => arg === '--help' || arg === '-h')) return false;
+  const [first, second] = argv;
+  if (first === undefined || first === 'help' || first.startsWith('-')) return false;
+  const ids = new Set(plugin.commandIDs);
+  return ids.has(first) || (second !== undefined && ids.has(`${first}:${second}`));
 }
