@@ -1,5 +1,5 @@
 import { ConfigError, EXIT_CODES, ImgscopeError } from '../errors.js';
-import { redactCredentials } from '../registry/index.js';
+import { redactCredentials } from '../registry/redact.js';
 import { FlagValueError } from './flag-value-error.js';
 import { closestName } from './suggest.js';
 

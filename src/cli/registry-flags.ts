@@ -3,7 +3,7 @@ import { integerFlag } from './integer-flag.js';
 import { LayerResultCache } from '../cache/index.js';
 import { UsageError } from '../errors.js';
 import { parseBytes } from '../gate/index.js';
-import { BlobCache, defaultCacheRoot } from '../registry/index.js';
+import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
 import { oneLine } from './failure.js';

