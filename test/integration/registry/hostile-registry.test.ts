@@ -150,6 +150,8 @@ describe.skipIf(skip !== null)('hostile registries', () => {
   it('stops on a 401 that keeps coming after a token', async () => {
     // Every token the real issuer signs is already expired, so the real registry refuses each.
     issuer.expiredTokensToIssue = 1_000;
+    // Only this test's requests (the push in beforeAll asked for one too, if this runs first).
+    issuer.requests.length = 0;
     const failure = await analyze('app:1', {}, tokenFixture.registry.host);
     expect(failure?.exitCode).toBe(3);
     expect(failure?.line).toMatch(
