@@ -10,6 +10,9 @@ import { describeFailure } from './failure.js';
  * loads a few files, not hundreds. `bin` is bin/run.js's URL: oclif finds the package from it.
  */
 export async function main(bin: string): Promise<void> {
+  // With SHELL unset oclif asks the passwd entry for the login shell, which throws for a uid that
+  // has none (Kubernetes runAsUser, OpenShift's arbitrary uids); it only names a shell.
+  process.env['SHELL'] ??= '/bin/sh';
   const argv = process.argv.slice(2);
   try {
     await run(argv, await loadConfig(bin, argv));

@@ -1,8 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
-import { DIVE_FIXTURES, PROJECT_ROOT, expectOneLineError, runCli } from '../helpers/run-cli.js';
+import { hostLacks } from '../helpers/host-features.js';
+import {
+  DIVE_FIXTURES,
+  PROJECT_ROOT,
+  cliSandbox,
+  expectOneLineError,
+  hermeticEnv,
+  runCli,
+} from '../helpers/run-cli.js';
 
 const image = `${DIVE_FIXTURES}test-docker-image.tar`;
 const { version } = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -187,4 +197,32 @@ describe('shell completion', () => {
       expect(script.stdout).toContain(`IMGSCOPE_AC_${shell.toUpperCase()}_SETUP_PATH=${setup}`);
     }
   });
+});
+
+describe('a uid with no passwd entry', () => {
+  // Kubernetes runAsUser and OpenShift run containers as uids /etc/passwd does not know, with no
+  // SHELL set: oclif asked the passwd entry for the login shell and every command crashed.
+  const canSwitchUser = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  it.skipIf(hostLacks('root and setpriv, to run as a uid with no passwd entry', canSwitchUser))(
+    'analyzes as uid 54321 with no SHELL',
+    async () => {
+      const { cwd, home } = await cliSandbox();
+      await chmod(cwd, 0o777);
+      await chmod(home, 0o777);
+      const run = spawnSync(
+        'setpriv',
+        [
+          '--reuid=54321',
+          '--regid=54321',
+          '--clear-groups',
+          process.execPath,
+          `${PROJECT_ROOT}bin/run.js`,
+        ].concat(['analyze', `${PROJECT_ROOT}fixtures/example.tar`, '--format', 'json']),
+        { cwd, env: hermeticEnv(home), encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect((JSON.parse(run.stdout) as { layers: unknown[] }).layers).toHaveLength(8);
+    },
+  );
 });
