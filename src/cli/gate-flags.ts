@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags';
 import { UsageError } from '../errors.js';
-import { FAIL_ON_VALUES, THRESHOLD_RULES, type GateFlagValues } from '../services/index.js';
+import { FAIL_ON_VALUES, THRESHOLD_RULES, loadGateConfig, type GateFlagValues } from '../services/index.js';
+import type { GateConfig } from '../gate/index.js';
 
 const thresholdFlags = Object.fromEntries(
   THRESHOLD_RULES.flatMap((rule) => {
@@ -94,4 +95,21 @@ export function gateFlagValues(flags: ParsedGateFlags): GateFlagValues {
     ...(ignorePaths === undefined ? {} : { ignorePaths }),
     ...(ignoreBaseLayers === undefined ? {} : { ignoreBaseLayers }),
   };
+}
+
+/**
+ * The gate of a command with the gate flags, read before any image (configuration problems come
+ * first): null without `--ci`, which also refuses gate flags given without it.
+ */
+export async function gateConfigOf(
+  flags: ParsedGateFlags & { 'ci-config'?: string | undefined; config?: string | undefined },
+): Promise<GateConfig | null> {
+  const values = gateFlagValues(flags);
+  if (!flags.ci) return null;
+  return loadGateConfig({
+    cwd: process.cwd(),
+    flags: values,
+    ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
+    ...(flags.config === undefined ? {} : { configPath: flags.config }),
+  });
 }

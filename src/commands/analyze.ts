@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.js';
 import { integerFlag } from '../cli/integer-flag.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
-import { gateFlags, gateFlagValues } from '../cli/gate-flags.js';
+import { gateConfigOf, gateFlags } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import type { Analysis, FindingsReport, GateResult, LayerFile } from '../model/index.js';
@@ -18,7 +18,6 @@ import {
   analyzeImageReport,
   evaluateImageGate,
   layerFileLists,
-  loadGateConfig,
   ruleSettings,
   sarifFindings,
   writeAnalysisHtml,
@@ -97,15 +96,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Analyze);
     // Configuration problems are reported before the analysis, which can take a while.
-    const gateFlagsGiven = gateFlagValues(flags); // refuses gate flags without --ci
-    const gateConfig = flags.ci
-      ? await loadGateConfig({
-          cwd: process.cwd(),
-          flags: gateFlagsGiven,
-          ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
-          ...(flags.config === undefined ? {} : { configPath: flags.config }),
-        })
-      : null;
+    const gateConfig = await gateConfigOf(flags);
     const rules = ruleSettings(flags.ignore ?? [], gateConfig?.findings.rules ?? {});
     const format = flags.json ? 'json' : flags.format;
     if (flags['layer-files'] && format !== 'json') throw new UsageError('--layer-files needs --format json');

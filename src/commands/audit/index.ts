@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { oneLine } from '../../cli/failure.js';
-import { gateFlags, gateFlagValues } from '../../cli/gate-flags.js';
+import { gateConfigOf, gateFlags } from '../../cli/gate-flags.js';
 import { imageReadFlags } from '../../cli/common-flags.js';
 import { integerFlag } from '../../cli/integer-flag.js';
 import { registryFlags, registrySetup } from '../../cli/registry-flags.js';
@@ -13,7 +13,6 @@ import {
   auditImages,
   DEFAULT_AUDIT_PARALLEL,
   listAuditTargets,
-  loadGateConfig,
   registryOf,
   ruleSettings,
   writeAuditSummary,
@@ -110,15 +109,7 @@ Exit codes: 0 every image audited (and, with --ci, passed); 1 with --ci, an imag
       throw new UsageError('nothing to audit: name images, -f FILE, or --catalog HOST');
     }
     const shard = flags.shard === undefined ? null : parseShard(flags.shard);
-    const gateFlagsGiven = gateFlagValues(flags); // refuses gate flags without --ci
-    const gateConfig = flags.ci
-      ? await loadGateConfig({
-          cwd: process.cwd(),
-          flags: gateFlagsGiven,
-          ...(flags['ci-config'] === undefined ? {} : { ciConfigPath: flags['ci-config'] }),
-          ...(flags.config === undefined ? {} : { configPath: flags.config }),
-        })
-      : null;
+    const gateConfig = await gateConfigOf(flags);
     const format = flags.json ? 'json' : flags.format;
     const registry = await registrySetup(flags, { json: true, concurrency: flags.concurrency });
     const warn = (line: string): void => void process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`);
