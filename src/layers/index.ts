@@ -12,3 +12,10 @@ export {
 } from './layer-contents-codec.js';
 export type { FileRegion } from './worker-protocol.js';
 export { layerResultVersion } from './layer-result-version.js';
+export {
+  CONTENT_KEY_BYTES,
+  contentKeyFrom,
+  processContentKey,
+  randomContentKey,
+  type ContentKey,
+} from './content-key.js';

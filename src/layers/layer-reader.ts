@@ -149,6 +149,7 @@ export class LayerReader {
         digest: options.digest,
         size: options.size,
         diffId: options.diffId,
+        contentKey: options.contentKey,
         region: input.region,
       };
       this.#queue.push({ job, input, signal: options.signal, resolve, reject });
@@ -186,6 +187,7 @@ export class LayerReader {
       digest: job.digest,
       size: job.size,
       diffId: job.diffId,
+      contentKey: job.contentKey,
     };
     if (signal !== undefined) options.signal = signal;
     readLayer(input.open, options)

@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import {
-  EMPTY_SHA256,
   EntryTable,
   type Compression,
   type EntryType,
   type LayerContents,
 } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
+import { ContentHasher } from './content-hash.js';
+import type { ContentKey } from './content-key.js';
 import { DigestCheck } from './digest-check.js';
 import { nativeZstdMessage } from './native-zstd.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
@@ -25,7 +25,7 @@ import { abbreviate, WarningList } from './warning-list.js';
  * it keeps, hashes, scans or warns about) changes the result a layer yields, so results cached by
  * an older reader are not used (see layer-result-version.ts).
  */
-export const LAYER_READER_VERSION = 1;
+export const LAYER_READER_VERSION = 2;
 
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */
@@ -36,13 +36,15 @@ export interface LayerReadOptions {
   size: number | null;
   /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
   diffId: string | null;
+  /** The key of the file-content hashes: the one every result compared with this one is hashed under. */
+  contentKey: ContentKey;
   /** Stops the read (another layer already failed, say). */
   signal?: AbortSignal;
 }
 
 /**
  * Streams one layer blob: verify the stored digest, sniff and decompress, verify the diffID,
- * parse tar headers and hash regular-file bodies. Nothing is held in memory but the entry records.
+ * parse tar headers and hash regular-file bodies (content-hash.ts). Nothing is held in memory but the entry records.
  */
 export async function readLayer(
   open: () => Promise<Readable>,
@@ -67,9 +69,10 @@ export async function readLayer(
     storedBytes: 0,
     compression,
     warnings: [],
+    contentKeyId: options.contentKey.id,
   };
   const warnings = new WarningList(options.label);
-  const parser = new TarParser(entryCollector(contents, options.label, warnings));
+  const parser = new TarParser(entryCollector(contents, options, warnings));
   try {
     await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]], { signal: options.signal });
   } catch (err) {
@@ -85,7 +88,7 @@ export async function readLayer(
 /** Turns tar headers into entry records, hashing regular-file bodies as they pass. */
 function entryCollector(
   contents: LayerContents,
-  label: string,
+  { label, contentKey }: LayerReadOptions,
   warnings: WarningList,
 ): (header: TarHeader) => BodySink | null {
   let metadataBytes = 0;
@@ -122,12 +125,12 @@ function entryCollector(
     if (target !== null) entries.setLinkTarget(index, target);
     if (type !== 'file') return null;
     if (header.size === 0) {
-      entries.setContentHash(index, EMPTY_SHA256);
+      entries.setEmptyContent(index);
       // An emptied database says "no packages": kept, so the inventory does not read an older one.
       if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
-    const hash = createHash('sha256');
+    const hash = new ContentHasher(contentKey);
     // Likely credential files (by name) are also scanned, and account files read for their
     // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(path);

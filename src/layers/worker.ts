@@ -99,6 +99,7 @@ async function run(job: LayerJob): Promise<void> {
         digest: job.digest,
         size: job.size,
         diffId: job.diffId,
+        contentKey: job.contentKey,
         signal: abort.signal,
       },
     );
