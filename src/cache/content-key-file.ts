@@ -42,9 +42,15 @@ export async function storedContentKey(root: string, versionDir: string): Promis
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { key: null, warning: `the layer-result cache's content key could not be kept (${reason}); layer results are neither used nor stored` };
+    return {
+      key: null,
+      warning: `the layer-result cache's content key could not be kept (${reason}); layer results are neither used nor stored`,
+    };
   }
-  return { key: null, warning: `the layer-result cache's content key ${path} stays damaged; layer results are neither used nor stored (remove it to start afresh)` };
+  return {
+    key: null,
+    warning: `the layer-result cache's content key ${path} stays damaged; layer results are neither used nor stored (remove it to start afresh)`,
+  };
 }
 
 /** The key at `path`; null when there is none; 'damaged' when the file is not a key. */

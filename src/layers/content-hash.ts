@@ -33,4 +33,3 @@ export class ContentHasher {
     return this.#mac.getAuthTag();
   }
 }
-

@@ -18,8 +18,13 @@ export interface ContentKey {
 
 /** A key from its bytes; throws on a wrong length (a caller checks a stored key first). */
 export function contentKeyFrom(bytes: Uint8Array): ContentKey {
-  if (bytes.length !== CONTENT_KEY_BYTES) throw new Error(`a content key is ${CONTENT_KEY_BYTES} bytes, not ${bytes.length}`);
-  const id = createHash('sha256').update('imgscope content key id\0').update(bytes).digest('hex').slice(0, 32);
+  if (bytes.length !== CONTENT_KEY_BYTES)
+    throw new Error(`a content key is ${CONTENT_KEY_BYTES} bytes, not ${bytes.length}`);
+  const id = createHash('sha256')
+    .update('imgscope content key id\0')
+    .update(bytes)
+    .digest('hex')
+    .slice(0, 32);
   return { bytes: Uint8Array.from(bytes), id };
 }
 

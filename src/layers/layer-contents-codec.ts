@@ -91,8 +91,16 @@ function sectionLengths(header: Header): number[] {
 
 export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
   // Every field by name: a field added to LayerContents fails to compile here until encoded.
-  const { entries, tarSizeBytes, uncompressedBytes, storedBytes, compression, warnings, contentKeyId, ...rest } =
-    contents;
+  const {
+    entries,
+    tarSizeBytes,
+    uncompressedBytes,
+    storedBytes,
+    compression,
+    warnings,
+    contentKeyId,
+    ...rest
+  } = contents;
   const unencoded: Record<string, never> = rest;
   void unencoded;
   const columns = entries.columns();

@@ -1,12 +1,7 @@
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
-import {
-  EntryTable,
-  type Compression,
-  type EntryType,
-  type LayerContents,
-} from '../model/index.js';
+import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
