@@ -1,6 +1,6 @@
 /**
  * The content key of the stored layer results: `ROOT/layers/VERSION/content-key`, 32 random
- * bytes, 0600, made by the first run that stores a result under that version. Every result
+ * bytes, 0600, made by the first run that uses the results of that version. Every result
  * stored there was hashed under it (and carries its id), so a run that uses them hashes the
  * layers it reads under it too. Made race-free: the key is written to a temporary file and
  * hard-linked into place, which fails when another process got there first; the loser then

@@ -53,8 +53,9 @@ interface StoredFile extends StoredLayerResult {
  * past `maxBytes`. The file-content hashes in a result are keyed (src/layers/content-hash.ts):
  * each version directory keeps its key (content-key-file.ts), whose id every result carries; a
  * result of another key is never used (removed when met), and a reader that may compare its
- * results with stored ones hashes under `contentKey()`. Warnings are stored without the layer's label (`layer 3: `), which the reader
- * gives back: the same layer can be another image's layer 0.
+ * results with stored ones hashes under `contentKey()`. Warnings are stored without the
+ * layer's label (`layer 3: `), which the reader gives back: the same layer can be another
+ * image's layer 0.
  */
 export class LayerResultCache {
   readonly maxBytes: number;

@@ -2,7 +2,7 @@ import { createCipheriv, type CipherChaCha20Poly1305 } from 'node:crypto';
 import { CONTENT_HASH_BYTES } from '../model/index.js';
 import type { ContentKey } from './content-key.js';
 
-/** ChaCha20 derives the Poly1305 key from the content key and this nonce; one fixed nonce suffices (nothing is encrypted). */
+/** ChaCha20 derives the Poly1305 key from the content key and this nonce: fixed, as nothing is encrypted. */
 const NONCE = new Uint8Array(12);
 
 /**
