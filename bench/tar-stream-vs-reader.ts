@@ -78,13 +78,16 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
 }
 
 async function readWithReader(open: () => Promise<Readable>, keepNames: boolean): Promise<LayerCount> {
-  const contents = await readLayer(open, {
-    label: 'layer',
-    digest: null,
-    size: null,
-    diffId: null,
-    contentKey: processContentKey(),
-  });
+  const contents = await readLayer(
+    { open, region: null },
+    {
+      label: 'layer',
+      digest: null,
+      size: null,
+      diffId: null,
+      contentKey: processContentKey(),
+    },
+  );
   const names = keepNames ? [...contents.entries].map((entry) => entry.path) : [];
   return { entries: contents.entries.length, headerBytes: contents.tarSizeBytes, names };
 }
