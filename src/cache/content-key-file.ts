@@ -6,7 +6,9 @@
  * hard-linked into place, which fails when another process got there first; the loser then
  * reads the winner's key, so concurrent runs end with one key. A damaged key (of another
  * length) is moved away and made afresh; results stored under the old one no longer match by id
- * and are read again. Deleting the file is safe at any time, for the same reason.
+ * and are read again. Deleting the file is safe at any time, for the same reason. A key that
+ * can be neither read nor made (a read-only cache) leaves the results unused, without a word, as
+ * any cache write that fails.
  */
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ export const CONTENT_KEY_FILE = 'content-key';
 export interface StoredContentKey {
   /** Null when no key could be read or made: no result is used or stored then. */
   key: ContentKey | null;
-  /** One line for stderr when the key was damaged or could not be kept. */
+  /** One line for stderr when the key was damaged. */
   warning: string | null;
 }
 
@@ -40,12 +42,9 @@ export async function storedContentKey(root: string, versionDir: string): Promis
       const made = await makeKey(root, versionDir, path);
       if (made !== null) return { key: made, warning };
     }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      key: null,
-      warning: `the layer-result cache's content key could not be kept (${reason}); layer results are neither used nor stored`,
-    };
+  } catch {
+    // A cache that cannot be written (read-only, full, another user's) is off, as in cache-files.ts.
+    return { key: null, warning: null };
   }
   return {
     key: null,

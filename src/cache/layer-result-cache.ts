@@ -100,7 +100,7 @@ export class LayerResultCache {
   /**
    * The key the stored results' content hashes were made under, made on first use: the key to
    * read layers under whenever their results may meet stored ones. Null when it can neither be
-   * read nor made (a read-only cache, say; with a warning): then no result is used or stored.
+   * read nor made (a read-only cache, say): then no result is used or stored.
    */
   contentKey(): Promise<ContentKey | null> {
     this.#contentKey ??= this.makePrivate()

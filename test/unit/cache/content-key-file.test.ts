@@ -55,7 +55,7 @@ describe('the content key of stored layer results', () => {
     }
   });
 
-  it('is none, with one line, where it can be neither read nor made: nothing is used or stored', async () => {
+  it('is none where it can be neither read nor made: nothing is used or stored, without a word', async () => {
     await mkdir(keyPath, { recursive: true }); // a directory where the key should be
     const lines: string[] = [];
     const cache = new LayerResultCache(root, { version: VERSION, onWarning: (line) => lines.push(line) });
@@ -63,9 +63,7 @@ describe('the content key of stored layer results', () => {
     await cache.put(digest(1), digest(2), 'layer 0', { ...layer(['file', '/a', 1]), contentKeyId: '' });
     expect(await cache.get(digest(1), digest(2), 'layer 0')).toBeNull();
     expect(await cache.list()).toEqual([]);
-    expect(lines).toEqual([
-      `the layer-result cache's content key could not be kept (EISDIR: illegal operation on a directory, read); layer results are neither used nor stored`,
-    ]);
+    expect(lines).toEqual([]);
   });
 
   it('keeps results of another key apart: not stored, and not used (removed) once the key changed', async () => {
