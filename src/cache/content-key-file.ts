@@ -8,9 +8,8 @@
  * length) is moved away and made afresh; results stored under the old one no longer match by id
  * and are read again (two runs replacing it at once may each keep a key of their own for that
  * run: the ids keep their results apart, the later key stays). Deleting the file is safe at any
- * time, for the same reason. A key that
- * can be neither read nor made (a read-only cache) leaves the results unused, without a word, as
- * any cache write that fails.
+ * time, for the same reason. A key that can be neither read nor made (a read-only cache)
+ * leaves the results unused, without a word, as any cache write that fails.
  */
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
