@@ -12,7 +12,6 @@
  * Run: node --import tsx bench/tar-stream-vs-reader.ts [COUNT=1000000] [RUNS=3]
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Readable, Writable } from 'node:stream';
@@ -23,9 +22,11 @@ import {
   classifyEntryName,
   createDecompressor,
   peekStream,
+  processContentKey,
   readLayer,
   sniffCompression,
 } from '../src/layers/index.js';
+import { ContentHasher } from '../src/layers/content-hash.js';
 import { EntryTable } from '../src/model/index.js';
 import { openImageSource } from '../src/sources/index.js';
 import { writeManyFilesLayout } from '../test/helpers/many-files.js';
@@ -62,7 +63,7 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
         gid: header.gid ?? 0,
       });
     }
-    const hash = file ? createHash('sha256') : null;
+    const hash = file ? new ContentHasher(processContentKey()) : null;
     body.on('data', (chunk: unknown) => {
       hash?.update(chunk as Buffer);
     });
@@ -77,7 +78,16 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
 }
 
 async function readWithReader(open: () => Promise<Readable>, keepNames: boolean): Promise<LayerCount> {
-  const contents = await readLayer(open, { label: 'layer', digest: null, size: null, diffId: null });
+  const contents = await readLayer(
+    { open, region: null },
+    {
+      label: 'layer',
+      digest: null,
+      size: null,
+      diffId: null,
+      contentKey: processContentKey(),
+    },
+  );
   const names = keepNames ? [...contents.entries].map((entry) => entry.path) : [];
   return { entries: contents.entries.length, headerBytes: contents.tarSizeBytes, names };
 }

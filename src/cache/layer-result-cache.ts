@@ -1,6 +1,7 @@
 import { readFile, rm, rmdir, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  type ContentKey,
   CorruptLayerResultError,
   decodeLayerContents,
   encodeLayerContents,
@@ -10,6 +11,7 @@ import {
 import type { LayerContents } from '../model/index.js';
 import { tightenPrivateTree } from '../private-files.js';
 import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
+import { CONTENT_KEY_FILE, storedContentKey } from './content-key-file.js';
 import { imgscopeVersion } from './imgscope-version.js';
 
 /** The default size cap of the stored layer results (`IMGSCOPE_LAYER_CACHE_MAX` changes it). */
@@ -48,13 +50,18 @@ interface StoredFile extends StoredLayerResult {
  * found only under both, so a document that pairs a blob with another diff_id finds nothing.
  * Written through a temporary file and a rename; checked (the codec's sha256) when read, a
  * damaged entry removed with a warning; touched when used, and the least recently used removed
- * past `maxBytes`. Warnings are stored without the layer's label (`layer 3: `), which the reader
- * gives back: the same layer can be another image's layer 0.
+ * past `maxBytes`. The file-content hashes in a result are keyed (src/layers/content-hash.ts):
+ * each version directory keeps its key (content-key-file.ts), whose id every result carries; a
+ * result of another key is never used (removed when met), and a reader that may compare its
+ * results with stored ones hashes under `contentKey()`. Warnings are stored without the
+ * layer's label (`layer 3: `), which the reader gives back: the same layer can be another
+ * image's layer 0.
  */
 export class LayerResultCache {
   readonly maxBytes: number;
   readonly version: string;
   #privacy: Promise<void> | null = null;
+  #contentKey: Promise<ContentKey | null> | null = null;
   #swept = false;
   #evicting: Promise<void> = Promise.resolve();
   /** The stored bytes as last counted plus what this process stored since; null: not counted yet. */
@@ -90,10 +97,25 @@ export class LayerResultCache {
     return this.#privacy;
   }
 
+  /**
+   * The key the stored results' content hashes were made under, made on first use: the key to
+   * read layers under whenever their results may meet stored ones. Null when it can neither be
+   * read nor made (a read-only cache, say): then no result is used or stored.
+   */
+  contentKey(): Promise<ContentKey | null> {
+    this.#contentKey ??= this.makePrivate()
+      .then(() => storedContentKey(this.root, join(this.layersDir, this.version)))
+      .then(({ key, warning }) => {
+        if (warning !== null) this.options.onWarning?.(warning);
+        return key;
+      });
+    return this.#contentKey;
+  }
+
   /** Whether a result is stored for this pair (a docker-archive layer is hashed only then). */
   async has(storedDigest: string, diffId: string): Promise<boolean> {
     const path = this.entryPath(storedDigest, diffId);
-    if (path === null) return false;
+    if (path === null || (await this.contentKey()) === null) return false;
     return (await stat(path).catch(() => null))?.isFile() === true;
   }
 
@@ -104,7 +126,8 @@ export class LayerResultCache {
   async get(storedDigest: string, diffId: string, label: string): Promise<LayerContents | null> {
     const path = this.entryPath(storedDigest, diffId);
     if (path === null) return null;
-    await this.makePrivate();
+    const key = await this.contentKey();
+    if (key === null) return null;
     let bytes: Buffer;
     try {
       bytes = await readFile(path);
@@ -120,6 +143,11 @@ export class LayerResultCache {
       this.options.onWarning?.(
         `the cached result of ${label} (${storedDigest}) is damaged: ${error.message}; it was removed and the layer is read again`,
       );
+      return null;
+    }
+    if (contents.contentKeyId !== key.id) {
+      // Hashed under a key since replaced: its hashes mean nothing to this run's.
+      await rm(path, { force: true }).catch(() => undefined);
       return null;
     }
     const now = new Date();
@@ -138,6 +166,7 @@ export class LayerResultCache {
     const prefix = `${label}: `;
     // Every warning the reader writes starts with the label; one that does not is kept out.
     if (path === null || !contents.warnings.every((warning) => warning.startsWith(prefix))) return;
+    if (contents.contentKeyId !== (await this.contentKey())?.id) return;
     const encoded = new Uint8Array(
       encodeLayerContents({
         ...contents,
@@ -145,7 +174,6 @@ export class LayerResultCache {
       }),
     );
     if (encoded.byteLength > this.maxBytes) return;
-    await this.makePrivate();
     if (!this.#swept) {
       this.#swept = true;
       await sweepOrphans(this.root);
@@ -198,8 +226,13 @@ export class LayerResultCache {
       removed.bytes += file.bytes;
     }
     for (const version of await listDir(this.layersDir)) {
-      // An emptied version directory goes too (it fails harmlessly when not empty).
-      await rmdir(join(this.layersDir, version)).catch(() => undefined);
+      // An emptied version directory goes too, with its content key (results keep their key's
+      // id, so a run still using the key stores nothing that a new key would misread).
+      const dir = join(this.layersDir, version);
+      if ((await listDir(dir)).every((name) => name === CONTENT_KEY_FILE)) {
+        await rm(join(dir, CONTENT_KEY_FILE), { force: true }).catch(() => undefined);
+        await rmdir(dir).catch(() => undefined);
+      }
     }
     return removed;
   }

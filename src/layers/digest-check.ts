@@ -13,11 +13,11 @@ export function parseDigest(digest: string): { algorithm: 'sha256' | 'sha512'; h
 }
 
 /**
- * Passes bytes through, counting them and, where a digest is expected, hashing them; fails the
- * stream at its end when the digest (or the expected size) does not match: corrupt bytes are an
- * error, never a silent result.
+ * Counts bytes and, where a digest is expected, hashes them; `verify` at the end throws when the
+ * digest (or the expected size) does not match: corrupt bytes are an error, never a silent
+ * result. Used directly by a reader that owns its chunks, and by `DigestCheck` in a stream.
  */
-export class DigestCheck extends Transform {
+export class DigestVerifier {
   private readonly hash: Hash | null;
   private bytes = 0;
 
@@ -26,7 +26,6 @@ export class DigestCheck extends Transform {
     private readonly expected: string | null,
     private readonly expectedSize: number | null = null,
   ) {
-    super();
     if (expected === null) {
       this.hash = null;
       return;
@@ -40,35 +39,54 @@ export class DigestCheck extends Transform {
     return this.bytes;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Takes the next bytes; throws as soon as there are more than the expected size. */
+  update(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     if (this.expectedSize !== null && this.bytes > this.expectedSize) {
-      callback(
-        new InputFormatError(
-          `${this.what}: more bytes than the ${this.expectedSize} its descriptor declares`,
-        ),
+      throw new InputFormatError(
+        `${this.what}: more bytes than the ${this.expectedSize} its descriptor declares`,
       );
-      return;
     }
     this.hash?.update(chunk);
+  }
+
+  /** Throws unless the bytes taken are the expected size and digest. */
+  verify(): void {
+    if (this.expectedSize !== null && this.bytes !== this.expectedSize) {
+      throw new InputFormatError(
+        `${this.what}: ${this.bytes} bytes where its descriptor declares ${this.expectedSize}`,
+      );
+    }
+    if (this.hash === null || this.expected === null) return;
+    const algorithm = this.expected.slice(0, this.expected.indexOf(':'));
+    const actual = `${algorithm}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected) throw new DigestMismatchError(this.what, this.expected, actual);
+  }
+}
+
+/** Passes bytes through a `DigestVerifier`, failing the stream where it throws. */
+export class DigestCheck extends Transform {
+  constructor(private readonly verifier: DigestVerifier) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.verifier.update(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.expectedSize !== null && this.bytes !== this.expectedSize) {
-      callback(
-        new InputFormatError(
-          `${this.what}: ${this.bytes} bytes where its descriptor declares ${this.expectedSize}`,
-        ),
-      );
+    try {
+      this.verifier.verify();
+    } catch (error) {
+      callback(error as Error);
       return;
     }
-    if (this.hash === null || this.expected === null) {
-      callback();
-      return;
-    }
-    const algorithm = this.expected.slice(0, this.expected.indexOf(':'));
-    const actual = `${algorithm}:${this.hash.digest('hex')}`;
-    callback(actual === this.expected ? null : new DigestMismatchError(this.what, this.expected, actual));
+    callback();
   }
 }

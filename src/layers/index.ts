@@ -1,9 +1,9 @@
-export { readLayer, type LayerReadOptions } from './read-layer.js';
+export { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 export { sniffCompression, peekStream, createDecompressor } from './compression.js';
 export { DigestCheck, parseDigest } from './digest-check.js';
 export { classifyEntryName, normalizePath, WHITEOUT_PREFIX, OPAQUE_MARKER } from './entry-path.js';
 export { WarningList, abbreviate, MAX_WARNINGS_PER_LAYER } from './warning-list.js';
-export { LayerReader, defaultThreads, IN_PROCESS_MAX_BYTES, type LayerInput } from './layer-reader.js';
+export { LayerReader, defaultThreads, IN_PROCESS_MAX_BYTES } from './layer-reader.js';
 export {
   encodeLayerContents,
   decodeLayerContents,
@@ -12,3 +12,10 @@ export {
 } from './layer-contents-codec.js';
 export type { FileRegion } from './worker-protocol.js';
 export { layerResultVersion } from './layer-result-version.js';
+export {
+  CONTENT_KEY_BYTES,
+  contentKeyFrom,
+  processContentKey,
+  randomContentKey,
+  type ContentKey,
+} from './content-key.js';

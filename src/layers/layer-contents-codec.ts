@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputFormatError } from '../errors.js';
 import {
+  CONTENT_HASH_BYTES,
   EntryTable,
   type Compression,
   type EntryColumns,
@@ -18,7 +19,7 @@ import {
  * (32 bytes), the header as JSON (counts, scalars, warnings, the sparse columns), padding to
  * 8 bytes, then the columns back to back: sizes (f64), modes, uids, gids (u32), hash slots
  * (i32), path lengths (u32), link-target indices (i32) and lengths (u32), package-metadata
- * indices (i32) and byte lengths (u32), types (u8), the sha256 store (32 bytes each), all paths
+ * indices (i32) and byte lengths (u32), types (u8), the content-hash store (16 bytes each), all paths
  * as one run, all link targets as one run, all package-metadata bodies. A run is Latin-1, or
  * UTF-16 where a name needs it, cut by the lengths in code units: names are kept code unit for
  * code unit (a non-UTF-8 name holds lone surrogates, see tar-text.ts; a name may hold NUL, so
@@ -27,7 +28,7 @@ import {
  * Decoding checks the digest, the header's shape and every column's range, so a cut or
  * corrupted buffer throws `CorruptLayerResultError` instead of crashing or misreading.
  */
-export const LAYER_CONTENTS_VERSION = 1;
+export const LAYER_CONTENTS_VERSION = 2;
 
 const MAGIC = 0x434c5349; // "ISLC" read as a little-endian u32
 const DIGEST_OFFSET = 16;
@@ -62,6 +63,7 @@ interface Header {
   storedBytes: number;
   compression: Compression;
   warnings: string[];
+  contentKeyId: string;
   sparse: SparseColumns;
 }
 
@@ -80,7 +82,7 @@ function sectionLengths(header: Header): number[] {
     header.metadataCount * 4,
     header.metadataCount * 4,
     n,
-    header.hashCount * 32,
+    header.hashCount * CONTENT_HASH_BYTES,
     header.pathBytes,
     header.linkBytes,
     header.metadataBytes,
@@ -89,7 +91,16 @@ function sectionLengths(header: Header): number[] {
 
 export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
   // Every field by name: a field added to LayerContents fails to compile here until encoded.
-  const { entries, tarSizeBytes, uncompressedBytes, storedBytes, compression, warnings, ...rest } = contents;
+  const {
+    entries,
+    tarSizeBytes,
+    uncompressedBytes,
+    storedBytes,
+    compression,
+    warnings,
+    contentKeyId,
+    ...rest
+  } = contents;
   const unencoded: Record<string, never> = rest;
   void unencoded;
   const columns = entries.columns();
@@ -105,7 +116,7 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
   const metadataBytes = columns.packageMetadata.reduce((sum, [, body]) => sum + body.length, 0);
   const header: Header = {
     length: columns.length,
-    hashCount: columns.hashBytes.length / 32,
+    hashCount: columns.hashBytes.length / CONTENT_HASH_BYTES,
     linkCount: linkIndices.length,
     metadataCount: columns.packageMetadata.length,
     pathBytes: paths.bytes.length,
@@ -118,6 +129,7 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
     storedBytes,
     compression,
     warnings,
+    contentKeyId,
     sparse: columns.sparse,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -268,6 +280,7 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
     storedBytes: header.storedBytes,
     compression: header.compression,
     warnings: header.warnings,
+    contentKeyId: header.contentKeyId,
   };
 }
 
@@ -320,6 +333,7 @@ function parseHeader(json: Uint8Array): Header {
   }
   if (!COMPRESSIONS.includes(header.compression as Compression)) bad('compression');
   if (!isStrings(header.warnings)) bad('warnings');
+  if (typeof header.contentKeyId !== 'string') bad('contentKeyId');
   const n = header.length as number;
   const sparse = header.sparse;
   if (typeof sparse !== 'object' || sparse === null) return bad('sparse');

@@ -7,21 +7,14 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
-import { readLayer, type LayerReadOptions } from './read-layer.js';
+import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import {
   reviveError,
   serializeError,
-  type FileRegion,
   type FromWorker,
   type LayerJob,
   type ToWorker,
 } from './worker-protocol.js';
-
-/** A layer's stored bytes: a stream to open, and where they lie when they are in a local file. */
-export interface LayerInput {
-  open(): Promise<Readable>;
-  region: FileRegion | null;
-}
 
 export interface LayerReaderOptions {
   /**
@@ -140,7 +133,7 @@ export class LayerReader {
   read(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
     if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
-      return this.#limit(() => readLayer(input.open, options));
+      return this.#limit(() => readLayer(input, options));
     }
     return new Promise<LayerContents>((resolve, reject) => {
       const job: LayerJob = {
@@ -149,6 +142,7 @@ export class LayerReader {
         digest: options.digest,
         size: options.size,
         diffId: options.diffId,
+        contentKey: options.contentKey,
         region: input.region,
       };
       this.#queue.push({ job, input, signal: options.signal, resolve, reject });
@@ -186,9 +180,10 @@ export class LayerReader {
       digest: job.digest,
       size: job.size,
       diffId: job.diffId,
+      contentKey: job.contentKey,
     };
     if (signal !== undefined) options.signal = signal;
-    readLayer(input.open, options)
+    readLayer(input, options)
       .then(pending.resolve, pending.reject)
       .finally(() => {
         this.#readingHere = false;

@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
-import {
-  EMPTY_SHA256,
-  EntryTable,
-  type Compression,
-  type EntryType,
-  type LayerContents,
-} from '../model/index.js';
+import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
-import { DigestCheck } from './digest-check.js';
+import { ContentHasher } from './content-hash.js';
+import type { ContentKey } from './content-key.js';
+import { DigestCheck, DigestVerifier } from './digest-check.js';
 import { nativeZstdMessage } from './native-zstd.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
@@ -19,13 +15,14 @@ import { MAX_PACKAGE_METADATA_BYTES_PER_LAYER, packageMetadataLimit } from '../p
 import type { TarHeader } from './tar-header.js';
 import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
 import { abbreviate, WarningList } from './warning-list.js';
+import type { FileRegion } from './worker-protocol.js';
 
 /**
  * What `readLayer` records of a layer, as a number: bump it whenever a change to the reader (what
  * it keeps, hashes, scans or warns about) changes the result a layer yields, so results cached by
  * an older reader are not used (see layer-result-version.ts).
  */
-export const LAYER_READER_VERSION = 1;
+export const LAYER_READER_VERSION = 2;
 
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */
@@ -36,56 +33,149 @@ export interface LayerReadOptions {
   size: number | null;
   /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
   diffId: string | null;
+  /** The key of the file-content hashes: the one every result compared with this one is hashed under. */
+  contentKey: ContentKey;
   /** Stops the read (another layer already failed, say). */
   signal?: AbortSignal;
 }
 
+/** A layer's stored bytes: a stream to open, and where they lie when they are in a local file. */
+export interface LayerInput {
+  open(): Promise<Readable>;
+  region: FileRegion | null;
+}
+
+/** A plain tar in a local file is read in chunks of this size, into two buffers in turn. */
+const REGION_CHUNK_BYTES = 1024 * 1024;
+
 /**
- * Streams one layer blob: verify the stored digest, sniff and decompress, verify the diffID,
- * parse tar headers and hash regular-file bodies. Nothing is held in memory but the entry records.
+ * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
+ * tar headers and hash regular-file bodies (content-hash.ts). Nothing is held in memory but the
+ * entry records. A plain tar in a local file (a docker-archive's layer) is read without a stream,
+ * into two reused buffers, the next read running while a chunk is hashed and parsed: no garbage
+ * per chunk, so no collections forced by 448 MB of short-lived buffers; the rest streams.
  */
-export async function readLayer(
-  open: () => Promise<Readable>,
-  options: LayerReadOptions,
-): Promise<LayerContents> {
+export async function readLayer(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
+  if (input.region !== null) {
+    const file = await open(input.region.path);
+    try {
+      const contents = await readPlainRegion(file, input.region, options);
+      if (contents !== null) return contents;
+    } finally {
+      await file.close();
+    }
+  }
+  return readStream(input.open, options);
+}
+
+/** The stream of a layer blob, through every check and the parser (any compression). */
+async function readStream(open: () => Promise<Readable>, options: LayerReadOptions): Promise<LayerContents> {
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
-  const stored = new DigestCheck(`${options.label} blob`, options.digest, options.size);
+  const read = new LayerRead(compression, options);
   const decompressor = createDecompressor(compression);
-  // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
-  const sameBytes = decompressor === null && options.digest === options.diffId;
-  const content = new DigestCheck(`${options.label} content (diff_id)`, sameBytes ? null : options.diffId);
-
-  const stages: (Readable | Transform)[] = [stream, stored];
+  const stages: (Readable | Transform)[] = [stream, new DigestCheck(read.stored)];
   if (decompressor !== null) stages.push(decompressor);
-  stages.push(content);
-  const contents: LayerContents = {
-    entries: new EntryTable(),
-    tarSizeBytes: 0,
-    uncompressedBytes: 0,
-    storedBytes: 0,
-    compression,
-    warnings: [],
-  };
-  const warnings = new WarningList(options.label);
-  const parser = new TarParser(entryCollector(contents, options.label, warnings));
+  stages.push(new DigestCheck(read.content));
   try {
-    await pipeline([...stages, parser] as unknown as [Readable, ...Transform[]], { signal: options.signal });
+    await pipeline([...stages, read.parser] as unknown as [Readable, ...Transform[]], {
+      signal: options.signal,
+    });
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
-  hashHardLinks(contents.entries);
-  contents.warnings = warnings.toArray();
-  contents.storedBytes = stored.bytesSeen;
-  contents.uncompressedBytes = content.bytesSeen;
-  return contents;
+  return read.result();
+}
+
+/**
+ * A layer blob in a local file, read as `readStream` would read it when it is a plain tar (the
+ * same checks in the same order, the same errors); null, having read one chunk, when it is not.
+ */
+async function readPlainRegion(
+  file: FileHandle,
+  region: FileRegion,
+  options: LayerReadOptions,
+): Promise<LayerContents | null> {
+  const size = Math.min(REGION_CHUNK_BYTES, region.length);
+  let current = Buffer.allocUnsafeSlow(size);
+  let { bytesRead } = await file.read(current, 0, size, region.offset);
+  if (sniffCompression(current.subarray(0, Math.min(4, bytesRead))) !== 'none') return null;
+  let spare = Buffer.allocUnsafeSlow(size);
+  const read = new LayerRead('none', options);
+  let offset = 0;
+  let next: Promise<{ bytesRead: number }> | null = null;
+  try {
+    while (bytesRead > 0) {
+      const chunk = current.subarray(0, bytesRead);
+      offset += bytesRead;
+      [current, spare] = [spare, current];
+      const left = region.length - offset;
+      next = left > 0 ? file.read(current, 0, Math.min(size, left), region.offset + offset) : null;
+      options.signal?.throwIfAborted();
+      read.stored.update(chunk);
+      read.content.update(chunk);
+      read.parser.parse(chunk);
+      bytesRead = next === null ? 0 : (await next).bytesRead;
+      next = null;
+    }
+    read.stored.verify();
+    read.content.verify();
+    read.parser.finish();
+  } catch (err) {
+    // The file is closed after this: let a read still running finish first.
+    await next?.catch(() => undefined);
+    throw describeLayerError(err, options.label, 'none');
+  }
+  return read.result();
+}
+
+/** What one read of a layer fills: its two checks, its parser, and the result they build. */
+class LayerRead {
+  /** The stored blob's size and digest. */
+  readonly stored: DigestVerifier;
+  /** The tar's digest (the diff_id) and size. */
+  readonly content: DigestVerifier;
+  readonly parser: TarParser;
+  readonly #contents: LayerContents;
+  readonly #warnings: WarningList;
+
+  constructor(compression: Compression, options: LayerReadOptions) {
+    this.stored = new DigestVerifier(`${options.label} blob`, options.digest, options.size);
+    // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
+    const sameBytes = compression === 'none' && options.digest === options.diffId;
+    this.content = new DigestVerifier(
+      `${options.label} content (diff_id)`,
+      sameBytes ? null : options.diffId,
+    );
+    this.#contents = {
+      entries: new EntryTable(),
+      tarSizeBytes: 0,
+      uncompressedBytes: 0,
+      storedBytes: 0,
+      compression,
+      warnings: [],
+      contentKeyId: options.contentKey.id,
+    };
+    this.#warnings = new WarningList(options.label);
+    this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
+  }
+
+  /** The layer's contents, once every byte passed the checks and the parser. */
+  result(): LayerContents {
+    const contents = this.#contents;
+    hashHardLinks(contents.entries);
+    contents.warnings = this.#warnings.toArray();
+    contents.storedBytes = this.stored.bytesSeen;
+    contents.uncompressedBytes = this.content.bytesSeen;
+    return contents;
+  }
 }
 
 /** Turns tar headers into entry records, hashing regular-file bodies as they pass. */
 function entryCollector(
   contents: LayerContents,
-  label: string,
+  { label, contentKey }: LayerReadOptions,
   warnings: WarningList,
 ): (header: TarHeader) => BodySink | null {
   let metadataBytes = 0;
@@ -122,12 +212,12 @@ function entryCollector(
     if (target !== null) entries.setLinkTarget(index, target);
     if (type !== 'file') return null;
     if (header.size === 0) {
-      entries.setContentHash(index, EMPTY_SHA256);
+      entries.setEmptyContent(index);
       // An emptied database says "no packages": kept, so the inventory does not read an older one.
       if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
-    const hash = createHash('sha256');
+    const hash = new ContentHasher(contentKey);
     // Likely credential files (by name) are also scanned, and account files read for their
     // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(path);

@@ -11,7 +11,10 @@ import {
   type TarHeader,
 } from './tar-header.js';
 
-/** Receives an entry's body bytes; returned by the entry callback for bodies worth reading. */
+/**
+ * Receives an entry's body bytes; returned by the entry callback for bodies worth reading. A
+ * chunk is valid during the call only (its buffer may be filled again): copy what is kept.
+ */
 export interface BodySink {
   update(chunk: Buffer): void;
   end(): void;
@@ -55,7 +58,7 @@ export class TarParser extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
-      this.consume(chunk);
+      this.parse(chunk);
       callback();
     } catch (err) {
       callback(err as Error);
@@ -63,12 +66,19 @@ export class TarParser extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    // Like Go's reader, a stream may end right after an entry, with or without the end marker.
-    if (this.state === 'ended' || (this.state === 'header' && this.blockFill === 0)) {
+    try {
+      this.finish();
       callback(null);
-      return;
+    } catch (err) {
+      callback(err as Error);
     }
-    callback(new TarFormatError(this.truncation()));
+  }
+
+  /** Throws where the stream ended inside an entry (a reader feeding `parse` calls it at the end). */
+  finish(): void {
+    // Like Go's reader, a stream may end right after an entry, with or without the end marker.
+    if (this.state === 'ended' || (this.state === 'header' && this.blockFill === 0)) return;
+    throw new TarFormatError(this.truncation());
   }
 
   /** Says where a stream that ended early stopped: a declared size is the usual liar. */
@@ -85,14 +95,18 @@ export class TarParser extends Writable {
     return `truncated layer: ${what} at offset ${this.headerOffset} declares ${this.entryLength} bytes but the stream ends ${read} bytes into it`;
   }
 
-  private consume(chunk: Buffer): void {
+  /**
+   * Parses the next bytes (what `write` does, without a stream around it). Nothing keeps a view
+   * of `chunk` afterwards, so a reader may fill the same buffer again.
+   */
+  parse(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
       if (this.state === 'ended') return;
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, chunk.length - pos);
         const part = chunk.subarray(pos, pos + take);
-        if (this.state === 'metadata') this.metadata.push(part);
+        if (this.state === 'metadata') this.metadata.push(Buffer.from(part));
         else this.sink?.update(part);
         this.remaining -= take;
         pos += take;

@@ -10,6 +10,7 @@ import {
   RegistryError,
   UsageError,
 } from '../errors.js';
+import type { ContentKey } from './content-key.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
 export interface FileRegion {
@@ -25,6 +26,8 @@ export interface LayerJob {
   digest: string | null;
   size: number | null;
   diffId: string | null;
+  /** The key of the content hashes (plain data: it crosses to the worker as it is). */
+  contentKey: ContentKey;
   /** The bytes from a file, or (null) as `chunk` messages from the main thread. */
   region: FileRegion | null;
 }

@@ -93,12 +93,13 @@ async function run(job: LayerJob): Promise<void> {
   try {
     const region = job.region;
     const contents = await readLayer(
-      async () => (region === null ? (inbound as Readable) : openRegion(region)),
+      { open: async () => (region === null ? (inbound as Readable) : openRegion(region)), region },
       {
         label: job.label,
         digest: job.digest,
         size: job.size,
         diffId: job.diffId,
+        contentKey: job.contentKey,
         signal: abort.signal,
       },
     );

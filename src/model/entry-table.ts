@@ -11,9 +11,14 @@ const TYPES: readonly EntryType[] = [
 ];
 const TYPE_CODES = new Map(TYPES.map((type, code) => [type, code]));
 
-/** sha256 of no bytes: the content hash of every empty file. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+/**
+ * The content hash of every empty file: a fixed marker, not a hash (an empty body needs none),
+ * which no real hash (hex) can equal.
+ */
+export const EMPTY_CONTENT_HASH = 'empty';
+/** The bytes of a content hash (a Poly1305 tag, see src/layers/content-hash.ts). */
+export const CONTENT_HASH_BYTES = 16;
+const HASH_HEX = new RegExp(`^[0-9a-f]{${CONTENT_HASH_BYTES * 2}}$`);
 /** Hash slots besides an index into the binary hash store. */
 const NO_HASH = -1;
 const EMPTY_HASH = -2;
@@ -25,7 +30,7 @@ const OTHER_HASH = -3;
  * is one more key here and crosses from a worker thread without changes to the codec.
  */
 export interface SparseColumns {
-  /** Hashes that are not sha256 hex (tests write made-up ones). */
+  /** Hashes that are not content-hash hex (tests write made-up ones). */
   otherHashes: [number, string][];
   secretKinds: [number, string[]][];
   accountIds: [number, [string, number][]][];
@@ -40,7 +45,7 @@ export interface EntryColumns {
   modes: Uint32Array;
   uids: Uint32Array;
   gids: Uint32Array;
-  /** Per entry: an index into `hashBytes` (32 bytes each) or a negative kind (none, empty, other). */
+  /** Per entry: an index into `hashBytes` (16 bytes each) or a negative kind (none, empty, other). */
   hashSlots: Int32Array;
   hashBytes: Uint8Array;
   /** Null when no entry has a link target. */
@@ -56,8 +61,8 @@ export type EntryFields = Pick<LayerEntry, 'path' | 'type' | 'size' | 'mode' | '
 /**
  * A layer's entries column by column. A layer can hold a million entries: as objects they cost
  * about 160 bytes each, as columns about 70 (the path string and a few numbers), which is what
- * keeps a million-file image under issue 7's memory bound. A sha256 content hash is kept as its
- * 32 bytes (as a hex string it would take 80 more); the empty file's is shared. Mode, uid and
+ * keeps a million-file image under issue 7's memory bound. A content hash is kept as its 16
+ * bytes (as a hex string it would take 48 more); an empty file has a marker instead. Mode, uid and
  * gid are stored as unsigned 32-bit numbers (Linux's mode_t, uid_t and gid_t). `get` builds a
  * `LayerEntry` on demand; hot loops read single columns instead.
  */
@@ -71,9 +76,9 @@ export class EntryTable implements Iterable<LayerEntry> {
   #gids = new Uint32Array(16);
   /** Per entry: where its content hash is (an index into #hashBytes, or one of the *_HASH kinds). */
   #hashSlots = new Int32Array(16).fill(NO_HASH);
-  #hashBytes = Buffer.alloc(16 * 32);
+  #hashBytes = Buffer.alloc(16 * CONTENT_HASH_BYTES);
   #hashCount = 0;
-  /** Hashes that are not sha256 hex (tests write made-up ones). */
+  /** Hashes that are not content-hash hex (tests write made-up ones). */
   readonly #otherHashes = new Map<number, string>();
   /**
    * Link targets as a column from the first link on (a layer can be a million hard links; a map
@@ -111,8 +116,8 @@ export class EntryTable implements Iterable<LayerEntry> {
     table.#uids = grown(columns.uids, new Uint32Array(capacity));
     table.#gids = grown(columns.gids, new Uint32Array(capacity));
     table.#hashSlots = grown(columns.hashSlots, new Int32Array(capacity).fill(NO_HASH));
-    table.#hashCount = columns.hashBytes.length / 32;
-    table.#hashBytes = Buffer.alloc(Math.max(16, table.#hashCount) * 32);
+    table.#hashCount = columns.hashBytes.length / CONTENT_HASH_BYTES;
+    table.#hashBytes = Buffer.alloc(Math.max(16, table.#hashCount) * CONTENT_HASH_BYTES);
     table.#hashBytes.set(columns.hashBytes);
     table.#linkTargets = columns.linkTargets;
     for (const [index, hash] of columns.sparse.otherHashes) table.#otherHashes.set(index, hash);
@@ -134,7 +139,7 @@ export class EntryTable implements Iterable<LayerEntry> {
       uids: this.#uids.subarray(0, length),
       gids: this.#gids.subarray(0, length),
       hashSlots: this.#hashSlots.subarray(0, length),
-      hashBytes: this.#hashBytes.subarray(0, this.#hashCount * 32),
+      hashBytes: this.#hashBytes.subarray(0, this.#hashCount * CONTENT_HASH_BYTES),
       linkTargets: this.#linkTargets,
       sparse: {
         otherHashes: [...this.#otherHashes],
@@ -171,21 +176,26 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   setContentHash(index: number, hash: string): void {
-    if (hash === EMPTY_SHA256) {
+    if (hash === EMPTY_CONTENT_HASH) {
       this.#hashSlots[index] = EMPTY_HASH;
-    } else if (SHA256_HEX.test(hash)) {
+    } else if (HASH_HEX.test(hash)) {
       const slot = this.#hashSlot(index); // first: taking a slot can replace the store
-      this.#hashBytes.write(hash, slot * 32, 32, 'hex');
+      this.#hashBytes.write(hash, slot * CONTENT_HASH_BYTES, CONTENT_HASH_BYTES, 'hex');
     } else {
       this.#hashSlots[index] = OTHER_HASH;
       this.#otherHashes.set(index, hash);
     }
   }
 
-  /** Sets a content hash from the 32 bytes of a sha256 digest (the reader's: no hex on the way). */
-  setContentDigest(index: number, digest: Buffer): void {
+  /** Sets a content hash from its bytes (the reader's: no hex on the way). */
+  setContentDigest(index: number, digest: Uint8Array): void {
     const slot = this.#hashSlot(index); // first: taking a slot can replace the store
-    digest.copy(this.#hashBytes, slot * 32, 0, 32);
+    this.#hashBytes.set(digest.subarray(0, CONTENT_HASH_BYTES), slot * CONTENT_HASH_BYTES);
+  }
+
+  /** Marks entry `index` an empty file (its content hash is EMPTY_CONTENT_HASH). */
+  setEmptyContent(index: number): void {
+    this.#hashSlots[index] = EMPTY_HASH;
   }
 
   setSecretKinds(index: number, kinds: string[]): void {
@@ -242,8 +252,10 @@ export class EntryTable implements Iterable<LayerEntry> {
 
   contentHash(index: number): string | undefined {
     const slot = this.#hashSlots[index] ?? NO_HASH;
-    if (slot >= 0) return this.#hashBytes.toString('hex', slot * 32, slot * 32 + 32);
-    if (slot === EMPTY_HASH) return EMPTY_SHA256;
+    if (slot >= 0) {
+      return this.#hashBytes.toString('hex', slot * CONTENT_HASH_BYTES, (slot + 1) * CONTENT_HASH_BYTES);
+    }
+    if (slot === EMPTY_HASH) return EMPTY_CONTENT_HASH;
     return slot === OTHER_HASH ? this.#otherHashes.get(index) : undefined;
   }
 
@@ -284,7 +296,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     const slot = this.#hashSlots[index] ?? NO_HASH;
     if (slot >= 0) return slot;
     const taken = this.#hashCount++;
-    if (taken * 32 === this.#hashBytes.length) {
+    if (taken * CONTENT_HASH_BYTES === this.#hashBytes.length) {
       const grown = Buffer.alloc(this.#hashBytes.length * 2);
       this.#hashBytes.copy(grown);
       this.#hashBytes = grown;

@@ -17,7 +17,10 @@ export interface LayerEntry {
   gid: number;
   /** Target of a symlink (as written) or of a hard link (normalised absolute path). */
   linkTarget?: string;
-  /** sha256 of a regular file's content; for a hard link, of its target's when the layer has it. */
+  /**
+   * A regular file's content hash, for identity only (a keyed hash, src/layers/content-hash.ts;
+   * EMPTY_CONTENT_HASH for an empty file); for a hard link, its target's when the layer has it.
+   */
   contentHash?: string;
   /** Kinds of credential found in the body of a likely secret file (`private-key`, `npm-token`...); never the value. */
   secretKinds?: string[];
@@ -39,6 +42,8 @@ export interface LayerContents {
   compression: Compression;
   /** Entries that were read but not applied, e.g. paths escaping the root. */
   warnings: string[];
+  /** The id of the key the content hashes were made under: only hashes of one key are compared. */
+  contentKeyId: string;
 }
 
 export type Compression = 'gzip' | 'zstd' | 'none';

@@ -1,5 +1,5 @@
 import { buildAnalysis } from '../analysis/index.js';
-import { LayerReader, peekStream, sniffCompression } from '../layers/index.js';
+import { LayerReader, peekStream, processContentKey, sniffCompression } from '../layers/index.js';
 import { sqliteForRpm } from '../packages/index.js';
 import {
   EntryTable,
@@ -115,6 +115,8 @@ export async function analyzeResolved(
       const stored = results === null ? null : await storedLayerResult(results, image.source, layer, label);
       logLayer(label, layer, stored === null ? 'read' : 'cached');
       if (stored !== null) return stored;
+      // Hashed under the stored results' key where they are used: this layer meets them.
+      const contentKey = (results === null ? null : await results.contentKey()) ?? processContentKey();
       const contents = await layerReader.read(
         { open: layer.open, region: (await layer.region?.()) ?? null },
         {
@@ -122,6 +124,7 @@ export async function analyzeResolved(
           digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
+          contentKey,
           signal: abort.signal,
         },
       );
@@ -197,6 +200,8 @@ export async function analyzeMetadata(image: ResolvedImage): Promise<Analysis> {
         storedBytes,
         compression,
         warnings: [],
+        // No file is read, so no hash is made: any key's id would do.
+        contentKeyId: processContentKey().id,
       };
     }),
   );

@@ -47,5 +47,6 @@ export function contentsOf(entries: LayerEntry[]): LayerContents {
     storedBytes: 0,
     compression: 'none',
     warnings: [],
+    contentKeyId: 'test',
   };
 }

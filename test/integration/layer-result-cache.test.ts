@@ -22,12 +22,13 @@ function analyze(image: string, cache: string, flags: string[] = [], env: Record
   return runCli(['analyze', image, '--json', ...flags], { XDG_CACHE_HOME: cache, ...LAYER_DEBUG, ...env });
 }
 
-/** The layer-result files of a cache, by path, with their sizes. */
+/** The layer-result files of a cache, by path, with their sizes (each version's content key left out). */
 async function entryFiles(cache: string): Promise<{ path: string; name: string; bytes: number }[]> {
   const layers = join(cache, 'imgscope', 'layers');
   const files = [];
   for (const version of await readdir(layers).catch(() => [] as string[])) {
     for (const name of await readdir(join(layers, version))) {
+      if (name === 'content-key') continue;
       const path = join(layers, version, name);
       files.push({ path, name, bytes: (await stat(path)).size });
     }

@@ -144,11 +144,12 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     const cacheModes = await fileModes(cache);
     const blobs = Object.keys(cacheModes).filter((path) => path.startsWith('blobs/sha256/'));
     expect(blobs.length).toBeGreaterThanOrEqual(2);
-    // The layer results too: one version directory, one file per layer.
+    // The layer results too: one version directory with its content key, one file per layer.
     const layers = Object.keys(cacheModes).filter((path) => path.startsWith('layers/'));
     const versions = layers.filter((path) => !path.slice('layers/'.length).includes('/'));
-    const results = layers.filter((path) => !versions.includes(path));
-    expect([versions.length, results.length]).toEqual([1, 1]);
+    const keys = layers.filter((path) => path.endsWith('/content-key'));
+    const results = layers.filter((path) => !versions.includes(path) && !keys.includes(path));
+    expect([versions.length, keys.length, results.length]).toEqual([1, 1, 1]);
     expect(cacheModes).toEqual({
       '.': '700',
       blobs: '700',
@@ -156,7 +157,7 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
       tmp: '700',
       layers: '700',
       ...Object.fromEntries(versions.map((path) => [path, '700'])),
-      ...Object.fromEntries([...blobs, ...results].map((path) => [path, '600'])),
+      ...Object.fromEntries([...blobs, ...keys, ...results].map((path) => [path, '600'])),
     });
 
     const reports = ['gate.xml', 'gate.sarif', 'gate.md', 'summary.md'].map((f) => join(work, f));

@@ -12,11 +12,19 @@ afterAll(cleanupTempDirs);
 const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
 const VERSION = 'test-version';
 
+/** The id of the content key of the cache under test (made by the first cache opened on it). */
+let keyId = '';
+
 function contents(files: number, warnings: string[] = []): LayerContents {
   const built = layer(
     ...Array.from({ length: files }, (_, i) => ['file', `/f/${i}`, i] as ['file', string, number]),
   );
-  return { ...built, warnings };
+  return { ...built, warnings, contentKeyId: keyId };
+}
+
+/** The names of the stored results in a version directory (its content key left out). */
+async function resultNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name !== 'content-key').sort();
 }
 
 /** The bytes an entry of `contents` takes (its warnings stored without their label). */
@@ -29,6 +37,7 @@ describe('LayerResultCache', () => {
   let root: string;
   beforeEach(async () => {
     root = await tempDir();
+    keyId = (await new LayerResultCache(root, { version: VERSION }).contentKey())?.id ?? '';
   });
 
   it('finds a result only under the pair of digests it was stored with, its warnings relabelled', async () => {
@@ -68,7 +77,7 @@ describe('LayerResultCache', () => {
     await roomy.put(digest(2), digest(2), label, b);
     await roomy.put(digest(3), digest(3), label, c);
     const dir = join(root, 'layers', VERSION);
-    const names = (await readdir(dir)).sort();
+    const names = await resultNames(dir);
     // Written long ago, in order a, b, c; then a is used.
     for (const [i, name] of names.entries()) {
       const when = new Date(Date.UTC(2026, 0, 1 + i));
@@ -86,7 +95,7 @@ describe('LayerResultCache', () => {
       digest(4),
     ]);
     const sizes = await Promise.all(
-      (await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size),
+      (await resultNames(dir)).map(async (name) => (await stat(join(dir, name))).size),
     );
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(cap);
   });
@@ -95,7 +104,7 @@ describe('LayerResultCache', () => {
     const lines: string[] = [];
     const cache = new LayerResultCache(root, { version: VERSION, onWarning: (line) => lines.push(line) });
     await cache.put(digest(1), digest(2), 'layer 0', contents(3));
-    const [name] = await readdir(join(root, 'layers', VERSION));
+    const [name] = await resultNames(join(root, 'layers', VERSION));
     await writeFile(join(root, 'layers', VERSION, name ?? ''), 'not a layer result');
     expect(await cache.get(digest(1), digest(2), 'layer 1')).toBeNull();
     expect(lines).toEqual([
@@ -109,7 +118,7 @@ describe('LayerResultCache', () => {
     await cache.put(digest(1), digest(1), 'layer 0', contents(1));
     await cache.put(digest(2), digest(2), 'layer 0', contents(2));
     const old = new Date(Date.UTC(2026, 0, 1));
-    const [first] = (await readdir(join(root, 'layers', VERSION))).sort();
+    const [first] = await resultNames(join(root, 'layers', VERSION));
     await utimes(join(root, 'layers', VERSION, first ?? ''), old, old);
     const day = 24 * 60 * 60 * 1000;
     expect(await cache.prune({ olderThanMs: 30 * day })).toMatchObject({ entries: 1 });

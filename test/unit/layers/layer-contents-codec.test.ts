@@ -6,9 +6,15 @@ import {
   encodeLayerContents,
   LAYER_CONTENTS_VERSION,
 } from '../../../src/layers/index.js';
-import { EMPTY_SHA256, EntryTable, type LayerContents, type LayerEntry } from '../../../src/model/index.js';
+import {
+  EMPTY_CONTENT_HASH,
+  EntryTable,
+  type LayerContents,
+  type LayerEntry,
+} from '../../../src/model/index.js';
 
-const HASH = 'ab'.repeat(32);
+/** A content hash as the reader makes them (16 bytes), kept in the binary store. */
+const HASH = 'ab'.repeat(16);
 
 /** An entry with every field LayerEntry has (a new field fails to compile here until added). */
 const everyField: Required<LayerEntry> = {
@@ -52,7 +58,7 @@ function sample(): LayerContents {
       contentHash: 'made-up',
       secretKinds: ['npm-token'],
     },
-    { path: '/empty', type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, contentHash: EMPTY_SHA256 },
+    { path: '/empty', type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, contentHash: EMPTY_CONTENT_HASH },
     { path: '/unhashed', type: 'file', size: 3, mode: 0o644, uid: 0, gid: 0 },
     {
       path: '/link',
@@ -68,7 +74,15 @@ function sample(): LayerContents {
     { path: '/sym', type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, linkTarget: 'a\0b/ünï/😀' },
     { path: '/d/na\0me with ünïcödé 😀', type: 'other', size: 0, mode: 0, uid: 0, gid: 0 },
     // A name of non-UTF-8 bytes holds lone surrogates (tar-text.ts): kept unit for unit.
-    { path: '/bad-\udcff-\udc80', type: 'file', size: 0, mode: 0, uid: 0, gid: 0, contentHash: EMPTY_SHA256 },
+    {
+      path: '/bad-\udcff-\udc80',
+      type: 'file',
+      size: 0,
+      mode: 0,
+      uid: 0,
+      gid: 0,
+      contentHash: EMPTY_CONTENT_HASH,
+    },
     { path: '/gone', type: 'whiteout', size: 0, mode: 0, uid: 0, gid: 0 },
     { path: '/opaque', type: 'opaque', size: 0, mode: 0, uid: 0, gid: 0 },
     everyField,
@@ -79,7 +93,7 @@ function sample(): LayerContents {
       mode: 0o644,
       uid: 0,
       gid: 0,
-      contentHash: EMPTY_SHA256,
+      contentHash: EMPTY_CONTENT_HASH,
       packageMetadata: Buffer.alloc(0),
     },
     {
@@ -100,6 +114,7 @@ function sample(): LayerContents {
     storedBytes: 6_789,
     compression: 'zstd',
     warnings: ['layer 1: a warning', 'layer 1: "ü" another \udc80'],
+    contentKeyId: '0123456789abcdef0123456789abcdef',
   };
 }
 
@@ -186,6 +201,7 @@ describe('layer contents codec', () => {
       storedBytes: 1024,
       compression: 'none',
       warnings: [],
+      contentKeyId: '',
     };
     expect(plain(decodeLayerContents(encodeLayerContents(empty)))).toEqual(plain(empty));
   });
@@ -240,6 +256,9 @@ describe('layer contents codec', () => {
     );
     expect(() => decodeLayerContents(withHeader(buffer, (h) => (h['warnings'] = 7)))).toThrow(
       'an encoded layer result has a bad header field "warnings"',
+    );
+    expect(() => decodeLayerContents(withHeader(buffer, (h) => (h['contentKeyId'] = 7)))).toThrow(
+      'an encoded layer result has a bad header field "contentKeyId"',
     );
     expect(() =>
       decodeLayerContents(

@@ -3,8 +3,9 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DigestMismatchError, InputFormatError, NetworkError } from '../../../src/errors.js';
-import { LayerReader, readLayer, type LayerInput } from '../../../src/layers/index.js';
-import type { LayerContents } from '../../../src/model/index.js';
+import { LayerReader, randomContentKey, readLayer, type LayerInput } from '../../../src/layers/index.js';
+import { ContentHasher } from '../../../src/layers/content-hash.js';
+import { EMPTY_CONTENT_HASH, type LayerContents } from '../../../src/model/index.js';
 import { cleanupTempDirs } from '../../helpers/image-builder.js';
 import { fillBytes } from '../../helpers/fill.js';
 import { rawTar, sha256, tarEntry, writeTempFile } from '../../helpers/raw-tar.js';
@@ -23,7 +24,8 @@ const tar = rawTar([
   tarEntry({ name: '../escape' }, Buffer.from('x')),
 ]);
 const blob = gzipSync(tar);
-const checks = { label: 'layer 0', digest: sha256(blob), size: blob.length, diffId: sha256(tar) };
+const contentKey = randomContentKey();
+const checks = { label: 'layer 0', digest: sha256(blob), size: blob.length, diffId: sha256(tar), contentKey };
 
 const plain = (contents: LayerContents): unknown => ({ ...contents, entries: [...contents.entries] });
 
@@ -49,10 +51,16 @@ describe('LayerReader', () => {
   afterAll(() => reader.close());
 
   it('reads a layer on a worker thread to the same contents as on this thread, from a file or a stream', async () => {
-    const here = await readLayer((await input(blob)).open, checks);
+    const here = await readLayer(await input(blob), checks);
     expect(here.entries.length).toBe(8);
     expect([...here.entries.packageMetadata().keys()]).toEqual([5, 6]);
     expect(here.warnings).toEqual(['layer 0: entry "../escape" escapes the image root; not applied']);
+    // Bodies hashed under the key given; the hard link shares its target's; the empty file a marker.
+    const big = new ContentHasher(contentKey);
+    big.update(fillBytes('layer-reader', 300_000));
+    const bigHash = big.digest().toString('hex');
+    expect([2, 3, 6].map((i) => here.entries.contentHash(i))).toEqual([bigHash, bigHash, EMPTY_CONTENT_HASH]);
+    expect(here.contentKeyId).toBe(contentKey.id);
     const [fromFile, fromStream] = await Promise.all([
       reader.read(await input(blob), checks),
       reader.read(await input(blob, true), checks),
@@ -70,6 +78,7 @@ describe('LayerReader', () => {
           digest: null,
           size: null,
           diffId: sha256(layer),
+          contentKey,
         });
       }),
     );
@@ -122,7 +131,7 @@ describe('LayerReader', () => {
     await expect(read).rejects.toThrow();
     // The thread is free again afterwards.
     expect(plain(await reader.read(await input(blob), checks))).toEqual(
-      plain(await readLayer((await input(blob)).open, checks)),
+      plain(await readLayer(await input(blob), checks)),
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { EMPTY_SHA256, EntryTable, type LayerEntry } from '../../../src/model/index.js';
+import { EMPTY_CONTENT_HASH, EntryTable, type LayerEntry } from '../../../src/model/index.js';
 
 describe('EntryTable', () => {
   it('gives back every entry as it was added, past its first growth, optional fields included', () => {
@@ -45,9 +45,11 @@ describe('EntryTable', () => {
     expect([table.mode(0), table.uid(0), table.gid(0)]).toEqual([5, 2 ** 32 - 1, 2 ** 32 - 1]);
   });
 
-  it('keeps sha256 hashes as bytes and gives them back as the same hex, made-up ones as written', () => {
+  it('keeps 16-byte content hashes as bytes and gives them back as the same hex, others as written', () => {
     const table = new EntryTable();
-    const hashes = Array.from({ length: 40 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
+    const hashes = Array.from({ length: 40 }, (_, i) =>
+      createHash('sha256').update(String(i)).digest('hex').slice(0, 32),
+    );
     for (const [i, hash] of hashes.entries()) {
       table.setContentHash(
         table.add({ path: `/f${i}`, type: 'file', size: 1, mode: 0, uid: 0, gid: 0 }),
@@ -55,16 +57,24 @@ describe('EntryTable', () => {
       );
     }
     const empty = table.add({ path: '/e', type: 'file', size: 0, mode: 0, uid: 0, gid: 0 });
-    table.setContentHash(empty, EMPTY_SHA256);
+    table.setEmptyContent(empty);
     const madeUp = table.add({ path: '/m', type: 'file', size: 1, mode: 0, uid: 0, gid: 0 });
     table.setContentHash(madeUp, 'hash-of-/m');
     table.setContentHash(3, hashes[7] ?? '');
     expect(Array.from({ length: 40 }, (_, i) => table.contentHash(i))).toEqual(
       hashes.map((hash, i) => (i === 3 ? hashes[7] : hash)),
     );
-    expect([table.contentHash(empty), table.contentHash(madeUp)]).toEqual([EMPTY_SHA256, 'hash-of-/m']);
+    expect([table.contentHash(empty), table.contentHash(madeUp)]).toEqual([EMPTY_CONTENT_HASH, 'hash-of-/m']);
     expect(table.get(madeUp).contentHash).toBe('hash-of-/m');
-    table.setContentDigest(madeUp, createHash('sha256').update('m').digest());
-    expect(table.contentHash(madeUp)).toBe(createHash('sha256').update('m').digest('hex'));
+    // 40 hashes in the binary store (one overwritten in place), 16 bytes each; the rest are kinds.
+    expect(table.columns().hashBytes.length).toBe(40 * 16);
+    expect(table.columns().sparse.otherHashes).toEqual([[madeUp, 'hash-of-/m']]);
+    table.setContentDigest(madeUp, Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
+    expect(table.contentHash(madeUp)).toBe('00112233445566778899aabbccddeeff');
+    expect(table.columns().hashBytes.length).toBe(41 * 16);
+    // A sha256-long hex (64 digits) is not a content hash: kept as written.
+    const long = hashes.join('').slice(0, 64);
+    table.setContentHash(empty, long);
+    expect(table.contentHash(empty)).toBe(long);
   });
 });

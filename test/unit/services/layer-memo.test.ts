@@ -13,6 +13,7 @@ function contents(entries: number): LayerContents {
     storedBytes: 0,
     compression: 'none',
     warnings: [],
+    contentKeyId: 'test',
   };
 }
 

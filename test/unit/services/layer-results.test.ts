@@ -29,14 +29,18 @@ function blob(bytes: Buffer, fields: Partial<LayerBlob> = {}): LayerBlob {
   };
 }
 
+/** The id of the test cache's content key: a result hashed under another is not stored. */
+let keyId = '';
+
 function result(storedBytes: number): LayerContents {
-  return { ...layer(['file', '/a', 1]), storedBytes, compression: 'gzip' };
+  return { ...layer(['file', '/a', 1]), storedBytes, compression: 'gzip', contentKeyId: keyId };
 }
 
 describe('layer results by computed identity', () => {
   let cache: LayerResultCache;
   beforeEach(async () => {
     cache = new LayerResultCache(await tempDir(), { version: 'test' });
+    keyId = (await cache.contentKey())?.id ?? '';
   });
 
   it('a registry layer is found by its blob digest and diff_id, never by a mis-paired diff_id', async () => {

@@ -1,0 +1,96 @@
+import { createCipheriv } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ContentHasher } from '../../../src/layers/content-hash.js';
+import { contentKeyFrom, randomContentKey, type ContentKey } from '../../../src/layers/index.js';
+import { fillBytes } from '../../helpers/fill.js';
+
+/** The hash of `body` fed in pieces of the given lengths (the rest in one). */
+function hashOf(key: ContentKey, body: Uint8Array, pieces: number[] = []): string {
+  const hasher = new ContentHasher(key);
+  let at = 0;
+  for (const length of pieces) {
+    hasher.update(body.subarray(at, at + length));
+    at += length;
+  }
+  if (at < body.length) hasher.update(body.subarray(at));
+  return hasher.digest().toString('hex');
+}
+
+/**
+ * RFC 8439's AEAD tag with `aad` as the additional data and nothing encrypted, written out with
+ * BigInt: the one-time key is ChaCha20's first block under the zero nonce (section 2.6), the
+ * message the AAD padded to 16 bytes and both lengths as 64-bit little-endian numbers (2.8).
+ */
+function poly1305Reference(key: ContentKey, aad: Uint8Array): string {
+  const block = createCipheriv('chacha20', key.bytes, new Uint8Array(16)).update(new Uint8Array(32));
+  const le = (bytes: Uint8Array): bigint =>
+    BigInt(`0x${Buffer.from(bytes).reverse().toString('hex') || '0'}`);
+  const r = le(block.subarray(0, 16)) & 0x0ffffffc0ffffffc0ffffffc0fffffffn;
+  const s = le(block.subarray(16, 32));
+  const lengths = Buffer.alloc(16);
+  lengths.writeBigUInt64LE(BigInt(aad.length), 0);
+  const message = Buffer.concat([aad, Buffer.alloc((16 - (aad.length % 16)) % 16), lengths]);
+  const p = (1n << 130n) - 5n;
+  let acc = 0n;
+  for (let at = 0; at < message.length; at += 16)
+    acc = ((acc + le(message.subarray(at, at + 16)) + (1n << 128n)) * r) % p;
+  const tag = (acc + s) & ((1n << 128n) - 1n);
+  return Buffer.from(tag.toString(16).padStart(32, '0'), 'hex').reverse().toString('hex');
+}
+
+const key = contentKeyFrom(Buffer.alloc(32, 7));
+const body = fillBytes('content-hash', 100_003);
+
+describe('content hash', () => {
+  it('is the Poly1305 tag of RFC 8439 over the body, its padding and its length', () => {
+    for (const length of [0, 1, 16, 17, 1000]) {
+      const bytes = body.subarray(0, length);
+      expect(hashOf(key, bytes)).toBe(poly1305Reference(key, bytes));
+    }
+  });
+
+  it('gives the same 16-byte tag for the same bytes in any chunking', () => {
+    const whole = hashOf(key, body);
+    expect(whole).toHaveLength(32);
+    expect(hashOf(key, body, [1, 15, 16, 17, 4096, 65_535])).toBe(whole);
+    expect(
+      hashOf(
+        key,
+        body,
+        Array.from({ length: 1000 }, () => 100),
+      ),
+    ).toBe(whole);
+    expect(hashOf(key, body, [0, 0, 100_003])).toBe(whole);
+  });
+
+  it('changes with any flipped byte, an added zero byte and a cut', () => {
+    const whole = hashOf(key, body);
+    for (const at of [0, 15, 16, 50_000, 100_002]) {
+      const flipped = Buffer.from(body);
+      flipped[at] = (flipped[at] ?? 0) ^ 0x01;
+      expect(hashOf(key, flipped)).not.toBe(whole);
+    }
+    // Poly1305 pads the last block with zeros: the length in the tag tells these apart.
+    expect(hashOf(key, Buffer.concat([body, Buffer.alloc(1)]))).not.toBe(whole);
+    expect(hashOf(key, body.subarray(0, 100_000))).not.toBe(
+      hashOf(key, Buffer.concat([body.subarray(0, 100_000), Buffer.alloc(3)])),
+    );
+  });
+
+  it('differs under another key, and hashes no bytes to a tag of its own', () => {
+    const other = randomContentKey();
+    expect(hashOf(other, body)).not.toBe(hashOf(key, body));
+    expect(hashOf(key, new Uint8Array(0))).toMatch(/^[0-9a-f]{32}$/);
+    expect(hashOf(key, new Uint8Array(0))).not.toBe(hashOf(other, new Uint8Array(0)));
+    expect(hashOf(key, new Uint8Array(0))).not.toBe(hashOf(key, new Uint8Array(1)));
+  });
+
+  it('names a key by an id that is not the key, the same for the same bytes', () => {
+    const again = contentKeyFrom(Buffer.alloc(32, 7));
+    expect(again.id).toBe(key.id);
+    expect(key.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(key.id).not.toContain('07070707');
+    expect(randomContentKey().id).not.toBe(key.id);
+    expect(() => contentKeyFrom(Buffer.alloc(31))).toThrow('a content key is 32 bytes, not 31');
+  });
+});
