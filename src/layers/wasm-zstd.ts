@@ -34,6 +34,7 @@ const OUTPUT_BYTES = 256 * 1024;
 const POINTER = 0;
 const SIZE = 1;
 const POS = 2;
+const NO_BYTES = Buffer.alloc(0);
 
 let compiled: object | undefined;
 
@@ -64,7 +65,7 @@ export class WasmZstdDecompress extends Transform {
   private words: Uint32Array;
 
   /** The chunk being decoded, how much of it was handed to libzstd, and where that piece began. */
-  private chunk: Buffer = Buffer.alloc(0);
+  private chunk: Buffer = NO_BYTES;
   private loaded = 0;
   private pieceStart = 0;
   private outputFull = false;
@@ -179,7 +180,7 @@ export class WasmZstdDecompress extends Transform {
       return;
     }
     this.offset += this.chunk.length;
-    this.chunk = Buffer.alloc(0);
+    this.chunk = NO_BYTES;
     this.callback = null;
     callback();
   }
