@@ -5,7 +5,7 @@
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
 // small modules (oclif alone is ~70, semver ~50) is most of what a start costs on Node 20.
 // tsc's other output stays for the library entry and the tests.
-import { readdir, rm } from 'node:fs/promises';
+import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -106,3 +106,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The zstd decoder's WebAssembly, which tsc does not copy: src/layers/wasm-zstd.ts finds it under
+// dist/layers/ from whichever bundle it was built into.
+const zstdWasm = fileURLToPath(new URL('../src/layers/zstd-wasm/', import.meta.url));
+await cp(zstdWasm, join(dist, 'layers/zstd-wasm'), { recursive: true });

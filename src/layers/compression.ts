@@ -2,7 +2,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import type { Compression } from '../model/index.js';
 import { createNativeZstd } from './native-zstd.js';
-import { ZstdDecompress } from './zstd-decompress.js';
+import { WasmZstdDecompress } from './wasm-zstd.js';
 
 /** Detects compression from the first bytes, never from media types or names (docs/architecture.md, "From a source to a report"). */
 export function sniffCompression(head: Buffer): Compression {
@@ -54,7 +54,7 @@ export function createDecompressor(compression: Compression): Transform | null {
       // 256 KiB output chunks instead of 16 KiB: a quarter of the per-chunk callbacks, twice the throughput.
       return createGunzip({ chunkSize: 256 * 1024 });
     case 'zstd':
-      return createNativeZstd() ?? new ZstdDecompress();
+      return createNativeZstd() ?? new WasmZstdDecompress();
     case 'none':
       return null;
   }

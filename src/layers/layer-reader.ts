@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
+import { builtFileUrl } from './built-file-url.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import {
@@ -62,7 +63,7 @@ export function defaultThreads(): number {
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(builtWorkerUrl(import.meta.url), {
+    return new Worker(builtFileUrl(import.meta.url, 'layers/worker.js'), {
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
   }
@@ -74,16 +75,6 @@ function startWorker(): Worker {
   const entry = new URL('../layers/worker.ts', import.meta.url);
   const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
-}
-
-/**
- * dist/layers/worker.js, wherever in dist/ this module was built into: dist/layers/ itself, or a
- * command bundle (dist/commands/analyze.js, dist/commands/audit/index.js).
- */
-export function builtWorkerUrl(moduleUrl: string): URL {
-  const dist = moduleUrl.lastIndexOf('/dist/');
-  if (dist < 0) return new URL('../layers/worker.js', moduleUrl);
-  return new URL(`${moduleUrl.slice(0, dist)}/dist/layers/worker.js`);
 }
 
 interface PendingJob {

@@ -21,14 +21,15 @@ export const hasNativeZstd = createZstdDecompress !== undefined;
  * libzstd's streaming decoder, where the running Node has it: it follows concatenated and
  * skippable frames and verifies each frame's content checksum (never told to ignore it), and
  * refuses windows above 128 MiB (its default limit), which keeps a hostile frame from
- * claiming gigabytes. Null on a Node without it (the caller falls back to fzstd).
+ * claiming gigabytes. Null on a Node without it (the caller uses wasm-zstd.ts, the same libzstd
+ * compiled to WebAssembly).
  */
 export function createNativeZstd(): Transform | null {
   // 256 KiB output chunks, as for gzip: fewer callbacks, more throughput.
   return createZstdDecompress?.({ chunkSize: 256 * 1024 }) ?? null;
 }
 
-/** libzstd's error, said as the fallback decoder says the same thing. */
+/** libzstd's error, said as wasm-zstd.ts says the same thing. */
 export function nativeZstdMessage(code: string | undefined, message: string): string {
   if (code === 'ZSTD_error_checksum_wrong') return 'content checksum mismatch';
   if (code === 'Z_BUF_ERROR') return 'unexpected end of data';

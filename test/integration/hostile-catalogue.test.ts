@@ -163,7 +163,7 @@ const catalogue: Case[] = [
         mutateBlob: (b) => b.subarray(0, 30),
       }),
     exit: 2,
-    // Node 20 decodes zstd with fzstd (which says where), newer Node with libzstd.
+    // Node 20 and 22 decode zstd with libzstd as WebAssembly (which says where), Node 24 with node:zlib's.
     message: /layer 0: corrupt zstd data \(unexpected end of data(?: in the frame at byte 0)?\)$/,
   },
   // ----- checksums and corrupt compression -----------------------------------------------------
@@ -206,16 +206,14 @@ const catalogue: Case[] = [
         mutateBlob: (b) => ((b[4] = (b[4] ?? 0) | 0x08), b),
       }),
     exit: 2,
-    message:
-      /layer 0: corrupt zstd data \((?:reserved bit set in the frame header at byte 0|unsupported frame parameter)\)$/,
+    message: /layer 0: corrupt zstd data \(unsupported frame parameter\)$/,
   },
   {
     name: 'corrupt zstd block',
     input: () =>
       oneLayer({ tar: rawTar([file('a', 4000, 'ab')]), compression: 'zstd', mutateBlob: flipAt(8) }),
     exit: 2,
-    // fzstd decodes the flipped sequence bits into other bytes; the frame's checksum catches them.
-    message: /layer 0: corrupt zstd data \((?:content checksum mismatch|data corruption detected)\)$/,
+    message: /layer 0: corrupt zstd data \(data corruption detected\)$/,
   },
   {
     name: 'zstd layer whose literals were altered (content checksum)',
@@ -224,7 +222,7 @@ const catalogue: Case[] = [
         tar: rawTar([tarEntry({ name: 'random.bin' }, fillBytes('hostile-zstd', 40_000))]),
         compression: 'zstd',
         // Incompressible data: one compressed block whose literals are stored raw from byte 12
-        // on, so fzstd decodes the flipped byte; only the frame's XXH64 can tell.
+        // on, so the flipped byte decodes; only the frame's content checksum can tell.
         mutateBlob: (b) => ((b[2000] = (b[2000] ?? 0) ^ 0x01), b),
       }),
     exit: 2,

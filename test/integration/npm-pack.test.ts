@@ -72,6 +72,9 @@ describe('npm pack: the tarball installs and runs', () => {
     expect(packed).toContain('dist/commands/analyze.js');
     expect(packed).toContain('schema/imgscope-config.schema.json');
     expect(packed).toContain('README.md');
+    // The zstd decoder of Node 20 and 22, with zstd's license.
+    expect(packed).toContain('dist/layers/zstd-wasm/zstd-decompress.wasm');
+    expect(packed).toContain('dist/layers/zstd-wasm/LICENSE');
     expect(
       packed.filter((path) => /^(src|test|bench|fixtures)\//.test(path) || path === 'bin/dev.js'),
     ).toEqual([]);
@@ -98,5 +101,19 @@ describe('npm pack: the tarball installs and runs', () => {
       wastedBytes: 35993,
       reclaimableBytes: 25921,
     });
+  });
+
+  it('installs an imgscope command that decodes zstd layers', async () => {
+    const json = await run(
+      join(prefix, 'bin', 'imgscope'),
+      ['analyze', 'fixtures/dive/test-oci-zstd-image.tar', '--json', '--no-cache'],
+      { cwd: PROJECT_ROOT, env: userEnv() },
+    );
+    const report = JSON.parse(json.stdout) as {
+      image: { sizeBytes: number; compressedSizeBytes: number; layerCount: number };
+      layers: { fileCount: number }[];
+    };
+    expect(report.image).toMatchObject({ sizeBytes: 11189, compressedSizeBytes: 4314, layerCount: 1 });
+    expect(report.layers.map((layer) => layer.fileCount)).toEqual([1]);
   });
 });

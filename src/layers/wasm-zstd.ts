@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { builtFileUrl } from './built-file-url.js';
+
+/** zstd-wasm/zstd-decompress.wasm, libzstd's decoder built by scripts/build-zstd-wasm.sh. */
+const WASM_PATH = 'layers/zstd-wasm/zstd-decompress.wasm';
+
+/** What the module exports (size_t and pointers are i32 on wasm32). */
+interface ZstdExports {
+  memory: { buffer: ArrayBuffer };
+  malloc(size: number): number;
+  ZSTD_createDCtx(): number;
+  ZSTD_freeDCtx(dctx: number): number;
+  ZSTD_DCtx_setParameter(dctx: number, parameter: number, value: number): number;
+  /** Takes pointers to a ZSTD_outBuffer and a ZSTD_inBuffer (three 32-bit words each). */
+  ZSTD_decompressStream(dctx: number, output: number, input: number): number;
+  ZSTD_isError(result: number): number;
+  ZSTD_getErrorName(result: number): number;
+}
+
+/** The part of the WebAssembly global used here (TypeScript's Node types do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+
+const ZSTD_D_WINDOW_LOG_MAX = 100;
+/** 128 MiB, libzstd's default, which native-zstd.ts keeps: a hostile frame cannot claim more. */
+const WINDOW_LOG_MAX = 27;
+/** As the layer readers' read chunks and gunzip's output chunks: fewer, larger callbacks. */
+const INPUT_BYTES = 256 * 1024;
+const OUTPUT_BYTES = 256 * 1024;
+// Word indexes of the buffer descriptors: { pointer, size, pos }.
+const POINTER = 0;
+const SIZE = 1;
+const POS = 2;
+const NO_BYTES = Buffer.alloc(0);
+
+let compiled: object | undefined;
+
+/** Compiled once per thread, on the first zstd layer. */
+function zstdModule(): object {
+  const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+  compiled ??= new wasm.Module(readFileSync(builtFileUrl(import.meta.url, WASM_PATH)));
+  return compiled;
+}
+
+/**
+ * libzstd's streaming decoder, compiled to WebAssembly, as a Node transform: for a Node whose
+ * zlib has no working zstd (native-zstd.ts). It follows concatenated and skippable frames,
+ * verifies each frame's content checksum (libzstd's default, never turned off) and refuses
+ * windows above 128 MiB. Each stream has its own instance, so its memory (up to the window)
+ * goes with the stream. Output waits while the reader is behind, within an input chunk too, so
+ * a small chunk that expands a million times is never held whole.
+ */
+export class WasmZstdDecompress extends Transform {
+  private readonly zstd: ZstdExports;
+  private dctx: number;
+  private readonly input: number;
+  private readonly output: number;
+  /** The ZSTD_inBuffer and ZSTD_outBuffer descriptors, as word indexes into `words`. */
+  private readonly inWords: number;
+  private readonly outWords: number;
+  private bytes: Uint8Array;
+  private words: Uint32Array;
+
+  /** The chunk being decoded, how much of it was handed to libzstd, and where that piece began. */
+  private chunk: Buffer = NO_BYTES;
+  private loaded = 0;
+  private pieceStart = 0;
+  private outputFull = false;
+  /** The chunk's callback, while the chunk is being decoded. */
+  private callback: TransformCallback | null = null;
+  /** Decoding stopped for the reader to catch up. */
+  private waiting = false;
+
+  /** Stream offset of the current chunk's first byte. */
+  private offset = 0;
+  /** Stream offset of the frame being decoded: where the last complete one ended. */
+  private frameStart = 0;
+  /** The frame's first bytes (its magic number), for the message when it is not zstd. */
+  private readonly head = Buffer.alloc(4);
+  private headLength = 0;
+  /** libzstd refused the frame's magic before all four bytes had come. */
+  private badMagic = false;
+
+  constructor() {
+    super();
+    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+    this.zstd = new wasm.Instance(zstdModule(), {}).exports as ZstdExports;
+    const zstd = this.zstd;
+    this.dctx = zstd.ZSTD_createDCtx();
+    this.input = zstd.malloc(INPUT_BYTES);
+    this.output = zstd.malloc(OUTPUT_BYTES);
+    const descriptors = zstd.malloc(24);
+    if (this.dctx === 0 || this.input === 0 || this.output === 0 || descriptors === 0) {
+      throw new Error('zstd: out of WebAssembly memory');
+    }
+    this.check(zstd.ZSTD_DCtx_setParameter(this.dctx, ZSTD_D_WINDOW_LOG_MAX, WINDOW_LOG_MAX));
+    this.inWords = descriptors / 4;
+    this.outWords = descriptors / 4 + 3;
+    this.bytes = new Uint8Array(zstd.memory.buffer);
+    this.words = new Uint32Array(zstd.memory.buffer);
+    this.words[this.inWords + POINTER] = this.input;
+    this.words[this.outWords + POINTER] = this.output;
+    this.words[this.outWords + SIZE] = OUTPUT_BYTES;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.fillHead(chunk, 0);
+    if (this.badMagic) {
+      if (this.headLength === 4) return callback(this.unknownMagic());
+      this.offset += chunk.length;
+      return callback();
+    }
+    this.chunk = chunk;
+    this.loaded = 0;
+    this.callback = callback;
+    this.decode();
+  }
+
+  override _read(size: number): void {
+    if (!this.waiting) return super._read(size);
+    this.waiting = false;
+    this.decode();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.offset === this.frameStart) return callback();
+    callback(new Error(`unexpected end of data in the frame at byte ${this.frameStart}`));
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.dctx !== 0) this.zstd.ZSTD_freeDCtx(this.dctx);
+    this.dctx = 0;
+    callback(err);
+  }
+
+  /** Decodes the rest of the chunk, until it is used up or the reader is behind. */
+  private decode(): void {
+    const callback = this.callback;
+    if (callback === null) return;
+    try {
+      for (;;) {
+        const inWords = this.inWords;
+        let words = this.words;
+        const before = words[inWords + POS] ?? 0;
+        const pieceEnd = words[inWords + SIZE] ?? 0;
+        if (before === pieceEnd && !this.outputFull) {
+          if (this.loaded === this.chunk.length) break;
+          this.load();
+          continue;
+        }
+        words[this.outWords + POS] = 0;
+        const result = this.zstd.ZSTD_decompressStream(this.dctx, this.outWords * 4, inWords * 4);
+        if (this.zstd.ZSTD_isError(result)) {
+          if (this.refusedMagicEarly(result)) break;
+          throw this.failure(result);
+        }
+        words = this.view();
+        const produced = words[this.outWords + POS] ?? 0;
+        const after = words[inWords + POS] ?? 0;
+        this.outputFull = produced === OUTPUT_BYTES;
+        if (result === 0) this.frameEnded(this.pieceStart + after);
+        // libzstd gives up after 16 such calls itself; one is already wrong here.
+        if (produced === 0 && after === before && after < pieceEnd) {
+          throw new Error('zstd: the decoder stopped making progress');
+        }
+        if (
+          produced > 0 &&
+          !this.push(Buffer.from(this.bytes.subarray(this.output, this.output + produced)))
+        ) {
+          this.waiting = true;
+          return;
+        }
+      }
+    } catch (err) {
+      this.callback = null;
+      callback(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.offset += this.chunk.length;
+    this.chunk = NO_BYTES;
+    this.callback = null;
+    callback();
+  }
+
+  /** Copies the chunk's next piece into the module's input buffer. */
+  private load(): void {
+    const length = Math.min(INPUT_BYTES, this.chunk.length - this.loaded);
+    this.view();
+    this.bytes.set(this.chunk.subarray(this.loaded, this.loaded + length), this.input);
+    this.words[this.inWords + SIZE] = length;
+    this.words[this.inWords + POS] = 0;
+    this.pieceStart = this.loaded;
+    this.loaded += length;
+  }
+
+  /** The views on the module's memory, renewed after it grew (growing detaches the old buffer). */
+  private view(): Uint32Array {
+    const buffer = this.zstd.memory.buffer;
+    if (this.words.buffer !== buffer) {
+      this.bytes = new Uint8Array(buffer);
+      this.words = new Uint32Array(buffer);
+    }
+    return this.words;
+  }
+
+  /** A frame ended `at` bytes into the chunk: the next one starts there. */
+  private frameEnded(at: number): void {
+    this.frameStart = this.offset + at;
+    this.headLength = 0;
+    this.fillHead(this.chunk, at);
+  }
+
+  private fillHead(chunk: Buffer, at: number): void {
+    if (this.headLength === 4) return;
+    this.headLength += chunk.copy(this.head, this.headLength, at, at + 4 - this.headLength);
+  }
+
+  /**
+   * libzstd refuses a frame as soon as its first bytes match no magic; the message names all
+   * four, so when they have not all come, the refusal waits for them (or for the end: truncated).
+   */
+  private refusedMagicEarly(result: number): boolean {
+    if (this.errorName(result) !== 'Unknown frame descriptor' || this.headLength === 4) return false;
+    this.badMagic = true;
+    return true;
+  }
+
+  private failure(result: number): Error {
+    const name = this.errorName(result);
+    if (name === 'Unknown frame descriptor') return this.unknownMagic();
+    if (name === "Restored data doesn't match checksum") return new Error('content checksum mismatch');
+    return new Error(name);
+  }
+
+  private unknownMagic(): Error {
+    const magic = this.head.readUInt32LE(0).toString(16).padStart(8, '0');
+    return new Error(`unknown frame magic 0x${magic} at byte ${this.frameStart}`);
+  }
+
+  private check(result: number): void {
+    if (this.zstd.ZSTD_isError(result)) throw new Error(`zstd: ${this.errorName(result)}`);
+  }
+
+  /** libzstd's text for an error result (a static C string). */
+  private errorName(result: number): string {
+    const start = this.zstd.ZSTD_getErrorName(result);
+    const bytes = new Uint8Array(this.zstd.memory.buffer);
+    return Buffer.from(bytes.subarray(start, bytes.indexOf(0, start))).toString('latin1');
+  }
+}
