@@ -26,7 +26,15 @@ export async function runOwnCommand(
     const command = config.findCommand(id, { must: true });
     let error: Error | undefined;
     try {
-      await config.runCommand(id, argv, { ...command, load });
+      // What the plugin's findCommand sets on a class it imports.
+      const loadClass = async (): Promise<Command.Class> =>
+        Object.assign(await load(), {
+          id,
+          plugin: rootPlugin,
+          isESM: true,
+          relativePath: command.relativePath,
+        });
+      await config.runCommand(id, argv, { ...command, load: loadClass });
     } catch (thrown) {
       error = thrown as Error;
       throw thrown;
