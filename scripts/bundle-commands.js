@@ -88,25 +88,54 @@ const commandId = (file) =>
     .replace(/(^|\/)index$/, '')
     .replaceAll('/', ':');
 
+/** `const name = expression;` evaluated on the first use of one of its properties. */
+const deferred = (name, expression) =>
+  `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
+
 /**
- * oclif sorts a plugin's commands with localeCompare, whose first call builds ICU's collator for
- * the default locale (about 70 M instructions, 10 ms of every start): the own-commands bundle
- * compares code units instead. Only the order of a plugin's command list changes, which running
- * one command never shows (help runs from main.js, unpatched).
+ * Changes to @oclif/core for the own-commands bundle, whose runs only ever run one of our commands
+ * (help and other plugins run from main.js, unchanged). Each saves work a start does for nothing:
+ * - plugin.js sorts a plugin's commands with localeCompare, whose first call builds ICU's collator
+ *   (about 70 M instructions, 10 ms): code units order them here, an order a run never shows;
+ * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest)
+ *   and ejs (help templates, S3 URLs) are required when oclif loads, for work these runs never
+ *   do: they load on first use (about 40 M instructions).
+ * The build fails when an oclif release changes a line, so that a change is never silently lost.
  */
+const OCLIF_CHANGES = {
+  'lib/config/plugin.js': [
+    [
+      '.sort((a, b) => a.id.localeCompare(b.id))',
+      '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+    ],
+    ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
+  ],
+  'lib/config/plugin-loader.js': [
+    ['const minimatch_1 = require("minimatch");', deferred('minimatch_1', 'require("minimatch")')],
+  ],
+  'lib/config/config.js': [
+    ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'lib/help/util.js': [
+    ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+};
+
 /** @type {import('esbuild').Plugin} */
-const sortWithoutIcu = {
-  name: 'sort-without-icu',
+const oclifForOwnCommands = {
+  name: 'oclif-for-own-commands',
   setup(builder) {
-    builder.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
-      const from = '.sort((a, b) => a.id.localeCompare(b.id))';
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes(from))
-        throw new Error(`${args.path} no longer sorts with ${from}: update sort-without-icu`);
-      return {
-        contents: text.replace(from, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'),
-        loader: 'js',
-      };
+    builder.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      const file = args.path.replaceAll('\\', '/').replace(/.*@oclif\/core\//, '');
+      const changes = OCLIF_CHANGES[file];
+      if (changes === undefined) return undefined;
+      let text = await readFile(args.path, 'utf8');
+      for (const [from, to] of changes) {
+        if (!text.includes(from))
+          throw new Error(`@oclif/core/${file} no longer has ${from}: update OCLIF_CHANGES`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
     });
   },
 };
@@ -148,7 +177,7 @@ const ownCommands = await build({
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [keepExternal, projectWithoutSideEffects, sortWithoutIcu],
+  plugins: [keepExternal, projectWithoutSideEffects, oclifForOwnCommands],
   sourcemap: true,
   logLevel: 'warning',
 });

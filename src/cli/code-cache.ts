@@ -26,9 +26,16 @@ import * as zlib from 'node:zlib';
  * atomically (a temporary file renamed over it).
  */
 
-/** "ISCC", then the crc32 and length of the V8 data that follows. */
+/** "ISCC", the cache's generation, then the crc32 and length of the V8 data that follows. */
 const MAGIC = 0x49534343;
-const HEADER_BYTES = 12;
+const HEADER_BYTES = 16;
+
+/**
+ * How many times a cache is stored: by the first run, then once more by the run that uses it
+ * (which compiles what the first did not need: a second analysis takes layers from the
+ * layer-result cache the first one filled), then it stays.
+ */
+const LAST_GENERATION = 1;
 
 /** Whether this Node can keep a code cache: zlib.crc32 is 20.15+ (engines allow any 20). */
 export function codeCacheAvailable(): boolean {
@@ -48,8 +55,8 @@ export function codeCachePath(dir: string, source: Uint8Array, key: string): str
 
 export interface CompiledScript {
   script: Script;
-  /** Whether V8 took the stored code; if not, store the script's code after it ran. */
-  fromCache: boolean;
+  /** The generation to store after the run (see LAST_GENERATION), or null: none to store. */
+  store: number | null;
 }
 
 /**
@@ -62,13 +69,15 @@ export function compileWithCodeCache(
   filename: string,
   cachePath: string | null,
 ): CompiledScript {
-  const cachedData = cachePath === null ? undefined : readCodeCache(cachePath);
+  const cached = cachePath === null ? undefined : readCodeCache(cachePath);
   const script = new Script(code, {
     filename,
-    ...(cachedData === undefined ? {} : { cachedData }),
+    ...(cached === undefined ? {} : { cachedData: cached.data }),
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  return { script, fromCache: cachedData !== undefined && script.cachedDataRejected !== true };
+  if (cachePath === null) return { script, store: null };
+  if (cached === undefined || script.cachedDataRejected === true) return { script, store: 0 };
+  return { script, store: cached.generation < LAST_GENERATION ? cached.generation + 1 : null };
 }
 
 /**
@@ -76,14 +85,15 @@ export function compileWithCodeCache(
  * directory, and removes the caches of other builds for the same key. A failure (read-only disk,
  * no home) only means the next run compiles again.
  */
-export function storeCodeCache(script: Script, cachePath: string): void {
+export function storeCodeCache(script: Script, cachePath: string, generation: number): void {
   const temporary = `${cachePath}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32BE(MAGIC, 0);
-    header.writeUInt32BE(zlib.crc32(data), 4);
-    header.writeUInt32BE(data.length, 8);
+    header.writeUInt32BE(generation, 4);
+    header.writeUInt32BE(zlib.crc32(data), 8);
+    header.writeUInt32BE(data.length, 12);
     const dir = dirname(cachePath);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 });
@@ -95,7 +105,7 @@ export function storeCodeCache(script: Script, cachePath: string): void {
 }
 
 /** The V8 data stored at `path`, or undefined where there is none this run may trust. */
-function readCodeCache(path: string): Buffer | undefined {
+function readCodeCache(path: string): { data: Buffer; generation: number } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -103,8 +113,8 @@ function readCodeCache(path: string): Buffer | undefined {
     const file = readFileSync(fd);
     if (file.length < HEADER_BYTES || file.readUInt32BE(0) !== MAGIC) return undefined;
     const data = file.subarray(HEADER_BYTES);
-    if (file.readUInt32BE(8) !== data.length || file.readUInt32BE(4) !== zlib.crc32(data)) return undefined;
-    return data;
+    if (file.readUInt32BE(12) !== data.length || file.readUInt32BE(8) !== zlib.crc32(data)) return undefined;
+    return { data, generation: file.readUInt32BE(4) };
   } catch {
     return undefined;
   } finally {

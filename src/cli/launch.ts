@@ -63,7 +63,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     : null;
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const { script, fromCache } = compileWithCodeCache(
+  const { script, store } = compileWithCodeCache(
     `(function (${SCOPE.join(', ')}) {${source}\n})`,
     file,
     cachePath,
@@ -79,6 +79,6 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
   );
   if (!bundle.exports.commandIds.includes(own.id)) return false;
   await bundle.exports.run(root, own.id, own.argv);
-  if (!fromCache && cachePath !== null) storeCodeCache(script, cachePath);
+  if (store !== null && cachePath !== null) storeCodeCache(script, cachePath, store);
   return true;
 }
