@@ -100,7 +100,11 @@ export function storeCodeCache(script: Script, cachePath: string, generation: nu
     renameSync(temporary, cachePath);
     removeOtherBuilds(dir, basename(cachePath));
   } catch {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Its directory could not be made: there is no temporary file.
+    }
   }
 }
 
