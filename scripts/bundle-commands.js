@@ -97,9 +97,10 @@ const deferred = (name, expression) =>
  * (help and other plugins run from main.js, unchanged). Each saves work a start does for nothing:
  * - plugin.js sorts a plugin's commands with localeCompare, whose first call builds ICU's collator
  *   (about 70 M instructions, 10 ms): code units order them here, an order a run never shows;
- * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest)
- *   and ejs (help templates, S3 URLs) are required when oclif loads, for work these runs never
- *   do: they load on first use (about 40 M instructions).
+ * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest),
+ *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers) and node:readline
+ *   (a flag read from stdin) are required when oclif loads, mostly for work these runs never do:
+ *   they load on first use (about 50 M instructions).
  * The build fails when an oclif release changes a line, so that a change is never silently lost.
  */
 const OCLIF_CHANGES = {
@@ -115,6 +116,18 @@ const OCLIF_CHANGES = {
   ],
   'lib/config/config.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'lib/performance.js': [
+    [
+      'const node_perf_hooks_1 = require("node:perf_hooks");',
+      deferred('node_perf_hooks_1', 'require("node:perf_hooks")'),
+    ],
+  ],
+  'lib/parser/parse.js': [
+    [
+      'const node_readline_1 = require("node:readline");',
+      deferred('node_readline_1', 'require("node:readline")'),
+    ],
   ],
   'lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
