@@ -4,6 +4,7 @@ import module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
+import * as zlib from 'node:zlib';
 import { defaultCacheRoot } from '../cache/cache-root.js';
 import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
@@ -47,6 +48,34 @@ function ownCommandRun(root: string, argv: string[]): OwnCommandRun | null {
   return ownCommandOf(commands, argv);
 }
 
+/**
+ * What decides which code a run compiles, for the name of its code cache: the command and the
+ * options it names, with the format's value (a table or JSON, the gate, the HTML report each
+ * run their own code). "analyze", or "analyze-" and the crc32 of the options ("--format=json").
+ */
+export function runShape(own: OwnCommandRun): string {
+  const options = new Set<string>();
+  for (let i = 0; i < own.argv.length; i++) {
+    const arg = own.argv[i]!;
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) continue;
+    const name = arg.split('=', 1)[0]!;
+    options.add(
+      FORMAT_OPTIONS.has(name)
+        ? `--format=${arg.includes('=') ? arg.slice(name.length + 1) : own.argv[i + 1]}`
+        : name,
+    );
+  }
+  const id = own.id.replaceAll(':', '-');
+  if (options.size === 0) return id;
+  return `${id}-${zlib
+    .crc32([...options].sort().join(' '))
+    .toString(16)
+    .padStart(8, '0')}`;
+}
+
+const FORMAT_OPTIONS = new Set(['--format', '-f']);
+
 /** Runs `own` from the bundle; false where there is none to run it (a bare build, an old Node). */
 async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean> {
   // The bundle's import() of the packages left outside it (sql.js) needs Node >= 20.12.
@@ -59,7 +88,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     return false;
   }
   const cachePath = codeCacheAvailable()
-    ? codeCachePath(join(defaultCacheRoot(), 'code-cache'), bytes, own.id.replaceAll(':', '-'))
+    ? codeCachePath(join(defaultCacheRoot(), 'code-cache'), bytes, runShape(own))
     : null;
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');

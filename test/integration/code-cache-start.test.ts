@@ -24,7 +24,9 @@ describe('own commands start from the bundle with V8 code cache (dist/cli/own-co
     expect(first.stderr).toBe('');
     const [file, ...others] = await codeCacheFiles(cache);
     expect(others).toEqual([]);
-    expect(file).toMatch(new RegExp(`^analyze-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`));
+    expect(file).toMatch(
+      new RegExp(`^analyze-[0-9a-f]{8}-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`),
+    );
     const path = join(cache, 'imgscope', 'code-cache', file!);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect((await readFile(path)).subarray(0, 4).toString()).toBe('ISCC');
@@ -51,14 +53,18 @@ describe('own commands start from the bundle with V8 code cache (dist/cli/own-co
     expect(result.stdout).toBe((await analyze(await tempDir())).stdout);
   });
 
-  it("each command keeps its own cache, beside analyze's", async () => {
+  it('each command, and each set of options, keeps its own cache', async () => {
     const cache = await tempDir();
     await analyze(cache);
-    const rules = await runCli(['rules', '--json'], { XDG_CACHE_HOME: cache });
-    expect(rules.code).toBe(0);
-    expect((await codeCacheFiles(cache)).map((name) => name.split('-v')[0]).sort()).toEqual([
-      'analyze',
+    const table = await runCli(['analyze', IMAGE, '--no-cache'], { XDG_CACHE_HOME: cache });
+    const rules = await runCli(['rules'], { XDG_CACHE_HOME: cache });
+    expect([table.code, rules.code]).toEqual([0, 0]);
+    const shapes = (await codeCacheFiles(cache)).map((name) => name.split(`-${process.version}-`)[0]);
+    expect(shapes.sort()).toEqual([
+      expect.stringMatching(/^analyze-[0-9a-f]{8}$/),
+      expect.stringMatching(/^analyze-[0-9a-f]{8}$/),
       'rules',
     ]);
+    expect(shapes[0]).not.toBe(shapes[1]);
   });
 });
