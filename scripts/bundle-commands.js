@@ -93,59 +93,68 @@ const deferred = (name, expression) =>
   `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
 
 /**
- * Changes to @oclif/core for the own-commands bundle, whose runs only ever run one of our commands
- * (help and other plugins run from main.js, unchanged). Each saves work a start does for nothing:
+ * Changes to npm packages for the own-commands bundle, whose runs only ever run one of our
+ * commands (help and other plugins run from main.js, unchanged). Each saves work a start does for
+ * nothing, or does it the short way with the same result:
  * - plugin.js sorts a plugin's commands with localeCompare, whose first call builds ICU's collator
  *   (about 70 M instructions, 10 ms): code units order them here, an order a run never shows;
  * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest),
  *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers) and node:readline
  *   (a flag read from stdin) are required when oclif loads, mostly for work these runs never do:
- *   they load on first use (about 50 M instructions).
- * The build fails when an oclif release changes a line, so that a change is never silently lost.
+ *   they load on first use (about 50 M instructions);
+ * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
+ *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
+ *   (table output: about 25 M instructions).
+ * The build fails when a release changes a line, so that a change is never silently lost.
  */
-const OCLIF_CHANGES = {
-  'lib/config/plugin.js': [
+const PACKAGE_CHANGES = {
+  '@oclif/core/lib/config/plugin.js': [
     [
       '.sort((a, b) => a.id.localeCompare(b.id))',
       '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
     ],
     ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
   ],
-  'lib/config/plugin-loader.js': [
+  '@oclif/core/lib/config/plugin-loader.js': [
     ['const minimatch_1 = require("minimatch");', deferred('minimatch_1', 'require("minimatch")')],
   ],
-  'lib/config/config.js': [
+  '@oclif/core/lib/config/config.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
   ],
-  'lib/performance.js': [
+  '@oclif/core/lib/performance.js': [
     [
       'const node_perf_hooks_1 = require("node:perf_hooks");',
       deferred('node_perf_hooks_1', 'require("node:perf_hooks")'),
     ],
   ],
-  'lib/parser/parse.js': [
+  '@oclif/core/lib/parser/parse.js': [
     [
       'const node_readline_1 = require("node:readline");',
       deferred('node_readline_1', 'require("node:readline")'),
     ],
   ],
-  'lib/help/util.js': [
+  '@oclif/core/lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'string-width/index.js': [
+    [
+      '\tstring = stripAnsi(string);',
+      '\tif (/^[\\x20-\\x7e]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
+    ],
   ],
 };
 
 /** @type {import('esbuild').Plugin} */
-const oclifForOwnCommands = {
-  name: 'oclif-for-own-commands',
+const packagesForOwnCommands = {
+  name: 'packages-for-own-commands',
   setup(builder) {
-    builder.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
-      const file = args.path.replaceAll('\\', '/').replace(/.*@oclif\/core\//, '');
-      const changes = OCLIF_CHANGES[file];
+    builder.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async (args) => {
+      const file = args.path.replaceAll('\\', '/').replace(/.*\/node_modules\//, '');
+      const changes = PACKAGE_CHANGES[file];
       if (changes === undefined) return undefined;
       let text = await readFile(args.path, 'utf8');
       for (const [from, to] of changes) {
-        if (!text.includes(from))
-          throw new Error(`@oclif/core/${file} no longer has ${from}: update OCLIF_CHANGES`);
+        if (!text.includes(from)) throw new Error(`${file} no longer has ${from}: update PACKAGE_CHANGES`);
         text = text.replace(from, to);
       }
       return { contents: text, loader: 'js' };
@@ -190,7 +199,7 @@ const ownCommands = await build({
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [keepExternal, projectWithoutSideEffects, oclifForOwnCommands],
+  plugins: [keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
   sourcemap: true,
   logLevel: 'warning',
 });
