@@ -82,8 +82,10 @@ export function compileWithCodeCache(
 
 /**
  * Stores what `script` has compiled so far (call it after the run) at `cachePath`, in a private
- * directory, and removes the caches of other builds for the same key. A failure (read-only disk,
- * no home) only means the next run compiles again.
+ * directory made in its parent when that exists (imgscope's cache directory, which the data
+ * caches make: a run that stores nothing there, `cache list` say, does not create it), and
+ * removes the caches of other builds for the same key. A failure (no cache directory yet, a
+ * read-only disk, no home) only means the next run compiles again.
  */
 export function storeCodeCache(script: Script, cachePath: string, generation: number): void {
   const temporary = `${cachePath}.${process.pid}.tmp`;
@@ -95,7 +97,7 @@ export function storeCodeCache(script: Script, cachePath: string, generation: nu
     header.writeUInt32BE(zlib.crc32(data), 8);
     header.writeUInt32BE(data.length, 12);
     const dir = dirname(cachePath);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDir(dir);
     writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 });
     renameSync(temporary, cachePath);
     removeOtherBuilds(dir, basename(cachePath));
@@ -105,6 +107,15 @@ export function storeCodeCache(script: Script, cachePath: string, generation: nu
     } catch {
       // Its directory could not be made: there is no temporary file.
     }
+  }
+}
+
+/** Makes `dir` (0700), not its parents; one that exists is fine. */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -86,6 +86,19 @@ describe('V8 code cache for the own-commands bundle', () => {
     expect((await readdir(dir)).sort()).toEqual([path, otherKey].map((p) => p.slice(dir.length + 1)).sort());
   });
 
+  it('is not stored where the cache directory itself does not exist yet', async () => {
+    const path = codeCachePath(
+      join(await tempDir(), 'imgscope', 'code-cache'),
+      Buffer.from(SOURCE),
+      'analyze',
+    );
+    const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
+    run(compiled);
+    storeCodeCache(compiled.script, path, 0);
+    expect(compileWithCodeCache(SOURCE, 'bundle.cjs', path).store).toBe(0);
+    await expect(stat(join(path, '..', '..'))).rejects.toThrow('ENOENT');
+  });
+
   it('a cache that cannot be stored (no directory can be made there) is no failure', async () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, '');
