@@ -88,6 +88,29 @@ const commandId = (file) =>
     .replace(/(^|\/)index$/, '')
     .replaceAll('/', ':');
 
+/**
+ * The classic script has no ES module loader of its own (vm's hook for one is experimental on
+ * Node 20 and warns when a run uses it): an import() of one of Node's modules (node:https on
+ * the first registry request) or of a package left outside (sql.js, CommonJS) is a require()
+ * in it.
+ */
+/** @type {import('esbuild').Plugin} */
+const dynamicImportAsRequire = {
+  name: 'dynamic-import-as-require',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'dynamic-import' &&
+      (args.path.startsWith('node:') || EXTERNAL.has(packageName(args.path)))
+        ? { path: args.path, namespace: 'required' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** `const name = expression;` evaluated on the first use of one of its properties. */
 const deferred = (name, expression) =>
   `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
@@ -199,7 +222,7 @@ const ownCommands = await build({
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
+  plugins: [dynamicImportAsRequire, keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
   sourcemap: true,
   logLevel: 'warning',
 });
