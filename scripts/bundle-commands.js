@@ -1,12 +1,14 @@
-// Bundles the start-up path in place: bin/run.js's dist/cli/main.js, each built command
-// (dist/commands/**/*.js), the command_not_found hook and the layer worker, with the project
-// modules and the npm packages they import, @oclif/core among them. Code they share goes to
+// Bundles the start-up path in place: bin/run.js's dist/cli/launch.js, dist/cli/main.js, each
+// built command (dist/commands/**/*.js), the command_not_found hook and the layer worker, with the
+// project modules and the npm packages they import, @oclif/core among them. Code they share goes to
 // dist/chunks/ (esbuild's code splitting), so oclif, loaded by main.js, and the command it runs
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
 // small modules (oclif alone is ~70, semver ~50) is most of what a start costs on Node 20.
+// Besides, dist/cli/own-commands.cjs: oclif and every command in one classic script, which
+// launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
-import { cp, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -77,11 +79,184 @@ async function jsFiles(dir) {
   return found;
 }
 
+const commandFiles = await jsFiles(join(dist, 'commands'));
+
+/** oclif's id of a built command: commands/cache/list.js is "cache:list", audit/index.js "audit". */
+const commandId = (file) =>
+  relative(join(dist, 'commands'), file)
+    .replace(/\.js$/, '')
+    .replace(/(^|\/)index$/, '')
+    .replaceAll('/', ':');
+
+/**
+ * The classic script has no ES module loader of its own (vm's hook for one is experimental on
+ * Node 20 and warns when a run uses it): an import() of one of Node's modules (node:https on
+ * the first registry request) or of a package left outside (sql.js, CommonJS) is a require()
+ * in it.
+ */
+/** @type {import('esbuild').Plugin} */
+const dynamicImportAsRequire = {
+  name: 'dynamic-import-as-require',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'dynamic-import' &&
+      (args.path.startsWith('node:') || EXTERNAL.has(packageName(args.path)))
+        ? { path: args.path, namespace: 'required' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** `const name = expression;` evaluated on the first use of one of its properties. */
+const deferred = (name, expression) =>
+  `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
+
+/**
+ * Changes to npm packages for the own-commands bundle, whose runs only ever run one of our
+ * commands (help and other plugins run from main.js, unchanged). Each saves work a start does for
+ * nothing, or does it the short way with the same result:
+ * - plugin.js sorts a plugin's commands with localeCompare, whose first call builds ICU's collator
+ *   (about 70 M instructions, 10 ms): code units order them here, an order a run never shows;
+ * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest),
+ *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers) and node:readline
+ *   (a flag read from stdin) are required when oclif loads, mostly for work these runs never do:
+ *   they load on first use (about 50 M instructions);
+ * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
+ *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
+ *   (table output: about 25 M instructions).
+ * The build fails when a release changes a line, so that a change is never silently lost.
+ */
+const PACKAGE_CHANGES = {
+  '@oclif/core/lib/config/plugin.js': [
+    [
+      '.sort((a, b) => a.id.localeCompare(b.id))',
+      '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+    ],
+    ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
+  ],
+  '@oclif/core/lib/config/plugin-loader.js': [
+    ['const minimatch_1 = require("minimatch");', deferred('minimatch_1', 'require("minimatch")')],
+  ],
+  '@oclif/core/lib/config/config.js': [
+    ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  '@oclif/core/lib/performance.js': [
+    [
+      'const node_perf_hooks_1 = require("node:perf_hooks");',
+      deferred('node_perf_hooks_1', 'require("node:perf_hooks")'),
+    ],
+  ],
+  '@oclif/core/lib/parser/parse.js': [
+    [
+      'const node_readline_1 = require("node:readline");',
+      deferred('node_readline_1', 'require("node:readline")'),
+    ],
+  ],
+  '@oclif/core/lib/help/util.js': [
+    ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'string-width/index.js': [
+    [
+      '\tstring = stripAnsi(string);',
+      '\tif (/^[\\x20-\\x7e]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
+    ],
+  ],
+};
+
+/** @type {import('esbuild').Plugin} */
+const packagesForOwnCommands = {
+  name: 'packages-for-own-commands',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async (args) => {
+      const file = args.path.replaceAll('\\', '/').replace(/.*\/node_modules\//, '');
+      const changes = PACKAGE_CHANGES[file];
+      if (changes === undefined) return undefined;
+      let text = await readFile(args.path, 'utf8');
+      for (const [from, to] of changes) {
+        if (!text.includes(from)) throw new Error(`${file} no longer has ${from}: update PACKAGE_CHANGES`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * `text` with every character past ASCII written as its \uXXXX escape: esbuild escapes those of
+ * strings, not those of comments and regular expressions (where the escape means the same). An
+ * ASCII file is read as one byte a character (launch.ts), without UTF-8 decoding, and held in
+ * half the memory of the two bytes a character V8 gives a text with a single character past Latin-1.
+ */
+const ascii = (text) =>
+  text.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+// dist/cli/own-commands.cjs: one classic script (CommonJS shape, run by launch.js in a function
+// scope that gives it require, module and __importMetaUrl), since V8's code cache is Node 20's
+// only for scripts. Each command is evaluated when run; import.meta.url is the bundle's, one
+// directory under dist/ like the modules it replaces.
+const ownCommands = await build({
+  stdin: {
+    contents: [
+      `export const commandIds = ${JSON.stringify(commandFiles.map(commandId))};`,
+      'const commands = {',
+      ...commandFiles.map(
+        (file) => `  ${JSON.stringify(commandId(file))}: () => import(${JSON.stringify(file)}),`,
+      ),
+      '};',
+      'export async function run(root, id, argv) {',
+      "  const { runOwnCommand } = await import('./run-own-command.js');",
+      '  return runOwnCommand(root, id, argv, async () => (await commands[id]()).default);',
+      '}',
+    ].join('\n'),
+    resolveDir: join(dist, 'cli'),
+    sourcefile: 'own-commands-entry.js',
+  },
+  outfile: join(dist, 'cli/own-commands.cjs'),
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  plugins: [dynamicImportAsRequire, keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const { path, text } of ownCommands.outputFiles)
+  await writeFile(path, path.endsWith('.cjs') ? ascii(text) : text);
+
+// bin/run.js's entry: node's modules only, so that deciding which start to take loads nothing
+// else; main.js is the full start it imports when it does not run the bundle.
+await build({
+  entryPoints: [join(dist, 'cli/launch.js')],
+  outfile: join(dist, 'cli/launch.js'),
+  allowOverwrite: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  plugins: [
+    {
+      name: 'main-outside',
+      setup(builder) {
+        builder.onResolve({ filter: /^\.\/main\.js$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+    keepExternal,
+  ],
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 const entryPoints = [
   join(dist, 'cli/main.js'),
   join(dist, 'cli/hooks/command-not-found.js'),
   join(dist, 'layers/worker.js'),
-  ...(await jsFiles(join(dist, 'commands'))),
+  ...commandFiles,
 ];
 // Chunks of an earlier build would otherwise pile up (their names carry a content hash).
 await rm(join(dist, 'chunks'), { recursive: true, force: true });

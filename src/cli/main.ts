@@ -2,12 +2,15 @@ import { Config, Plugin } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
 import { run } from '@oclif/core/run';
 import { fileURLToPath } from 'node:url';
-import { describeFailure } from './failure.js';
+import { ownCommandOf } from './own-command.js';
+import { reportUncaught } from './report-uncaught.js';
 
 /**
- * What bin/run.js runs: oclif's `run` (the parts of oclif a run needs, not its index, which loads
- * help, ux and more besides). Bundled with oclif itself (scripts/bundle-commands.js), so a start
- * loads a few files, not hundreds. `bin` is bin/run.js's URL: oclif finds the package from it.
+ * oclif's full start: `run` (the parts of oclif a run needs, not its index, which loads help, ux
+ * and more besides), for what dist/cli/own-commands.cjs does not run (help, --version, another
+ * plugin's command, a typo; see src/cli/launch.ts). Bundled with oclif itself
+ * (scripts/bundle-commands.js), so a start loads a few files, not hundreds. `bin` is
+ * bin/run.js's URL: oclif finds the package from it.
  */
 export async function main(bin: string): Promise<void> {
   // With SHELL unset oclif asks the passwd entry for the login shell, which throws for a uid that
@@ -18,17 +21,7 @@ export async function main(bin: string): Promise<void> {
     await run(argv, await loadConfig(bin, argv));
     await flush();
   } catch (error) {
-    // Our commands report their own failures; what reaches here (a plugin command's usage error,
-    // oclif failing to start) gets the same one line and exit code. A plugin has its own copy of
-    // @oclif/core, so its errors are known by their shape, not by class.
-    const { code, oclif } = (error ?? {}) as { code?: unknown; oclif?: { exit?: unknown } };
-    if (code === 'EEXIT' && typeof oclif?.exit === 'number') {
-      process.exitCode = oclif.exit;
-    } else {
-      const { line, exitCode } = describeFailure(error, Boolean(process.env['DEBUG']));
-      process.stderr.write(line + '\n');
-      process.exitCode = exitCode;
-    }
+    reportUncaught(error);
   }
 }
 
@@ -43,17 +36,7 @@ async function loadConfig(bin: string, argv: string[]): Promise<Config> {
   const rootPlugin = new Plugin({ root, isRoot: true });
   await rootPlugin.load();
   const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
-  if (!runsOwnCommand(rootPlugin, argv)) await config.loadPluginsAndCommands({ force: true });
+  if (ownCommandOf(rootPlugin.manifest.commands, argv) === null)
+    await config.loadPluginsAndCommands({ force: true });
   return config;
-}
-
-/** Whether argv names one of the root plugin's commands ("analyze", "cache list"), without help. */
-function runsOwnCommand(plugin: Plugin, argv: string[]): boolean {
-  const options = argv.indexOf('--');
-  const beforeOptions = options < 0 ? argv : argv.slice(0, options);
-  if (beforeOptions.some((arg) => arg === '--help' || arg === '-h')) return false;
-  const [first, second] = argv;
-  if (first === undefined || first === 'help' || first.startsWith('-')) return false;
-  const ids = new Set(plugin.commandIDs);
-  return ids.has(first) || (second !== undefined && ids.has(`${first}:${second}`));
 }

@@ -98,15 +98,40 @@ export function timelineOf(analysis: Analysis): Timeline {
   };
 }
 
-function* tracked(analysis: Analysis, visibleOnly: boolean): Generator<TrackedEntry> {
-  for (const [layer, contents] of analysis.contents.entries()) {
-    const table = contents.entries;
-    for (let index = 0; index < table.length; index++) {
-      const type = table.type(index);
-      if (type === 'directory' || type === 'whiteout' || type === 'opaque') continue;
-      if (visibleOnly && analysis.fates.of({ layer, index }).kind !== 'visible') continue;
-      yield new TrackedEntry(analysis, layer, index);
+function tracked(analysis: Analysis, visibleOnly: boolean): Iterable<TrackedEntry> {
+  return { [Symbol.iterator]: () => new TrackedEntries(analysis, visibleOnly) };
+}
+
+/**
+ * The walk over every layer's entries, as a plain iterator: each rule walks it, and a
+ * generator's suspend and resume at every entry cost more than the walk itself (2 to 3 % of a
+ * small image's whole run went to it, TurboFan optimising it included).
+ */
+class TrackedEntries implements Iterator<TrackedEntry> {
+  private layer = 0;
+  private index = -1;
+
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly visibleOnly: boolean,
+  ) {}
+
+  next(): IteratorResult<TrackedEntry> {
+    const { analysis } = this;
+    for (; this.layer < analysis.contents.length; this.layer++, this.index = -1) {
+      const table = analysis.contents[this.layer]!.entries;
+      while (++this.index < table.length) {
+        const type = table.type(this.index);
+        if (type === 'directory' || type === 'whiteout' || type === 'opaque') continue;
+        if (
+          this.visibleOnly &&
+          analysis.fates.of({ layer: this.layer, index: this.index }).kind !== 'visible'
+        )
+          continue;
+        return { value: new TrackedEntry(analysis, this.layer, this.index), done: false };
+      }
     }
+    return { value: undefined, done: true };
   }
 }
 

@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, type Stats, type WriteStream } from 'node:fs';
 import { readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback, pipeline } from 'node:stream';
 import {
@@ -14,12 +13,7 @@ import {
 import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile, tightenPrivateTree } from '../private-files.js';
 import { hasherFor } from './digest.js';
 
-/** $XDG_CACHE_HOME/imgscope, or ~/.cache/imgscope. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(env.HOME ?? homedir(), '.cache');
-  return join(base, 'imgscope');
-}
+export { defaultCacheRoot } from '../cache/cache-root.js';
 
 export interface PruneOptions {
   /** Keep entries used more recently than this; undefined removes every entry. */

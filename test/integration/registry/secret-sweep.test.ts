@@ -150,14 +150,20 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     const keys = layers.filter((path) => path.endsWith('/content-key'));
     const results = layers.filter((path) => !versions.includes(path) && !keys.includes(path));
     expect([versions.length, keys.length, results.length]).toEqual([1, 1, 1]);
+    // And the start's code cache: compiled code of the command for this run's options.
+    const code = Object.keys(cacheModes).filter((path) => path.startsWith('code-cache/'));
+    expect(code).toEqual([
+      expect.stringMatching(/^code-cache\/analyze-[0-9a-f]{8}-v[\d.]+-\w+-\d+-[0-9a-f]{8}\.v8$/),
+    ]);
     expect(cacheModes).toEqual({
       '.': '700',
       blobs: '700',
       'blobs/sha256': '700',
       tmp: '700',
       layers: '700',
+      'code-cache': '700',
       ...Object.fromEntries(versions.map((path) => [path, '700'])),
-      ...Object.fromEntries([...blobs, ...keys, ...results].map((path) => [path, '600'])),
+      ...Object.fromEntries([...blobs, ...keys, ...results, ...code].map((path) => [path, '600'])),
     });
 
     const reports = ['gate.xml', 'gate.sarif', 'gate.md', 'summary.md'].map((f) => join(work, f));

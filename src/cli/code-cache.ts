@@ -1,0 +1,153 @@
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Script, constants as vmConstants } from 'node:vm';
+import * as zlib from 'node:zlib';
+
+/**
+ * V8's code cache for a classic script, kept on disk between runs: the bytecode of every
+ * function the last run compiled, so that the next run neither parses nor compiles them. Node
+ * 20 has no compile cache for modules (module.enableCompileCache is 22.1+), and Node's caches
+ * hold only what a module's first evaluation compiled, not the functions a run calls later.
+ *
+ * A cache file is only ever a speed-up: one that is missing, unreadable, torn, corrupt, another
+ * user's, writable by others or made by another V8 is ignored (V8 checks its version, flags and
+ * the source's length; the crc32 here covers the bytes), and the next store replaces it
+ * atomically (a temporary file renamed over it).
+ */
+
+/** "ISCC", the cache's generation, then the crc32 and length of the V8 data that follows. */
+const MAGIC = 0x49534343;
+const HEADER_BYTES = 16;
+
+/**
+ * How many times a cache is stored: by the first run, then once more by the run that uses it
+ * (which compiles what the first did not need: a second analysis takes layers from the
+ * layer-result cache the first one filled), then it stays.
+ */
+const LAST_GENERATION = 1;
+
+/** Whether this Node can keep a code cache: zlib.crc32 is 20.15+ (engines allow any 20). */
+export function codeCacheAvailable(): boolean {
+  return typeof zlib.crc32 === 'function';
+}
+
+/**
+ * Where `source`'s cache for a run of `key` is kept in `dir`: named by the running Node, the
+ * source's length and crc32 (a rebuilt or edited script gets a fresh cache; a mismatch is never
+ * handed to V8), and by `key`, since each run stores what it compiled (`analyze` compiles other
+ * functions than `cache list`).
+ */
+export function codeCachePath(dir: string, source: Uint8Array, key: string): string {
+  const sum = zlib.crc32(source).toString(16).padStart(8, '0');
+  return join(dir, `${key}-${process.version}-${process.arch}-${source.length}-${sum}.v8`);
+}
+
+export interface CompiledScript {
+  script: Script;
+  /** The generation to store after the run (see LAST_GENERATION), or null: none to store. */
+  store: number | null;
+}
+
+/**
+ * Compiles `code` (the script's text as it will run, `filename` for stack traces), with the code
+ * cache at `cachePath` when there is a valid one. The script's import() loads ES modules as
+ * the main context does.
+ */
+export function compileWithCodeCache(
+  code: string,
+  filename: string,
+  cachePath: string | null,
+): CompiledScript {
+  const cached = cachePath === null ? undefined : readCodeCache(cachePath);
+  const script = new Script(code, {
+    filename,
+    ...(cached === undefined ? {} : { cachedData: cached.data }),
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cachePath === null) return { script, store: null };
+  if (cached === undefined || script.cachedDataRejected === true) return { script, store: 0 };
+  return { script, store: cached.generation < LAST_GENERATION ? cached.generation + 1 : null };
+}
+
+/**
+ * Stores what `script` has compiled so far (call it after the run) at `cachePath`, in a private
+ * directory made in its parent when that exists (imgscope's cache directory, which the data
+ * caches make: a run that stores nothing there, `cache list` say, does not create it), and
+ * removes the caches of other builds for the same key. A failure (no cache directory yet, a
+ * read-only disk, no home) only means the next run compiles again.
+ */
+export function storeCodeCache(script: Script, cachePath: string, generation: number): void {
+  const temporary = `${cachePath}.${process.pid}.tmp`;
+  try {
+    const data = script.createCachedData();
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32BE(MAGIC, 0);
+    header.writeUInt32BE(generation, 4);
+    header.writeUInt32BE(zlib.crc32(data), 8);
+    header.writeUInt32BE(data.length, 12);
+    const dir = dirname(cachePath);
+    makeDir(dir);
+    writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 });
+    renameSync(temporary, cachePath);
+    removeOtherBuilds(dir, basename(cachePath));
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Its directory could not be made: there is no temporary file.
+    }
+  }
+}
+
+/** Makes `dir` (0700), not its parents; one that exists is fine. */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** The V8 data stored at `path`, or undefined where there is none this run may trust. */
+function readCodeCache(path: string): { data: Buffer; generation: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (!ownedPrivately(fstatSync(fd))) return undefined;
+    const file = readFileSync(fd);
+    if (file.length < HEADER_BYTES || file.readUInt32BE(0) !== MAGIC) return undefined;
+    const data = file.subarray(HEADER_BYTES);
+    if (file.readUInt32BE(12) !== data.length || file.readUInt32BE(8) !== zlib.crc32(data)) return undefined;
+    return { data, generation: file.readUInt32BE(4) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Compiled code is code: only the user's own file, which no one else may have written. */
+function ownedPrivately(info: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
+}
+
+/** Caches of the same key and Node for sources that are gone (an earlier build): one stays. */
+function removeOtherBuilds(dir: string, kept: string): void {
+  const family = kept.replace(/\d+-[0-9a-f]{8}\.v8$/, '');
+  for (const name of readdirSync(dir)) {
+    if (name !== kept && name.startsWith(family) && name.endsWith('.v8'))
+      rmSync(join(dir, name), { force: true });
+  }
+}

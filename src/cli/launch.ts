@@ -1,0 +1,113 @@
+import { isAscii } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { constants as vmConstants } from 'node:vm';
+import * as zlib from 'node:zlib';
+import { defaultCacheRoot } from '../cache/cache-root.js';
+import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
+import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
+
+/** What dist/cli/own-commands.cjs exports (scripts/bundle-commands.js builds it). */
+interface OwnCommandsBundle {
+  commandIds: string[];
+  run(root: string, id: string, argv: string[]): Promise<void>;
+}
+
+/** The CommonJS module scope the bundle is compiled in, import.meta.url included. */
+const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl'];
+
+/**
+ * What bin/run.js runs. One of imgscope's own commands (`analyze IMAGE`, `cache list`: most
+ * runs) runs from dist/cli/own-commands.cjs, oclif and every command in one classic script that
+ * V8's code cache (code-cache.ts) keeps compiled between runs, in $XDG_CACHE_HOME/imgscope/
+ * code-cache; everything else (help, --version, the autocomplete plugin, a typo) runs oclif's
+ * full start from dist/cli/main.js. `bin` is bin/run.js's URL.
+ */
+export async function launch(bin: string): Promise<void> {
+  const root = fileURLToPath(new URL('..', bin));
+  const own = ownCommandRun(root, process.argv.slice(2));
+  if (own !== null && (await runFromBundle(root, own))) return;
+  // Node >= 22.1 keeps compiled ES modules on disk between runs: a faster start from the second run on.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const { main } = await import('./main.js');
+  await main(bin);
+}
+
+/** The own command argv names, by oclif.manifest.json; null without a manifest (a bare build). */
+function ownCommandRun(root: string, argv: string[]): OwnCommandRun | null {
+  let commands: Record<string, ManifestCommand>;
+  try {
+    ({ commands } = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as {
+      commands: Record<string, ManifestCommand>;
+    });
+  } catch {
+    return null;
+  }
+  return ownCommandOf(commands, argv);
+}
+
+/**
+ * What decides which code a run compiles, for the name of its code cache: the command and the
+ * options it names, with the format's value (a table or JSON, the gate, the HTML report each
+ * run their own code). "analyze", or "analyze-" and the crc32 of the options ("--format=json").
+ */
+export function runShape(own: OwnCommandRun): string {
+  const options = new Set<string>();
+  for (let i = 0; i < own.argv.length; i++) {
+    const arg = own.argv[i]!;
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) continue;
+    const name = arg.split('=', 1)[0]!;
+    options.add(
+      FORMAT_OPTIONS.has(name)
+        ? `--format=${arg.includes('=') ? arg.slice(name.length + 1) : own.argv[i + 1]}`
+        : name,
+    );
+  }
+  const id = own.id.replaceAll(':', '-');
+  if (options.size === 0) return id;
+  return `${id}-${zlib
+    .crc32([...options].sort().join(' '))
+    .toString(16)
+    .padStart(8, '0')}`;
+}
+
+const FORMAT_OPTIONS = new Set(['--format', '-f']);
+
+/** Runs `own` from the bundle; false where there is none to run it (a bare build, an old Node). */
+async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean> {
+  // The bundle's import() of the packages left outside it (sql.js) needs Node >= 20.12.
+  if (vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return false;
+  const file = join(root, 'dist', 'cli', 'own-commands.cjs');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return false;
+  }
+  const cachePath = codeCacheAvailable()
+    ? codeCachePath(join(defaultCacheRoot(), 'code-cache'), bytes, runShape(own))
+    : null;
+  // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const { script, store } = compileWithCodeCache(
+    `(function (${SCOPE.join(', ')}) {${source}\n})`,
+    file,
+    cachePath,
+  );
+  const bundle = { exports: {} as OwnCommandsBundle };
+  (script.runInThisContext() as (...scope: unknown[]) => void)(
+    bundle.exports,
+    createRequire(file),
+    bundle,
+    file,
+    dirname(file),
+    pathToFileURL(file).href,
+  );
+  if (!bundle.exports.commandIds.includes(own.id)) return false;
+  await bundle.exports.run(root, own.id, own.argv);
+  if (store !== null && cachePath !== null) storeCodeCache(script, cachePath, store);
+  return true;
+}

@@ -1,0 +1,48 @@
+import type { Command } from '@oclif/core/command';
+import { Config, Plugin } from '@oclif/core/config';
+import { flush } from '@oclif/core/flush';
+import { reportUncaught } from './report-uncaught.js';
+
+/**
+ * Runs one of imgscope's own commands as oclif's `run` runs it once it has found the command
+ * (configuration, init hook, the command's flag parsing, prerun/postrun and finally hooks), with
+ * the command's class given instead of imported through the manifest: the start bundle
+ * (dist/cli/own-commands.cjs, see launch.ts) holds both, so V8's code cache covers the command.
+ * Only the root plugin is loaded, as in main.ts for our own commands.
+ */
+export async function runOwnCommand(
+  root: string,
+  id: string,
+  argv: string[],
+  load: () => Promise<Command.Class>,
+): Promise<void> {
+  // With SHELL unset oclif asks the passwd entry for the login shell (see main.ts).
+  process.env['SHELL'] ??= '/bin/sh';
+  try {
+    const rootPlugin = new Plugin({ root, isRoot: true });
+    await rootPlugin.load();
+    const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
+    await config.runHook('init', { argv, id });
+    const command = config.findCommand(id, { must: true });
+    let error: Error | undefined;
+    try {
+      // What the plugin's findCommand sets on a class it imports.
+      const loadClass = async (): Promise<Command.Class> =>
+        Object.assign(await load(), {
+          id,
+          plugin: rootPlugin,
+          isESM: true,
+          relativePath: command.relativePath,
+        });
+      await config.runCommand(id, argv, { ...command, load: loadClass });
+    } catch (thrown) {
+      error = thrown as Error;
+      throw thrown;
+    } finally {
+      await config.runHook('finally', { argv, Command: command, error, id });
+    }
+    await flush();
+  } catch (error) {
+    reportUncaught(error);
+  }
+}

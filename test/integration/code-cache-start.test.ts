@@ -1,0 +1,74 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DIVE_FIXTURES, runCli } from '../helpers/run-cli.js';
+import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
+
+afterAll(cleanupTempDirs);
+
+const IMAGE = `${DIVE_FIXTURES}test-docker-image.tar`;
+
+/**
+ * Runs `analyze IMAGE --json` with its caches in `cache`: the layer-result cache makes
+ * `cache`/imgscope, in which the code cache is kept.
+ */
+const analyze = (cache: string) => runCli(['analyze', IMAGE, '--json'], { XDG_CACHE_HOME: cache });
+
+async function codeCacheFiles(cache: string): Promise<string[]> {
+  return readdir(join(cache, 'imgscope', 'code-cache')).catch(() => []);
+}
+
+describe('own commands start from the bundle with V8 code cache (dist/cli/own-commands.cjs)', () => {
+  it('the first run stores the code cache and the next runs report byte for byte the same', async () => {
+    const cache = await tempDir();
+    const first = await analyze(cache);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const [file, ...others] = await codeCacheFiles(cache);
+    expect(others).toEqual([]);
+    expect(file).toMatch(
+      new RegExp(`^analyze-[0-9a-f]{8}-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`),
+    );
+    const path = join(cache, 'imgscope', 'code-cache', file!);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await readFile(path)).subarray(0, 4).toString()).toBe('ISCC');
+    for (let run = 0; run < 2; run++) expect(await analyze(cache)).toEqual(first);
+  });
+
+  it('a corrupt code cache is ignored and stored again', async () => {
+    const cache = await tempDir();
+    const first = await analyze(cache);
+    const [file] = await codeCacheFiles(cache);
+    const path = join(cache, 'imgscope', 'code-cache', file!);
+    await writeFile(path, 'ISCC not what V8 wrote');
+    expect(await analyze(cache)).toEqual(first);
+    expect((await readFile(path)).length).toBeGreaterThan(100_000);
+    expect(await analyze(cache)).toEqual(first);
+  });
+
+  it('a command that stores no data makes no cache directory for its code cache', async () => {
+    const cache = await tempDir();
+    const list = await runCli(['cache', 'list'], { XDG_CACHE_HOME: cache });
+    expect(list.code).toBe(0);
+    expect(await readdir(cache)).toEqual([]);
+  });
+
+  it('where no code cache can be stored the run is the same, with nothing on stderr', async () => {
+    const cache = join(await tempDir(), 'a-file');
+    await writeFile(cache, '');
+    const result = await analyze(cache);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe((await analyze(await tempDir())).stdout);
+  });
+
+  it('each command, and each set of options, keeps its own cache', async () => {
+    const cache = await tempDir();
+    await analyze(cache);
+    const table = await runCli(['analyze', IMAGE], { XDG_CACHE_HOME: cache });
+    const rules = await runCli(['rules'], { XDG_CACHE_HOME: cache });
+    expect([table.code, rules.code]).toEqual([0, 0]);
+    const shapes = (await codeCacheFiles(cache)).map((name) => name.split(`-${process.version}-`)[0]);
+    expect(shapes.sort()).toEqual(['analyze', expect.stringMatching(/^analyze-[0-9a-f]{8}$/), 'rules']);
+  });
+});
