@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
+import type { RemoteBlob } from '../registry/remote-blob.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerReadOptions } from './read-layer.js';
 import {
@@ -17,10 +18,21 @@ import {
   type ToWorker,
 } from './worker-protocol.js';
 
-/** A layer's stored bytes: a stream to open, and where they lie when they are in a local file. */
+/**
+ * A layer's stored bytes: a stream to open, and where they lie when they are in a local file, or
+ * how a worker downloads them itself when they are a registry blob.
+ */
 export interface LayerInput {
   open(): Promise<Readable>;
   region: FileRegion | null;
+  remote?: (() => Promise<RemoteLayer>) | undefined;
+}
+
+/** A registry blob a worker downloads itself, and the source's progress callbacks for it. */
+export interface RemoteLayer {
+  blob: RemoteBlob;
+  onBytes?: (bytes: number) => void;
+  onEnd?: () => void;
 }
 
 export interface LayerReaderOptions {
@@ -106,6 +118,8 @@ interface Thread {
   job: PendingJob | null;
   /** The forwarded stream of the current job, paused while the window is full. */
   source: Readable | null;
+  /** The download the worker makes itself for the current job, if it does. */
+  remote: RemoteLayer | null;
   inFlight: number;
   /** The source stream's own error: the truer answer than the worker's report of it. */
   sourceError: unknown;
@@ -150,6 +164,8 @@ export class LayerReader {
         size: options.size,
         diffId: options.diffId,
         region: input.region,
+        remote: null,
+        reportBytes: false,
       };
       this.#queue.push({ job, input, signal: options.signal, resolve, reject });
       this.#dispatch();
@@ -207,17 +223,46 @@ export class LayerReader {
       return;
     }
     let source: Readable | null = null;
+    thread.remote = null;
     if (job.region === null) {
       try {
-        source = await pending.input.open();
+        const remote = pending.input.remote;
+        if (remote !== undefined) thread.remote = await remote();
+        else source = await pending.input.open();
       } catch (err) {
         this.#finish(thread, () => pending.reject(err));
         return;
       }
     }
     signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
-    this.#post(thread, { kind: 'job', job });
+    const remote = thread.remote;
+    this.#post(thread, {
+      kind: 'job',
+      job: { ...job, remote: remote?.blob ?? null, reportBytes: remote?.onBytes !== undefined },
+    });
     if (source !== null) this.#forward(thread, job.id, source);
+  }
+
+  /**
+   * The registry refused the worker's own download (an expired token, say): the job starts over
+   * with the bytes fetched by the source, whose client authenticates again or says what is wrong.
+   */
+  async #fetchHere(thread: Thread, pending: PendingJob): Promise<void> {
+    thread.remote = null;
+    let source: Readable;
+    try {
+      source = await pending.input.open();
+    } catch (err) {
+      this.#finish(thread, () => pending.reject(err));
+      return;
+    }
+    if (thread.job !== pending) {
+      source.destroy();
+      return;
+    }
+    thread.inFlight = 0;
+    this.#post(thread, { kind: 'job', job: pending.job });
+    this.#forward(thread, pending.job.id, source);
   }
 
   /** Sends a stream's bytes to the worker in copies it owns, within the window. */
@@ -250,7 +295,14 @@ export class LayerReader {
 
   #spawn(): Thread {
     const worker = startWorker();
-    const thread: Thread = { worker, job: null, source: null, inFlight: 0, sourceError: undefined };
+    const thread: Thread = {
+      worker,
+      job: null,
+      source: null,
+      remote: null,
+      inFlight: 0,
+      sourceError: undefined,
+    };
     worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
     const lost = (err: unknown): void => {
       this.#threads.splice(this.#threads.indexOf(thread), 1);
@@ -275,7 +327,14 @@ export class LayerReader {
         thread.inFlight -= message.bytes;
         if (thread.inFlight <= WINDOW_BYTES / 2) thread.source?.resume();
         return;
+      case 'received':
+        thread.remote?.onBytes?.(message.bytes);
+        return;
+      case 'refused':
+        void this.#fetchHere(thread, pending);
+        return;
       case 'done':
+        thread.remote?.onEnd?.();
         this.#finish(thread, () => {
           let contents: LayerContents;
           try {
@@ -302,6 +361,7 @@ export class LayerReader {
   #finish(thread: Thread, settle: () => void): void {
     thread.job = null;
     thread.source = null;
+    thread.remote = null;
     thread.worker.unref();
     settle();
     this.#dispatch();

@@ -116,7 +116,7 @@ export async function analyzeResolved(
       logLayer(label, layer, stored === null ? 'read' : 'cached');
       if (stored !== null) return stored;
       const contents = await layerReader.read(
-        { open: layer.open, region: (await layer.region?.()) ?? null },
+        { open: layer.open, region: (await layer.region?.()) ?? null, remote: layer.remote },
         {
           label,
           digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),

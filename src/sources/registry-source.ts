@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputFormatError, RegistryError } from '../errors.js';
+import type { RemoteLayer } from '../layers/index.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -114,6 +115,8 @@ export class RegistrySource implements ImageSource {
       descriptor,
       diffId: diffIds[i] ?? null,
       open: () => this.openLayer(descriptor),
+      // Without the cache a worker thread downloads a large layer itself: no bytes through this thread.
+      ...(this.cache === null ? { remote: () => this.remoteLayer(descriptor) } : {}),
       // Downloads are checked by the client, cached blobs when they are looked up.
       verified: true,
     }));
@@ -172,6 +175,18 @@ export class RegistrySource implements ImageSource {
     download.once('end', () => progress?.blobFinished(descriptor.digest));
     if (this.cache === null) return download;
     return this.cache.tee(download, descriptor.digest, descriptor.size);
+  }
+
+  private async remoteLayer(descriptor: Descriptor): Promise<RemoteLayer> {
+    const blob = await this.client.remoteBlob(this.reference.repository, descriptor);
+    const progress = this.progress;
+    if (progress === undefined) return { blob };
+    progress.blobStarted(descriptor.digest, descriptor.size, false);
+    return {
+      blob,
+      onBytes: (bytes) => progress.blobBytes(descriptor.digest, bytes),
+      onEnd: () => progress.blobFinished(descriptor.digest),
+    };
   }
 
   async close(): Promise<void> {
