@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
@@ -51,6 +52,9 @@ export interface LayerReaderOptions {
    */
   callingThreadReads?: boolean;
 }
+
+/** `DEBUG=imgscope:layers` also says which layers a worker downloads itself. */
+const debug = createDebug('imgscope:layers');
 
 /**
  * Below this a worker's start (a fresh V8 isolate and the reader's modules) costs more than the
@@ -236,6 +240,7 @@ export class LayerReader {
     }
     signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
     const remote = thread.remote;
+    if (remote !== null) debug(`${job.label} downloaded by a worker thread`);
     this.#post(thread, {
       kind: 'job',
       job: { ...job, remote: remote?.blob ?? null, reportBytes: remote?.onBytes !== undefined },
@@ -248,6 +253,7 @@ export class LayerReader {
    * with the bytes fetched by the source, whose client authenticates again or says what is wrong.
    */
   async #fetchHere(thread: Thread, pending: PendingJob): Promise<void> {
+    debug(`${pending.job.label}: the registry refused the worker's download; fetched on the main thread`);
     thread.remote = null;
     let source: Readable;
     try {
