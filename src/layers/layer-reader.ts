@@ -26,7 +26,8 @@ import {
 export interface LayerInput {
   open(): Promise<Readable>;
   region: FileRegion | null;
-  remote?: (() => Promise<RemoteLayer>) | undefined;
+  /** Null when the bytes are to be read through `open` after all. */
+  remote?: (() => Promise<RemoteLayer | null>) | undefined;
 }
 
 /** A registry blob a worker downloads itself, and the source's progress callbacks for it. */
@@ -230,9 +231,8 @@ export class LayerReader {
     thread.remote = null;
     if (job.region === null) {
       try {
-        const remote = pending.input.remote;
-        if (remote !== undefined) thread.remote = await remote();
-        else source = await pending.input.open();
+        thread.remote = (await pending.input.remote?.()) ?? null;
+        if (thread.remote === null) source = await pending.input.open();
       } catch (err) {
         this.#finish(thread, () => pending.reject(err));
         return;

@@ -108,7 +108,7 @@ async function run(job: LayerJob): Promise<void> {
   const open = async (): Promise<Readable> => {
     if (job.region !== null) return openRegion(job.region);
     if (job.remote === null) return inbound as Readable;
-    remote.download = openRemoteBlob(job.remote, job.reportBytes ? received : undefined);
+    remote.download = await openRemoteBlob(job.remote, job.reportBytes ? received : undefined);
     return remote.download.stream;
   };
   try {

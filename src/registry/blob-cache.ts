@@ -83,6 +83,12 @@ export class BlobCache {
     return join(this.root, 'blobs', algorithm ?? 'unknown', hex ?? 'unknown');
   }
 
+  /** Whether an entry of that size is there (not verified: `lookup` does that). */
+  async holds(digest: string, size: number): Promise<boolean> {
+    const info = await stat(this.entryPath(digest)).catch(() => null);
+    return info !== null && info.isFile() && info.size === size;
+  }
+
   /** The path of a verified cached blob, or null (a bad entry is removed on the way). */
   async lookup(digest: string, size: number): Promise<string | null> {
     await this.makePrivate();

@@ -422,7 +422,11 @@ export class RegistryClient {
    * What another thread needs to download a blob itself (`openRemoteBlob`): its URL, the
    * Authorization this client holds for the repository, and the transport's settings.
    */
-  async remoteBlob(repository: string, descriptor: Descriptor): Promise<RemoteBlob> {
+  async remoteBlob(
+    repository: string,
+    descriptor: Descriptor,
+    cacheRoot: string | null,
+  ): Promise<RemoteBlob> {
     const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, await this.baseUrl());
     const authorization = await this.auth.authorization(`repository:${repository}:pull`);
     return {
@@ -434,6 +438,7 @@ export class RegistryClient {
       // A plain copy of the environment (proxy settings): process.env itself is not cloneable data.
       transport: { ...this.transportOptions, env: { ...this.transportOptions.env } },
       retry: this.retry,
+      cacheRoot,
     };
   }
 

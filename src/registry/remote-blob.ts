@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../model/index.js';
+import { BlobCache } from './blob-cache.js';
 import { BlobDownload } from './blob-download.js';
 import { HttpExchange } from './http-exchange.js';
 import { HttpTransport, type TransportOptions } from './http-transport.js';
@@ -23,10 +24,13 @@ export interface RemoteBlob {
   headers: Record<string, string>;
   transport: TransportOptions;
   retry: RetryPolicy;
+  /** The blob cache's root the download is also written into (as `BlobCache.tee` does); null with --no-cache. */
+  cacheRoot: string | null;
 }
 
 /** The blob's stream and what became of the request: `refused` when the registry did not answer 200 or 206. */
 export interface RemoteDownload {
+  /** The verified bytes, written into the cache on the way when the blob names one. */
   stream: Readable;
   /** True once the registry answered anything but the blob: the main thread's client then fetches it, and says why. */
   readonly refused: boolean;
@@ -39,11 +43,14 @@ class RefusedAnswer extends Error {}
 
 /**
  * Downloads a blob from another thread exactly as `RegistryClient.openBlob` does (retries,
- * redirects, resumption, size and digest checks), except that an answer other than the blob
+ * redirects, resumption, size and digest checks) and `RegistrySource` caches it, except that an answer other than the blob
  * marks it `refused` instead of being explained here: authentication and the registry's own
  * error messages stay with the main thread's client.
  */
-export function openRemoteBlob(remote: RemoteBlob, onBytes?: (bytes: number) => void): RemoteDownload {
+export async function openRemoteBlob(
+  remote: RemoteBlob,
+  onBytes?: (bytes: number) => void,
+): Promise<RemoteDownload> {
   const exchange = new HttpExchange(new HttpTransport(remote.transport), remote.retry);
   let refused = false;
   const url = new URL(remote.url);
@@ -63,8 +70,12 @@ export function openRemoteBlob(remote: RemoteBlob, onBytes?: (bytes: number) => 
       throw new RefusedAnswer(`HTTP ${res.status}`);
     },
   });
+  const { cacheRoot, descriptor } = remote;
   return {
-    stream,
+    stream:
+      cacheRoot === null
+        ? stream
+        : await new BlobCache(cacheRoot).tee(stream, descriptor.digest, descriptor.size),
     get refused() {
       return refused;
     },

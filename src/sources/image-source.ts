@@ -19,10 +19,11 @@ export interface LayerBlob {
   /** Where the stored bytes lie in a local file (so a worker thread can read them itself). */
   region?(): Promise<FileRegion>;
   /**
-   * How a worker thread downloads the blob itself (a registry blob read without the cache), so
-   * its bytes need not pass through the main thread; `open` stays the way on the main thread.
+   * How a worker thread downloads the blob itself (a registry blob not in the cache), so its
+   * bytes need not pass through the main thread; null: read it through `open` (the cache has it).
+   * `open` stays the way on the main thread.
    */
-  remote?(): Promise<RemoteLayer>;
+  remote?(): Promise<RemoteLayer | null>;
   /**
    * True when the opened stream fails by itself on bytes that do not match the descriptor's
    * digest (the registry client checks as it downloads), so the reader need not hash them again.

@@ -115,8 +115,7 @@ export class RegistrySource implements ImageSource {
       descriptor,
       diffId: diffIds[i] ?? null,
       open: () => this.openLayer(descriptor),
-      // Without the cache a worker thread downloads a large layer itself: no bytes through this thread.
-      ...(this.cache === null ? { remote: () => this.remoteLayer(descriptor) } : {}),
+      remote: () => this.remoteLayer(descriptor),
       // Downloads are checked by the client, cached blobs when they are looked up.
       verified: true,
     }));
@@ -177,8 +176,17 @@ export class RegistrySource implements ImageSource {
     return this.cache.tee(download, descriptor.digest, descriptor.size);
   }
 
-  private async remoteLayer(descriptor: Descriptor): Promise<RemoteLayer> {
-    const blob = await this.client.remoteBlob(this.reference.repository, descriptor);
+  /**
+   * A layer a worker thread downloads (and caches) itself, so no bytes pass through this thread;
+   * null when the cache holds it (the worker is then given the cached bytes through `open`).
+   */
+  private async remoteLayer(descriptor: Descriptor): Promise<RemoteLayer | null> {
+    if (this.cache !== null && (await this.cache.holds(descriptor.digest, descriptor.size))) return null;
+    const blob = await this.client.remoteBlob(
+      this.reference.repository,
+      descriptor,
+      this.cache === null ? null : this.cache.root,
+    );
     const progress = this.progress;
     if (progress === undefined) return { blob };
     progress.blobStarted(descriptor.digest, descriptor.size, false);

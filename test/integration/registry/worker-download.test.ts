@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
@@ -8,9 +11,10 @@ import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-ser
 const skip = registryTestsSkipReason();
 
 /**
- * Without the cache, a registry layer over 4 MiB that goes to a worker thread is downloaded by
- * that worker (src/registry/remote-blob.ts); IMGSCOPE_THREADS=0 downloads everything on the main
- * thread. Both must give the same report and fail the same way.
+ * A registry layer over 4 MiB that goes to a worker thread, and that the blob cache does not
+ * hold, is downloaded (and cached) by that worker (src/registry/remote-blob.ts);
+ * IMGSCOPE_THREADS=0 downloads everything on the main thread. Both must give the same report,
+ * leave the same cache and fail the same way.
  */
 describe.skipIf(skip !== null)('registry layers downloaded by worker threads', () => {
   let fixture: RegistryFixture;
@@ -51,8 +55,8 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
         .map((layer) => `/v2/workers/app/blobs/${layer.digest}`),
     );
 
-  function analyze(env: Record<string, string> = {}) {
-    return runImgscope(['analyze', `${proxy.host}/workers/app:1`, '--json', '--no-cache'], {
+  function analyze(env: Record<string, string> = {}, flags = ['--no-cache']) {
+    return runImgscope(['analyze', `${proxy.host}/workers/app:1`, '--json', ...flags], {
       HOME: home,
       ...env,
     });
@@ -120,5 +124,40 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
     );
     expect(threaded.stderr.split('\n')).toHaveLength(2);
     expect(single.stderr.split('\n')).toHaveLength(2);
+    // Into the cache: nothing of the bad blobs is kept, not even a partial file.
+    const cacheRoot = await makeTempDir('worker-download-bad');
+    const cached = await analyze({ XDG_CACHE_HOME: cacheRoot }, []);
+    expect(cached.code).toBe(2);
+    const kept = await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256')).catch(() => [] as string[]);
+    for (const path of big) expect(kept).not.toContain(path.slice(path.lastIndexOf(':') + 1));
+    expect(await readdir(join(cacheRoot, 'imgscope', 'tmp')).catch(() => [] as string[])).toEqual([]);
+  });
+
+  it('caches what a worker downloads, each blob under its digest, and reads it from there next time', async () => {
+    const reference = await analyze({ IMGSCOPE_THREADS: '0' });
+    const cacheRoot = await makeTempDir('worker-download-cache');
+    const cold = await analyze({ XDG_CACHE_HOME: cacheRoot, DEBUG: 'imgscope:layers' }, []);
+    expect(cold.code).toBe(0);
+    expect(cold.stderr.match(/layer \d downloaded by a worker thread/g)).toHaveLength(1);
+    expect(cold.stdout).toBe(reference.stdout);
+    const blobs = join(cacheRoot, 'imgscope', 'blobs', 'sha256');
+    const names = await readdir(blobs);
+    for (const layer of image.layers) expect(names).toContain(layer.digest.slice('sha256:'.length));
+    for (const name of names) {
+      expect(
+        createHash('sha256')
+          .update(await readFile(join(blobs, name)))
+          .digest('hex'),
+      ).toBe(name);
+    }
+    expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
+
+    // Blobs cached, layer results not: the layers are read again, from the cache, no blob downloaded.
+    await rm(join(cacheRoot, 'imgscope', 'layers'), { recursive: true });
+    proxy.requests.length = 0;
+    const warm = await analyze({ XDG_CACHE_HOME: cacheRoot, DEBUG: 'imgscope:layers' }, []);
+    expect(warm.stdout).toBe(reference.stdout);
+    expect(warm.stderr).not.toMatch(/downloaded by a worker thread/);
+    expect(proxy.requests.filter((r) => r.path.includes('/blobs/'))).toEqual([]);
   });
 });
