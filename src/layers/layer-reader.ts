@@ -7,7 +7,7 @@ import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
-import type { RemoteBlob } from '../registry/remote-blob.js';
+import type { RemoteBlob } from '../registry/index.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerReadOptions } from './read-layer.js';
 import {
@@ -67,6 +67,8 @@ export const IN_PROCESS_MAX_BYTES = 4 * 1024 * 1024;
  * short-lived chunks, and a small nursery keeps each worker's resident memory down.
  */
 const YOUNG_GENERATION_MB = 4;
+/** How long `close` waits for a busy worker to finish an aborted read. */
+const CLOSE_GRACE_MS = 1000;
 /** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
@@ -128,6 +130,8 @@ interface Thread {
   inFlight: number;
   /** The source stream's own error: the truer answer than the worker's report of it. */
   sourceError: unknown;
+  /** Called when the current job settles (`close` waits for it). */
+  idle: (() => void) | null;
 }
 
 /**
@@ -177,10 +181,27 @@ export class LayerReader {
     });
   }
 
-  /** Stops every worker; reads still running fail. */
+  /**
+   * Stops every worker; reads still running fail. A busy worker gets a moment to finish its
+   * read (an aborted download removes its cache's temporary file) before it is stopped.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#threads.splice(0).map((thread) => thread.worker.terminate()));
+    await Promise.all(
+      this.#threads.splice(0).map(async (thread) => {
+        if (thread.job !== null) {
+          await new Promise<void>((settled) => {
+            const timer = setTimeout(settled, CLOSE_GRACE_MS);
+            thread.idle = () => {
+              clearTimeout(timer);
+              settled();
+            };
+            thread.worker.once('exit', thread.idle);
+          });
+        }
+        await thread.worker.terminate();
+      }),
+    );
   }
 
   #dispatch(): void {
@@ -308,6 +329,7 @@ export class LayerReader {
       remote: null,
       inFlight: 0,
       sourceError: undefined,
+      idle: null,
     };
     worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
     const lost = (err: unknown): void => {
@@ -370,6 +392,7 @@ export class LayerReader {
     thread.remote = null;
     thread.worker.unref();
     settle();
+    thread.idle?.();
     this.#dispatch();
   }
 }

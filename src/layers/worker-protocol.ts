@@ -10,7 +10,7 @@ import {
   RegistryError,
   UsageError,
 } from '../errors.js';
-import type { RemoteBlob } from '../registry/remote-blob.js';
+import type { RemoteBlob } from '../registry/index.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
 export interface FileRegion {

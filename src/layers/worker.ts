@@ -4,10 +4,11 @@
  * forwards, with every check of
  * `readLayer`, and hands the result back encoded as one transferable ArrayBuffer.
  */
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { openRemoteBlob, type RemoteDownload } from '../registry/remote-blob.js';
+import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
 import {
@@ -108,6 +109,8 @@ async function run(job: LayerJob): Promise<void> {
   const open = async (): Promise<Readable> => {
     if (job.region !== null) return openRegion(job.region);
     if (job.remote === null) return inbound as Readable;
+    // Loaded by the first download: a worker reading files needs no HTTP client.
+    const { openRemoteBlob } = await import('../registry/index.js');
     remote.download = await openRemoteBlob(job.remote, job.reportBytes ? received : undefined);
     return remote.download.stream;
   };
@@ -124,6 +127,13 @@ async function run(job: LayerJob): Promise<void> {
     post({ kind: 'done', id: job.id, contents: buffer }, [buffer]);
   } catch (err) {
     report();
+    // Its end (a cache's temporary file removed) before the answer: the reader may stop this thread then.
+    const stream = remote.download?.stream;
+    if (stream !== undefined && !stream.closed) {
+      const closed = once(stream, 'close');
+      stream.destroy();
+      await closed;
+    }
     // The registry's refusal is the main thread's to explain (and perhaps to get past).
     if (remote.download?.refused === true) post({ kind: 'refused', id: job.id });
     else post({ kind: 'failed', id: job.id, error: serializeError(err) });
