@@ -112,6 +112,11 @@ export function builtWorkerUrl(moduleUrl: string): URL {
   return new URL(`${moduleUrl.slice(0, dist)}/dist/layers/worker.js`);
 }
 
+/** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
+function stopped(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 interface PendingJob {
   job: LayerJob;
   input: LayerInput;
@@ -258,6 +263,12 @@ export class LayerReader {
         this.#finish(thread, () => pending.reject(err));
         return;
       }
+      // Stopped while the bytes were being opened: the listener below would never hear of it.
+      if (stopped(signal)) {
+        source?.destroy();
+        this.#finish(thread, () => pending.reject(signal?.reason));
+        return;
+      }
     }
     signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
     const remote = thread.remote;
@@ -285,6 +296,11 @@ export class LayerReader {
     }
     if (thread.job !== pending) {
       source.destroy();
+      return;
+    }
+    if (stopped(pending.signal)) {
+      source.destroy();
+      this.#finish(thread, () => pending.reject(pending.signal?.reason));
       return;
     }
     thread.inFlight = 0;
