@@ -1,8 +1,8 @@
 /**
  * A layer-reading worker thread (started by LayerReader): reads one layer at a time, from a file
  * region it opens itself, a registry blob it downloads itself, or chunks the main thread
- * forwards, with every check of
- * `readLayer`, and hands the result back encoded as one transferable ArrayBuffer.
+ * forwards, with every check of `readLayer`, and hands the result back encoded as one
+ * transferable ArrayBuffer.
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
