@@ -3,7 +3,13 @@ export { sniffCompression, peekStream, createDecompressor } from './compression.
 export { DigestCheck, parseDigest } from './digest-check.js';
 export { classifyEntryName, normalizePath, WHITEOUT_PREFIX, OPAQUE_MARKER } from './entry-path.js';
 export { WarningList, abbreviate, MAX_WARNINGS_PER_LAYER } from './warning-list.js';
-export { LayerReader, defaultThreads, IN_PROCESS_MAX_BYTES } from './layer-reader.js';
+export {
+  LayerReader,
+  defaultThreads,
+  IN_PROCESS_MAX_BYTES,
+  type LayerReaderInput,
+  type RemoteLayer,
+} from './layer-reader.js';
 export {
   encodeLayerContents,
   decodeLayerContents,

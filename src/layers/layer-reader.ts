@@ -3,9 +3,11 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
+import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
@@ -16,6 +18,22 @@ import {
   type LayerJob,
   type ToWorker,
 } from './worker-protocol.js';
+
+/**
+ * A layer's input as the reader takes it: besides the stream and the file region, how a worker
+ * downloads the bytes itself when they are a registry blob.
+ */
+export interface LayerReaderInput extends LayerInput {
+  /** Null when the bytes are to be read through `open` after all. */
+  remote?: (() => Promise<RemoteLayer | null>) | undefined;
+}
+
+/** A registry blob a worker downloads itself, and the source's progress callbacks for it. */
+export interface RemoteLayer {
+  blob: RemoteBlob;
+  onBytes?: (bytes: number) => void;
+  onEnd?: () => void;
+}
 
 export interface LayerReaderOptions {
   /**
@@ -34,6 +52,9 @@ export interface LayerReaderOptions {
   callingThreadReads?: boolean;
 }
 
+/** `DEBUG=imgscope:layers` also says which layers a worker downloads itself. */
+const debug = createDebug('imgscope:layers');
+
 /**
  * Below this a worker's start (a fresh V8 isolate and the reader's modules) costs more than the
  * layer: a small image is read entirely on the main thread and starts no worker at all.
@@ -44,6 +65,8 @@ export const IN_PROCESS_MAX_BYTES = 4 * 1024 * 1024;
  * short-lived chunks, and a small nursery keeps each worker's resident memory down.
  */
 const YOUNG_GENERATION_MB = 4;
+/** How long `close` waits for a busy worker to finish an aborted read. */
+const CLOSE_GRACE_MS = 1000;
 /** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
@@ -77,9 +100,14 @@ function startWorker(): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
 }
 
+/** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
+function stopped(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 interface PendingJob {
   job: LayerJob;
-  input: LayerInput;
+  input: LayerReaderInput;
   signal: AbortSignal | undefined;
   resolve: (contents: LayerContents) => void;
   reject: (err: unknown) => void;
@@ -90,9 +118,13 @@ interface Thread {
   job: PendingJob | null;
   /** The forwarded stream of the current job, paused while the window is full. */
   source: Readable | null;
+  /** The download the worker makes itself for the current job, if it does. */
+  remote: RemoteLayer | null;
   inFlight: number;
   /** The source stream's own error: the truer answer than the worker's report of it. */
   sourceError: unknown;
+  /** Called when the current job settles (`close` waits for it). */
+  idle: (() => void) | null;
 }
 
 /**
@@ -121,7 +153,7 @@ export class LayerReader {
     this.#readingHere = options.callingThreadReads === false;
   }
 
-  read(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
+  read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
     if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
       return this.#limit(() => readLayer(input, options));
@@ -135,16 +167,35 @@ export class LayerReader {
         diffId: options.diffId,
         contentKey: options.contentKey,
         region: input.region,
+        remote: null,
+        reportBytes: false,
       };
       this.#queue.push({ job, input, signal: options.signal, resolve, reject });
       this.#dispatch();
     });
   }
 
-  /** Stops every worker; reads still running fail. */
+  /**
+   * Stops every worker; reads still running fail. A busy worker gets a moment to finish its
+   * read (an aborted download removes its cache's temporary file) before it is stopped.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#threads.splice(0).map((thread) => thread.worker.terminate()));
+    await Promise.all(
+      this.#threads.splice(0).map(async (thread) => {
+        if (thread.job !== null) {
+          await new Promise<void>((settled) => {
+            const timer = setTimeout(settled, CLOSE_GRACE_MS);
+            thread.idle = () => {
+              clearTimeout(timer);
+              settled();
+            };
+            thread.worker.once('exit', thread.idle);
+          });
+        }
+        await thread.worker.terminate();
+      }),
+    );
   }
 
   #dispatch(): void {
@@ -193,17 +244,58 @@ export class LayerReader {
       return;
     }
     let source: Readable | null = null;
+    thread.remote = null;
     if (job.region === null) {
       try {
-        source = await pending.input.open();
+        thread.remote = (await pending.input.remote?.()) ?? null;
+        if (thread.remote === null) source = await pending.input.open();
       } catch (err) {
         this.#finish(thread, () => pending.reject(err));
         return;
       }
+      // Stopped while the bytes were being opened: the listener below would never hear of it.
+      if (stopped(signal)) {
+        source?.destroy();
+        this.#finish(thread, () => pending.reject(signal?.reason));
+        return;
+      }
     }
     signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
-    this.#post(thread, { kind: 'job', job });
+    const remote = thread.remote;
+    if (remote !== null) debug(`${job.label} downloaded by a worker thread`);
+    this.#post(thread, {
+      kind: 'job',
+      job: { ...job, remote: remote?.blob ?? null, reportBytes: remote?.onBytes !== undefined },
+    });
     if (source !== null) this.#forward(thread, job.id, source);
+  }
+
+  /**
+   * The registry refused the worker's own download (an expired token, say): the job starts over
+   * with the bytes fetched by the source, whose client authenticates again or says what is wrong.
+   */
+  async #fetchHere(thread: Thread, pending: PendingJob): Promise<void> {
+    debug(`${pending.job.label}: the registry refused the worker's download; fetched on the main thread`);
+    thread.remote = null;
+    let source: Readable;
+    try {
+      source = await pending.input.open();
+    } catch (err) {
+      this.#finish(thread, () => pending.reject(err));
+      return;
+    }
+    if (thread.job !== pending) {
+      source.destroy();
+      return;
+    }
+    if (stopped(pending.signal)) {
+      source.destroy();
+      this.#finish(thread, () => pending.reject(pending.signal?.reason));
+      return;
+    }
+    thread.inFlight = 0;
+    this.#post(thread, { kind: 'job', job: pending.job });
+    this.#forward(thread, pending.job.id, source);
   }
 
   /** Sends a stream's bytes to the worker in copies it owns, within the window. */
@@ -236,7 +328,15 @@ export class LayerReader {
 
   #spawn(): Thread {
     const worker = startWorker();
-    const thread: Thread = { worker, job: null, source: null, inFlight: 0, sourceError: undefined };
+    const thread: Thread = {
+      worker,
+      job: null,
+      source: null,
+      remote: null,
+      inFlight: 0,
+      sourceError: undefined,
+      idle: null,
+    };
     worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
     const lost = (err: unknown): void => {
       this.#threads.splice(this.#threads.indexOf(thread), 1);
@@ -261,7 +361,14 @@ export class LayerReader {
         thread.inFlight -= message.bytes;
         if (thread.inFlight <= WINDOW_BYTES / 2) thread.source?.resume();
         return;
+      case 'received':
+        thread.remote?.onBytes?.(message.bytes);
+        return;
+      case 'refused':
+        void this.#fetchHere(thread, pending);
+        return;
       case 'done':
+        thread.remote?.onEnd?.();
         this.#finish(thread, () => {
           let contents: LayerContents;
           try {
@@ -288,8 +395,10 @@ export class LayerReader {
   #finish(thread: Thread, settle: () => void): void {
     thread.job = null;
     thread.source = null;
+    thread.remote = null;
     thread.worker.unref();
     settle();
+    thread.idle?.();
     this.#dispatch();
   }
 }

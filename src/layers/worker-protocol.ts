@@ -10,6 +10,7 @@ import {
   RegistryError,
   UsageError,
 } from '../errors.js';
+import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
@@ -28,8 +29,12 @@ export interface LayerJob {
   diffId: string | null;
   /** The key of the content hashes (plain data: it crosses to the worker as it is). */
   contentKey: ContentKey;
-  /** The bytes from a file, or (null) as `chunk` messages from the main thread. */
+  /** The bytes from a file, or (null) from `remote` or as `chunk` messages from the main thread. */
   region: FileRegion | null;
+  /** A registry blob the worker downloads itself; null when the bytes come otherwise. */
+  remote: RemoteBlob | null;
+  /** Whether the worker reports the bytes it downloads (`received`), for a progress display. */
+  reportBytes: boolean;
 }
 
 /** Main thread -> worker. */
@@ -40,11 +45,17 @@ export type ToWorker =
   | { kind: 'source-error'; id: number; error: SerializedError }
   | { kind: 'abort'; id: number };
 
-/** Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue. */
+/**
+ * Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue;
+ * `received` counts downloaded bytes; `refused` says the registry answered a remote download
+ * with something other than the blob, which the main thread then fetches and explains itself.
+ */
 export type FromWorker =
   | { kind: 'done'; id: number; contents: ArrayBuffer }
   | { kind: 'failed'; id: number; error: SerializedError }
-  | { kind: 'consumed'; id: number; bytes: number };
+  | { kind: 'consumed'; id: number; bytes: number }
+  | { kind: 'received'; id: number; bytes: number }
+  | { kind: 'refused'; id: number };
 
 /** An error as plain data: structured cloning keeps an Error's message but not its class. */
 export interface SerializedError {

@@ -1,11 +1,14 @@
 /**
  * A layer-reading worker thread (started by LayerReader): reads one layer at a time, from a file
- * region it opens itself or from chunks the main thread forwards, with every check of
- * `readLayer`, and hands the result back encoded as one transferable ArrayBuffer.
+ * region it opens itself, a registry blob it downloads itself, or chunks the main thread
+ * forwards, with every check of `readLayer`, and hands the result back encoded as one
+ * transferable ArrayBuffer.
  */
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
 import {
@@ -19,6 +22,8 @@ import {
 
 /** As the sources read archives (src/sources/archive-files.ts). */
 const READ_CHUNK_BYTES = 256 * 1024;
+/** Downloaded bytes are reported (for progress) in steps of this much, not per chunk. */
+const REPORT_STEP_BYTES = 1024 * 1024;
 
 interface Running {
   /** Chunks from the main thread; null when the worker reads a file region. */
@@ -87,13 +92,31 @@ function inboundStream(id: number): Readable {
 }
 
 async function run(job: LayerJob): Promise<void> {
-  const inbound = job.region === null ? inboundStream(job.id) : null;
+  const inbound = job.region === null && job.remote === null ? inboundStream(job.id) : null;
   const abort = new AbortController();
   running.set(job.id, { inbound, abort, unacknowledged: 0 });
+  // Set by `open` (a closure, which TypeScript's narrowing does not follow into).
+  const remote: { download: RemoteDownload | null } = { download: null };
+  let unreported = 0;
+  const report = (): void => {
+    if (unreported > 0) post({ kind: 'received', id: job.id, bytes: unreported });
+    unreported = 0;
+  };
+  const received = (bytes: number): void => {
+    unreported += bytes;
+    if (unreported >= REPORT_STEP_BYTES) report();
+  };
+  const open = async (): Promise<Readable> => {
+    if (job.region !== null) return openRegion(job.region);
+    if (job.remote === null) return inbound as Readable;
+    // Loaded by the first download: a worker reading files needs no HTTP client.
+    const { openRemoteBlob } = await import('../registry/index.js');
+    remote.download = await openRemoteBlob(job.remote, job.reportBytes ? received : undefined);
+    return remote.download.stream;
+  };
   try {
-    const region = job.region;
     const contents = await readLayer(
-      { open: async () => (region === null ? (inbound as Readable) : openRegion(region)), region },
+      { open, region: job.region },
       {
         label: job.label,
         digest: job.digest,
@@ -103,11 +126,23 @@ async function run(job: LayerJob): Promise<void> {
         signal: abort.signal,
       },
     );
+    report();
     const buffer = encodeLayerContents(contents);
     post({ kind: 'done', id: job.id, contents: buffer }, [buffer]);
   } catch (err) {
-    post({ kind: 'failed', id: job.id, error: serializeError(err) });
+    report();
+    // Its end (a cache's temporary file removed) before the answer: the reader may stop this thread then.
+    const stream = remote.download?.stream;
+    if (stream !== undefined && !stream.closed) {
+      const closed = once(stream, 'close');
+      stream.destroy();
+      await closed;
+    }
+    // The registry's refusal is the main thread's to explain (and perhaps to get past).
+    if (remote.download?.refused === true) post({ kind: 'refused', id: job.id });
+    else post({ kind: 'failed', id: job.id, error: serializeError(err) });
   } finally {
+    remote.download?.close();
     running.delete(job.id);
   }
 }

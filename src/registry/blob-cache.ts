@@ -77,6 +77,12 @@ export class BlobCache {
     return join(this.root, 'blobs', algorithm ?? 'unknown', hex ?? 'unknown');
   }
 
+  /** Whether an entry of that size is there (not verified: `lookup` does that). */
+  async holds(digest: string, size: number): Promise<boolean> {
+    const info = await stat(this.entryPath(digest)).catch(() => null);
+    return info !== null && info.isFile() && info.size === size;
+  }
+
   /** The path of a verified cached blob, or null (a bad entry is removed on the way). */
   async lookup(digest: string, size: number): Promise<string | null> {
     await this.makePrivate();
@@ -151,24 +157,27 @@ export class BlobCache {
     const file: WriteStream = createWriteStream(tmpPath, { mode: PRIVATE_FILE_MODE });
     let written = 0;
     let committed = false;
-    let discarded = false;
-    const discard = (): void => {
-      if (committed || discarded) return;
-      discarded = true;
-      const remove = (): void => void unlink(tmpPath).catch(() => undefined);
-      // Unlink only once the file is closed: before its open completes there is nothing to unlink yet.
-      if (file.closed) remove();
-      else {
-        file.once('close', remove);
-        file.destroy();
-      }
+    let discarded: Promise<void> | null = null;
+    /** Removes the temporary file; settles once it is gone. */
+    const discard = (): Promise<void> => {
+      if (committed) return Promise.resolve();
+      discarded ??= new Promise<void>((removed) => {
+        const remove = (): void => void unlink(tmpPath).then(removed, removed);
+        // Unlink only once the file is closed: before its open completes there is nothing to unlink yet.
+        if (file.closed) remove();
+        else {
+          file.once('close', remove);
+          file.destroy();
+        }
+      });
+      return discarded;
     };
     // A disk that fails (full, read-only) stops the caching, never the bytes flowing on.
     let broken = false;
     let waiting: (() => void) | null = null;
     file.on('error', () => {
       broken = true;
-      discard();
+      void discard();
       waiting?.();
     });
     const tee = new Transform({
@@ -189,13 +198,13 @@ export class BlobCache {
       },
       flush(callback: TransformCallback) {
         if (broken || written !== size) {
-          discard();
+          void discard();
           callback();
           return;
         }
         file.end((error?: Error | null) => {
           if (error || broken) {
-            discard();
+            void discard();
             callback();
             return;
           }
@@ -208,14 +217,14 @@ export class BlobCache {
             })
             // A cache that cannot be written is no reason to fail the analysis.
             .catch(() => {
-              discard();
+              void discard();
               callback();
             });
         });
       },
       destroy(error, callback) {
-        discard();
-        callback(error);
+        // Closed only once the temporary file is gone: a worker thread stopped right after leaves none.
+        void discard().then(() => callback(error));
       },
     });
     pipeline(source, tee, () => undefined);

@@ -12,10 +12,12 @@ import { HttpExchange } from './http-exchange.js';
 import {
   HttpTransport,
   type HttpResponse,
+  type TransportOptions,
   TransportFailure,
   isTlsVerificationFailure,
 } from './http-transport.js';
 import { nextPageLink } from './link-header.js';
+import type { RemoteBlob } from './remote-blob.js';
 import { describeErrorBody, discardBody, readSmallBody } from './response-body.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -76,6 +78,7 @@ export class RegistryClient {
   private readonly auth: Authenticator;
   private readonly insecure: boolean;
   private readonly timeoutMs: number;
+  private readonly transportOptions: TransportOptions;
   private base: Promise<URL> | null = null;
 
   constructor(registry: string, options: RegistryClientOptions = {}, repositoryHint?: string) {
@@ -93,14 +96,14 @@ export class RegistryClient {
       }
     });
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    const transport = new HttpTransport({
+    this.transportOptions = {
       caCerts,
       skipTlsVerify: this.insecure,
       timeoutMs: this.timeoutMs,
       env,
       userAgent: options.userAgent ?? 'imgscope',
-    });
-    this.http = new HttpExchange(transport, this.retry);
+    };
+    this.http = new HttpExchange(new HttpTransport(this.transportOptions), this.retry);
     const explicit = options.credentials;
     const find = (): Promise<FoundCredentials | null> =>
       explicit !== undefined
@@ -413,6 +416,30 @@ export class RegistryClient {
           }),
       ).catch(reject);
     });
+  }
+
+  /**
+   * What another thread needs to download a blob itself (`openRemoteBlob`): its URL, the
+   * Authorization this client holds for the repository, and the transport's settings.
+   */
+  async remoteBlob(
+    repository: string,
+    descriptor: Descriptor,
+    cacheRoot: string | null,
+  ): Promise<RemoteBlob> {
+    const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, await this.baseUrl());
+    const authorization = await this.auth.authorization(`repository:${repository}:pull`);
+    return {
+      descriptor,
+      where: `${this.registry}/${repository}`,
+      registry: this.registry,
+      url: url.href,
+      headers: authorization === undefined ? {} : { Authorization: authorization },
+      // A plain copy of the environment (proxy settings): process.env itself is not cloneable data.
+      transport: { ...this.transportOptions, env: { ...this.transportOptions.env } },
+      retry: this.retry,
+      cacheRoot,
+    };
   }
 
   /** Reads a small blob (the config) whole, verified. */

@@ -118,7 +118,7 @@ export async function analyzeResolved(
       // Hashed under the stored results' key where they are used: this layer meets them.
       const contentKey = (results === null ? null : await results.contentKey()) ?? processContentKey();
       const contents = await layerReader.read(
-        { open: layer.open, region: (await layer.region?.()) ?? null },
+        { open: layer.open, region: (await layer.region?.()) ?? null, remote: layer.remote },
         {
           label,
           digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { LayerResultCache } from '../cache/index.js';
-import type { FileRegion } from '../layers/index.js';
+import type { FileRegion, RemoteLayer } from '../layers/index.js';
 import type { Descriptor, ImageConfig, Platform, PlatformIndex, SourceKind } from '../model/index.js';
 
 /** One layer of a resolved image: what names it, and how to read its (possibly compressed) bytes. */
@@ -18,6 +18,12 @@ export interface LayerBlob {
   open(): Promise<Readable>;
   /** Where the stored bytes lie in a local file (so a worker thread can read them itself). */
   region?(): Promise<FileRegion>;
+  /**
+   * How a worker thread downloads the blob itself (a registry blob not in the cache), so its
+   * bytes need not pass through the main thread; null: read it through `open` (the cache has it).
+   * `open` stays the way on the main thread.
+   */
+  remote?(): Promise<RemoteLayer | null>;
   /**
    * True when the opened stream fails by itself on bytes that do not match the descriptor's
    * digest (the registry client checks as it downloads), so the reader need not hash them again.

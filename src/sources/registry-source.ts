@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputFormatError, RegistryError } from '../errors.js';
+import type { RemoteLayer } from '../layers/index.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -114,6 +115,7 @@ export class RegistrySource implements ImageSource {
       descriptor,
       diffId: diffIds[i] ?? null,
       open: () => this.openLayer(descriptor),
+      remote: () => this.remoteLayer(descriptor),
       // Downloads are checked by the client, cached blobs when they are looked up.
       verified: true,
     }));
@@ -172,6 +174,27 @@ export class RegistrySource implements ImageSource {
     download.once('end', () => progress?.blobFinished(descriptor.digest));
     if (this.cache === null) return download;
     return this.cache.tee(download, descriptor.digest, descriptor.size);
+  }
+
+  /**
+   * A layer a worker thread downloads (and caches) itself, so no bytes pass through this thread;
+   * null when the cache holds it (the worker is then given the cached bytes through `open`).
+   */
+  private async remoteLayer(descriptor: Descriptor): Promise<RemoteLayer | null> {
+    if (this.cache !== null && (await this.cache.holds(descriptor.digest, descriptor.size))) return null;
+    const blob = await this.client.remoteBlob(
+      this.reference.repository,
+      descriptor,
+      this.cache === null ? null : this.cache.root,
+    );
+    const progress = this.progress;
+    if (progress === undefined) return { blob };
+    progress.blobStarted(descriptor.digest, descriptor.size, false);
+    return {
+      blob,
+      onBytes: (bytes) => progress.blobBytes(descriptor.digest, bytes),
+      onEnd: () => progress.blobFinished(descriptor.digest),
+    };
   }
 
   async close(): Promise<void> {

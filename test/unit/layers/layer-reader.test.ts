@@ -134,4 +134,20 @@ describe('LayerReader', () => {
       plain(await readLayer(await input(blob), checks)),
     );
   });
+
+  it('stops a read whose signal aborts while its bytes are being opened, and closes what was opened', async () => {
+    const abort = new AbortController();
+    const opened = new Readable({ read() {} });
+    const slow: LayerInput = {
+      open: async () => {
+        abort.abort(new Error('stopped while opening'));
+        return opened;
+      },
+      region: null,
+    };
+    await expect(reader.read(slow, { ...checks, signal: abort.signal })).rejects.toThrow(
+      'stopped while opening',
+    );
+    expect(opened.destroyed).toBe(true);
+  });
 });
