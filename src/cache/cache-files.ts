@@ -21,15 +21,15 @@ export function temporaryOwner(name: string): number {
 }
 
 /**
- * Writes `bytes` as the entry `finalPath` (private), through a temporary file renamed into
- * place. Throws when it cannot (a full or read-only disk), after removing the temporary file:
+ * Writes `bytes` (or pieces of it, written end to end) as the entry `finalPath` (private),
+ * through a temporary file renamed into place. Throws when it cannot (a full or read-only disk), after removing the temporary file:
  * whatever happens, `finalPath` is either absent, as it was, or whole.
  */
 export async function writeEntry(
   root: string,
   name: string,
   finalPath: string,
-  bytes: Uint8Array,
+  bytes: Uint8Array | readonly Uint8Array[],
 ): Promise<void> {
   const tmpPath = temporaryPath(root, name);
   try {

@@ -4,7 +4,7 @@ import {
   type ContentKey,
   CorruptLayerResultError,
   decodeLayerContents,
-  encodeLayerContents,
+  encodeLayerContentsParts,
   layerResultVersion,
   parseDigest,
 } from '../layers/index.js';
@@ -167,13 +167,13 @@ export class LayerResultCache {
     // Every warning the reader writes starts with the label; one that does not is kept out.
     if (path === null || !contents.warnings.every((warning) => warning.startsWith(prefix))) return;
     if (contents.contentKeyId !== (await this.contentKey())?.id) return;
-    const encoded = new Uint8Array(
-      encodeLayerContents({
-        ...contents,
-        warnings: contents.warnings.map((warning) => warning.slice(prefix.length)),
-      }),
-    );
-    if (encoded.byteLength > this.maxBytes) return;
+    // In pieces that view the entry table: a million-entry layer is not copied whole to be stored.
+    const encoded = encodeLayerContentsParts({
+      ...contents,
+      warnings: contents.warnings.map((warning) => warning.slice(prefix.length)),
+    });
+    const encodedBytes = encoded.reduce((sum, part) => sum + part.byteLength, 0);
+    if (encodedBytes > this.maxBytes) return;
     if (!this.#swept) {
       this.#swept = true;
       await sweepOrphans(this.root);
@@ -184,7 +184,7 @@ export class LayerResultCache {
       return;
     }
     // One eviction at a time in this process; other processes may evict too (rm is idempotent).
-    this.#evicting = this.#evicting.then(() => this.evict(encoded.byteLength)).catch(() => undefined);
+    this.#evicting = this.#evicting.then(() => this.evict(encodedBytes)).catch(() => undefined);
     await this.#evicting;
   }
 

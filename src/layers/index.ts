@@ -12,6 +12,7 @@ export {
 } from './layer-reader.js';
 export {
   encodeLayerContents,
+  encodeLayerContentsParts,
   decodeLayerContents,
   CorruptLayerResultError,
   LAYER_CONTENTS_VERSION,

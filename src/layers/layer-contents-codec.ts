@@ -89,7 +89,24 @@ function sectionLengths(header: Header): number[] {
   ];
 }
 
+/** The encoded layer result as one buffer (a worker transfers it whole). */
 export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
+  const parts = encodeLayerContentsParts(contents);
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes.buffer;
+}
+
+/**
+ * The encoded layer result as the pieces that, put end to end, are `encodeLayerContents`'s
+ * buffer: the header (digest included) and then views of the entry table's own columns, so a
+ * cache write of a million-entry layer needs no second copy of the table.
+ */
+export function encodeLayerContentsParts(contents: LayerContents): Uint8Array[] {
   // Every field by name: a field added to LayerContents fails to compile here until encoded.
   const {
     entries,
@@ -133,37 +150,38 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
     sparse: columns.sparse,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const start = align8(HEADER_OFFSET + json.length);
-  const total = start + sectionLengths(header).reduce((a, b) => a + b, 0);
-  const buffer = new ArrayBuffer(total);
-  const view = new DataView(buffer);
+  const head = new Uint8Array(align8(HEADER_OFFSET + json.length));
+  const view = new DataView(head.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, LAYER_CONTENTS_VERSION, true);
   view.setUint32(8, json.length, true);
-  const bytes = new Uint8Array(buffer);
-  bytes.set(json, HEADER_OFFSET);
-  let offset = start;
-  const put = (section: ArrayBufferView): void => {
-    bytes.set(new Uint8Array(section.buffer, section.byteOffset, section.byteLength), offset);
-    offset += section.byteLength;
-  };
-  put(columns.sizes);
-  put(columns.modes);
-  put(columns.uids);
-  put(columns.gids);
-  put(columns.hashSlots);
-  put(Uint32Array.from(columns.paths, (path) => path.length));
-  put(Int32Array.from(linkIndices));
-  put(Uint32Array.from(linkTargets, (target) => target.length));
-  put(Int32Array.from(columns.packageMetadata, ([index]) => index));
-  put(Uint32Array.from(columns.packageMetadata, ([, body]) => body.length));
-  put(columns.types);
-  put(columns.hashBytes);
-  put(paths.bytes);
-  put(links.bytes);
-  for (const [, body] of columns.packageMetadata) put(body);
-  bytes.set(digestOf(bytes), DIGEST_OFFSET);
-  return buffer;
+  head.set(json, HEADER_OFFSET);
+  const bytesOf = (section: ArrayBufferView): Uint8Array =>
+    new Uint8Array(section.buffer, section.byteOffset, section.byteLength);
+  const sections = [
+    columns.sizes,
+    columns.modes,
+    columns.uids,
+    columns.gids,
+    columns.hashSlots,
+    Uint32Array.from(columns.paths, (path) => path.length),
+    Int32Array.from(linkIndices),
+    Uint32Array.from(linkTargets, (target) => target.length),
+    Int32Array.from(columns.packageMetadata, ([index]) => index),
+    Uint32Array.from(columns.packageMetadata, ([, body]) => body.length),
+    columns.types,
+    columns.hashBytes,
+    paths.bytes,
+    links.bytes,
+    ...columns.packageMetadata.map(([, body]) => body),
+  ].map(bytesOf);
+  // The digest covers everything but itself (digestOf), here piece by piece.
+  const digest = createHash('sha256')
+    .update(head.subarray(0, DIGEST_OFFSET))
+    .update(head.subarray(HEADER_OFFSET));
+  for (const section of sections) digest.update(section);
+  head.set(digest.digest(), DIGEST_OFFSET);
+  return [head, ...sections];
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   CorruptLayerResultError,
   decodeLayerContents,
   encodeLayerContents,
+  encodeLayerContentsParts,
   LAYER_CONTENTS_VERSION,
 } from '../../../src/layers/index.js';
 import {
@@ -210,6 +211,15 @@ describe('layer contents codec', () => {
     const buffer = encodeLayerContents(sample());
     expect(buffer).toBeInstanceOf(ArrayBuffer);
     expect(new DataView(buffer).getUint32(4, true)).toBe(LAYER_CONTENTS_VERSION);
+  });
+
+  it('gives the same bytes in pieces, the columns as views of the table rather than copies', () => {
+    const contents = sample();
+    const parts = encodeLayerContentsParts(contents);
+    expect(Buffer.concat(parts)).toEqual(Buffer.from(encodeLayerContents(contents)));
+    expect(plain(decodeLayerContents(Buffer.concat(parts)))).toEqual(plain(contents));
+    // The sizes column (the first after the header) is the table's own memory.
+    expect(parts[1]?.buffer).toBe(contents.entries.columns().sizes.buffer);
   });
 
   it('refuses another version and another format', () => {
