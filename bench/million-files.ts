@@ -3,12 +3,15 @@
  * under 400 MB), or of as many 16-byte files each with its own content (KIND small: every file
  * has a content hash of its own), or of one file and as many hard links to it (KIND links), or of as many whiteouts of nothing
  * (KIND whiteouts). Writes a gzip OCI layout (1000 directories of 1000 files) and
- * runs the built CLI under GNU time RUNS times with Node's default heap sizing (no flags).
+ * runs the built CLI under GNU time RUNS times with Node's default heap sizing (no flags), each
+ * time with an empty layer-result cache (the first analysis reads the layer and stores its result,
+ * the worst case for memory) and then again (the result read back from that cache).
  * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small|links|whiteouts]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type ManyFilesKind, writeManyFilesLayout } from '../test/helpers/many-files.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
@@ -23,11 +26,11 @@ if (!existsSync(`${dir}/index.json`)) {
 }
 const runs = Number(process.argv[4] ?? 3);
 
-function run(label: string): void {
+function run(label: string, cache: string): void {
   const result = spawnSync(
     '/usr/bin/time',
     ['-f', '%e %M', process.execPath, resolve('bin/run.js'), 'analyze', `oci:${dir}`, '--json'],
-    { encoding: 'utf8', maxBuffer: 1 << 28 },
+    { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, XDG_CACHE_HOME: cache } },
   );
   if (result.status !== 0) throw new Error(`analyze (${label}) failed (${result.status}): ${result.stderr}`);
   const [seconds, kb] = (result.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
@@ -37,4 +40,12 @@ function run(label: string): void {
   );
 }
 
-for (let i = 1; i <= runs; i++) run(`run ${i} of ${runs}`);
+for (let i = 1; i <= runs; i++) {
+  const cache = mkdtempSync(join(tmpdir(), 'million-files-cache-'));
+  try {
+    run(`run ${i} of ${runs}, read and stored`, cache);
+    run(`run ${i} of ${runs}, from the layer-result cache`, cache);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
