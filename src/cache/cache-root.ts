@@ -7,3 +7,6 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(env.HOME ?? homedir(), '.cache');
   return join(base, 'imgscope');
 }
+
+/** The folder of the cache root holding V8's compiled code of the start (src/cli/code-cache.ts). */
+export const CODE_CACHE_DIR = 'code-cache';

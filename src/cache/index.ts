@@ -12,3 +12,4 @@ export {
   temporaryPath,
   writeEntry,
 } from './cache-files.js';
+export { codeCacheUsage, pruneCodeCache, type CodeCacheUsage } from './code-cache-files.js';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
 import * as zlib from 'node:zlib';
-import { defaultCacheRoot } from '../cache/cache-root.js';
+import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
 import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
 
@@ -87,9 +87,12 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
   } catch {
     return false;
   }
-  const cachePath = codeCacheAvailable()
-    ? codeCachePath(join(defaultCacheRoot(), 'code-cache'), bytes, runShape(own))
-    : null;
+  // The cache commands neither read nor keep compiled code: a prune leaves none behind it, and a
+  // listing shows what the other commands keep.
+  const cachePath =
+    codeCacheAvailable() && !own.id.startsWith('cache:')
+      ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), bytes, runShape(own))
+      : null;
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const { script, store } = compileWithCodeCache(

@@ -30,6 +30,8 @@ export interface CacheListing {
   totalBytes: number;
   /** The size cap of the layer results (least recently used removed past it). */
   layerResultsMaxBytes: number;
+  /** The start's compiled code (not entries: a speed-up, rewritten when missing). */
+  codeCache: { files: number; bytes: number };
 }
 
 /** What `imgscope cache prune` removed. */
@@ -39,5 +41,7 @@ export interface CachePruneSummary {
   removedEntries: number;
   removedLayerResults: number;
   removedTemporaryFiles: number;
+  /** Files of the start's compiled code. */
+  removedCodeCacheFiles: number;
   removedBytes: number;
 }

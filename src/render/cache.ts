@@ -24,13 +24,19 @@ function layerResultsLine(listing: CacheListing): string {
   return `Layer results: ${layers.length === 1 ? '1 entry' : `${layers.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(listing.layerResultsMaxBytes)} cap (least recently used removed past it)`;
 }
 
+/** The start's compiled code, where there is some: a line of its own, not entries. */
+function codeCacheLine(listing: CacheListing): string {
+  const { files, bytes } = listing.codeCache;
+  return files === 0 ? '' : `Compiled code of the start: ${plural(files, 'file')}, ${formatBytes(bytes)}\n`;
+}
+
 /** `imgscope cache list` as text: the location and its mode, one row per entry, the totals. */
 export function renderCacheTable(listing: CacheListing): string {
   const where =
     listing.mode === null
       ? `Cache: ${listing.location} (not created yet)`
       : `Cache: ${listing.location} (mode ${octalMode(listing.mode)})`;
-  if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n`;
+  if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n${codeCacheLine(listing)}`;
   const table = textTable({
     head: ['Kind', 'Entry', 'Size', 'Last used'],
     style: PLAIN,
@@ -42,7 +48,7 @@ export function renderCacheTable(listing: CacheListing): string {
   }
   const count = listing.entries.length === 1 ? '1 entry' : `${listing.entries.length} entries`;
   const total = `${count}, ${formatBytes(listing.totalBytes)} (${listing.totalBytes} bytes)`;
-  return `${where}\n${table.toString()}\n${total}\n${layerResultsLine(listing)}\n`;
+  return `${where}\n${table.toString()}\n${total}\n${layerResultsLine(listing)}\n${codeCacheLine(listing)}`;
 }
 
 function entryToJson(entry: CacheEntry): Record<string, unknown> {
@@ -60,6 +66,7 @@ export function renderCacheJson(listing: CacheListing): string {
     mode: listing.mode === null ? null : octalMode(listing.mode),
     totalBytes: listing.totalBytes,
     layerResultsMaxBytes: listing.layerResultsMaxBytes,
+    codeCache: listing.codeCache,
     entries: listing.entries.map(entryToJson),
   };
   return JSON.stringify(json, null, 2) + '\n';
@@ -67,8 +74,13 @@ export function renderCacheJson(listing: CacheListing): string {
 
 /** `imgscope cache prune`'s one line: what was removed, how many bytes that freed, from where. */
 export function renderCachePrune(summary: CachePruneSummary): string {
+  // Compiled code is named where some was removed: most prunes meet none.
+  const code =
+    summary.removedCodeCacheFiles === 0
+      ? ''
+      : `, ${plural(summary.removedCodeCacheFiles, 'compiled-code file')}`;
   return (
-    `Removed ${plural(summary.removedEntries, 'blob')}, ${plural(summary.removedLayerResults, 'layer result')} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
+    `Removed ${plural(summary.removedEntries, 'blob')}, ${plural(summary.removedLayerResults, 'layer result')}${code} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
     `(${formatBytes(summary.removedBytes)}, ${summary.removedBytes} bytes freed) from ${summary.location}\n`
   );
 }

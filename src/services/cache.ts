@@ -1,4 +1,4 @@
-import { LayerResultCache } from '../cache/index.js';
+import { codeCacheUsage, LayerResultCache, pruneCodeCache } from '../cache/index.js';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 
@@ -10,7 +10,7 @@ export interface CacheLocation {
   layerResultsMaxBytes?: number;
 }
 
-/** Everything the cache holds (registry blobs and layer results), most recently used first. */
+/** Everything the cache holds (registry blobs and layer results, most recently used first; the start's compiled code). */
 export async function listCache(location: CacheLocation = {}): Promise<CacheListing> {
   const root = location.root ?? defaultCacheRoot();
   const cache = new BlobCache(root);
@@ -29,10 +29,11 @@ export async function listCache(location: CacheLocation = {}): Promise<CacheList
     entries,
     totalBytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
     layerResultsMaxBytes: layers.maxBytes,
+    codeCache: await codeCacheUsage(root),
   };
 }
 
-/** Empties the cache (both kinds), or removes what was not used for `olderThanDays` days. */
+/** Empties the cache (blobs, layer results, compiled code), or removes what was not used for `olderThanDays` days. */
 export async function pruneCache(
   options: { olderThanDays?: number; root?: string } = {},
 ): Promise<CachePruneSummary> {
@@ -40,10 +41,12 @@ export async function pruneCache(
   const age = options.olderThanDays === undefined ? {} : { olderThanMs: options.olderThanDays * DAY_MS };
   const layers = await new LayerResultCache(root).prune(age);
   const blobs = await new BlobCache(root).prune(age);
+  const code = await pruneCodeCache(root, age);
   return {
     location: root,
     ...blobs,
     removedLayerResults: layers.entries,
-    removedBytes: blobs.removedBytes + layers.bytes,
+    removedCodeCacheFiles: code.files,
+    removedBytes: blobs.removedBytes + layers.bytes + code.bytes,
   };
 }

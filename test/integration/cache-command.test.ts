@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, utimes } from 'node:fs/promises';
+import { chmod, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobCache } from '../../src/registry/index.js';
@@ -54,6 +54,7 @@ describe('imgscope cache list', () => {
       mode: null,
       totalBytes: 0,
       layerResultsMaxBytes: 2 * 1024 ** 3,
+      codeCache: { files: 0, bytes: 0 },
       entries: [],
     });
   });
@@ -84,6 +85,7 @@ describe('imgscope cache list', () => {
       mode: '0750',
       totalBytes: 251_500,
       layerResultsMaxBytes: 2 * 1024 ** 3,
+      codeCache: { files: 0, bytes: 0 },
       entries: [
         { kind: 'blob', digest: recent.digest, bytes: 250_000, lastUsed: recent.used.toISOString() },
         { kind: 'blob', digest: old.digest, bytes: 1500, lastUsed: old.used.toISOString() },
@@ -111,5 +113,32 @@ describe('imgscope cache prune', () => {
     );
     const empty = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
     expect(empty.stdout).toBe(`Cache: ${root} (mode 0750)\nThe cache is empty.\n`);
+  });
+
+  it("counts and removes the start's compiled code, and keeps none for its own runs", async () => {
+    const { xdg, root } = await filledCache();
+    const code = join(root, 'code-cache');
+    await mkdir(code);
+    const old = new Date(Date.now() - 40 * DAY_MS);
+    await writeFile(join(code, 'analyze-old.v8'), Buffer.alloc(3000));
+    await utimes(join(code, 'analyze-old.v8'), old, old);
+    await writeFile(join(code, 'analyze-new.v8'), Buffer.alloc(1000));
+
+    const table = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
+    expect(table.stdout.split('\n').slice(-2)).toEqual(['Compiled code of the start: 2 files, 4.0 kB', '']);
+    const json = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
+    expect((JSON.parse(json.stdout) as { codeCache: unknown }).codeCache).toEqual({ files: 2, bytes: 4000 });
+
+    const older = await runCli(['cache', 'prune', '--older-than', '30'], { XDG_CACHE_HOME: xdg });
+    expect(older.stdout).toBe(
+      `Removed 1 blob, 0 layer results, 1 compiled-code file and 0 temporary files (4.5 kB, 4500 bytes freed) from ${root}\n`,
+    );
+    expect(await readdir(code)).toEqual(['analyze-new.v8']);
+    const all = await runCli(['cache', 'prune'], { XDG_CACHE_HOME: xdg });
+    expect(all.stdout).toBe(
+      `Removed 1 blob, 0 layer results, 1 compiled-code file and 0 temporary files (251 kB, 251000 bytes freed) from ${root}\n`,
+    );
+    // Four cache commands ran: none of them kept compiled code of its own.
+    expect(await readdir(code)).toEqual([]);
   });
 });

@@ -239,6 +239,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     });
     const listing = JSON.parse(list.stdout) as {
       totalBytes: number;
+      codeCache: { files: number; bytes: number };
       entries: { kind: string; digest: string }[];
     };
     const digestsOf = (kind: string): string[] =>
@@ -252,11 +253,13 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     // Each layer's result too, under its blob's digest.
     expect(digestsOf('layer')).toEqual(image.layers.map((layer) => layer.digest).sort());
     expect(listing.entries).toHaveLength(5);
+    // And the compiled code of the analysis's start (the cache commands keep none).
+    expect(listing.codeCache.files).toBe(1);
     const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: fixture.work });
     expect(prune.code).toBe(0);
     expect(prune.stdout).toMatch(
       new RegExp(
-        `^Removed 3 blobs, 2 layer results and 0 temporary files \\(.*, ${listing.totalBytes} bytes freed\\) from `,
+        `^Removed 3 blobs, 2 layer results, 1 compiled-code file and 0 temporary files \\(.*, ${listing.totalBytes + listing.codeCache.bytes} bytes freed\\) from `,
       ),
     );
     expect(await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256'))).toEqual([]);
