@@ -1,5 +1,6 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listDir } from './cache-files.js';
 import { CODE_CACHE_DIR } from './cache-root.js';
 
 /** Files and bytes of the start's compiled code (only a speed-up: every file may go). */
@@ -10,9 +11,8 @@ export interface CodeCacheUsage {
 
 async function codeCacheFiles(root: string): Promise<{ path: string; bytes: number; modified: number }[]> {
   const dir = join(root, CODE_CACHE_DIR);
-  const names = await readdir(dir).catch(() => [] as string[]);
   const files = await Promise.all(
-    names.map(async (name) => {
+    (await listDir(dir)).map(async (name) => {
       const path = join(dir, name);
       const info = await stat(path).catch(() => null);
       return info?.isFile() === true ? { path, bytes: info.size, modified: info.mtimeMs } : null;
@@ -31,10 +31,11 @@ export async function pruneCodeCache(
   root: string,
   options: { olderThanMs?: number } = {},
 ): Promise<CodeCacheUsage> {
-  const cutoff = options.olderThanMs === undefined ? Infinity : Date.now() - options.olderThanMs;
+  const now = Date.now();
   const removed: CodeCacheUsage = { files: 0, bytes: 0 };
   for (const file of await codeCacheFiles(root)) {
-    if (file.modified >= cutoff) continue;
+    // As the other kinds' prune: kept when younger than the age asked for.
+    if (options.olderThanMs !== undefined && now - file.modified < options.olderThanMs) continue;
     await rm(file.path, { force: true });
     removed.files += 1;
     removed.bytes += file.bytes;
