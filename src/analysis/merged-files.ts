@@ -4,14 +4,28 @@ import { NOTHING } from './layer-changes.js';
 import type { StackedEntries } from './stacked-entries.js';
 
 /**
+ * Lookups by path before they are made through a map (path to position) instead of a binary
+ * search, per file: a few lookups cost less than the map, a package inventory's thousands (a
+ * search of long paths is ten times a map lookup) far more. A million files and few lookups
+ * never build the 40 MB a map of them holds.
+ */
+const LOOKUPS_PER_FILE_BEFORE_MAP = 1 / 16;
+
+/**
  * The final filesystem as serials of the entries that wrote each path, in path order; a
- * `MergedFile` is built when it is read. A million files cost 4 bytes each here.
+ * `MergedFile` is built when it is read. A million files cost 12 bytes each here: the serial and
+ * the path string (the entry's own), which lookups compare without finding the entry's layer.
  */
 export class MergedFiles implements FileList {
+  #lookups = 0;
+  #positions: Map<string, number> | null = null;
+
   constructor(
     private readonly entries: StackedEntries,
     /** Sorted by path. */
     private readonly visible: Int32Array,
+    /** The path of each position. */
+    private readonly paths: readonly string[],
     private readonly links: HardLinks,
   ) {}
 
@@ -20,21 +34,20 @@ export class MergedFiles implements FileList {
   }
 
   has(path: string): boolean {
-    return this.#pathAt(this.#lowerBound(path)) === path;
+    return this.#position(path) >= 0;
   }
 
   get(path: string): MergedFile | undefined {
-    const position = this.#lowerBound(path);
-    return this.#pathAt(position) === path ? this.#file(this.visible[position] ?? 0) : undefined;
+    const position = this.#position(path);
+    return position < 0 ? undefined : this.#file(this.visible[position] ?? 0);
   }
 
   *under(path: string): Iterable<MergedFile> {
     // Paths with a common prefix are adjacent in path (string) order.
     const prefix = path.endsWith('/') ? path : `${path}/`;
     for (let position = this.#lowerBound(prefix); position < this.visible.length; position++) {
-      const serial = this.visible[position] ?? 0;
-      if (!this.entries.path(serial).startsWith(prefix)) return;
-      yield this.#file(serial);
+      if (!(this.paths[position] ?? '').startsWith(prefix)) return;
+      yield this.#file(this.visible[position] ?? 0);
     }
   }
 
@@ -42,17 +55,26 @@ export class MergedFiles implements FileList {
     for (const serial of this.visible) yield this.#file(serial);
   }
 
-  #pathAt(position: number): string | undefined {
-    return position < this.visible.length ? this.entries.path(this.visible[position] ?? 0) : undefined;
+  /** The position of exactly `path`, or -1. */
+  #position(path: string): number {
+    if (this.#positions === null && ++this.#lookups > this.paths.length * LOOKUPS_PER_FILE_BEFORE_MAP) {
+      const positions = new Map<string, number>();
+      this.paths.forEach((known, position) => positions.set(known, position));
+      this.#positions = positions;
+    }
+    if (this.#positions !== null) return this.#positions.get(path) ?? -1;
+    const position = this.#lowerBound(path);
+    return this.paths[position] === path ? position : -1;
   }
 
   /** The first position whose path is not before `path`. */
   #lowerBound(path: string): number {
+    const paths = this.paths;
     let low = 0;
-    let high = this.visible.length;
+    let high = paths.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if (this.entries.path(this.visible[middle] ?? 0) < path) low = middle + 1;
+      if ((paths[middle] ?? '') < path) low = middle + 1;
       else high = middle;
     }
     return low;

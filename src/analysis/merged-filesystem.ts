@@ -157,14 +157,15 @@ export function mergeLayers(
     return tracker.finish(stateOf);
   });
 
-  // Path order, from the path ids (an array lookup each, where a serial needs a search).
-  const visibleIds = new Int32Array(held.reduce((count, state) => (state >= 0 ? count + 1 : count), 0));
-  let next = 0;
+  // Path order, from the path ids (an array lookup each, where a serial needs a search). An
+  // array sorts several times faster than an Int32Array with a comparator.
+  const visibleIds: number[] = [];
   held.forEach((state, id) => {
-    if (state >= 0) visibleIds[next++] = id;
+    if (state >= 0) visibleIds.push(id);
   });
   visibleIds.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
-  const finalSerials = visibleIds.map((id) => held[id] ?? 0);
+  const finalSerials = Int32Array.from(visibleIds, (id) => held[id] ?? 0);
+  const finalPaths = visibleIds.map((id) => paths.path(id));
   const counted = new Uint8Array(serials.total);
   let visibleBytes = 0;
   for (const serial of finalSerials) {
@@ -180,7 +181,7 @@ export function mergeLayers(
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(entries, finalSerials, links),
+    finalFiles: new MergedFiles(entries, finalSerials, finalPaths, links),
     fates,
     warnings,
   };

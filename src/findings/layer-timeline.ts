@@ -4,6 +4,8 @@ import type { Claim } from './rule.js';
 /** Where one stored entry ended up, its replacement tracked too. */
 export type Fate = EntryFate<TrackedEntry>;
 
+const VISIBLE: Fate = Object.freeze({ kind: 'visible' });
+
 /**
  * A non-directory entry of a layer, with what happened to it in the layers above. Built as rules
  * read it (from the entry tables and the merge's fates), not kept: an image can hold millions.
@@ -17,7 +19,11 @@ export class TrackedEntry {
     readonly layer: number,
     /** Index in `analysis.contents[layer].entries`: with the layer, the entry's identity. */
     readonly index: number,
-  ) {}
+    /** Known to be visible (the walk knows): its fate needs no look-up. */
+    visible = false,
+  ) {
+    if (visible) this.#fate = VISIBLE;
+  }
 
   get entry(): LayerEntry {
     return (this.#entry ??= this.#table().get(this.index));
@@ -34,6 +40,10 @@ export class TrackedEntry {
 
   get size(): number {
     return this.#table().size(this.index);
+  }
+
+  get secretKinds(): readonly string[] | undefined {
+    return this.#table().secretKinds(this.index);
   }
 
   /** The entry's bytes as a finding claims them. */
@@ -99,37 +109,74 @@ export function timelineOf(analysis: Analysis): Timeline {
 }
 
 function tracked(analysis: Analysis, visibleOnly: boolean): Iterable<TrackedEntry> {
-  return { [Symbol.iterator]: () => new TrackedEntries(analysis, visibleOnly) };
+  return { [Symbol.iterator]: () => new TrackedEntries(analysis, storedEntriesOf(analysis), visibleOnly) };
 }
 
 /**
- * The walk over every layer's entries, as a plain iterator: each rule walks it, and a
- * generator's suspend and resume at every entry cost more than the walk itself (2 to 3 % of a
- * small image's whole run went to it, TurboFan optimising it included).
+ * The non-directory entries of every layer, in layer then tar order, with which are visible:
+ * found once per analysis, since a dozen rules walk them (each walk then skips directories,
+ * markers and, for `visible`, the merge's fates without asking for them again).
+ */
+interface StoredEntries {
+  length: number;
+  layers: Int32Array;
+  indexes: Int32Array;
+  visible: Uint8Array;
+}
+
+const storedEntries = new WeakMap<Analysis, StoredEntries>();
+
+function storedEntriesOf(analysis: Analysis): StoredEntries {
+  const known = storedEntries.get(analysis);
+  if (known !== undefined) return known;
+  let total = 0;
+  for (const layer of analysis.contents) total += layer.entries.length;
+  const found: StoredEntries = {
+    length: 0,
+    layers: new Int32Array(total),
+    indexes: new Int32Array(total),
+    visible: new Uint8Array(total),
+  };
+  analysis.contents.forEach(({ entries }, layer) => {
+    for (let index = 0; index < entries.length; index++) {
+      const type = entries.type(index);
+      if (type === 'directory' || type === 'whiteout' || type === 'opaque') continue;
+      const position = found.length++;
+      found.layers[position] = layer;
+      found.indexes[position] = index;
+      if (analysis.fates.of({ layer, index }).kind === 'visible') found.visible[position] = 1;
+    }
+  });
+  storedEntries.set(analysis, found);
+  return found;
+}
+
+/**
+ * The walk over the stored entries, as a plain iterator: each rule walks it, and a generator's
+ * suspend and resume at every entry cost more than the walk itself (2 to 3 % of a small image's
+ * whole run went to it, TurboFan optimising it included).
  */
 class TrackedEntries implements Iterator<TrackedEntry> {
-  private layer = 0;
-  private index = -1;
+  private position = -1;
 
   constructor(
     private readonly analysis: Analysis,
+    private readonly stored: StoredEntries,
     private readonly visibleOnly: boolean,
   ) {}
 
   next(): IteratorResult<TrackedEntry> {
-    const { analysis } = this;
-    for (; this.layer < analysis.contents.length; this.layer++, this.index = -1) {
-      const table = analysis.contents[this.layer]!.entries;
-      while (++this.index < table.length) {
-        const type = table.type(this.index);
-        if (type === 'directory' || type === 'whiteout' || type === 'opaque') continue;
-        if (
-          this.visibleOnly &&
-          analysis.fates.of({ layer: this.layer, index: this.index }).kind !== 'visible'
-        )
-          continue;
-        return { value: new TrackedEntry(analysis, this.layer, this.index), done: false };
-      }
+    const { stored } = this;
+    while (++this.position < stored.length) {
+      const visible = stored.visible[this.position] === 1;
+      if (this.visibleOnly && !visible) continue;
+      const entry = new TrackedEntry(
+        this.analysis,
+        stored.layers[this.position] ?? 0,
+        stored.indexes[this.position] ?? 0,
+        visible,
+      );
+      return { value: entry, done: false };
     }
     return { value: undefined, done: true };
   }
@@ -137,7 +184,14 @@ class TrackedEntries implements Iterator<TrackedEntry> {
 
 /** The first visible entry at `path`, if any. */
 export function visibleEntry(analysis: Analysis, path: string): TrackedEntry | undefined {
-  for (const entry of timelineOf(analysis).visible) if (entry.path === path) return entry;
+  const stored = storedEntriesOf(analysis);
+  for (let position = 0; position < stored.length; position++) {
+    if (stored.visible[position] !== 1) continue;
+    const layer = stored.layers[position] ?? 0;
+    const index = stored.indexes[position] ?? 0;
+    if (analysis.contents[layer]?.entries.path(index) === path)
+      return new TrackedEntry(analysis, layer, index, true);
+  }
   return undefined;
 }
 

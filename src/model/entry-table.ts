@@ -243,6 +243,10 @@ export class EntryTable implements Iterable<LayerEntry> {
     return this.#linkTargets?.[index];
   }
 
+  secretKinds(index: number): string[] | undefined {
+    return this.#secretKinds.get(index);
+  }
+
   /** Gives entry `index` the content hash of entry `from` (a hard link its target's), sharing its bytes. */
   shareContentHash(index: number, from: number): void {
     const slot = this.#hashSlots[from] ?? NO_HASH;
@@ -272,7 +276,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (linkTarget !== undefined) entry.linkTarget = linkTarget;
     const hash = this.contentHash(index);
     if (hash !== undefined) entry.contentHash = hash;
-    const secretKinds = this.#secretKinds.get(index);
+    const secretKinds = this.secretKinds(index);
     if (secretKinds !== undefined) entry.secretKinds = secretKinds;
     const accountIds = this.#accountIds.get(index);
     if (accountIds !== undefined) entry.accountIds = accountIds;

@@ -59,7 +59,10 @@ function secretKinds(tracked: TrackedEntry): string[] {
   const path = tracked.path;
   const name = path.slice(path.lastIndexOf('/') + 1);
   const kinds = BY_NAME.filter((rule) => rule.test(path, name)).map((rule) => rule.kind);
-  return [...new Set([...kinds, ...(tracked.entry.secretKinds ?? [])])];
+  const scanned = tracked.secretKinds;
+  // Most files are neither: no set to build.
+  if (scanned === undefined) return kinds;
+  return [...new Set([...kinds, ...scanned])];
 }
 
 /**
