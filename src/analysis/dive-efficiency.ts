@@ -1,6 +1,5 @@
 import type { DiveMetrics, InefficientFile, LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
-import { comparePaths } from './path-index.js';
 
 const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
@@ -36,45 +35,52 @@ export function computeDiveMetrics(
 
   const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
+  /** Scratch for addPath: the nodes it creates, deepest first. */
+  const missing: number[] = [];
   /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
-    const missing: number[] = [];
+    missing.length = 0;
     for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) missing.push(node);
     for (let node = missing.pop(); node !== undefined; node = missing.pop()) {
-      if (paths.name(node).startsWith(AUFS_META_PREFIX)) return;
+      const path = paths.path(node);
+      if (path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1)) return;
       tree[node] = IMPLICIT;
     }
     tree[id] = state;
   };
-  /** Children of `id` in `tree`, in byte order of their names, as Go's sort.Strings orders them. */
-  const sortedChildren = (tree: Int32Array, id: number): number[] => {
-    const children: number[] = [];
-    for (let child = paths.firstChild(id); child >= 0; child = paths.nextSibling(child)) {
-      if (tree[child] !== ABSENT) children.push(child);
-    }
-    // Siblings share their parent's path: their whole paths sort as their names do.
-    return children.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
-  };
   const order = new Int32Array(size);
+  /** The walk's stack: a node, the next of its sorted children to look at, whether it had one. */
+  const stackNodes = new Int32Array(size);
+  const stackCursors = new Int32Array(size);
+  const stackParents = new Uint8Array(size);
   /**
    * Every node of `tree` below the root, children before their parent, siblings sorted (dive's
    * VisitDepthChildFirst): fills `order` (returns how many) and flags leaves in `leaf`.
    */
   const childFirst = (tree: Int32Array): number => {
     let count = 0;
-    const frames: { id: number; children: number[]; next: number }[] = [
-      { id: 0, children: sortedChildren(tree, 0), next: 0 },
-    ];
-    for (let top = frames.at(-1); top !== undefined; top = frames.at(-1)) {
-      const child = top.children[top.next++];
-      if (child !== undefined) {
-        frames.push({ id: child, children: sortedChildren(tree, child), next: 0 });
+    let depth = 1;
+    stackNodes[0] = 0;
+    stackCursors[0] = paths.firstSortedChild(0);
+    stackParents[0] = 0;
+    while (depth > 0) {
+      const top = depth - 1;
+      let child = stackCursors[top] ?? -1;
+      while (child >= 0 && tree[child] === ABSENT) child = paths.nextSortedSibling(child);
+      if (child >= 0) {
+        stackCursors[top] = paths.nextSortedSibling(child);
+        stackParents[top] = 1;
+        stackNodes[depth] = child;
+        stackCursors[depth] = paths.firstSortedChild(child);
+        stackParents[depth] = 0;
+        depth++;
         continue;
       }
-      frames.pop();
-      if (top.id === 0) continue;
-      order[count++] = top.id;
-      if (top.children.length === 0) leaf[top.id] = 1;
+      depth--;
+      const id = stackNodes[top] ?? 0;
+      if (id === 0) continue;
+      order[count++] = id;
+      if (stackParents[top] === 0) leaf[id] = 1;
     }
     return count;
   };

@@ -85,46 +85,38 @@ export class MergedFiles implements FileList {
     const table = this.entries.tables[layer];
     if (table === undefined) throw new RangeError(`no layer ${layer}`);
     const type = table.type(index);
-    const path = table.path(index);
-    const owner = {
+    // One shape, keys in the order they have always had (no spread): an inventory reads thousands.
+    const file: MergedFile = {
+      path: table.path(index),
+      type: 'other',
+      size: 0,
       mode: table.mode(index),
       uid: table.uid(index),
       gid: table.gid(index),
       layerIndex: layer,
+      contentHash: null,
+      linkTarget: null,
     };
     switch (type) {
       case 'file':
-        return {
-          path,
-          type,
-          size: table.size(index),
-          ...owner,
-          contentHash: table.contentHash(index) ?? null,
-          linkTarget: null,
-        };
+        file.type = type;
+        file.size = table.size(index);
+        file.contentHash = table.contentHash(index) ?? null;
+        break;
       case 'hardlink': {
         // A hard link's bytes are its file's (none when it points to no file).
         const inode = this.links.inodeOf(serial);
-        return {
-          path,
-          type,
-          size: inode === NOTHING ? 0 : this.entries.size(inode),
-          ...owner,
-          contentHash: this.links.hashOf(this.entries, serial),
-          linkTarget: table.linkTarget(index) ?? null,
-        };
+        file.type = type;
+        file.size = inode === NOTHING ? 0 : this.entries.size(inode);
+        file.contentHash = this.links.hashOf(this.entries, serial);
+        file.linkTarget = table.linkTarget(index) ?? null;
+        break;
       }
       case 'symlink':
-        return {
-          path,
-          type,
-          size: 0,
-          ...owner,
-          contentHash: null,
-          linkTarget: table.linkTarget(index) ?? '',
-        };
-      default:
-        return { path, type: 'other', size: 0, ...owner, contentHash: null, linkTarget: null };
+        file.type = type;
+        file.linkTarget = table.linkTarget(index) ?? '';
+        break;
     }
+    return file;
   }
 }

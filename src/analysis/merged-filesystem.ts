@@ -68,8 +68,11 @@ export function mergeLayers(
     };
     /** Makes every ancestor of `id` a directory, replacing files in the way. */
     const ensureParents = (id: number): void => {
+      // Most entries' parents are directories already: no list for them.
+      const parent = paths.parent(id);
+      if (parent <= 0 || held[parent] === DIRECTORY) return;
       const missing: number[] = [];
-      for (let node = paths.parent(id); node > 0 && held[node] !== DIRECTORY; node = paths.parent(node)) {
+      for (let node = parent; node > 0 && held[node] !== DIRECTORY; node = paths.parent(node)) {
         missing.push(node);
       }
       for (let node = missing.pop(); node !== undefined; node = missing.pop()) {

@@ -14,6 +14,8 @@ export class PathIndex {
   #parents: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
+  /** The tree's sibling lists in path order (see `sortedChildren`), made on first use. */
+  #sorted: { first: Int32Array; next: Int32Array } | null = null;
   /** The parent of the path numbered last ("" for the root) and its id. */
   #recentParent = '';
   #recentParentId = 0;
@@ -91,7 +93,44 @@ export class PathIndex {
     return this.#nextSiblings[id] ?? NO_NODE;
   }
 
+  /**
+   * The first child of `id` in path order (byte order of names, as Go's sort.Strings orders
+   * them); with `nextSortedSibling`, every node's children in that order. Sorted once, for all
+   * nodes, on first use: call it only once every path is numbered.
+   */
+  firstSortedChild(id: number): number {
+    return (this.#sorted ??= this.#sortSiblings()).first[id] ?? NO_NODE;
+  }
+
+  nextSortedSibling(id: number): number {
+    return (this.#sorted ??= this.#sortSiblings()).next[id] ?? NO_NODE;
+  }
+
+  /**
+   * One sort of every path (siblings share their parent's path, so their whole paths sort as
+   * their names do), then each appended to its parent's list: one sort of nearly sorted paths
+   * (tar lists them mostly in order) instead of one per directory and per layer.
+   */
+  #sortSiblings(): { first: Int32Array; next: Int32Array } {
+    const size = this.size;
+    const ids = Array.from({ length: size - 1 }, (_, index) => index + 1);
+    const paths = this.#paths;
+    ids.sort((a, b) => comparePaths(paths[a] ?? '', paths[b] ?? ''));
+    const first = new Int32Array(size).fill(NO_NODE);
+    const next = new Int32Array(size).fill(NO_NODE);
+    const last = new Int32Array(size).fill(NO_NODE);
+    for (const id of ids) {
+      const parent = this.parent(id);
+      const tail = last[parent] ?? NO_NODE;
+      if (tail === NO_NODE) first[parent] = id;
+      else next[tail] = id;
+      last[parent] = id;
+    }
+    return { first, next };
+  }
+
   #add(path: string, parent: number, indexed = true): number {
+    this.#sorted = null;
     const id = this.#paths.length;
     if (id === this.#parents.length) this.#grow();
     if (indexed) this.#ids?.set(path, id);

@@ -1,5 +1,12 @@
 import { reasonsFromAptGraph } from './apt-reasons.js';
-import { parseAutoInstalled, parseDpkgStatus, parseFileList, type DpkgPackage } from './dpkg.js';
+import {
+  dpkgKey,
+  parseAutoInstalled,
+  parseDpkgStatus,
+  parseDpkgVersions,
+  parseFileList,
+  type DpkgPackage,
+} from './dpkg.js';
 import type { EcosystemResult, FoundPackage } from './found-package.js';
 import { installHistory, type MetadataView } from './metadata-view.js';
 
@@ -14,25 +21,20 @@ const EXTENDED_STATES = '/var/lib/apt/extended_states';
  */
 export function readDpkgPackages(view: MetadataView): EcosystemResult {
   const packages: FoundPackage[] = [];
-  const status = view.finalBody(STATUS);
-  if (status !== undefined) {
-    const snapshots = view.history(STATUS).map((write) => ({
-      layer: write.layer,
-      versions: versionsOf(parseDpkgStatus(write.body.toString('utf8'))),
-    }));
-    for (const found of parseDpkgStatus(status.toString('utf8'))) {
-      packages.push(toFound(found, STATUS, view, installHistory(snapshots, keyOf(found))));
-    }
-  }
-  for (const path of view.finalPaths()) {
-    if (!path.startsWith(STATUS_D)) continue;
+  const read = (path: string, body: Buffer): void => {
+    const final = parseDpkgStatus(body.toString('utf8'));
+    // The final version is parsed in full once; the earlier ones for their versions only.
     const snapshots = view.history(path).map((write) => ({
       layer: write.layer,
-      versions: versionsOf(parseDpkgStatus(write.body.toString('utf8'))),
+      versions: write.body === body ? versionsOf(final) : parseDpkgVersions(write.body.toString('utf8')),
     }));
-    for (const found of parseDpkgStatus(view.finalBody(path)?.toString('utf8') ?? '')) {
+    for (const found of final)
       packages.push(toFound(found, path, view, installHistory(snapshots, keyOf(found))));
-    }
+  };
+  const status = view.finalBody(STATUS);
+  if (status !== undefined) read(STATUS, status);
+  for (const path of view.finalPaths()) {
+    if (path.startsWith(STATUS_D)) read(path, view.finalBody(path) ?? Buffer.alloc(0));
   }
   const extended = view.finalBody(EXTENDED_STATES);
   if (extended !== undefined) reasonsFromAptGraph(packages, parseAutoInstalled(extended.toString('utf8')));
@@ -40,7 +42,7 @@ export function readDpkgPackages(view: MetadataView): EcosystemResult {
 }
 
 function keyOf(found: DpkgPackage): string {
-  return `${found.name}:${found.architecture ?? ''}`;
+  return dpkgKey(found.name, found.architecture);
 }
 
 function versionsOf(found: DpkgPackage[]): Map<string, string> {

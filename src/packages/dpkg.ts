@@ -1,4 +1,4 @@
-import { parseStanzas } from './stanzas.js';
+import { parseStanzas, type Stanza } from './stanzas.js';
 
 /** A package of dpkg's database (`/var/lib/dpkg/status`, or one file of distroless `status.d/`). */
 export interface DpkgPackage {
@@ -23,12 +23,8 @@ export interface DpkgPackage {
 export function parseDpkgStatus(text: string): DpkgPackage[] {
   const packages: DpkgPackage[] = [];
   for (const stanza of parseStanzas(text)) {
-    const name = stanza.get('package');
-    const version = stanza.get('version');
-    if (name === undefined || version === undefined || name === '') continue;
-    // "Status: want flag status"; distroless status.d files carry it too.
-    const status = stanza.get('status')?.split(/\s+/)[2];
-    if (status !== undefined && status !== 'installed') continue;
+    const { name, version } = installed(stanza) ?? {};
+    if (name === undefined || version === undefined) continue;
     const size = stanza.get('installed-size');
     packages.push({
       name,
@@ -43,6 +39,38 @@ export function parseDpkgStatus(text: string): DpkgPackage[] {
   return packages;
 }
 
+const VERSION_FIELDS: ReadonlySet<string> = new Set(['package', 'version', 'architecture', 'status']);
+
+/**
+ * The versions of the installed packages of a status file by `dpkgKey` (what parseDpkgStatus
+ * gives, with only the fields it takes read): for the earlier versions of the file, where only
+ * what was installed then matters.
+ */
+export function parseDpkgVersions(text: string): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const stanza of parseStanzas(text, VERSION_FIELDS)) {
+    const found = installed(stanza);
+    if (found !== null) versions.set(dpkgKey(found.name, stanza.get('architecture') ?? null), found.version);
+  }
+  return versions;
+}
+
+/** A package's identity across versions of the status file: its name and architecture. */
+export function dpkgKey(name: string, architecture: string | null): string {
+  return `${name}:${architecture ?? ''}`;
+}
+
+/** Name and version of a stanza dpkg considers installed; null for the others. */
+function installed(stanza: Stanza): { name: string; version: string } | null {
+  const name = stanza.get('package');
+  const version = stanza.get('version');
+  if (name === undefined || version === undefined || name === '') return null;
+  // "Status: want flag status"; distroless status.d files carry it too.
+  const status = stanza.get('status')?.split(/\s+/)[2];
+  if (status !== undefined && status !== 'installed') return null;
+  return { name, version };
+}
+
 /** `a (>= 1) | b:any, c [amd64]` -> [[a, b], [c]]: names only (versions and qualifiers dropped). */
 function relations(field: string | undefined): string[][] {
   if (field === undefined) return [];
@@ -51,7 +79,11 @@ function relations(field: string | undefined): string[][] {
     .map((group) =>
       group
         .split('|')
-        .map((alternative) => alternative.trim().split(/[\s(:[<]/)[0] ?? '')
+        .map((alternative) => {
+          const trimmed = alternative.trim();
+          const end = trimmed.search(/[\s(:[<]/);
+          return end < 0 ? trimmed : trimmed.slice(0, end);
+        })
         .filter((name) => name !== ''),
     )
     .filter((group) => group.length > 0);

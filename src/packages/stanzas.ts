@@ -5,7 +5,8 @@
  */
 export type Stanza = Map<string, string>;
 
-export function parseStanzas(text: string): Stanza[] {
+/** The stanzas, with only the fields in `fields` (lower-case) when it is given: no map entry for the rest. */
+export function parseStanzas(text: string, fields?: ReadonlySet<string>): Stanza[] {
   const stanzas: Stanza[] = [];
   let current: Stanza = new Map();
   let field: string | null = null;
@@ -27,6 +28,10 @@ export function parseStanzas(text: string): Stanza[] {
       continue;
     }
     field = line.slice(0, colon).trim().toLowerCase();
+    if (fields !== undefined && !fields.has(field)) {
+      field = null;
+      continue;
+    }
     current.set(field, line.slice(colon + 1).trim());
   }
   if (current.size > 0) stanzas.push(current);

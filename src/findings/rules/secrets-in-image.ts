@@ -4,20 +4,21 @@ import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
 import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 import { isSecretName, looksLikeSecretValue } from '../secret-names.js';
 
-/** Files that are credentials by their name alone; others need the reader's content scan. */
-const BY_NAME: { kind: string; test: (path: string, name: string) => boolean }[] = [
-  { kind: 'private-key', test: (_p, name) => /^id_(?:rsa|dsa|ecdsa|ed25519)$/.test(name) },
-  {
-    kind: 'env-file',
-    test: (_p, name) =>
-      name === '.env' ||
-      (/^\.env\.[^.]+$/.test(name) && !/\.(?:example|sample|template|dist|defaults)$/.test(name)),
-  },
-  { kind: 'git-credentials', test: (_p, name) => name === '.git-credentials' },
-  { kind: 'aws-credentials', test: (path) => path.endsWith('/.aws/credentials') },
-  { kind: 'htpasswd', test: (_p, name) => name === '.htpasswd' },
-  { kind: 'keystore', test: (_p, name) => /\.(?:p12|pfx)$/.test(name) },
+/**
+ * Files that are credentials by their name alone (a pattern of the name, and of the whole path
+ * where the name is not enough); others need the reader's content scan.
+ */
+const BY_NAME: { kind: string; name: RegExp; path?: (path: string) => boolean }[] = [
+  { kind: 'private-key', name: /^id_(?:rsa|dsa|ecdsa|ed25519)$/ },
+  // .env and .env.NAME, but not the examples (.env.example, .env.sample...).
+  { kind: 'env-file', name: /^\.env(?:\.(?!(?:example|sample|template|dist|defaults)$)[^.]+)?$/ },
+  { kind: 'git-credentials', name: /^\.git-credentials$/ },
+  { kind: 'aws-credentials', name: /^credentials$/, path: (path) => path.endsWith('/.aws/credentials') },
+  { kind: 'htpasswd', name: /^\.htpasswd$/ },
+  { kind: 'keystore', name: /\.(?:p12|pfx)$/ },
 ];
+/** Any of BY_NAME's names: one test per file, where nearly every file is none of them. */
+const ANY_NAME = new RegExp(BY_NAME.map((rule) => `(?:${rule.name.source})`).join('|'));
 
 const KIND_TEXT: Record<string, string> = {
   'private-key': 'private key',
@@ -58,8 +59,11 @@ export const secretsInImage: Rule = {
 function secretKinds(tracked: TrackedEntry): string[] {
   const path = tracked.path;
   const name = path.slice(path.lastIndexOf('/') + 1);
-  const kinds = BY_NAME.filter((rule) => rule.test(path, name)).map((rule) => rule.kind);
   const scanned = tracked.secretKinds;
+  if (scanned === undefined && !ANY_NAME.test(name)) return [];
+  const kinds = BY_NAME.filter(
+    (rule) => rule.name.test(name) && (rule.path === undefined || rule.path(path)),
+  ).map((rule) => rule.kind);
   // Most files are neither: no set to build.
   if (scanned === undefined) return kinds;
   return [...new Set([...kinds, ...scanned])];
