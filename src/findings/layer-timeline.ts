@@ -86,36 +86,76 @@ export class TrackedEntry {
 }
 
 export interface Timeline {
-  /** Every file, link and special entry of every layer, in layer then tar order. */
-  entries: Iterable<TrackedEntry>;
-  /** Those still visible in the final filesystem. */
-  visible: Iterable<TrackedEntry>;
+  /**
+   * The stored entries (every file, link and special entry of every layer, in layer then tar
+   * order) that `keep` takes. It sees each through one probe, moved along, so a rule that wants a
+   * few files of thousands tracks only those.
+   */
+  where(keep: (probe: EntryProbe) => boolean): TrackedEntry[];
+}
+
+/** The columns of one stored entry a walk's filter reads (one object for the whole walk: never keep it). */
+export interface EntryProbe {
+  readonly layer: number;
+  readonly index: number;
+  readonly path: string;
+  readonly type: EntryType;
+  readonly size: number;
+  /** Still visible in the final filesystem (its fate is `visible`). */
+  readonly visible: boolean;
+  readonly secretKinds: readonly string[] | undefined;
+}
+
+class MovingProbe implements EntryProbe {
+  layer = 0;
+  index = 0;
+  visible = false;
+  table: EntryTable | undefined;
+
+  get path(): string {
+    return this.table?.path(this.index) ?? '';
+  }
+
+  get type(): EntryType {
+    return this.table?.type(this.index) ?? 'other';
+  }
+
+  get size(): number {
+    return this.table?.size(this.index) ?? 0;
+  }
+
+  get secretKinds(): readonly string[] | undefined {
+    return this.table?.secretKinds(this.index);
+  }
 }
 
 /**
  * The layers' stored entries with what the merge (OCI changeset rules) made of each, so rules
- * can say "written by layer 3, deleted by layer 5" and claim those exact bytes. Each iteration
+ * can say "written by layer 3, deleted by layer 5" and claim those exact bytes. Each walk
  * builds its entries afresh.
  */
 export function timelineOf(analysis: Analysis): Timeline {
   return {
-    get entries() {
-      return tracked(analysis, false);
-    },
-    get visible() {
-      return tracked(analysis, true);
+    where(keep) {
+      const stored = storedEntriesOf(analysis);
+      const probe = new MovingProbe();
+      const kept: TrackedEntry[] = [];
+      for (let position = 0; position < stored.length; position++) {
+        probe.layer = stored.layers[position] ?? 0;
+        probe.index = stored.indexes[position] ?? 0;
+        probe.visible = stored.visible[position] === 1;
+        probe.table = analysis.contents[probe.layer]?.entries;
+        if (keep(probe)) kept.push(new TrackedEntry(analysis, probe.layer, probe.index, probe.visible));
+      }
+      return kept;
     },
   };
 }
 
-function tracked(analysis: Analysis, visibleOnly: boolean): Iterable<TrackedEntry> {
-  return { [Symbol.iterator]: () => new TrackedEntries(analysis, storedEntriesOf(analysis), visibleOnly) };
-}
-
 /**
  * The non-directory entries of every layer, in layer then tar order, with which are visible:
- * found once per analysis, since a dozen rules walk them (each walk then skips directories,
- * markers and, for `visible`, the merge's fates without asking for them again).
+ * found once per analysis, since a dozen rules walk them (each walk then skips directories and
+ * markers, and knows visibility without asking the merge's fates again).
  */
 interface StoredEntries {
   length: number;
@@ -149,37 +189,6 @@ function storedEntriesOf(analysis: Analysis): StoredEntries {
   });
   storedEntries.set(analysis, found);
   return found;
-}
-
-/**
- * The walk over the stored entries, as a plain iterator: each rule walks it, and a generator's
- * suspend and resume at every entry cost more than the walk itself (2 to 3 % of a small image's
- * whole run went to it, TurboFan optimising it included).
- */
-class TrackedEntries implements Iterator<TrackedEntry> {
-  private position = -1;
-
-  constructor(
-    private readonly analysis: Analysis,
-    private readonly stored: StoredEntries,
-    private readonly visibleOnly: boolean,
-  ) {}
-
-  next(): IteratorResult<TrackedEntry> {
-    const { stored } = this;
-    while (++this.position < stored.length) {
-      const visible = stored.visible[this.position] === 1;
-      if (this.visibleOnly && !visible) continue;
-      const entry = new TrackedEntry(
-        this.analysis,
-        stored.layers[this.position] ?? 0,
-        stored.indexes[this.position] ?? 0,
-        visible,
-      );
-      return { value: entry, done: false };
-    }
-    return { value: undefined, done: true };
-  }
 }
 
 /** The first visible entry at `path`, if any. */

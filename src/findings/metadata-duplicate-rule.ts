@@ -34,7 +34,8 @@ export function metadataDuplicateRule(spec: MetadataDuplicateSpec): Rule {
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byUpper = new Map<number, TrackedEntry[]>();
-      for (const tracked of timelineOf(analysis).entries) {
+      // A rewritten entry is not visible: the others need no fate.
+      for (const tracked of timelineOf(analysis).where((entry) => !entry.visible)) {
         if (tracked.fate.kind !== 'rewritten' || rewriteReason(analysis, tracked) !== spec.reason) continue;
         const list = byUpper.get(tracked.fate.by) ?? [];
         list.push(tracked);

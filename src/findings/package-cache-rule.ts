@@ -37,8 +37,8 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byLayer = new Map<number, TrackedEntry[]>();
-      for (const tracked of timelineOf(analysis).entries) {
-        if (tracked.type !== 'file' || !spec.matches(tracked.path)) continue;
+      const caches = timelineOf(analysis).where((entry) => entry.type === 'file' && spec.matches(entry.path));
+      for (const tracked of caches) {
         const list = byLayer.get(tracked.layer) ?? [];
         list.push(tracked);
         byLayer.set(tracked.layer, list);

@@ -18,8 +18,10 @@ export function claimPackageFiles(
   }
   const claims = new Map<PackageRecord, Claim[]>(records.map((record) => [record, []]));
   if (owner.size === 0) return claims;
-  for (const tracked of timelineOf(analysis).visible) {
-    if (tracked.type !== 'file') continue;
+  const owned = timelineOf(analysis).where(
+    (entry) => entry.visible && entry.type === 'file' && owner.has(entry.path),
+  );
+  for (const tracked of owned) {
     const record = owner.get(tracked.path);
     if (record !== undefined) claims.get(record)?.push(tracked.claim());
   }

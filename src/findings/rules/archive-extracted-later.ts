@@ -21,9 +21,11 @@ export const archiveExtractedLater: Rule = {
   related: ['hadolint DL3010'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const tracked of timelineOf(analysis).entries) {
+    const archives = timelineOf(analysis).where(
+      (entry) => entry.type === 'file' && (TAR_ARCHIVE.test(entry.path) || OTHER_ARCHIVE.test(entry.path)),
+    );
+    for (const tracked of archives) {
       const path = tracked.path;
-      if (tracked.type !== 'file' || !(TAR_ARCHIVE.test(path) || OTHER_ARCHIVE.test(path))) continue;
       const added = layerInstruction(analysis, tracked.layer);
       if (added.keyword !== 'COPY' && added.keyword !== 'ADD') continue;
       const extract = findExtraction(analysis, tracked);

@@ -82,8 +82,14 @@ export const buildToolsShipped: Rule = {
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const base = baseLayerCount(analysis);
     const byToolchain = new Map<(typeof TOOLCHAINS)[number], Claim[]>();
-    for (const tracked of timelineOf(analysis).visible) {
-      if (tracked.layer < base || tracked.type !== 'file') continue;
+    const tools = timelineOf(analysis).where(
+      (entry) =>
+        entry.visible &&
+        entry.layer >= base &&
+        entry.type === 'file' &&
+        TOOLCHAINS.some((toolchain) => toolchain.test(entry.path)),
+    );
+    for (const tracked of tools) {
       const toolchain = TOOLCHAINS.find((t) => t.test(tracked.path));
       if (toolchain === undefined) continue;
       const list = byToolchain.get(toolchain) ?? [];

@@ -33,11 +33,12 @@ export const deletedInLaterLayer: Rule = {
   detect(analysis: Analysis, options: RuleOptions, context: RuleContext): RuleFinding[] {
     const base = baseLayerCount(analysis);
     const groups = new Map<string, { from: number; by: number; claims: Claim[]; deleted: number }>();
-    for (const tracked of timelineOf(analysis).entries) {
-      if (tracked.layer < base) continue;
+    const gone = timelineOf(analysis).where(
+      (entry) => !entry.visible && entry.layer >= base && entry.type === 'file' && entry.size !== 0,
+    );
+    for (const tracked of gone) {
       const fate = tracked.fate;
-      if (fate.kind === 'visible' || fate.by <= tracked.layer || tracked.type !== 'file') continue;
-      if (tracked.size === 0 || expected(analysis, tracked)) continue;
+      if (fate.kind === 'visible' || fate.by <= tracked.layer || expected(analysis, tracked)) continue;
       if (context.claimed.has(entryKey(tracked.layer, tracked.index))) continue;
       const key = `${tracked.layer}>${fate.by}`;
       const group = groups.get(key) ?? { from: tracked.layer, by: fate.by, claims: [], deleted: 0 };

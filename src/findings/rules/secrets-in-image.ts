@@ -17,7 +17,7 @@ const BY_NAME: { kind: string; name: RegExp; path?: (path: string) => boolean }[
   { kind: 'htpasswd', name: /^\.htpasswd$/ },
   { kind: 'keystore', name: /\.(?:p12|pfx)$/ },
 ];
-/** Any of BY_NAME's names: one test per file, where nearly every file is none of them. */
+/** Any of BY_NAME's names: one test per file (nearly every file is none of them) before the others. */
 const ANY_NAME = new RegExp(BY_NAME.map((rule) => `(?:${rule.name.source})`).join('|'));
 
 const KIND_TEXT: Record<string, string> = {
@@ -56,11 +56,14 @@ export const secretsInImage: Rule = {
   },
 };
 
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 function secretKinds(tracked: TrackedEntry): string[] {
   const path = tracked.path;
-  const name = path.slice(path.lastIndexOf('/') + 1);
+  const name = nameOf(path);
   const scanned = tracked.secretKinds;
-  if (scanned === undefined && !ANY_NAME.test(name)) return [];
   const kinds = BY_NAME.filter(
     (rule) => rule.name.test(name) && (rule.path === undefined || rule.path(path)),
   ).map((rule) => rule.kind);
@@ -82,8 +85,11 @@ function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     string,
     { layer: number; fixtures: boolean; files: { tracked: TrackedEntry; kinds: string[] }[] }
   >();
-  for (const tracked of timelineOf(analysis).entries) {
-    if (tracked.type !== 'file') continue;
+  const candidates = timelineOf(analysis).where(
+    (entry) =>
+      entry.type === 'file' && (entry.secretKinds !== undefined || ANY_NAME.test(nameOf(entry.path))),
+  );
+  for (const tracked of candidates) {
     const kinds = secretKinds(tracked);
     if (kinds.length === 0) continue;
     const fixtures = PACKAGE_TEST_FIXTURE.test(tracked.path);

@@ -22,11 +22,13 @@ export const tempFilesLeft: Rule = {
   related: ['dockle DKL-LI-0003'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const groups = new Map<string, { layer: number; git: boolean; files: TrackedEntry[] }>();
-    for (const tracked of timelineOf(analysis).visible) {
-      const { path, type, size } = tracked;
-      if (type !== 'file' || size === 0) continue;
-      const git = GIT.test(path);
-      if (!git && (!TEMP.test(path) || isPackageCache(path))) continue;
+    const left = timelineOf(analysis).where((entry) => {
+      if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
+      const path = entry.path;
+      return GIT.test(path) || (TEMP.test(path) && !isPackageCache(path));
+    });
+    for (const tracked of left) {
+      const git = GIT.test(tracked.path);
       const key = `${tracked.layer}:${git}`;
       const group = groups.get(key) ?? { layer: tracked.layer, git, files: [] };
       group.files.push(tracked);
