@@ -7,6 +7,8 @@ import type { EntryRef } from '../model/index.js';
 export class EntrySerials {
   /** Serial of each layer's first entry, then the total. */
   readonly #starts: number[];
+  /** The layer `layerOf` found last. */
+  #recent = 0;
 
   constructor(layerLengths: readonly number[]) {
     this.#starts = [0];
@@ -35,8 +37,18 @@ export class EntrySerials {
     return this.start(ref.layer) + ref.index;
   }
 
-  /** The layer holding a serial (binary search: images have tens of layers, not millions). */
+  /**
+   * The layer holding a serial: the one asked last when it holds it (serials are mostly read in
+   * order), else a binary search (images have tens of layers, not millions).
+   */
   layerOf(serial: number): number {
+    const recent = this.#recent;
+    if (serial >= (this.#starts[recent] ?? 0) && serial < (this.#starts[recent + 1] ?? 0)) return recent;
+    this.#recent = this.#search(serial);
+    return this.#recent;
+  }
+
+  #search(serial: number): number {
     let low = 0;
     let high = this.layerCount - 1;
     while (low < high) {

@@ -3,7 +3,6 @@ import { abbreviate, WarningList } from '../layers/index.js';
 import { FateTable } from './entry-fates.js';
 import { ChangeTracker, NOTHING } from './layer-changes.js';
 import { LayerStack } from './layer-stack.js';
-import { comparePaths } from './path-index.js';
 import { HardLinks } from './hard-links.js';
 import { MergedFiles } from './merged-files.js';
 
@@ -160,15 +159,15 @@ export function mergeLayers(
     return tracker.finish(stateOf);
   });
 
-  // Path order, from the path ids (an array lookup each, where a serial needs a search). An
-  // array sorts several times faster than an Int32Array with a comparator.
-  const visibleIds: number[] = [];
-  held.forEach((state, id) => {
-    if (state >= 0) visibleIds.push(id);
-  });
-  visibleIds.sort((a, b) => comparePaths(paths.path(a), paths.path(b)));
-  const finalSerials = Int32Array.from(visibleIds, (id) => held[id] ?? 0);
-  const finalPaths = visibleIds.map((id) => paths.path(id));
+  // Path order: the paths' own, which dive's walk sorted already.
+  const finalSerials: number[] = [];
+  const finalPaths: string[] = [];
+  for (const id of paths.pathOrder()) {
+    const state = held[id] ?? ABSENT;
+    if (state < 0) continue;
+    finalSerials.push(state);
+    finalPaths.push(paths.path(id));
+  }
   const counted = new Uint8Array(serials.total);
   let visibleBytes = 0;
   for (const serial of finalSerials) {
@@ -184,7 +183,7 @@ export function mergeLayers(
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(entries, finalSerials, finalPaths, links),
+    finalFiles: new MergedFiles(entries, Int32Array.from(finalSerials), finalPaths, links),
     fates,
     warnings,
   };

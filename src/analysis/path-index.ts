@@ -14,8 +14,8 @@ export class PathIndex {
   #parents: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
-  /** The tree's sibling lists in path order (see `sortedChildren`), made on first use. */
-  #sorted: { first: Int32Array; next: Int32Array } | null = null;
+  /** Every id but the root's in path order, and the tree's sibling lists in it; made on first use. */
+  #sorted: { order: Int32Array; first: Int32Array; next: Int32Array } | null = null;
   /** The parent of the path numbered last ("" for the root) and its id. */
   #recentParent = '';
   #recentParentId = 0;
@@ -98,6 +98,14 @@ export class PathIndex {
    * them); with `nextSortedSibling`, every node's children in that order. Sorted once, for all
    * nodes, on first use: call it only once every path is numbered.
    */
+  /**
+   * Every id but the root's, in path order (byte order of the whole paths, as the reports sort
+   * them). Sorted once, with the sibling lists below: call it only once every path is numbered.
+   */
+  pathOrder(): Int32Array {
+    return (this.#sorted ??= this.#sortSiblings()).order;
+  }
+
   firstSortedChild(id: number): number {
     return (this.#sorted ??= this.#sortSiblings()).first[id] ?? NO_NODE;
   }
@@ -111,7 +119,7 @@ export class PathIndex {
    * their names do), then each appended to its parent's list: one sort of nearly sorted paths
    * (tar lists them mostly in order) instead of one per directory and per layer.
    */
-  #sortSiblings(): { first: Int32Array; next: Int32Array } {
+  #sortSiblings(): { order: Int32Array; first: Int32Array; next: Int32Array } {
     const size = this.size;
     const ids = Array.from({ length: size - 1 }, (_, index) => index + 1);
     const paths = this.#paths;
@@ -126,7 +134,7 @@ export class PathIndex {
       else next[tail] = id;
       last[parent] = id;
     }
-    return { first, next };
+    return { order: Int32Array.from(ids), first, next };
   }
 
   #add(path: string, parent: number, indexed = true): number {
