@@ -35,18 +35,23 @@ export function computeDiveMetrics(
 
   const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
-  /** Scratch for addPath: the nodes it creates, deepest first. */
-  const missing: number[] = [];
-  /** dive's AddPath: creates missing parents as IMPLICIT (not below an AUFS name), sets the node's state. */
+  const isAufsName = (id: number): boolean => {
+    const path = paths.path(id);
+    return path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1);
+  };
+  /**
+   * dive's AddPath: creates missing parents as IMPLICIT, sets the node's state; below a missing
+   * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
+   */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
-    missing.length = 0;
-    for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) missing.push(node);
-    for (let node = missing.pop(); node !== undefined; node = missing.pop()) {
-      const path = paths.path(node);
-      if (path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1)) return;
-      tree[node] = IMPLICIT;
+    // Walked up, not down, so that no list of the missing nodes is needed: the topmost AUFS name.
+    let aufs = -1;
+    for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) {
+      if (isAufsName(node)) aufs = node;
     }
-    tree[id] = state;
+    const from = aufs < 0 ? id : paths.parent(aufs);
+    for (let node = from; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) tree[node] = IMPLICIT;
+    if (aufs < 0) tree[id] = state;
   };
   const order = new Int32Array(size);
   /** The walk's stack: a node, the next of its sorted children to look at, whether it had one. */

@@ -12,6 +12,13 @@ export const CACHE_LOCATIONS = {
   yarn: /(?:^|\/)(?:\.cache\/yarn|\.yarn\/berry\/cache)\/.+/,
 } as const;
 
+/** Any of CACHE_LOCATIONS, as one pattern: one test per path. */
+const ANY_CACHE_LOCATION = new RegExp(
+  Object.values(CACHE_LOCATIONS)
+    .map((pattern) => `(?:${pattern.source})`)
+    .join('|'),
+);
+
 export function isPackageCache(path: string): boolean {
-  return Object.values(CACHE_LOCATIONS).some((pattern) => pattern.test(path));
+  return ANY_CACHE_LOCATION.test(path);
 }

@@ -1,4 +1,5 @@
 import { EntryTable, type Analysis, type FindingSeverity, plural } from '../model/index.js';
+import { isPackageCache } from './cache-locations.js';
 import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { timelineOf, type TrackedEntry } from './layer-timeline.js';
@@ -10,7 +11,7 @@ export interface PackageCacheSpec {
   title: string;
   description: string;
   related: string[];
-  /** Files that are the cache. */
+  /** Files that are the cache: some of CACHE_LOCATIONS (isPackageCache). */
   matches: (path: string) => boolean;
   /** What the cache is, for messages: "apt package lists". */
   what: string;
@@ -20,6 +21,18 @@ export interface PackageCacheSpec {
   fallbackText: string;
   /** The RUN rewritten; `layerEntries` are all of that layer's entries, for fixes that depend on them. */
   fix: (command: string, layerEntries: EntryTable) => string;
+}
+
+const cacheFiles = new WeakMap<Analysis, TrackedEntry[]>();
+
+/** The stored files in any package cache location: found once for all the cache rules. */
+function cacheFilesOf(analysis: Analysis): TrackedEntry[] {
+  let files = cacheFiles.get(analysis);
+  if (files === undefined) {
+    files = timelineOf(analysis).where((entry) => entry.type === 'file' && isPackageCache(entry.path));
+    cacheFiles.set(analysis, files);
+  }
+  return files;
 }
 
 /**
@@ -37,8 +50,8 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byLayer = new Map<number, TrackedEntry[]>();
-      const caches = timelineOf(analysis).where((entry) => entry.type === 'file' && spec.matches(entry.path));
-      for (const tracked of caches) {
+      for (const tracked of cacheFilesOf(analysis)) {
+        if (!spec.matches(tracked.path)) continue;
         const list = byLayer.get(tracked.layer) ?? [];
         list.push(tracked);
         byLayer.set(tracked.layer, list);
