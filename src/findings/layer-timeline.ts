@@ -140,11 +140,15 @@ export function timelineOf(analysis: Analysis): Timeline {
       const stored = storedEntriesOf(analysis);
       const probe = new MovingProbe();
       const kept: TrackedEntry[] = [];
+      probe.layer = -1;
       for (let position = 0; position < stored.length; position++) {
-        probe.layer = stored.layers[position] ?? 0;
+        const layer = stored.layers[position] ?? 0;
+        if (layer !== probe.layer) {
+          probe.layer = layer;
+          probe.table = analysis.contents[layer]?.entries;
+        }
         probe.index = stored.indexes[position] ?? 0;
         probe.visible = stored.visible[position] === 1;
-        probe.table = analysis.contents[probe.layer]?.entries;
         if (keep(probe)) kept.push(new TrackedEntry(analysis, probe.layer, probe.index, probe.visible));
       }
       return kept;
