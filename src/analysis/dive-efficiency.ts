@@ -1,5 +1,6 @@
 import type { DiveMetrics, InefficientFile, LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
+import type { PathIndex } from './path-index.js';
 
 const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
@@ -35,10 +36,8 @@ export function computeDiveMetrics(
 
   const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
-  const isAufsName = (id: number): boolean => {
-    const path = paths.path(id);
-    return path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1);
-  };
+  const aufsNames = aufsNameIds(paths);
+  const isAufsName = (id: number): boolean => aufsNames?.has(id) === true;
   /**
    * dive's AddPath: creates missing parents as IMPLICIT, sets the node's state; below a missing
    * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
@@ -130,7 +129,8 @@ export function computeDiveMetrics(
       if (leaf[id] === 0) continue;
       const state = layerTree[id] ?? ABSENT;
       let key = id;
-      let bytes = nodeSize(state);
+      // A state of this layer's tree is an entry of this layer (or a node dive made).
+      let bytes = state < 0 ? 0 : (table?.size(state - start) ?? 0);
       if (isWhiteout(state)) {
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
@@ -179,4 +179,16 @@ export function computeDiveMetrics(
     userWastedPercent: userSizeBytes === 0 ? null : wastedBytes / userSizeBytes,
     inefficientFiles,
   };
+}
+
+/** The nodes whose name starts with AUFS_META_PREFIX (null when none: then no name is looked at). */
+function aufsNameIds(paths: PathIndex): Set<number> | null {
+  let found: Set<number> | null = null;
+  for (let id = 1; id < paths.size; id++) {
+    const path = paths.path(id);
+    // Most paths have no such part anywhere: one search of the path says so.
+    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
+      (found ??= new Set()).add(id);
+  }
+  return found;
 }

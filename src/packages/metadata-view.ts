@@ -21,6 +21,7 @@ interface Deletion {
 export class MetadataView {
   readonly #writes = new Map<string, MetadataWrite[]>();
   readonly #deletions: Deletion[] = [];
+  #finalPaths: readonly string[] | undefined;
 
   constructor(
     contents: readonly LayerContents[],
@@ -48,9 +49,11 @@ export class MetadataView {
     });
   }
 
-  /** Kept metadata files present in the final filesystem, in path order. */
-  finalPaths(): string[] {
-    return [...this.#writes.keys()].filter((path) => this.finalBody(path) !== undefined).sort();
+  /** Kept metadata files present in the final filesystem, in path order (found once: several readers ask). */
+  finalPaths(): readonly string[] {
+    return (this.#finalPaths ??= [...this.#writes.keys()]
+      .filter((path) => this.finalBody(path) !== undefined)
+      .sort());
   }
 
   /** The body of `path` in the final filesystem; undefined where it is absent or was not kept. */
