@@ -92,6 +92,8 @@ export interface Timeline {
    * few files of thousands tracks only those.
    */
   where(keep: (probe: EntryProbe) => boolean): TrackedEntry[];
+  /** The stored entries no longer visible (deleted, replaced, rewritten): walked once for the rules that share them. */
+  readonly hidden: readonly TrackedEntry[];
 }
 
 /** The columns of one stored entry a walk's filter reads (one object for the whole walk: never keep it). */
@@ -136,6 +138,14 @@ class MovingProbe implements EntryProbe {
  */
 export function timelineOf(analysis: Analysis): Timeline {
   return {
+    get hidden() {
+      let found = hiddenEntries.get(analysis);
+      if (found === undefined) {
+        found = this.where((entry) => !entry.visible);
+        hiddenEntries.set(analysis, found);
+      }
+      return found;
+    },
     where(keep) {
       const stored = storedEntriesOf(analysis);
       const probe = new MovingProbe();
@@ -169,6 +179,7 @@ interface StoredEntries {
 }
 
 const storedEntries = new WeakMap<Analysis, StoredEntries>();
+const hiddenEntries = new WeakMap<Analysis, readonly TrackedEntry[]>();
 
 function storedEntriesOf(analysis: Analysis): StoredEntries {
   const known = storedEntries.get(analysis);

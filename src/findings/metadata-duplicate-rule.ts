@@ -35,7 +35,7 @@ export function metadataDuplicateRule(spec: MetadataDuplicateSpec): Rule {
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byUpper = new Map<number, TrackedEntry[]>();
       // A rewritten entry is not visible: the others need no fate.
-      for (const tracked of timelineOf(analysis).where((entry) => !entry.visible)) {
+      for (const tracked of timelineOf(analysis).hidden) {
         if (tracked.fate.kind !== 'rewritten' || rewriteReason(analysis, tracked) !== spec.reason) continue;
         const list = byUpper.get(tracked.fate.by) ?? [];
         list.push(tracked);

@@ -33,8 +33,8 @@ export const deletedInLaterLayer: Rule = {
   detect(analysis: Analysis, options: RuleOptions, context: RuleContext): RuleFinding[] {
     const base = baseLayerCount(analysis);
     const groups = new Map<string, { from: number; by: number; claims: Claim[]; deleted: number }>();
-    const gone = timelineOf(analysis).where(
-      (entry) => !entry.visible && entry.layer >= base && entry.type === 'file' && entry.size !== 0,
+    const gone = timelineOf(analysis).hidden.filter(
+      (tracked) => tracked.layer >= base && tracked.type === 'file' && tracked.size !== 0,
     );
     for (const tracked of gone) {
       const fate = tracked.fate;
