@@ -15,6 +15,18 @@ export interface DpkgPackage {
   provides: string[];
 }
 
+const VERSION_FIELDS: ReadonlySet<string> = new Set(['package', 'version', 'architecture', 'status']);
+/** The fields parseDpkgStatus reads (a stanza's long Description is skipped, not joined line by line). */
+const STATUS_FIELDS: ReadonlySet<string> = new Set([
+  ...VERSION_FIELDS,
+  'installed-size',
+  'pre-depends',
+  'depends',
+  'recommends',
+  'suggests',
+  'provides',
+]);
+
 /**
  * The installed packages of a status file. Entries dpkg does not consider installed (removed
  * with their configuration kept, half-installed...) are left out, as `dpkg-query -W` with
@@ -22,7 +34,7 @@ export interface DpkgPackage {
  */
 export function parseDpkgStatus(text: string): DpkgPackage[] {
   const packages: DpkgPackage[] = [];
-  for (const stanza of parseStanzas(text)) {
+  for (const stanza of parseStanzas(text, STATUS_FIELDS)) {
     const { name, version } = installed(stanza) ?? {};
     if (name === undefined || version === undefined) continue;
     const size = stanza.get('installed-size');
@@ -38,8 +50,6 @@ export function parseDpkgStatus(text: string): DpkgPackage[] {
   }
   return packages;
 }
-
-const VERSION_FIELDS: ReadonlySet<string> = new Set(['package', 'version', 'architecture', 'status']);
 
 /**
  * The versions of the installed packages of a status file by `dpkgKey` (what parseDpkgStatus
