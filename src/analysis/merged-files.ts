@@ -1,4 +1,4 @@
-import type { FileList, MergedFile } from '../model/index.js';
+import type { EntryTable, FileList, MergedFile } from '../model/index.js';
 import type { HardLinks } from './hard-links.js';
 import { NOTHING } from './layer-changes.js';
 import type { StackedEntries } from './stacked-entries.js';
@@ -81,42 +81,75 @@ export class MergedFiles implements FileList {
   }
 
   #file(serial: number): MergedFile {
-    const { layer, index } = this.entries.serials.ref(serial);
+    const layer = this.entries.serials.layerOf(serial);
+    const index = serial - this.entries.serials.start(layer);
     const table = this.entries.tables[layer];
     if (table === undefined) throw new RangeError(`no layer ${layer}`);
-    const type = table.type(index);
-    // One shape, keys in the order they have always had (no spread): an inventory reads thousands.
-    const file: MergedFile = {
-      path: table.path(index),
-      type: 'other',
-      size: 0,
-      mode: table.mode(index),
-      uid: table.uid(index),
-      gid: table.gid(index),
-      layerIndex: layer,
-      contentHash: null,
-      linkTarget: null,
-    };
-    switch (type) {
+    const file = new FinalFile(this, serial, table, index, layer);
+    switch (table.type(index)) {
       case 'file':
-        file.type = type;
+        file.type = 'file';
         file.size = table.size(index);
-        file.contentHash = table.contentHash(index) ?? null;
         break;
       case 'hardlink': {
         // A hard link's bytes are its file's (none when it points to no file).
         const inode = this.links.inodeOf(serial);
-        file.type = type;
+        file.type = 'hardlink';
         file.size = inode === NOTHING ? 0 : this.entries.size(inode);
-        file.contentHash = this.links.hashOf(this.entries, serial);
         file.linkTarget = table.linkTarget(index) ?? null;
         break;
       }
       case 'symlink':
-        file.type = type;
+        file.type = 'symlink';
         file.linkTarget = table.linkTarget(index) ?? '';
         break;
     }
     return file;
+  }
+
+  /** The content hash of the final file `serial` (a hard link's is its own or its target's). */
+  hashOf(serial: number, table: EntryTable, index: number): string | null {
+    const type = table.type(index);
+    if (type === 'file') return table.contentHash(index) ?? null;
+    return type === 'hardlink' ? this.links.hashOf(this.entries, serial) : null;
+  }
+}
+
+/**
+ * A final file as `MergedFiles` hands it out. Its content hash is made (hex, from the table's
+ * 16 bytes) when it is read: the package inventory reads thousands of files and no hash, `diff`
+ * every hash. Read its fields; a spread would leave the hash out.
+ */
+class FinalFile implements MergedFile {
+  readonly path: string;
+  type: MergedFile['type'] = 'other';
+  size = 0;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly layerIndex: number;
+  linkTarget: string | null = null;
+  readonly #files: MergedFiles;
+  readonly #serial: number;
+  readonly #table: EntryTable;
+  readonly #index: number;
+  #contentHash: string | null | undefined;
+
+  constructor(files: MergedFiles, serial: number, table: EntryTable, index: number, layerIndex: number) {
+    this.path = table.path(index);
+    this.mode = table.mode(index);
+    this.uid = table.uid(index);
+    this.gid = table.gid(index);
+    this.layerIndex = layerIndex;
+    this.#files = files;
+    this.#serial = serial;
+    this.#table = table;
+    this.#index = index;
+  }
+
+  get contentHash(): string | null {
+    if (this.#contentHash === undefined)
+      this.#contentHash = this.#files.hashOf(this.#serial, this.#table, this.#index);
+    return this.#contentHash;
   }
 }
