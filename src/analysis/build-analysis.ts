@@ -10,7 +10,7 @@ import { computeDiveMetrics } from './dive-efficiency.js';
 import { shortCommand } from '../model/index.js';
 import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
-import { LayerStack } from './layer-stack.js';
+import { LayerStack, type LayerPaths } from './layer-stack.js';
 import { mergeLayers } from './merged-filesystem.js';
 import type { SqlJsStatic } from 'sql.js';
 import { inventoryPackages } from '../packages/index.js';
@@ -28,12 +28,14 @@ export interface AnalysisInput {
   contents: LayerContents[];
   /** SQLite for rpm's package database, where a layer kept one (sqliteForRpm); else rpm packages are a warning. */
   sqlite?: SqlJsStatic | null;
+  /** The layers' paths as far as they were numbered while the layers were read. */
+  paths?: LayerPaths;
 }
 
 /** Both metric families, per-layer reports and the history view, from layers already read. */
 export function buildAnalysis(input: AnalysisInput): Analysis {
   const { contents } = input;
-  const stack = new LayerStack(contents);
+  const stack = new LayerStack(contents, input.paths);
   const dive = computeDiveMetrics(contents, stack);
   const filesystem = mergeLayers(contents, stack);
   const packages = inventoryPackages(contents, filesystem.finalFiles, input.sqlite ?? null);

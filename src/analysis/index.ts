@@ -2,6 +2,6 @@ export { buildAnalysis, type AnalysisInput, type LayerIdentity } from './build-a
 export { computeDiveMetrics } from './dive-efficiency.js';
 export { mergeLayers } from './merged-filesystem.js';
 export { mapHistory } from './history.js';
-export { LayerStack } from './layer-stack.js';
+export { LayerPaths, LayerStack } from './layer-stack.js';
 export { entryChangeCodes, layerFiles, ENTRY_CHANGES } from './layer-file-changes.js';
 export { emptyChanges } from './layer-changes.js';

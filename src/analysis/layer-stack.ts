@@ -1,4 +1,4 @@
-import type { LayerContents } from '../model/index.js';
+import type { EntryTable, LayerContents } from '../model/index.js';
 import { StackedEntries } from './stacked-entries.js';
 import { PathIndex } from './path-index.js';
 
@@ -9,7 +9,7 @@ const WHITEOUT_PREFIX = '.wh.';
  * of its path in a shared PathIndex, so what they keep per entry or per path fits in typed arrays.
  */
 export class LayerStack {
-  readonly paths = new PathIndex();
+  readonly paths: PathIndex;
   readonly entries: StackedEntries;
   /** Path id of each serial. */
   readonly pathIds: Int32Array;
@@ -21,30 +21,31 @@ export class LayerStack {
    */
   readonly whiteoutNodeIds: Int32Array | null;
 
-  constructor(layers: readonly LayerContents[]) {
+  /**
+   * `paths` are the layers' paths numbered already (`LayerPaths`, while they were read): the
+   * layers it has not numbered are numbered here.
+   */
+  constructor(layers: readonly LayerContents[], paths: LayerPaths = new LayerPaths()) {
+    this.paths = paths.index;
     this.entries = new StackedEntries(layers.map((layer) => layer.entries));
     const { serials, tables } = this.entries;
     this.pathIds = new Int32Array(serials.total);
     let linkTargetIds: Int32Array | null = null;
     let whiteoutNodeIds: Int32Array | null = null;
-    let serial = 0;
-    for (const table of tables) {
-      for (let index = 0; index < table.length; index++, serial++) {
-        const path = table.path(index);
-        this.pathIds[serial] = this.paths.intern(path);
-        const type = table.type(index);
-        if (type === 'hardlink') {
-          linkTargetIds ??= new Int32Array(serials.total);
-          linkTargetIds[serial] = this.paths.intern(table.linkTarget(index) ?? '/');
-        }
-        // A whiteout of the root has no name to prefix: dive's tree gets no node for it. The
-        // others are marked here and numbered once every real path has its id.
-        if (type === 'whiteout' && path !== '/') {
-          whiteoutNodeIds ??= new Int32Array(serials.total).fill(-1);
-          whiteoutNodeIds[serial] = 0;
-        }
+    tables.forEach((table, layer) => {
+      const numbered = paths.numbered(layer, table);
+      const start = serials.start(layer);
+      this.pathIds.set(numbered.pathIds, start);
+      if (numbered.linkTargetIds !== null) {
+        linkTargetIds ??= new Int32Array(serials.total);
+        linkTargetIds.set(numbered.linkTargetIds, start);
       }
-    }
+      // The whiteouts' nodes are numbered once every real path has its id.
+      for (const index of numbered.whiteouts) {
+        whiteoutNodeIds ??= new Int32Array(serials.total).fill(-1);
+        whiteoutNodeIds[start + index] = 0;
+      }
+    });
     if (whiteoutNodeIds !== null) this.#numberWhiteoutNodes(whiteoutNodeIds);
     this.paths.seal();
     this.linkTargetIds = linkTargetIds;
@@ -72,5 +73,58 @@ export class LayerStack {
       }
       nodeIds[serial] = node;
     });
+  }
+}
+
+/** One layer's entries numbered in a PathIndex. */
+interface NumberedLayer {
+  /** Path id of each entry. */
+  pathIds: Int32Array;
+  /** For hard links: the path id of the target (null when the layer has none). */
+  linkTargetIds: Int32Array | null;
+  /** Entries that are whiteouts of a path other than the root (dive gives those a node). */
+  whiteouts: number[];
+}
+
+/**
+ * The paths of an image's layers numbered as each layer's entries arrive, in any order: the
+ * part of a LayerStack one layer makes, done while other layers are still being read. The
+ * numbering depends on the order, what is computed from it does not (paths and children are
+ * compared by name wherever an order matters).
+ */
+export class LayerPaths {
+  readonly index = new PathIndex();
+  readonly #layers = new Map<number, { table: EntryTable; numbered: NumberedLayer }>();
+
+  /** Numbers layer `layer`'s paths (once: a table seen before is not numbered again). */
+  add(layer: number, table: EntryTable): void {
+    if (this.#layers.get(layer)?.table !== table)
+      this.#layers.set(layer, { table, numbered: this.#number(table) });
+  }
+
+  /** Layer `layer`'s paths, numbered now if `add` did not number this table. */
+  numbered(layer: number, table: EntryTable): NumberedLayer {
+    this.add(layer, table);
+    const numbered = this.#layers.get(layer)?.numbered;
+    if (numbered === undefined) throw new RangeError(`no layer ${layer}`);
+    return numbered;
+  }
+
+  #number(table: EntryTable): NumberedLayer {
+    const pathIds = new Int32Array(table.length);
+    let linkTargetIds: Int32Array | null = null;
+    const whiteouts: number[] = [];
+    for (let index = 0; index < table.length; index++) {
+      const path = table.path(index);
+      pathIds[index] = this.index.intern(path);
+      const type = table.type(index);
+      if (type === 'hardlink') {
+        linkTargetIds ??= new Int32Array(table.length);
+        linkTargetIds[index] = this.index.intern(table.linkTarget(index) ?? '/');
+      }
+      // A whiteout of the root has no name to prefix: dive's tree gets no node for it.
+      if (type === 'whiteout' && path !== '/') whiteouts.push(index);
+    }
+    return { pathIds, linkTargetIds, whiteouts };
   }
 }

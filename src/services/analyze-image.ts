@@ -1,4 +1,4 @@
-import { buildAnalysis } from '../analysis/index.js';
+import { buildAnalysis, LayerPaths } from '../analysis/index.js';
 import { LayerReader, peekStream, processContentKey, sniffCompression } from '../layers/index.js';
 import { sqliteForRpm } from '../packages/index.js';
 import {
@@ -91,6 +91,13 @@ export async function analyzeResolved(
   const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
   const abort = new AbortController();
+  // Each layer's paths are numbered as it arrives, while the others are still being read: the
+  // main thread often waits for a worker's last layer, and that is work the analysis then skips.
+  const paths = new LayerPaths();
+  const numbered = (index: number) => (contents: LayerContents) => {
+    paths.add(index, contents.entries);
+    return contents;
+  };
   let contents: LayerContents[];
   try {
     contents = await Promise.all(
@@ -101,8 +108,9 @@ export async function analyzeResolved(
         if (cached !== undefined)
           return cached
             .catch(() => readOwn(layer, index))
-            .then((contents) => storedHere(contents, image, layer));
-        return readOwn(layer, index);
+            .then((contents) => storedHere(contents, image, layer))
+            .then(numbered(index));
+        return readOwn(layer, index).then(numbered(index));
       }),
     );
   } finally {
@@ -143,6 +151,7 @@ export async function analyzeResolved(
     layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
     contents,
     sqlite: await sqliteForRpm(contents),
+    paths,
   });
 }
 
