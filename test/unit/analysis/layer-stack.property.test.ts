@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAnalysis, computeDiveMetrics, mergeLayers } from '../../../src/analysis/index.js';
+import { buildAnalysis, computeDiveMetrics, LayerPaths, mergeLayers } from '../../../src/analysis/index.js';
 import type { LayerContents, LayerEntry } from '../../../src/model/index.js';
 import { contentsOf } from '../../helpers/layer-contents.js';
 import { analyzeImage } from '../../../src/services/index.js';
@@ -233,6 +233,56 @@ function toSpec(entry: GenEntry): EntrySpec {
 }
 
 afterAll(cleanupTempDirs);
+
+describe('paths numbered as the layers arrive', () => {
+  it('gives the same analysis whatever the order the layers were numbered in, some or all of them', () => {
+    const input = (layers: LayerContents[], paths?: LayerPaths) => ({
+      image: {
+        reference: 'x',
+        source: 'docker-archive' as const,
+        digest: null,
+        id: 'x',
+        platform: null,
+        user: '',
+      },
+      config: {},
+      layers: layers.map(() => ({ diffId: null, digest: null })),
+      contents: layers,
+      ...(paths === undefined ? {} : { paths }),
+    });
+    const comparable = (analysis: ReturnType<typeof buildAnalysis>) => ({
+      dive: analysis.dive,
+      layers: analysis.layers,
+      reclaimableBytes: analysis.reclaimableBytes,
+      warnings: analysis.warnings,
+      files: [...analysis.finalFiles].map((file) => [file.path, file.type, file.size, file.layerIndex]),
+      fates: analysis.contents.flatMap((layer, index) =>
+        [...layer.entries].map((_, entry) => analysis.fates.of({ layer: index, index: entry })),
+      ),
+    });
+    fc.assert(
+      fc.property(
+        stackArb.chain((stack) =>
+          fc.tuple(
+            fc.constant(stack),
+            fc
+              .subarray(stack.map((_, index) => index))
+              .chain((some) => fc.shuffledSubarray(some, { minLength: some.length })),
+          ),
+        ),
+        ([stack, order]) => {
+          const layers = stack.map(toContents);
+          const paths = new LayerPaths();
+          for (const index of order) paths.add(index, layers[index]!.entries);
+          expect(comparable(buildAnalysis(input(layers, paths)))).toEqual(
+            comparable(buildAnalysis(input(layers))),
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+});
 
 describe('end to end through real archives', () => {
   it('analyzes generated stacks written as docker-archives as the model says', async () => {
