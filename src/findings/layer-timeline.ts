@@ -208,8 +208,11 @@ function storedEntriesOf(analysis: Analysis): StoredEntries {
 
 /** The first visible entry at `path`, if any. */
 export function visibleEntry(analysis: Analysis, path: string): TrackedEntry | undefined {
+  // The final file at `path` names the layer that holds it: the walk starts at that layer.
+  const layerIndex = analysis.finalFiles.get(path)?.layerIndex;
+  if (layerIndex === undefined) return undefined;
   const stored = storedEntriesOf(analysis);
-  for (let position = 0; position < stored.length; position++) {
+  for (let position = firstOfLayer(stored, layerIndex); position < stored.length; position++) {
     if (stored.visible[position] !== 1) continue;
     const layer = stored.layers[position] ?? 0;
     const index = stored.indexes[position] ?? 0;
@@ -217,6 +220,18 @@ export function visibleEntry(analysis: Analysis, path: string): TrackedEntry | u
       return new TrackedEntry(analysis, layer, index, true);
   }
   return undefined;
+}
+
+/** The first position of `layer`'s entries (positions are in layer order). */
+function firstOfLayer(stored: StoredEntries, layer: number): number {
+  let low = 0;
+  let high = stored.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((stored.layers[middle] ?? 0) < layer) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The identity of a stored entry, for counting its bytes once across findings (a number: fast to hash). */
