@@ -2,6 +2,7 @@ import type { EntryFate, EntryFates, EntryRef } from '../model/index.js';
 import type { EntrySerials } from './entry-serials.js';
 
 /** Kinds; 0, the default, is visible. */
+const VISIBLE_KIND = 0;
 const DELETED = 1;
 const REPLACED = 2;
 const REWRITTEN = 3;
@@ -34,6 +35,10 @@ export class FateTable implements EntryFates {
   /** Layer `by` wrote the same bytes to its path again (`replacement`'s serial). */
   rewritten(serial: number, by: number, replacement: number): void {
     this.#set(serial, REWRITTEN, by, replacement);
+  }
+
+  isVisible(layer: number, index: number): boolean {
+    return this.#kinds[this.serials.start(layer) + index] === VISIBLE_KIND;
   }
 
   of(entry: EntryRef): EntryFate {

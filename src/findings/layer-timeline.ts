@@ -199,7 +199,7 @@ function storedEntriesOf(analysis: Analysis): StoredEntries {
       const position = found.length++;
       found.layers[position] = layer;
       found.indexes[position] = index;
-      if (analysis.fates.of({ layer, index }).kind === 'visible') found.visible[position] = 1;
+      if (analysis.fates.isVisible(layer, index)) found.visible[position] = 1;
     }
   });
   storedEntries.set(analysis, found);

@@ -123,6 +123,8 @@ export type EntryFate<R = EntryRef> =
 /** The fates of the stored files, links and special entries (directories and markers have none). */
 export interface EntryFates {
   of(entry: EntryRef): EntryFate;
+  /** Whether the entry is still visible (its fate's kind is `visible`), without building its fate. */
+  isVisible(layer: number, index: number): boolean;
 }
 
 /** The accurate metrics: what squashing would win, and the final filesystem. */
