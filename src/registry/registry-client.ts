@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Readable } from 'node:stream';
-import { AuthError, DigestMismatchError, NetworkError, RegistryError, UsageError } from '../errors.js';
-import { type Descriptor, MEDIA_TYPES } from '../model/index.js';
+import {
+  AuthError,
+  DigestMismatchError,
+  InputFormatError,
+  NetworkError,
+  RegistryError,
+  UsageError,
+} from '../errors.js';
+import { type Descriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, MEDIA_TYPES } from '../model/index.js';
 import { isLoopbackHost, registryApiHost } from '../reference/index.js';
 import { Authenticator } from './authenticator.js';
 import { BlobDownload } from './blob-download.js';
@@ -28,9 +35,6 @@ export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.dockerManifestList,
   MEDIA_TYPES.dockerManifest,
 ].join(', ');
-
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bounds of a paginated listing (tags or catalog): a registry that links page after page, or
@@ -444,9 +448,10 @@ export class RegistryClient {
 
   /** Reads a small blob (the config) whole, verified. */
   async getBlob(repository: string, descriptor: Descriptor): Promise<Buffer> {
+    // The image's fault, not the registry's: refused as an archive's config over the cap is.
     if (descriptor.size > MAX_CONFIG_BYTES) {
-      throw new RegistryError(
-        `blob ${descriptor.digest} is ${descriptor.size} bytes, too large for a config`,
+      throw new InputFormatError(
+        `config ${descriptor.digest} is ${descriptor.size} bytes, more than the ${MAX_CONFIG_BYTES} allowed for it`,
       );
     }
     const stream = await this.openBlob(repository, descriptor);

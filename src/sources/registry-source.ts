@@ -7,6 +7,7 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
+  MAX_MANIFEST_BYTES,
   MEDIA_TYPES,
   type Platform,
   type PlatformIndex,
@@ -16,7 +17,6 @@ import {
   type BlobCache,
   type DownloadProgress,
   type FetchedManifest,
-  MAX_MANIFEST_BYTES,
   RegistryClient,
   type RegistryClientOptions,
 } from '../registry/index.js';
