@@ -12,6 +12,7 @@ import {
 import { type Descriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, MEDIA_TYPES } from '../model/index.js';
 import { isLoopbackHost, registryApiHost } from '../reference/index.js';
 import { Authenticator } from './authenticator.js';
+import type { BlobCacheSettings } from './blob-cache.js';
 import { BlobDownload } from './blob-download.js';
 import { type Credentials, type FoundCredentials, lookupCredentials } from './credentials.js';
 import { digestOf } from './digest.js';
@@ -429,7 +430,7 @@ export class RegistryClient {
   async remoteBlob(
     repository: string,
     descriptor: Descriptor,
-    cacheRoot: string | null,
+    cache: BlobCacheSettings | null,
   ): Promise<RemoteBlob> {
     const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, await this.baseUrl());
     const authorization = await this.auth.authorization(`repository:${repository}:pull`);
@@ -442,7 +443,7 @@ export class RegistryClient {
       // A plain copy of the environment (proxy settings): process.env itself is not cloneable data.
       transport: { ...this.transportOptions, env: { ...this.transportOptions.env } },
       retry: this.retry,
-      cacheRoot,
+      cache,
     };
   }
 

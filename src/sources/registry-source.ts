@@ -185,7 +185,7 @@ export class RegistrySource implements ImageSource {
     const blob = await this.client.remoteBlob(
       this.reference.repository,
       descriptor,
-      this.cache === null ? null : this.cache.root,
+      this.cache?.settings() ?? null,
     );
     const progress = this.progress;
     if (progress === undefined) return { blob };
