@@ -19,6 +19,7 @@ import {
   type FetchedManifest,
   RegistryClient,
   type RegistryClientOptions,
+  type RegistryClientPool,
 } from '../registry/index.js';
 import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
 import { configPlatform } from './config-platform.js';
@@ -29,6 +30,8 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
   /** Blob cache; null with --no-cache. */
   cache: BlobCache | null;
   progress?: DownloadProgress;
+  /** Clients shared with other sources of the run (which closes them); absent: one of its own. */
+  clients?: RegistryClientPool;
 }
 
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]);
@@ -64,6 +67,8 @@ function isIndex(manifest: FetchedManifest, parsed: { manifests?: unknown; layer
  */
 export class RegistrySource implements ImageSource {
   private readonly client: RegistryClient;
+  /** Whether `close` closes the client (not when it is the run's, from a pool). */
+  private readonly ownsClient: boolean;
   private readonly cache: BlobCache | null;
   private readonly progress: DownloadProgress | undefined;
 
@@ -71,7 +76,10 @@ export class RegistrySource implements ImageSource {
     readonly reference: ImageReference,
     options: RegistrySourceOptions,
   ) {
-    this.client = new RegistryClient(reference.registry, options, reference.repository);
+    this.ownsClient = options.clients === undefined;
+    this.client =
+      options.clients?.get(reference.registry, reference.repository) ??
+      new RegistryClient(reference.registry, options, reference.repository);
     this.cache = options.cache;
     this.progress = options.progress;
   }
@@ -198,6 +206,6 @@ export class RegistrySource implements ImageSource {
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    if (this.ownsClient) this.client.close();
   }
 }
