@@ -270,6 +270,29 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     expect(proxy.requests.filter((request) => request.path.includes('/manifests/'))).toHaveLength(8);
   });
 
+  it('lists the repositories of a catalog at once: one that never answers holds up none of the others', async () => {
+    const tagListings = (): string[] =>
+      proxy.requests.filter((r) => r.path.endsWith('/tags/list')).map((r) => r.path);
+    // The first repository in sorted order keeps its listing unanswered.
+    proxy.fault = (req) => (req.path === '/v2/fleet/api/tags/list' ? { silence: true } : undefined);
+    const run = await startCli(
+      ['audit', '--catalog', proxy.host, '--tags-regex', '^latest$', '--out', join(work, 'listings')],
+      env(),
+    );
+    try {
+      await waitFor(
+        () => Promise.resolve(tagListings().length >= 5),
+        'all five repositories asked for their tags',
+      );
+      expect(new Set(tagListings())).toEqual(
+        new Set(FLEET_REPOSITORIES.map((repository) => `/v2/${repository}/tags/list`)),
+      );
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.result;
+    }
+  });
+
   it('reads a 100,000-tag list and audits the few tags selected', async () => {
     const repo = FLEET_REPOSITORIES[1]!;
     const tags = [
