@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -81,14 +82,18 @@ export function defaultThreads(): number {
 }
 
 /**
- * The worker thread, from dist/ as built; from the sources (tests run them) the worker is
- * TypeScript and is loaded through tsx, which registers itself in that thread first.
+ * The worker thread. From dist/ as built, worker-start.cjs (scripts/bundle-worker.js): the worker
+ * in one classic script run with V8's code cache; from a bare build (tsc alone), the ES module.
+ * From the sources (tests run them) the worker is TypeScript and is loaded through tsx, which
+ * registers itself in that thread first.
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(builtFileUrl(import.meta.url, 'layers/worker.js'), {
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
+    const options = { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+    const start = builtFileUrl(import.meta.url, 'layers/worker-start.cjs');
+    if (existsSync(start)) return new Worker(start, options);
+    const module = builtFileUrl(import.meta.url, 'layers/worker.js');
+    return new Worker(bootstrap(module), options);
   }
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
@@ -96,8 +101,13 @@ function startWorker(): Worker {
       .replace(/\.cjs$/, '.mjs'),
   );
   const entry = new URL('../layers/worker.ts', import.meta.url);
-  const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+  return new Worker(bootstrap(entry, `import { register } from '${tsx.href}'; register();`));
+}
+
+/** An ES module that imports the worker module at `entry` (after `before`) and serves jobs. */
+function bootstrap(entry: URL, before = ''): URL {
+  const code = `${before} const { serveLayerJobs } = await import('${entry.href}'); serveLayerJobs();`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
@@ -107,6 +117,8 @@ function stopped(signal: AbortSignal | undefined): boolean {
 
 interface PendingJob {
   job: LayerJob;
+  /** The stored bytes when known (the queue's order), else null. */
+  bytes: number | null;
   input: LayerReaderInput;
   signal: AbortSignal | undefined;
   resolve: (contents: LayerContents) => void;
@@ -142,6 +154,8 @@ export class LayerReader {
   readonly #limit: LimitFunction;
   #nextId = 0;
   #closed = false;
+  /** Whether a dispatch is due on the next turn of the event loop (see `read`). */
+  #dispatchDue = false;
   /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
   #readingHere: boolean;
 
@@ -170,7 +184,34 @@ export class LayerReader {
         remote: null,
         reportBytes: false,
       };
-      this.#queue.push({ job, input, signal: options.signal, resolve, reject });
+      this.#enqueue({ job, bytes: size, input, signal: options.signal, resolve, reject });
+    });
+  }
+
+  /**
+   * Starts the worker threads now, before any layer is known, where the caller expects large
+   * layers: a thread's start (a V8 isolate, the reader's modules) then overlaps the caller's own
+   * work (resolving the image) instead of delaying the first layer it reads. An idle thread keeps
+   * no process alive.
+   */
+  prestart(): void {
+    while (!this.#closed && this.#threads.length < this.#maxThreads) this.#spawn().worker.unref();
+  }
+
+  /**
+   * Queues a layer, largest first (unknown sizes before all: they may be the largest), and
+   * dispatches on the next turn of the event loop: an image's layers are asked for in one go
+   * (within a few promise ticks), so the largest is started first, wherever it is in the image,
+   * and the smaller ones fill in at the end, which balances the threads' bytes.
+   */
+  #enqueue(pending: PendingJob): void {
+    const rank = (bytes: number | null): number => bytes ?? Number.POSITIVE_INFINITY;
+    const at = this.#queue.findIndex((queued) => rank(queued.bytes) < rank(pending.bytes));
+    this.#queue.splice(at < 0 ? this.#queue.length : at, 0, pending);
+    if (this.#dispatchDue) return;
+    this.#dispatchDue = true;
+    setImmediate(() => {
+      this.#dispatchDue = false;
       this.#dispatch();
     });
   }

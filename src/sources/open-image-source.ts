@@ -41,6 +41,22 @@ export async function openImageSource(
   return source;
 }
 
+/**
+ * The size of the local archive file that `argument` names (as a transport's path or a bare
+ * path), without reading it; null for anything else (a directory, a registry reference, a
+ * daemon's image, nothing there). A caller's hint (is a large layer likely?), not a check.
+ */
+export async function localArchiveBytes(argument: string): Promise<number | null> {
+  const transport = LOCAL_TRANSPORTS.find((name) => argument.startsWith(`${name}:`));
+  const path = transport === undefined ? argument : argument.slice(transport.length + 1);
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info.size : null;
+  } catch {
+    return null;
+  }
+}
+
 async function chooseSource(argument: string, options: OpenSourceOptions): Promise<ImageSource> {
   for (const transport of LOCAL_TRANSPORTS) {
     if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument);
