@@ -154,8 +154,10 @@ export class LayerReader {
   readonly #limit: LimitFunction;
   #nextId = 0;
   #closed = false;
-  /** Whether a dispatch is due on the next turn of the event loop (see `read`). */
+  /** Whether a dispatch is due on the next turn of the event loop (see `#dispatchSoon`). */
   #dispatchDue = false;
+  /** Small layers to start on this thread at that dispatch. */
+  readonly #small: (() => void)[] = [];
   /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
   #readingHere: boolean;
 
@@ -170,7 +172,10 @@ export class LayerReader {
   read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
     if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
-      return this.#limit(() => readLayer(input, options));
+      return new Promise<LayerContents>((resolve, reject) => {
+        this.#small.push(() => this.#limit(() => readLayer(input, options)).then(resolve, reject));
+        this.#dispatchSoon();
+      });
     }
     return new Promise<LayerContents>((resolve, reject) => {
       const job: LayerJob = {
@@ -198,21 +203,27 @@ export class LayerReader {
     while (!this.#closed && this.#threads.length < this.#maxThreads) this.#spawn().worker.unref();
   }
 
-  /**
-   * Queues a layer, largest first (unknown sizes before all: they may be the largest), and
-   * dispatches on the next turn of the event loop: an image's layers are asked for in one go
-   * (within a few promise ticks), so the largest is started first, wherever it is in the image,
-   * and the smaller ones fill in at the end, which balances the threads' bytes.
-   */
+  /** Queues a large layer, largest first (unknown sizes before all: they may be the largest). */
   #enqueue(pending: PendingJob): void {
     const rank = (bytes: number | null): number => bytes ?? Number.POSITIVE_INFINITY;
     const at = this.#queue.findIndex((queued) => rank(queued.bytes) < rank(pending.bytes));
     this.#queue.splice(at < 0 ? this.#queue.length : at, 0, pending);
+    this.#dispatchSoon();
+  }
+
+  /**
+   * Dispatches on the next turn of the event loop: an image's layers are asked for in one go
+   * (within a few promise ticks), so the largest is started first, wherever it is in the image,
+   * the smaller ones fill in at the end, which balances the threads' bytes, and the small
+   * layers read on this thread start after the large ones have.
+   */
+  #dispatchSoon(): void {
     if (this.#dispatchDue) return;
     this.#dispatchDue = true;
     setImmediate(() => {
       this.#dispatchDue = false;
       this.#dispatch();
+      for (const start of this.#small.splice(0)) start();
     });
   }
 

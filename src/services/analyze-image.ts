@@ -42,7 +42,7 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
   const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
   const reader = new LayerReader({ concurrency });
   // A large archive has large layers: the worker threads start while the image is resolved.
-  if (((await localArchiveBytes(reference)) ?? 0) > IN_PROCESS_MAX_BYTES) reader.prestart();
+  if ((localArchiveBytes(reference) ?? 0) > IN_PROCESS_MAX_BYTES) reader.prestart();
   try {
     return await withResolvedImage(reference, options, (image) =>
       analyzeResolved(image, concurrency, new Map(), reader, true),

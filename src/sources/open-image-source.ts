@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
@@ -46,11 +47,11 @@ export async function openImageSource(
  * path), without reading it; null for anything else (a directory, a registry reference, a
  * daemon's image, nothing there). A caller's hint (is a large layer likely?), not a check.
  */
-export async function localArchiveBytes(argument: string): Promise<number | null> {
+export function localArchiveBytes(argument: string): number | null {
   const transport = LOCAL_TRANSPORTS.find((name) => argument.startsWith(`${name}:`));
   const path = transport === undefined ? argument : argument.slice(transport.length + 1);
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     return info.isFile() ? info.size : null;
   } catch {
     return null;
