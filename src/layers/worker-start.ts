@@ -11,7 +11,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
-import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from '../cli/code-cache.js';
+import {
+  codeCacheAvailable,
+  codeCachePath,
+  compileWithCodeCache,
+  storeCodeCache,
+} from '../cli/code-cache.js';
 import type { serveLayerJobs } from './worker.js';
 
 /** The name of the worker's code cache beside the commands' (see `cache list`). */
@@ -27,7 +32,11 @@ const cachePath = codeCacheAvailable()
   : null;
 // esbuild writes ASCII: one byte a character, no UTF-8 decoding.
 const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-const { script, store } = compileWithCodeCache(`(function (${SCOPE.join(', ')}) {${source}\n})`, file, cachePath);
+const { script, store } = compileWithCodeCache(
+  `(function (${SCOPE.join(', ')}) {${source}\n})`,
+  file,
+  cachePath,
+);
 const bundle = { exports: {} as { serveLayerJobs: typeof serveLayerJobs } };
 (script.runInThisContext() as (...scope: unknown[]) => void)(
   bundle.exports,
