@@ -229,22 +229,26 @@ export class LayerReader {
 
   /**
    * Stops every worker; reads still running fail. A busy worker gets a moment to finish its
-   * read (an aborted download removes its cache's temporary file) before it is stopped.
+   * read (an aborted download removes its cache's temporary file) before it is stopped, and is
+   * waited for; an idle one is told to stop and not waited for (its isolate's teardown takes a
+   * few milliseconds of its own thread, which the caller's analysis need not wait for).
    */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(
       this.#threads.splice(0).map(async (thread) => {
-        if (thread.job !== null) {
-          await new Promise<void>((settled) => {
-            const timer = setTimeout(settled, CLOSE_GRACE_MS);
-            thread.idle = () => {
-              clearTimeout(timer);
-              settled();
-            };
-            thread.worker.once('exit', thread.idle);
-          });
+        if (thread.job === null) {
+          void thread.worker.terminate();
+          return;
         }
+        await new Promise<void>((settled) => {
+          const timer = setTimeout(settled, CLOSE_GRACE_MS);
+          thread.idle = () => {
+            clearTimeout(timer);
+            settled();
+          };
+          thread.worker.once('exit', thread.idle);
+        });
         await thread.worker.terminate();
       }),
     );
