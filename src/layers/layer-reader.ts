@@ -447,14 +447,17 @@ export class LayerReader {
     }
   }
 
-  /** Frees the thread for the next job, then settles this one. */
+  /**
+   * Frees the thread and gives it its next job, then settles this one: the worker reads on while
+   * this thread decodes the result.
+   */
   #finish(thread: Thread, settle: () => void): void {
     thread.job = null;
     thread.source = null;
     thread.remote = null;
     thread.worker.unref();
+    this.#dispatch();
     settle();
     thread.idle?.();
-    this.#dispatch();
   }
 }
