@@ -1,5 +1,5 @@
 // Bundles the start-up path in place: bin/run.js's dist/cli/launch.js, dist/cli/main.js, each
-// built command (dist/commands/**/*.js), the command_not_found hook and the layer worker, with the
+// built command (dist/commands/**/*.js) and the command_not_found hook, with the
 // project modules and the npm packages they import, @oclif/core among them. Code they share goes to
 // dist/chunks/ (esbuild's code splitting), so oclif, loaded by main.js, and the command it runs
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
@@ -255,7 +255,6 @@ await build({
 const entryPoints = [
   join(dist, 'cli/main.js'),
   join(dist, 'cli/hooks/command-not-found.js'),
-  join(dist, 'layers/worker.js'),
   ...commandFiles,
 ];
 // Chunks of an earlier build would otherwise pile up (their names carry a content hash).

@@ -11,6 +11,7 @@ import {
 import type { LayerContents } from '../model/index.js';
 import { tightenPrivateTree } from '../private-files.js';
 import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
+import { removeLeastRecentlyUsed } from './least-recently-used.js';
 import { CONTENT_KEY_FILE, storedContentKey } from './content-key-file.js';
 import { imgscopeVersion } from './imgscope-version.js';
 
@@ -197,15 +198,7 @@ export class LayerResultCache {
       this.#storedBytes += added;
       if (this.#storedBytes <= this.maxBytes) return;
     }
-    const files = await this.files();
-    let total = files.reduce((sum, file) => sum + file.bytes, 0);
-    files.sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
-    for (const file of files) {
-      if (total <= this.maxBytes) break;
-      await rm(file.path, { force: true });
-      total -= file.bytes;
-    }
-    this.#storedBytes = total;
+    this.#storedBytes = await removeLeastRecentlyUsed(await this.files(), this.maxBytes);
   }
 
   /** Every stored result, of this version and of others. */

@@ -51,12 +51,28 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** IMGSCOPE_LAYER_CACHE_MAX (a size: 500MB, 4GiB), else the default cap; a bad value is bad usage. */
-export function layerCacheMaxBytes(): number | undefined {
-  const value = process.env['IMGSCOPE_LAYER_CACHE_MAX'];
+/** The caps of the cache's kinds from the environment: a size (500MB, 4GiB); a bad value is bad usage. */
+export interface CacheCaps {
+  /** IMGSCOPE_LAYER_CACHE_MAX; undefined: the default. */
+  layerResults?: number;
+  /** IMGSCOPE_BLOB_CACHE_MAX; undefined: the default. */
+  blobs?: number;
+}
+
+export function cacheCaps(): CacheCaps {
+  const caps: CacheCaps = {};
+  const layerResults = sizeFromEnvironment('IMGSCOPE_LAYER_CACHE_MAX');
+  if (layerResults !== undefined) caps.layerResults = layerResults;
+  const blobs = sizeFromEnvironment('IMGSCOPE_BLOB_CACHE_MAX');
+  if (blobs !== undefined) caps.blobs = blobs;
+  return caps;
+}
+
+function sizeFromEnvironment(name: string): number | undefined {
+  const value = process.env[name];
   if (value === undefined || value === '') return undefined;
   const parsed = parseBytes(value);
-  if (!parsed.ok) throw new UsageError(`IMGSCOPE_LAYER_CACHE_MAX: ${parsed.reason}`);
+  if (!parsed.ok) throw new UsageError(`${name}: ${parsed.reason}`);
   return parsed.value;
 }
 
@@ -86,13 +102,14 @@ export async function registrySetup(
   const progress = !context.json && process.stderr.isTTY ? new TerminalDownloadProgress() : undefined;
   const onWarning = (line: string): void =>
     void process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`);
+  const caps = cacheCaps();
   return {
     options: {
       layerResults: flags.cache
-        ? new LayerResultCache(defaultCacheRoot(), { maxBytes: layerCacheMaxBytes(), onWarning })
+        ? new LayerResultCache(defaultCacheRoot(), { maxBytes: caps.layerResults, onWarning })
         : null,
       registry: {
-        cache: flags.cache ? new BlobCache(defaultCacheRoot(), { onWarning }) : null,
+        cache: flags.cache ? new BlobCache(defaultCacheRoot(), { maxBytes: caps.blobs, onWarning }) : null,
         insecure: flags.insecure,
         caCertFiles: flags['ca-cert'] ?? [],
         timeoutMs: flags.timeout * 1000,

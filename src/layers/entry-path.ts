@@ -25,7 +25,8 @@ export type ClassifiedPath =
 export function classifyEntryName(name: string): ClassifiedPath {
   const path = normalizePath(name);
   if (path === null) return { kind: 'ignored', reason: `entry "${abbreviate(name)}" escapes the image root` };
-  if (path.length > MAX_PATH_BYTES || Buffer.byteLength(path) > MAX_PATH_BYTES) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most paths need no counting of their bytes.
+  if (path.length > MAX_PATH_BYTES / 3 && Buffer.byteLength(path) > MAX_PATH_BYTES) {
     return {
       kind: 'ignored',
       reason: `entry "${abbreviate(name)}" is longer than PATH_MAX (${MAX_PATH_BYTES} bytes), which no runtime can create`,

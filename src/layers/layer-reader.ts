@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -81,14 +82,18 @@ export function defaultThreads(): number {
 }
 
 /**
- * The worker thread, from dist/ as built; from the sources (tests run them) the worker is
- * TypeScript and is loaded through tsx, which registers itself in that thread first.
+ * The worker thread. From dist/ as built, worker-start.cjs (scripts/bundle-worker.js): the worker
+ * in one classic script run with V8's code cache; from a bare build (tsc alone), the ES module.
+ * From the sources (tests run them) the worker is TypeScript and is loaded through tsx, which
+ * registers itself in that thread first.
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(builtFileUrl(import.meta.url, 'layers/worker.js'), {
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
+    const options = { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+    const start = builtFileUrl(import.meta.url, 'layers/worker-start.cjs');
+    if (existsSync(start)) return new Worker(start, options);
+    const module = builtFileUrl(import.meta.url, 'layers/worker.js');
+    return new Worker(bootstrap(module), options);
   }
   const tsx = pathToFileURL(
     createRequire(import.meta.url)
@@ -96,8 +101,13 @@ function startWorker(): Worker {
       .replace(/\.cjs$/, '.mjs'),
   );
   const entry = new URL('../layers/worker.ts', import.meta.url);
-  const bootstrap = `import { register } from '${tsx.href}'; register(); await import('${entry.href}');`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`));
+  return new Worker(bootstrap(entry, `import { register } from '${tsx.href}'; register();`));
+}
+
+/** An ES module that imports the worker module at `entry` (after `before`) and serves jobs. */
+function bootstrap(entry: URL, before = ''): URL {
+  const code = `${before} const { serveLayerJobs } = await import('${entry.href}'); serveLayerJobs();`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
@@ -107,6 +117,8 @@ function stopped(signal: AbortSignal | undefined): boolean {
 
 interface PendingJob {
   job: LayerJob;
+  /** The stored bytes when known (the queue's order), else null. */
+  bytes: number | null;
   input: LayerReaderInput;
   signal: AbortSignal | undefined;
   resolve: (contents: LayerContents) => void;
@@ -142,6 +154,10 @@ export class LayerReader {
   readonly #limit: LimitFunction;
   #nextId = 0;
   #closed = false;
+  /** Whether a dispatch is due on the next turn of the event loop (see `#dispatchSoon`). */
+  #dispatchDue = false;
+  /** Small layers to start on this thread at that dispatch. */
+  readonly #small: (() => void)[] = [];
   /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
   #readingHere: boolean;
 
@@ -156,7 +172,10 @@ export class LayerReader {
   read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
     if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
-      return this.#limit(() => readLayer(input, options));
+      return new Promise<LayerContents>((resolve, reject) => {
+        this.#small.push(() => this.#limit(() => readLayer(input, options)).then(resolve, reject));
+        this.#dispatchSoon();
+      });
     }
     return new Promise<LayerContents>((resolve, reject) => {
       const job: LayerJob = {
@@ -170,29 +189,66 @@ export class LayerReader {
         remote: null,
         reportBytes: false,
       };
-      this.#queue.push({ job, input, signal: options.signal, resolve, reject });
+      this.#enqueue({ job, bytes: size, input, signal: options.signal, resolve, reject });
+    });
+  }
+
+  /**
+   * Starts the worker threads now, before any layer is known, where the caller expects large
+   * layers: a thread's start (a V8 isolate, the reader's modules) then overlaps the caller's own
+   * work (resolving the image) instead of delaying the first layer it reads. An idle thread keeps
+   * no process alive.
+   */
+  prestart(): void {
+    while (!this.#closed && this.#threads.length < this.#maxThreads) this.#spawn().worker.unref();
+  }
+
+  /** Queues a large layer, largest first (unknown sizes before all: they may be the largest). */
+  #enqueue(pending: PendingJob): void {
+    const rank = (bytes: number | null): number => bytes ?? Number.POSITIVE_INFINITY;
+    const at = this.#queue.findIndex((queued) => rank(queued.bytes) < rank(pending.bytes));
+    this.#queue.splice(at < 0 ? this.#queue.length : at, 0, pending);
+    this.#dispatchSoon();
+  }
+
+  /**
+   * Dispatches on the next turn of the event loop: an image's layers are asked for in one go
+   * (within a few promise ticks), so the largest is started first, wherever it is in the image,
+   * the smaller ones fill in at the end, which balances the threads' bytes, and the small
+   * layers read on this thread start after the large ones have.
+   */
+  #dispatchSoon(): void {
+    if (this.#dispatchDue) return;
+    this.#dispatchDue = true;
+    setImmediate(() => {
+      this.#dispatchDue = false;
       this.#dispatch();
+      for (const start of this.#small.splice(0)) start();
     });
   }
 
   /**
    * Stops every worker; reads still running fail. A busy worker gets a moment to finish its
-   * read (an aborted download removes its cache's temporary file) before it is stopped.
+   * read (an aborted download removes its cache's temporary file) before it is stopped, and is
+   * waited for; an idle one is told to stop and not waited for (its isolate's teardown takes a
+   * few milliseconds of its own thread, which the caller's analysis need not wait for).
    */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(
       this.#threads.splice(0).map(async (thread) => {
-        if (thread.job !== null) {
-          await new Promise<void>((settled) => {
-            const timer = setTimeout(settled, CLOSE_GRACE_MS);
-            thread.idle = () => {
-              clearTimeout(timer);
-              settled();
-            };
-            thread.worker.once('exit', thread.idle);
-          });
+        if (thread.job === null) {
+          void thread.worker.terminate();
+          return;
         }
+        await new Promise<void>((settled) => {
+          const timer = setTimeout(settled, CLOSE_GRACE_MS);
+          thread.idle = () => {
+            clearTimeout(timer);
+            settled();
+          };
+          thread.worker.once('exit', thread.idle);
+        });
         await thread.worker.terminate();
       }),
     );
@@ -391,14 +447,17 @@ export class LayerReader {
     }
   }
 
-  /** Frees the thread for the next job, then settles this one. */
+  /**
+   * Frees the thread and gives it its next job, then settles this one: the worker reads on while
+   * this thread decodes the result.
+   */
   #finish(thread: Thread, settle: () => void): void {
     thread.job = null;
     thread.source = null;
     thread.remote = null;
     thread.worker.unref();
+    this.#dispatch();
     settle();
     thread.idle?.();
-    this.#dispatch();
   }
 }

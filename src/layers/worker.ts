@@ -1,8 +1,8 @@
 /**
- * A layer-reading worker thread (started by LayerReader): reads one layer at a time, from a file
- * region it opens itself, a registry blob it downloads itself, or chunks the main thread
- * forwards, with every check of `readLayer`, and hands the result back encoded as one
- * transferable ArrayBuffer.
+ * A layer-reading worker thread (started by LayerReader, through worker-start.ts where built):
+ * reads one layer at a time, from a file region it opens itself, a registry blob it downloads
+ * itself, or chunks the main thread forwards, with every check of `readLayer`, and hands the
+ * result back encoded as one transferable ArrayBuffer.
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
@@ -33,41 +33,53 @@ interface Running {
   unacknowledged: number;
 }
 
-const port = parentPort;
-if (port === null) throw new Error('worker.js runs as a worker thread of LayerReader');
-const running = new Map<number, Running>();
-
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
+  parentPort?.postMessage(message, transfer);
 }
 
-port.on('message', (message: ToWorker) => {
-  if (message.kind === 'job') {
-    void run(message.job);
-    return;
-  }
-  const job = running.get(message.id);
-  if (job === undefined) return;
-  switch (message.kind) {
-    case 'chunk':
-      job.unacknowledged += message.bytes.byteLength;
-      job.inbound?.push(
-        Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
-      );
-      break;
-    case 'end':
-      job.inbound?.push(null);
-      break;
-    case 'source-error':
-      job.inbound?.destroy(reviveError(message.error));
-      break;
-    case 'abort':
-      job.abort.abort();
-      // The reader may still be waiting for the first bytes, before its pipeline watches the signal.
-      job.inbound?.destroy(new Error('the read was stopped'));
-      break;
-  }
-});
+const running = new Map<number, Running>();
+
+/**
+ * Serves the LayerReader's jobs on this worker thread. `onFirstRead` runs once, when the first
+ * layer is read and before its result is posted (the main thread may stop this thread as soon as
+ * it has every result): worker-start.ts keeps the code compiled by then.
+ */
+export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
+  const port = parentPort;
+  if (port === null) throw new Error('the layer worker runs as a worker thread of LayerReader');
+  let first = onFirstRead;
+  const beforeResult = (): void => {
+    first?.();
+    first = null;
+  };
+  port.on('message', (message: ToWorker) => {
+    if (message.kind === 'job') {
+      void run(message.job, beforeResult);
+      return;
+    }
+    const job = running.get(message.id);
+    if (job === undefined) return;
+    switch (message.kind) {
+      case 'chunk':
+        job.unacknowledged += message.bytes.byteLength;
+        job.inbound?.push(
+          Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
+        );
+        break;
+      case 'end':
+        job.inbound?.push(null);
+        break;
+      case 'source-error':
+        job.inbound?.destroy(reviveError(message.error));
+        break;
+      case 'abort':
+        job.abort.abort();
+        // The reader may still be waiting for the first bytes, before its pipeline watches the signal.
+        job.inbound?.destroy(new Error('the read was stopped'));
+        break;
+    }
+  });
+}
 
 function openRegion(region: FileRegion): Readable {
   // createReadStream cannot express an empty range (its end is inclusive).
@@ -91,7 +103,7 @@ function inboundStream(id: number): Readable {
   });
 }
 
-async function run(job: LayerJob): Promise<void> {
+async function run(job: LayerJob, beforeResult: () => void): Promise<void> {
   const inbound = job.region === null && job.remote === null ? inboundStream(job.id) : null;
   const abort = new AbortController();
   running.set(job.id, { inbound, abort, unacknowledged: 0 });
@@ -128,6 +140,7 @@ async function run(job: LayerJob): Promise<void> {
     );
     report();
     const buffer = encodeLayerContents(contents);
+    beforeResult();
     post({ kind: 'done', id: job.id, contents: buffer }, [buffer]);
   } catch (err) {
     report();

@@ -28,6 +28,8 @@ export interface CacheListing {
   /** Most recently used first. */
   entries: CacheEntry[];
   totalBytes: number;
+  /** The size cap of the blobs (least recently used removed past it). */
+  blobsMaxBytes: number;
   /** The size cap of the layer results (least recently used removed past it). */
   layerResultsMaxBytes: number;
   /** The start's compiled code (not entries: a speed-up, rewritten when missing). */

@@ -16,3 +16,4 @@ export * from './plural.js';
 export * from './package.js';
 export * from './audit.js';
 export * from './known-sizes.js';
+export * from './document-limits.js';

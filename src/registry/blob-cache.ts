@@ -5,6 +5,7 @@ import { Transform, type Readable, type TransformCallback, pipeline } from 'node
 import {
   listDir,
   processAlive,
+  removeLeastRecentlyUsed,
   sweepOrphans,
   temporaryOwner,
   temporaryPath,
@@ -37,7 +38,26 @@ export interface PruneResult {
 export interface BlobCacheOptions {
   /** Told, once, when the cache is readable by others and cannot be made private. */
   onWarning?: (line: string) => void;
+  /** Least recently used blobs are removed once the blobs pass this many bytes (default 5 GiB). */
+  maxBytes?: number;
+  /** Blobs used at or after this time (ms since the epoch; default: when the cache was opened) are never removed to make room. */
+  spareSince?: number;
 }
+
+/** What another thread needs to open the same cache (plain data: `BlobCache` itself is not cloneable). */
+export interface BlobCacheSettings {
+  root: string;
+  maxBytes: number;
+  spareSince: number;
+}
+
+/** The default size cap of the cached blobs (`IMGSCOPE_BLOB_CACHE_MAX` changes it). */
+export const DEFAULT_BLOB_CACHE_MAX_BYTES = 5 * 1024 ** 3;
+/**
+ * How far before the cache was opened a use still counts as this run's: file systems that keep
+ * modification times to the second (or two) round a use made just now down.
+ */
+const MTIME_SLACK_MS = 2000;
 
 /** Temporary files of a running download are kept by prune for this long. */
 const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -49,13 +69,40 @@ const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
  * The cache holds private images' layers: it is kept 0700/0600 (tightened on first use).
  */
 export class BlobCache {
+  readonly maxBytes: number;
+  readonly #spareSince: number;
   private swept = false;
   private privacy: Promise<void> | null = null;
+  #evicting: Promise<void> = Promise.resolve();
 
   constructor(
     readonly root: string,
     private readonly options: BlobCacheOptions = {},
-  ) {}
+  ) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_BLOB_CACHE_MAX_BYTES;
+    this.#spareSince = options.spareSince ?? Date.now() - MTIME_SLACK_MS;
+  }
+
+  /** This cache as another thread opens it, with the same cap and the same run's blobs spared. */
+  settings(): BlobCacheSettings {
+    return { root: this.root, maxBytes: this.maxBytes, spareSince: this.#spareSince };
+  }
+
+  /**
+   * Removes the least recently used blobs until the rest fit in `maxBytes`, sparing the blobs this
+   * run used (an image larger than the cap keeps its own); one eviction at a time per instance.
+   */
+  private evict(): Promise<void> {
+    this.#evicting = this.#evicting
+      .then(async () => {
+        const files = (await this.blobFiles())
+          .filter(({ info }) => info.isFile())
+          .map(({ path, info }) => ({ path, bytes: info.size, lastUsed: info.mtime }));
+        await removeLeastRecentlyUsed(files, this.maxBytes, this.#spareSince);
+      })
+      .catch(() => undefined);
+    return this.#evicting;
+  }
 
   /** Tightens a cache others can read, once per instance; says so when it cannot. */
   private makePrivate(): Promise<void> {
@@ -115,9 +162,12 @@ export class BlobCache {
   /** Stores a small blob whose digest the caller has verified (a config); failures are ignored. */
   async put(digest: string, bytes: Buffer): Promise<void> {
     await this.makePrivate();
-    await writeEntry(this.root, digest.split(':')[1] ?? 'blob', this.entryPath(digest), bytes).catch(
-      () => undefined,
-    );
+    try {
+      await writeEntry(this.root, digest.split(':')[1] ?? 'blob', this.entryPath(digest), bytes);
+    } catch {
+      return;
+    }
+    await this.evict();
   }
 
   /**
@@ -155,6 +205,7 @@ export class BlobCache {
     const tmpPath = temporaryPath(this.root, digest.split(':')[1] ?? 'blob');
     const finalPath = this.entryPath(digest);
     const file: WriteStream = createWriteStream(tmpPath, { mode: PRIVATE_FILE_MODE });
+    const evict = (): Promise<void> => this.evict();
     let written = 0;
     let committed = false;
     let discarded: Promise<void> | null = null;
@@ -213,8 +264,9 @@ export class BlobCache {
             .then(() => rename(tmpPath, finalPath))
             .then(() => {
               committed = true;
-              callback();
+              return evict();
             })
+            .then(() => callback())
             // A cache that cannot be written is no reason to fail the analysis.
             .catch(() => {
               void discard();

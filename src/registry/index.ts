@@ -5,3 +5,4 @@ export { redactCredentials } from './redact.js';
 export * from './registry-client.js';
 export { openRemoteBlob, type RemoteBlob, type RemoteDownload } from './remote-blob.js';
 export type { RetryPolicy } from './retry.js';
+export * from './client-pool.js';

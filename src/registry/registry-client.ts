@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Readable } from 'node:stream';
-import { AuthError, DigestMismatchError, NetworkError, RegistryError, UsageError } from '../errors.js';
-import { type Descriptor, MEDIA_TYPES } from '../model/index.js';
+import {
+  AuthError,
+  DigestMismatchError,
+  InputFormatError,
+  NetworkError,
+  RegistryError,
+  UsageError,
+} from '../errors.js';
+import { type Descriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, MEDIA_TYPES } from '../model/index.js';
 import { isLoopbackHost, registryApiHost } from '../reference/index.js';
 import { Authenticator } from './authenticator.js';
+import type { BlobCacheSettings } from './blob-cache.js';
 import { BlobDownload } from './blob-download.js';
 import { type Credentials, type FoundCredentials, lookupCredentials } from './credentials.js';
 import { digestOf } from './digest.js';
@@ -28,9 +36,6 @@ export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.dockerManifestList,
   MEDIA_TYPES.dockerManifest,
 ].join(', ');
-
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bounds of a paginated listing (tags or catalog): a registry that links page after page, or
@@ -425,7 +430,7 @@ export class RegistryClient {
   async remoteBlob(
     repository: string,
     descriptor: Descriptor,
-    cacheRoot: string | null,
+    cache: BlobCacheSettings | null,
   ): Promise<RemoteBlob> {
     const url = new URL(`/v2/${repository}/blobs/${descriptor.digest}`, await this.baseUrl());
     const authorization = await this.auth.authorization(`repository:${repository}:pull`);
@@ -438,15 +443,16 @@ export class RegistryClient {
       // A plain copy of the environment (proxy settings): process.env itself is not cloneable data.
       transport: { ...this.transportOptions, env: { ...this.transportOptions.env } },
       retry: this.retry,
-      cacheRoot,
+      cache,
     };
   }
 
   /** Reads a small blob (the config) whole, verified. */
   async getBlob(repository: string, descriptor: Descriptor): Promise<Buffer> {
+    // The image's fault, not the registry's: refused as an archive's config over the cap is.
     if (descriptor.size > MAX_CONFIG_BYTES) {
-      throw new RegistryError(
-        `blob ${descriptor.digest} is ${descriptor.size} bytes, too large for a config`,
+      throw new InputFormatError(
+        `config ${descriptor.digest} is ${descriptor.size} bytes, more than the ${MAX_CONFIG_BYTES} allowed for it`,
       );
     }
     const stream = await this.openBlob(repository, descriptor);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../model/index.js';
-import { BlobCache } from './blob-cache.js';
+import { BlobCache, type BlobCacheSettings } from './blob-cache.js';
 import { BlobDownload } from './blob-download.js';
 import { HttpExchange } from './http-exchange.js';
 import { HttpTransport, type TransportOptions } from './http-transport.js';
@@ -24,8 +24,8 @@ export interface RemoteBlob {
   headers: Record<string, string>;
   transport: TransportOptions;
   retry: RetryPolicy;
-  /** The blob cache's root the download is also written into (as `BlobCache.tee` does); null with --no-cache. */
-  cacheRoot: string | null;
+  /** The blob cache the download is also written into (as `BlobCache.tee` does); null with --no-cache. */
+  cache: BlobCacheSettings | null;
 }
 
 /** The blob's stream and what became of the request: `refused` when the registry did not answer 200 or 206. */
@@ -70,12 +70,12 @@ export async function openRemoteBlob(
       throw new RefusedAnswer(`HTTP ${res.status}`);
     },
   });
-  const { cacheRoot, descriptor } = remote;
+  const { cache, descriptor } = remote;
   return {
     stream:
-      cacheRoot === null
+      cache === null
         ? stream
-        : await new BlobCache(cacheRoot).tee(stream, descriptor.digest, descriptor.size),
+        : await new BlobCache(cache.root, cache).tee(stream, descriptor.digest, descriptor.size),
     get refused() {
       return refused;
     },

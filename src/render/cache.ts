@@ -17,11 +17,13 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The layer results' share of the cache beside their cap. */
-function layerResultsLine(listing: CacheListing): string {
-  const layers = listing.entries.filter((entry) => entry.kind === 'layer');
-  const bytes = layers.reduce((sum, entry) => sum + entry.bytes, 0);
-  return `Layer results: ${layers.length === 1 ? '1 entry' : `${layers.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(listing.layerResultsMaxBytes)} cap (least recently used removed past it)`;
+/** One kind's share of the cache beside its cap. */
+function kindLine(listing: CacheListing, kind: CacheEntry['kind']): string {
+  const entries = listing.entries.filter((entry) => entry.kind === kind);
+  const bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+  const [name, cap] =
+    kind === 'blob' ? ['Blobs', listing.blobsMaxBytes] : ['Layer results', listing.layerResultsMaxBytes];
+  return `${name}: ${entries.length === 1 ? '1 entry' : `${entries.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(cap)} cap (least recently used removed past it)`;
 }
 
 /** The start's compiled code, where there is some: a line of its own, not entries. */
@@ -48,7 +50,7 @@ export function renderCacheTable(listing: CacheListing): string {
   }
   const count = listing.entries.length === 1 ? '1 entry' : `${listing.entries.length} entries`;
   const total = `${count}, ${formatBytes(listing.totalBytes)} (${listing.totalBytes} bytes)`;
-  return `${where}\n${table.toString()}\n${total}\n${layerResultsLine(listing)}\n${codeCacheLine(listing)}`;
+  return `${where}\n${table.toString()}\n${total}\n${kindLine(listing, 'blob')}\n${kindLine(listing, 'layer')}\n${codeCacheLine(listing)}`;
 }
 
 function entryToJson(entry: CacheEntry): Record<string, unknown> {
@@ -65,6 +67,7 @@ export function renderCacheJson(listing: CacheListing): string {
     location: listing.location,
     mode: listing.mode === null ? null : octalMode(listing.mode),
     totalBytes: listing.totalBytes,
+    blobsMaxBytes: listing.blobsMaxBytes,
     layerResultsMaxBytes: listing.layerResultsMaxBytes,
     codeCache: listing.codeCache,
     entries: listing.entries.map(entryToJson),

@@ -1,5 +1,11 @@
 import { buildAnalysis, LayerPaths } from '../analysis/index.js';
-import { LayerReader, peekStream, processContentKey, sniffCompression } from '../layers/index.js';
+import {
+  IN_PROCESS_MAX_BYTES,
+  LayerReader,
+  peekStream,
+  processContentKey,
+  sniffCompression,
+} from '../layers/index.js';
 import { sqliteForRpm } from '../packages/index.js';
 import {
   EntryTable,
@@ -10,6 +16,7 @@ import {
   type Platform,
 } from '../model/index.js';
 import {
+  localArchiveBytes,
   openImageSource,
   type LayerBlob,
   type OpenSourceOptions,
@@ -31,11 +38,19 @@ export const DEFAULT_LAYER_CONCURRENCY = 3;
 
 /** Resolves the image, streams every layer through the reader, and analyzes the result. */
 export async function analyzeImage(reference: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  return withResolvedImage(reference, options, (image) =>
-    options.metadataOnly === true
-      ? Promise.resolve(analyzeMetadata(image))
-      : analyzeResolved(image, options.concurrency ?? DEFAULT_LAYER_CONCURRENCY),
-  );
+  if (options.metadataOnly === true) return withResolvedImage(reference, options, analyzeMetadata);
+  const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
+  const reader = new LayerReader({ concurrency });
+  // A large archive has large layers: the worker threads start while the image is resolved.
+  if ((localArchiveBytes(reference) ?? 0) > IN_PROCESS_MAX_BYTES) reader.prestart();
+  try {
+    return await withResolvedImage(reference, options, (image) =>
+      analyzeResolved(image, concurrency, new Map(), reader, true),
+    );
+  } finally {
+    // Closed already where the image was resolved; not where resolving it failed.
+    await reader.close();
+  }
 }
 
 /**
@@ -77,16 +92,18 @@ export interface LayerCache {
 }
 
 /**
- * Reads every layer of a resolved image (through `reader`, or a reader of its own closed at the
- * end; a layer whose result the image's layer-result cache holds is not read) and analyzes the
- * result. Layers run as one pipeline: each is opened, verified,
- * decompressed and parsed while the others are.
+ * Reads every layer of a resolved image (through `reader`, or a reader of its own; a layer whose
+ * result the image's layer-result cache holds is not read) and analyzes the result. Layers run
+ * as one pipeline: each is opened, verified, decompressed and parsed while the others are. The
+ * reader is closed once the layers are read (its threads' memory freed before the analysis)
+ * where `closeReader` says so: by default when it is its own.
  */
 export async function analyzeResolved(
   image: ResolvedImage,
   concurrency: number,
   cache: LayerCache = new Map(),
   reader?: LayerReader,
+  closeReader = reader === undefined,
 ): Promise<Analysis> {
   const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
@@ -114,7 +131,7 @@ export async function analyzeResolved(
       }),
     );
   } finally {
-    if (reader === undefined) await layerReader.close();
+    if (closeReader) await layerReader.close();
   }
   function readOwn(layer: LayerBlob, index: number): Promise<LayerContents> {
     const label = `layer ${index}`;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import {
   checkTagRange,
   checkTagRegex,
@@ -101,28 +102,42 @@ export async function listAuditTargets(options: TargetOptions): Promise<AuditTar
   }
 }
 
+/**
+ * Tag listings asked for at once: a catalog of hundreds of repositories is not listed one round
+ * trip after another, nor with hundreds of requests in flight.
+ */
+const LISTINGS_AT_ONCE = 8;
+
 /** The selected tags of each repository of this shard; a listing that fails stands for its repository. */
 async function tagsOf(
   repositories: readonly string[],
   options: TargetOptions,
   client: (registry: string) => RegistryClient,
 ): Promise<AuditTarget[]> {
-  const targets: AuditTarget[] = [];
-  for (const name of [...new Set(repositories)].sort()) {
+  const limit = pLimit(LISTINGS_AT_ONCE);
+  const inShard = [...new Set(repositories)].sort().flatMap((name) => {
     const parsed = parseRepository(name);
     const repository = `${parsed.registry}/${parsed.repository}`;
-    if (options.shard !== null && shardOfRepository(repository, options.shard.count) !== options.shard.index)
-      continue;
-    try {
-      const tags = await client(parsed.registry).listTags(parsed.repository);
-      const chosen = options.tags === undefined ? [...tags].sort() : selectTags(tags, options.tags);
-      for (const tag of chosen) targets.push({ reference: `${repository}:${tag}`, repository });
-    } catch (error) {
-      if (!(error instanceof ImgscopeError) || error instanceof UsageError) throw error;
-      targets.push({ reference: repository, repository, failure: failureOf(error) });
-    }
-  }
-  return targets;
+    const skipped =
+      options.shard !== null && shardOfRepository(repository, options.shard.count) !== options.shard.index;
+    return skipped ? [] : [{ parsed, repository }];
+  });
+  // In the sorted order of the repositories, whichever listing answers first.
+  const listed = await Promise.all(
+    inShard.map(({ parsed, repository }) =>
+      limit(async (): Promise<AuditTarget[]> => {
+        try {
+          const tags = await client(parsed.registry).listTags(parsed.repository);
+          const chosen = options.tags === undefined ? [...tags].sort() : selectTags(tags, options.tags);
+          return chosen.map((tag) => ({ reference: `${repository}:${tag}`, repository }));
+        } catch (error) {
+          if (!(error instanceof ImgscopeError) || error instanceof UsageError) throw error;
+          return [{ reference: repository, repository, failure: failureOf(error) }];
+        }
+      }),
+    ),
+  );
+  return listed.flat();
 }
 
 function parseRepository(name: string): { registry: string; repository: string } {

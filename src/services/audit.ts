@@ -7,6 +7,7 @@ import type { GateConfig } from '../gate/index.js';
 import type { AuditRecord, AuditSummary, Platform, RuleSettings } from '../model/index.js';
 import type { OpenSourceOptions, ResolvedImage } from '../sources/index.js';
 import { LayerReader } from '../layers/index.js';
+import { RegistryClientPool } from '../registry/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, withResolvedImage } from './analyze-image.js';
 import { readResults, ResultsWriter } from './audit-results.js';
 import { failureOf, type AuditTarget } from './audit-targets.js';
@@ -73,8 +74,14 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
   const stats = { analyzed: 0, reused: 0, failed: 0, layerReads: 0, layerUses: 0 };
   const limit = pLimit(Math.max(1, options.parallel ?? DEFAULT_AUDIT_PARALLEL));
   const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
-  // One set of layer workers for the whole run, not one per image.
+  // One set of layer workers for the whole run, not one per image; one registry client per
+  // repository (its connections, ping and token), not one per tag.
   const reader = new LayerReader({ concurrency });
+  const clients = new RegistryClientPool({ ...options.source?.registry, env: options.source?.env });
+  const source: OpenSourceOptions = {
+    ...options.source,
+    registry: { ...options.source?.registry, clients },
+  };
 
   // A layer is read once per own read of analyzeResolved: through its file region where the
   // source has one (asked for once per read, whichever thread then reads it), else its opener.
@@ -104,7 +111,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
     if (target.failure !== undefined)
       return { record: failedRecord(target, target.failure), outcome: 'failed' };
     try {
-      return await withResolvedImage(target.reference, options, async (image) => {
+      return await withResolvedImage(target.reference, { ...options, source }, async (image) => {
         const earlier = done.get(doneKey(image.manifestDigest, image.configDigest) ?? '');
         if (earlier !== undefined) {
           return {
@@ -151,6 +158,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
   } finally {
     await writer.close();
     await reader.close();
+    clients.close();
   }
   return { summary: summarizeAudit(records, options.top), records, stats, resultsFile: writer.file };
 }

@@ -6,18 +6,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CacheLocation {
   root?: string;
-  /** The layer results' size cap to report (the default's when absent). */
-  layerResultsMaxBytes?: number;
+  /** The size caps to report (the defaults where absent). */
+  caps?: { layerResults?: number | undefined; blobs?: number | undefined };
 }
 
 /** Everything the cache holds (registry blobs and layer results, most recently used first; the start's compiled code). */
 export async function listCache(location: CacheLocation = {}): Promise<CacheListing> {
   const root = location.root ?? defaultCacheRoot();
-  const cache = new BlobCache(root);
-  const layers = new LayerResultCache(
-    root,
-    location.layerResultsMaxBytes === undefined ? {} : { maxBytes: location.layerResultsMaxBytes },
-  );
+  const cache = new BlobCache(root, { maxBytes: location.caps?.blobs });
+  const layers = new LayerResultCache(root, { maxBytes: location.caps?.layerResults });
   const entries: CacheEntry[] = [
     ...(await cache.list()).map((blob): CacheEntry => ({ kind: 'blob', ...blob })),
     ...(await layers.list()).map((layer): CacheEntry => ({ kind: 'layer', ...layer })),
@@ -28,6 +25,7 @@ export async function listCache(location: CacheLocation = {}): Promise<CacheList
     mode: await cache.directoryMode(),
     entries,
     totalBytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
+    blobsMaxBytes: cache.maxBytes,
     layerResultsMaxBytes: layers.maxBytes,
     codeCache: await codeCacheUsage(root),
   };

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -26,7 +26,11 @@ export interface ArchiveFiles {
   region(name: string): Promise<FileRegion>;
 }
 
-/** Reads a member whole, refusing anything larger than `maxBytes` (hostile archives). */
+/**
+ * Reads a member whole, refusing anything larger than `maxBytes` (hostile archives): from where
+ * it lies on disk, in synchronous reads (a manifest or config is a few kilobytes, cheaper read
+ * at once than streamed).
+ */
 export async function readMember(files: ArchiveFiles, name: string, maxBytes: number): Promise<Buffer> {
   const size = await files.size(name);
   if (size > maxBytes) {
@@ -34,9 +38,20 @@ export async function readMember(files: ArchiveFiles, name: string, maxBytes: nu
       `${files.location}: ${name} is ${size} bytes, more than the ${maxBytes} allowed for it`,
     );
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of files.open(name)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  const { path, offset, length } = await files.region(name);
+  const bytes = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    let done = 0;
+    while (done < length) {
+      const read = readSync(fd, bytes, done, length - done, offset + done);
+      if (read === 0) break;
+      done += read;
+    }
+    return bytes.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Normalises a member name; archive-relative names never climb out of the archive. */

@@ -3,7 +3,8 @@ import { MEDIA_TYPES, type Descriptor, type ImageConfig } from '../model/index.j
 import type { ArchiveFiles } from './archive-files.js';
 import type { ImageSource, LayerBlob, ResolvedImage, ResolveOptions } from './image-source.js';
 import { checkLayerCount, toImageConfig } from './image-documents.js';
-import { isRecord, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, readJsonMember } from './json-member.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from '../model/index.js';
+import { isRecord, readJsonMember } from './json-member.js';
 import { configPlatform } from './config-platform.js';
 import { checkSinglePlatform } from './platform.js';
 

@@ -1,5 +1,5 @@
 export type { ImageSource, LayerBlob, ResolvedImage, ResolveOptions } from './image-source.js';
-export { openImageSource, type OpenSourceOptions } from './open-image-source.js';
+export { localArchiveBytes, openImageSource, type OpenSourceOptions } from './open-image-source.js';
 export {
   hostPlatform,
   parsePlatform,

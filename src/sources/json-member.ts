@@ -3,10 +3,6 @@ import { DigestMismatchError, InputFormatError } from '../errors.js';
 import { parseDigest } from '../layers/index.js';
 import { type ArchiveFiles, readMember } from './archive-files.js';
 
-/** Caps on metadata documents, so a hostile archive cannot make us read gigabytes as JSON. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-
 /** Verifies bytes against a digest ("sha256:..."); a digest we cannot check is refused. */
 export function verifyBytes(what: string, bytes: Buffer, digest: string): void {
   const parsed = parseDigest(digest);

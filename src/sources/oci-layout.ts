@@ -10,7 +10,8 @@ import {
   toImageIndex,
   toImageManifest,
 } from './image-documents.js';
-import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, readJsonMember } from './json-member.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from '../model/index.js';
+import { readJsonMember } from './json-member.js';
 import { checkSinglePlatform, indexPlatforms, selectPlatformEntry } from './platform.js';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';

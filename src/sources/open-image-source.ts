@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
@@ -39,6 +40,22 @@ export async function openImageSource(
   const resolve = source.resolve.bind(source);
   source.resolve = async (resolveOptions) => ({ ...(await resolve(resolveOptions)), layerResults });
   return source;
+}
+
+/**
+ * The size of the local archive file that `argument` names (as a transport's path or a bare
+ * path), without reading it; null for anything else (a directory, a registry reference, a
+ * daemon's image, nothing there). A caller's hint (is a large layer likely?), not a check.
+ */
+export function localArchiveBytes(argument: string): number | null {
+  const transport = LOCAL_TRANSPORTS.find((name) => argument.startsWith(`${name}:`));
+  const path = transport === undefined ? argument : argument.slice(transport.length + 1);
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : null;
+  } catch {
+    return null;
+  }
 }
 
 async function chooseSource(argument: string, options: OpenSourceOptions): Promise<ImageSource> {

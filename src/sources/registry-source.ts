@@ -7,6 +7,7 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
+  MAX_MANIFEST_BYTES,
   MEDIA_TYPES,
   type Platform,
   type PlatformIndex,
@@ -16,9 +17,9 @@ import {
   type BlobCache,
   type DownloadProgress,
   type FetchedManifest,
-  MAX_MANIFEST_BYTES,
   RegistryClient,
   type RegistryClientOptions,
+  type RegistryClientPool,
 } from '../registry/index.js';
 import type { ImageSource, LayerBlob, ResolveOptions, ResolvedImage } from './image-source.js';
 import { configPlatform } from './config-platform.js';
@@ -29,6 +30,8 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
   /** Blob cache; null with --no-cache. */
   cache: BlobCache | null;
   progress?: DownloadProgress;
+  /** Clients shared with other sources of the run (which closes them); absent: one of its own. */
+  clients?: RegistryClientPool;
 }
 
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList]);
@@ -64,6 +67,8 @@ function isIndex(manifest: FetchedManifest, parsed: { manifests?: unknown; layer
  */
 export class RegistrySource implements ImageSource {
   private readonly client: RegistryClient;
+  /** Whether `close` closes the client (not when it is the run's, from a pool). */
+  private readonly ownsClient: boolean;
   private readonly cache: BlobCache | null;
   private readonly progress: DownloadProgress | undefined;
 
@@ -71,7 +76,10 @@ export class RegistrySource implements ImageSource {
     readonly reference: ImageReference,
     options: RegistrySourceOptions,
   ) {
-    this.client = new RegistryClient(reference.registry, options, reference.repository);
+    this.ownsClient = options.clients === undefined;
+    this.client =
+      options.clients?.get(reference.registry, reference.repository) ??
+      new RegistryClient(reference.registry, options, reference.repository);
     this.cache = options.cache;
     this.progress = options.progress;
   }
@@ -185,7 +193,7 @@ export class RegistrySource implements ImageSource {
     const blob = await this.client.remoteBlob(
       this.reference.repository,
       descriptor,
-      this.cache === null ? null : this.cache.root,
+      this.cache?.settings() ?? null,
     );
     const progress = this.progress;
     if (progress === undefined) return { blob };
@@ -198,6 +206,6 @@ export class RegistrySource implements ImageSource {
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    if (this.ownsClient) this.client.close();
   }
 }

@@ -53,6 +53,7 @@ describe('imgscope cache list', () => {
       location: `${xdg}/imgscope`,
       mode: null,
       totalBytes: 0,
+      blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
       entries: [],
@@ -74,6 +75,7 @@ describe('imgscope cache list', () => {
     expect(lines[5]).toMatch(/^└─+┴─+┴─+┴─+┘$/);
     expect(lines.slice(6)).toEqual([
       '2 entries, 252 kB (251500 bytes)',
+      'Blobs: 2 entries, 252 kB of the 5.4 GB cap (least recently used removed past it)',
       'Layer results: 0 entries, 0 B of the 2.1 GB cap (least recently used removed past it)',
       '',
     ]);
@@ -84,6 +86,7 @@ describe('imgscope cache list', () => {
       location: root,
       mode: '0750',
       totalBytes: 251_500,
+      blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
       entries: [

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanupTempDirs, tempDir } from '../helpers/image-builder.js';
 import { fillBytes } from '../helpers/fill.js';
@@ -57,5 +57,37 @@ describe('layers read on worker threads', () => {
     expect(failed.stderr).toMatch(
       /^imgscope: error: layer 0 content \(diff_id\): digest mismatch: expected sha256:0{64}, got sha256:[0-9a-f]{64}\n$/,
     );
+  });
+
+  it("keep the reader's compiled code in the code cache beside the commands', and report the same with it", async () => {
+    const archive = await writeRawDockerArchive([
+      { tar: rawTar([tarEntry({ name: 'one/blob' }, fillBytes('one', 5 * MiB))]) },
+      { tar: rawTar([tarEntry({ name: 'two/blob' }, fillBytes('two', 5 * MiB))]) },
+    ]);
+    const cache = await tempDir();
+    const codeCache = join(cache, 'imgscope', 'code-cache');
+    const workerCaches = async (): Promise<string[]> =>
+      (await readdir(codeCache)).filter((name) => name.startsWith('layer-worker-'));
+    // The first run makes the cache directory (it stores the layer results); the worker's first
+    // layer stores its code, the next run that reads a layer on a worker stores it once more.
+    const runs = [];
+    for (const flags of [[], ['--no-cache'], ['--no-cache']]) {
+      runs.push(await runCli(['analyze', archive, '--format', 'json', ...flags], { XDG_CACHE_HOME: cache }));
+      const [file, ...others] = await workerCaches();
+      expect(others).toEqual([]);
+      expect(file).toMatch(
+        new RegExp(`^layer-worker-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`),
+      );
+      const path = join(codeCache, file!);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect((await readFile(path)).subarray(0, 4).toString()).toBe('ISCC');
+    }
+    expect(runs.map((run) => [run.code, run.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
+    expect(runs[1]?.stdout).toBe(runs[0]?.stdout);
+    expect(runs[2]?.stdout).toBe(runs[0]?.stdout);
   });
 });

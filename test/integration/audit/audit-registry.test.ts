@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { FLEET_REPOSITORIES, type FleetImage, pushFleet } from '../../helpers/fleet-images.js';
+import { FLEET_REPOSITORIES, FLEET_TAGS, type FleetImage, pushFleet } from '../../helpers/fleet-images.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
@@ -250,6 +250,47 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
       `${repo}:1.25-alpine`,
       `${repo}:latest`,
     ]);
+  });
+
+  it("reuses one registry client per repository: its images' pings and connections are made once", async () => {
+    const list = join(work, 'two-repos.txt');
+    const references = FLEET_REPOSITORIES.slice(0, 2).flatMap((repository) =>
+      FLEET_TAGS.map((tag) => `${proxy.host}/${repository}:${tag}`),
+    );
+    await writeFile(list, references.join('\n'));
+    const result = await runImgscope(
+      ['audit', '-f', list, '--out', join(work, 'pooled'), '--parallel', '2'],
+      env('cache-pooled'),
+    );
+    expect(result.code).toBe(0);
+    expect(stats(result.stderr)).toMatchObject({ analyzed: 8, failed: 0 });
+    // The version check (GET /v2/) starts each client: one per repository, not one per image.
+    expect(proxy.requests.filter((request) => request.path === '/v2/')).toHaveLength(2);
+    // Every image's manifest still asked for by its own tag.
+    expect(proxy.requests.filter((request) => request.path.includes('/manifests/'))).toHaveLength(8);
+  });
+
+  it('lists the repositories of a catalog at once: one that never answers holds up none of the others', async () => {
+    const tagListings = (): string[] =>
+      proxy.requests.filter((r) => r.path.endsWith('/tags/list')).map((r) => r.path);
+    // The first repository in sorted order keeps its listing unanswered.
+    proxy.fault = (req) => (req.path === '/v2/fleet/api/tags/list' ? { silence: true } : undefined);
+    const run = await startCli(
+      ['audit', '--catalog', proxy.host, '--tags-regex', '^latest$', '--out', join(work, 'listings')],
+      env(),
+    );
+    try {
+      await waitFor(
+        () => Promise.resolve(tagListings().length >= 5),
+        'all five repositories asked for their tags',
+      );
+      expect(new Set(tagListings())).toEqual(
+        new Set(FLEET_REPOSITORIES.map((repository) => `/v2/${repository}/tags/list`)),
+      );
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.result;
+    }
   });
 
   it('reads a 100,000-tag list and audits the few tags selected', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
@@ -158,6 +158,40 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     ]);
     expect(zstd.layers.map((l) => l.digest)).not.toEqual(gzip.layers.map((l) => l.digest));
     expect(zstd.efficiency.wastedBytes).toBe(400_000);
+  });
+
+  it('keeps the blob cache under IMGSCOPE_BLOB_CACHE_MAX, but never the blobs of the image it reads', async () => {
+    cacheRoot = await makeTempDir('cli-cache');
+    const cap = { IMGSCOPE_BLOB_CACHE_MAX: '1kB' };
+    const first = await analyze(`${proxy.host}/cli/app:1`, [], cap);
+    expect(first.code).toBe(0);
+    // Three blobs far past the cap, all kept: this run read them.
+    const firstBlobs = await expectCacheConsistent(cacheRoot);
+    expect(firstBlobs).toHaveLength(3);
+    // As if that run were an hour ago.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const dir = join(cacheRoot, 'imgscope', 'blobs', 'sha256');
+    for (const name of firstBlobs) await utimes(join(dir, name), hourAgo, hourAgo);
+
+    proxy.requests.length = 0;
+    const second = await analyze(`${proxy.host}/cli/zstd:1`, [], cap);
+    expect(second.code).toBe(0);
+    const downloaded = proxy.requests
+      .filter((r) => r.path.includes('/blobs/sha256:'))
+      .map((r) => r.path.slice(r.path.lastIndexOf(':') + 1));
+    // The zstd twin's config is app:1's (the same diff_ids): found in the cache, not downloaded.
+    expect(downloaded).toHaveLength(2);
+    expect((await expectCacheConsistent(cacheRoot)).sort()).toEqual(
+      [...downloaded, image.configDigest.slice(7)].sort(),
+    );
+    const list = await runImgscope(['cache', 'list', '--json'], { XDG_CACHE_HOME: cacheRoot, ...cap });
+    expect((JSON.parse(list.stdout) as { blobsMaxBytes: number }).blobsMaxBytes).toBe(1000);
+
+    const bad = await analyze(`${proxy.host}/cli/app:1`, [], { IMGSCOPE_BLOB_CACHE_MAX: 'huge' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'imgscope: error: IMGSCOPE_BLOB_CACHE_MAX: "huge" is not a size: expected a number with an optional unit such as 20MB or 1.5GiB\n',
+    );
   });
 
   it('--no-layers reads only the manifest and config', async () => {

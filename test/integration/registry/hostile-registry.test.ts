@@ -227,4 +227,30 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     expect(failure?.exitCode).toBe(2);
     expect(failure?.line).toMatch(/the image config's history\[0\]\.created_by is not a string/);
   });
+
+  it('refuses a config over the cap before downloading it, as a bad image', async () => {
+    // Served by the proxy: no registry tool pushes a config this large (skopeo stops at 4 MiB).
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${'c'.repeat(64)}`,
+        size: 16 * 1024 * 1024 + 1,
+      },
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: `sha256:${'d'.repeat(64)}`, size: 1 },
+      ],
+    };
+    proxy.fault = (req) =>
+      req.path.endsWith('/manifests/1')
+        ? { status: 200, headers: { 'content-type': manifest.mediaType }, body: JSON.stringify(manifest) }
+        : undefined;
+    const failure = await analyze('bloated:1');
+    expect(failure?.line).toMatch(
+      /^imgscope: error: config sha256:[0-9a-f]{64} is 16777217 bytes, more than the 16777216 allowed for it$/,
+    );
+    expect(failure?.exitCode).toBe(2);
+    expect(proxy.requests.filter((request) => request.path.includes('/blobs/'))).toEqual([]);
+  });
 });

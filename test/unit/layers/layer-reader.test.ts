@@ -91,6 +91,40 @@ describe('LayerReader', () => {
     ]);
   });
 
+  it('starts the largest of the layers asked for together first, and the smallest last', async () => {
+    const single = new LayerReader({
+      threads: 1,
+      concurrency: 1,
+      inProcessMaxBytes: 0,
+      callingThreadReads: false,
+    });
+    single.prestart();
+    try {
+      const layers = [2, 5, 1, 4, 3].map((n) => ({
+        n,
+        tar: rawTar([tarEntry({ name: `f${n}` }, Buffer.alloc(n * 10_000, n))]),
+      }));
+      const inputs = await Promise.all(layers.map(({ tar }) => input(tar)));
+      const finished: number[] = [];
+      await Promise.all(
+        layers.map(({ n, tar }, i) =>
+          single
+            .read(inputs[i]!, {
+              label: `layer ${n}`,
+              digest: null,
+              size: null,
+              diffId: sha256(tar),
+              contentKey,
+            })
+            .then(() => finished.push(n)),
+        ),
+      );
+      expect(finished).toEqual([5, 4, 3, 2, 1]);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('fails with the error class and message the reader throws on this thread', async () => {
     const wrongDiffId = { ...checks, diffId: sha256('other') };
     const error = await reader.read(await input(blob), wrongDiffId).catch((err: unknown) => err);

@@ -97,6 +97,36 @@ describe('BlobCache', () => {
     expect(all.removedEntries).toBe(1);
     expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
   });
+
+  it('removes the least recently used blobs past its cap, and never one this run used', async () => {
+    const blobs = [1, 2, 3].map((n) => Buffer.alloc(1000, n));
+    const earlier = new BlobCache(root);
+    for (const [index, blob] of blobs.entries()) {
+      await earlier.put(digest(blob), blob);
+      // Used by runs an hour, two and three hours ago: blobs[2] is the least recent.
+      const used = new Date(Date.now() - (index + 1) * 3600_000);
+      await utimes(join(root, 'blobs', 'sha256', digest(blob).slice(7)), used, used);
+    }
+    const held = async (): Promise<string[]> => (await readdir(join(root, 'blobs', 'sha256'))).sort();
+    const name = (blob: Buffer): string => digest(blob).slice(7);
+
+    const cache = new BlobCache(root, { maxBytes: 2500 });
+    expect(cache.settings()).toEqual({ root, maxBytes: 2500, spareSince: expect.any(Number) as number });
+    // Looked up by this run: spared, whatever its age was.
+    expect(await cache.lookup(digest(blobs[2]!), 1000)).not.toBeNull();
+    const fresh = Buffer.alloc(1000, 4);
+    const tee = await cache.tee(Readable.from([fresh]), digest(fresh), fresh.length);
+    expect((await drain(tee)).equals(fresh)).toBe(true);
+    // 4000 bytes held: the two least recent not used by this run go, leaving 2000 <= 2500.
+    expect(await held()).toEqual([name(blobs[2]!), name(fresh)].sort());
+
+    // Past the cap with only this run's blobs, in a thread that opened the cache from its
+    // settings: all kept (the image being read needs them).
+    const worker = new BlobCache(root, { ...cache.settings(), maxBytes: 1 });
+    const more = Buffer.alloc(1000, 5);
+    await worker.put(digest(more), more);
+    expect(await held()).toEqual([name(blobs[2]!), name(fresh), name(more)].sort());
+  });
 });
 
 describe('BlobCache on a disk that fails', () => {
