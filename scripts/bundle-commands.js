@@ -7,7 +7,7 @@
 // Besides, dist/cli/own-commands.cjs: oclif and every command in one classic script, which
 // launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -194,40 +194,46 @@ const packagesForOwnCommands = {
 const ascii = (text) =>
   text.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-// dist/cli/own-commands.cjs: one classic script (CommonJS shape, run by launch.js in a function
-// scope that gives it require, module and __importMetaUrl), since V8's code cache is Node 20's
-// only for scripts. Each command is evaluated when run; import.meta.url is the bundle's, one
-// directory under dist/ like the modules it replaces.
-const ownCommands = await build({
-  stdin: {
-    contents: [
-      `export const commandIds = ${JSON.stringify(commandFiles.map(commandId))};`,
-      'const commands = {',
-      ...commandFiles.map(
-        (file) => `  ${JSON.stringify(commandId(file))}: () => import(${JSON.stringify(file)}),`,
-      ),
-      '};',
-      'export async function run(root, id, argv) {',
-      "  const { runOwnCommand } = await import('./run-own-command.js');",
-      '  return runOwnCommand(root, id, argv, async () => (await commands[id]()).default);',
-      '}',
-    ].join('\n'),
-    resolveDir: join(dist, 'cli'),
-    sourcefile: 'own-commands-entry.js',
-  },
-  outfile: join(dist, 'cli/own-commands.cjs'),
-  write: false,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  define: { 'import.meta.url': '__importMetaUrl' },
-  plugins: [dynamicImportAsRequire, keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
-  sourcemap: true,
-  logLevel: 'warning',
-});
-for (const { path, text } of ownCommands.outputFiles)
-  await writeFile(path, path.endsWith('.cjs') ? ascii(text) : text);
+// dist/own-commands/ID.cjs, one per command (cache:list is cache-list.cjs): oclif and that
+// command in one classic script (CommonJS shape, run by launch.js in a function scope that gives it
+// require, module and __importMetaUrl), since V8's code cache is Node 20's only for scripts. One
+// bundle per command, not one for all: a command's bundle holds only the modules it imports (the
+// barrels' other exports are shaken out, see projectWithoutSideEffects), so a start reads,
+// deserializes and evaluates only those (analyze's is half the size of all commands together).
+// The command is evaluated when run; import.meta.url is the bundle's, one directory under dist/
+// like the modules it replaces.
+/** The own-commands bundle's name of a command id ("cache:list" -> "cache-list"), as launch.ts names it. */
+const bundleName = (id) => id.replaceAll(':', '-');
+await rm(join(dist, 'own-commands'), { recursive: true, force: true });
+await Promise.all(
+  commandFiles.map(async (file) => {
+    const ownCommand = await build({
+      stdin: {
+        contents: [
+          'export async function run(root, id, argv) {',
+          "  const { runOwnCommand } = await import('./run-own-command.js');",
+          `  return runOwnCommand(root, id, argv, async () => (await import(${JSON.stringify(file)})).default);`,
+          '}',
+        ].join('\n'),
+        resolveDir: join(dist, 'cli'),
+        sourcefile: `${bundleName(commandId(file))}-entry.js`,
+      },
+      outfile: join(dist, `own-commands/${bundleName(commandId(file))}.cjs`),
+      write: false,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      define: { 'import.meta.url': '__importMetaUrl' },
+      plugins: [dynamicImportAsRequire, keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
+      sourcemap: true,
+      logLevel: 'warning',
+    });
+    await mkdir(join(dist, 'own-commands'), { recursive: true });
+    for (const { path, text } of ownCommand.outputFiles)
+      await writeFile(path, path.endsWith('.cjs') ? ascii(text) : text);
+  }),
+);
 
 // bin/run.js's entry: node's modules only, so that deciding which start to take loads nothing
 // else; main.js is the full start it imports when it does not run the bundle.

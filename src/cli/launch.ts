@@ -9,9 +9,8 @@ import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
 import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
 
-/** What dist/cli/own-commands.cjs exports (scripts/bundle-commands.js builds it). */
-interface OwnCommandsBundle {
-  commandIds: string[];
+/** What a command's bundle, dist/own-commands/ID.cjs, exports (scripts/bundle-commands.js builds it). */
+interface OwnCommandBundle {
   run(root: string, id: string, argv: string[]): Promise<void>;
 }
 
@@ -20,9 +19,9 @@ const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__imp
 
 /**
  * What bin/run.js runs. One of imgscope's own commands (`analyze IMAGE`, `cache list`: most
- * runs) runs from dist/cli/own-commands.cjs, oclif and every command in one classic script that
- * V8's code cache (code-cache.ts) keeps compiled between runs, in $XDG_CACHE_HOME/imgscope/
- * code-cache; everything else (help, --version, the autocomplete plugin, a typo) runs oclif's
+ * runs) runs from its bundle, dist/own-commands/ID.cjs (cache:list is cache-list.cjs): oclif and
+ * that command in one classic script that V8's code cache (code-cache.ts) keeps compiled between
+ * runs, in $XDG_CACHE_HOME/imgscope/code-cache; everything else (help, --version, the autocomplete plugin, a typo) runs oclif's
  * full start from dist/cli/main.js. `bin` is bin/run.js's URL.
  */
 export async function launch(bin: string): Promise<void> {
@@ -80,7 +79,7 @@ const FORMAT_OPTIONS = new Set(['--format', '-f']);
 async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean> {
   // The bundle's import() of the packages left outside it (sql.js) needs Node >= 20.12.
   if (vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return false;
-  const file = join(root, 'dist', 'cli', 'own-commands.cjs');
+  const file = join(root, 'dist', 'own-commands', `${own.id.replaceAll(':', '-')}.cjs`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -100,7 +99,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     file,
     cachePath,
   );
-  const bundle = { exports: {} as OwnCommandsBundle };
+  const bundle = { exports: {} as OwnCommandBundle };
   (script.runInThisContext() as (...scope: unknown[]) => void)(
     bundle.exports,
     createRequire(file),
@@ -109,7 +108,6 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     dirname(file),
     pathToFileURL(file).href,
   );
-  if (!bundle.exports.commandIds.includes(own.id)) return false;
   await bundle.exports.run(root, own.id, own.argv);
   if (store !== null && cachePath !== null) storeCodeCache(script, cachePath, store);
   return true;
