@@ -125,6 +125,11 @@ const deferred = (name, expression) =>
  *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers) and node:readline
  *   (a flag read from stdin) are required when oclif loads, mostly for work these runs never do:
  *   they load on first use (about 50 M instructions);
+ * - Command.run loads a configuration again from the one it is given (made by another copy of
+ *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
+ *   (the same plugins, paths and theme; about 2 ms);
+ * - getPlatform asks wsl-utils whether this is WSL, which loads node:child_process and
+ *   node:fs/promises for its Windows helpers: the answer is is-wsl's, which wsl-utils re-exports;
  * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
  *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
  *   (table output: about 25 M instructions).
@@ -143,6 +148,13 @@ const PACKAGE_CHANGES = {
   ],
   '@oclif/core/lib/config/config.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+    [
+      '        if (isConfig(opts)) {\n            debug(`reloading config',
+      '        if (opts instanceof Config)\n            return opts;\n        if (isConfig(opts)) {\n            debug(`reloading config',
+    ],
+  ],
+  '@oclif/core/lib/util/os.js': [
+    ["return (await import('wsl-utils')).isWsl ?", "return (await import('is-wsl')).default ?"],
   ],
   '@oclif/core/lib/performance.js': [
     [
@@ -210,10 +222,9 @@ await Promise.all(
     const ownCommand = await build({
       stdin: {
         contents: [
-          'export async function run(root, id, argv) {',
-          "  const { runOwnCommand } = await import('./run-own-command.js');",
-          `  return runOwnCommand(root, id, argv, async () => (await import(${JSON.stringify(file)})).default);`,
-          '}',
+          `import command from ${JSON.stringify(file)};`,
+          "import { runOwnCommand } from './run-own-command.js';",
+          'export const run = (root, id, argv) => runOwnCommand(root, id, argv, async () => command);',
         ].join('\n'),
         resolveDir: join(dist, 'cli'),
         sourcefile: `${bundleName(commandId(file))}-entry.js`,

@@ -1,11 +1,12 @@
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
+import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
 import * as zlib from 'node:zlib';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
+import { bundleRequire } from './bundle-require.js';
 import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
 
@@ -102,7 +103,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
   const bundle = { exports: {} as OwnCommandBundle };
   (script.runInThisContext() as (...scope: unknown[]) => void)(
     bundle.exports,
-    createRequire(file),
+    bundleRequire(file),
     bundle,
     file,
     dirname(file),
