@@ -122,9 +122,11 @@ const deferred = (name, expression) =>
  * - plugin.js sorts a plugin's commands with localeCompare, whose first call builds ICU's collator
  *   (about 70 M instructions, 10 ms): code units order them here, an order a run never shows;
  * - minimatch (matching user plugins' names), tinyglobby (finding commands without a manifest),
- *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers) and node:readline
- *   (a flag read from stdin) are required when oclif loads, mostly for work these runs never do:
- *   they load on first use (about 50 M instructions);
+ *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers), node:readline
+ *   (a flag read from stdin), the help classes (an error's help, the --help flag), the module
+ *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
+ *   (cli-spinners' table; a TTY's progress) are required when oclif loads, mostly for work these
+ *   runs never do: they load on first use (about 50 M instructions);
  * - Command.run loads a configuration again from the one it is given (made by another copy of
  *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
  *   (the same plugins, paths and theme; about 2 ms);
@@ -142,12 +144,32 @@ const PACKAGE_CHANGES = {
       '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
     ],
     ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
+    [
+      'const module_loader_1 = require("../module-loader");',
+      deferred('module_loader_1', 'require("../module-loader")'),
+    ],
+  ],
+  '@oclif/core/lib/errors/handle.js': [
+    ['const index_1 = require("../help/index");', deferred('index_1', 'require("../help/index")')],
+  ],
+  '@oclif/core/lib/flags.js': [
+    ['const help_1 = require("./help");', deferred('help_1', 'require("./help")')],
+  ],
+  '@oclif/core/lib/ux/index.js': [
+    [
+      'const spinner_1 = __importDefault(require("./action/spinner"));',
+      deferred('spinner_1', '__importDefault(require("./action/spinner"))'),
+    ],
   ],
   '@oclif/core/lib/config/plugin-loader.js': [
     ['const minimatch_1 = require("minimatch");', deferred('minimatch_1', 'require("minimatch")')],
   ],
   '@oclif/core/lib/config/config.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+    [
+      'const module_loader_1 = require("../module-loader");',
+      deferred('module_loader_1', 'require("../module-loader")'),
+    ],
     [
       '        if (isConfig(opts)) {\n            debug(`reloading config',
       '        if (opts instanceof Config)\n            return opts;\n        if (isConfig(opts)) {\n            debug(`reloading config',
