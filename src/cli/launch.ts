@@ -91,7 +91,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
   // listing shows what the other commands keep.
   const cachePath =
     codeCacheAvailable() && !own.id.startsWith('cache:')
-      ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), bytes, runShape(own))
+      ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), file, bytes, runShape(own))
       : null;
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
