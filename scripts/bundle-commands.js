@@ -4,7 +4,7 @@
 // dist/chunks/ (esbuild's code splitting), so oclif, loaded by main.js, and the command it runs
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
 // small modules (oclif alone is ~70, semver ~50) is most of what a start costs on Node 20.
-// Besides, dist/cli/own-commands.cjs: oclif and every command in one classic script, which
+// Besides, dist/own-commands/ID.cjs: oclif and one command in one classic script, which
 // launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -22,8 +22,9 @@ const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__imp
  * What bin/run.js runs. One of imgscope's own commands (`analyze IMAGE`, `cache list`: most
  * runs) runs from its bundle, dist/own-commands/ID.cjs (cache:list is cache-list.cjs): oclif and
  * that command in one classic script that V8's code cache (code-cache.ts) keeps compiled between
- * runs, in $XDG_CACHE_HOME/imgscope/code-cache; everything else (help, --version, the autocomplete plugin, a typo) runs oclif's
- * full start from dist/cli/main.js. `bin` is bin/run.js's URL.
+ * runs, in $XDG_CACHE_HOME/imgscope/code-cache; everything else (help, --version, the
+ * autocomplete plugin, a typo) runs oclif's full start from dist/cli/main.js. `bin` is
+ * bin/run.js's URL.
  */
 export async function launch(bin: string): Promise<void> {
   const root = fileURLToPath(new URL('..', bin));

@@ -7,7 +7,7 @@ import { reportUncaught } from './report-uncaught.js';
  * Runs one of imgscope's own commands as oclif's `run` runs it once it has found the command
  * (configuration, init hook, the command's flag parsing, prerun/postrun and finally hooks), with
  * the command's class given instead of imported through the manifest: the start bundle
- * (dist/cli/own-commands.cjs, see launch.ts) holds both, so V8's code cache covers the command.
+ * (dist/own-commands/ID.cjs, see launch.ts) holds both, so V8's code cache covers the command.
  * Only the root plugin is loaded, as in main.ts for our own commands.
  */
 export async function runOwnCommand(
