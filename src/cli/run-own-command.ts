@@ -1,6 +1,9 @@
 import type { Command } from '@oclif/core/command';
 import { Config, Plugin } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
+import type { PJSON } from '@oclif/core/interfaces';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { reportUncaught } from './report-uncaught.js';
 
 /**
@@ -19,7 +22,12 @@ export async function runOwnCommand(
   // With SHELL unset oclif asks the passwd entry for the login shell (see main.ts).
   process.env['SHELL'] ??= '/bin/sh';
   try {
-    const rootPlugin = new Plugin({ root, isRoot: true });
+    // The package's package.json, given: oclif would read it twice, once to find the root (the
+    // directory bin/run.js is in already tells) and once more to load it (it has an oclif section,
+    // so no other file adds to it).
+    const pluginRoot = resolve(root);
+    const pjson = JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')) as PJSON;
+    const rootPlugin = new Plugin({ root: pluginRoot, isRoot: true, pjson });
     await rootPlugin.load();
     const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
     await config.runHook('init', { argv, id });
