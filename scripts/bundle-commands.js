@@ -132,6 +132,8 @@ const deferred = (name, expression) =>
  *   (the same plugins, paths and theme; about 2 ms);
  * - getPlatform asks wsl-utils whether this is WSL, which loads node:child_process and
  *   node:fs/promises for its Windows helpers: the answer is is-wsl's, which wsl-utils re-exports;
+ * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
+ *   each through an array filtered for the first defined value: a loop finds the same value;
  * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
  *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
  *   (table output: about 25 M instructions).
@@ -192,6 +194,12 @@ const PACKAGE_CHANGES = {
   ],
   '@oclif/core/lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'cli-table3/src/cell.js': [
+    [
+      '  return args.filter((v) => v !== undefined && v !== null).shift();',
+      '  for (const v of args) if (v !== undefined && v !== null) return v;\n  return undefined;',
+    ],
   ],
   'string-width/index.js': [
     [
