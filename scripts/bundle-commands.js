@@ -239,11 +239,13 @@ const ascii = (text) =>
 // dist/own-commands/ID.cjs, one per command (cache:list is cache-list.cjs): oclif and that
 // command in one classic script (CommonJS shape, run by launch.js in a function scope that gives it
 // require, module and __importMetaUrl), since V8's code cache is Node 20's only for scripts. One
-// bundle per command, not one for all: a command's bundle holds only the modules it imports (the
-// barrels' other exports are shaken out, see projectWithoutSideEffects), so a start reads,
-// deserializes and evaluates only those (analyze's is half the size of all commands together).
-// The command is evaluated when run; import.meta.url is the bundle's, one directory under dist/
-// like the modules it replaces.
+// bundle per command, importing it statically: esbuild then hoists our modules into one scope and
+// keeps only the statements the command uses (a barrel's other exports and their modules are left
+// out), instead of wrapping each module in a function that, for a barrel, initialises everything
+// it re-exports. A start reads, deserializes and evaluates only that (analyze's 1.42 MB and about
+// 0.8 MB of code cache, against 1.69 MB and 1 MB for all commands). Packages reached only by
+// import() (node-fetch, the proxy agents) still load on first use. import.meta.url is the
+// bundle's, one directory under dist/ like the modules it replaces.
 /** The own-commands bundle's name of a command id ("cache:list" -> "cache-list"), as launch.ts names it. */
 const bundleName = (id) => id.replaceAll(':', '-');
 await rm(join(dist, 'own-commands'), { recursive: true, force: true });

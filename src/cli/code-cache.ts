@@ -145,7 +145,7 @@ function ownedPrivately(info: Stats): boolean {
   return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
 }
 
-/** Caches of the same key, Node and script path for sources that are gone (an earlier build): one stays. */
+/** Caches of the same key, Node and script path for sources that are gone (earlier builds): one stays. */
 function removeOtherBuilds(dir: string, kept: string): void {
   const family = kept.replace(/\d+-[0-9a-f]{8}\.v8$/, '');
   for (const name of readdirSync(dir)) {
