@@ -43,14 +43,16 @@ export function codeCacheAvailable(): boolean {
 }
 
 /**
- * Where `source`'s cache for a run of `key` is kept in `dir`: named by the running Node, the
- * source's length and crc32 (a rebuilt or edited script gets a fresh cache; a mismatch is never
- * handed to V8), and by `key`, since each run stores what it compiled (`analyze` compiles other
- * functions than `cache list`).
+ * Where the cache of `source`, the script at `file`, for a run of `key` is kept in `dir`: named by
+ * the running Node, the script's path (two checkouts or installs keep their own caches, instead of
+ * each run replacing the other's), the source's length and crc32 (a rebuilt or edited script gets
+ * a fresh cache; a mismatch is never handed to V8), and by `key`, since each run stores what it
+ * compiled (`analyze` compiles other functions than `cache list`).
  */
-export function codeCachePath(dir: string, source: Uint8Array, key: string): string {
-  const sum = zlib.crc32(source).toString(16).padStart(8, '0');
-  return join(dir, `${key}-${process.version}-${process.arch}-${source.length}-${sum}.v8`);
+export function codeCachePath(dir: string, file: string, source: Uint8Array, key: string): string {
+  const hex = (sum: number): string => sum.toString(16).padStart(8, '0');
+  const name = `${key}-${process.version}-${process.arch}-${hex(zlib.crc32(file))}`;
+  return join(dir, `${name}-${source.length}-${hex(zlib.crc32(source))}.v8`);
 }
 
 export interface CompiledScript {
@@ -143,7 +145,7 @@ function ownedPrivately(info: Stats): boolean {
   return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
 }
 
-/** Caches of the same key and Node for sources that are gone (an earlier build): one stays. */
+/** Caches of the same key, Node and script path for sources that are gone (earlier builds): one stays. */
 function removeOtherBuilds(dir: string, kept: string): void {
   const family = kept.replace(/\d+-[0-9a-f]{8}\.v8$/, '');
   for (const name of readdirSync(dir)) {

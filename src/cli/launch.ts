@@ -1,17 +1,17 @@
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
+import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
 import * as zlib from 'node:zlib';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
+import { bundleRequire } from './bundle-require.js';
 import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
 
-/** What dist/cli/own-commands.cjs exports (scripts/bundle-commands.js builds it). */
-interface OwnCommandsBundle {
-  commandIds: string[];
+/** What a command's bundle, dist/own-commands/ID.cjs, exports (scripts/bundle-commands.js builds it). */
+interface OwnCommandBundle {
   run(root: string, id: string, argv: string[]): Promise<void>;
 }
 
@@ -20,10 +20,11 @@ const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__imp
 
 /**
  * What bin/run.js runs. One of imgscope's own commands (`analyze IMAGE`, `cache list`: most
- * runs) runs from dist/cli/own-commands.cjs, oclif and every command in one classic script that
- * V8's code cache (code-cache.ts) keeps compiled between runs, in $XDG_CACHE_HOME/imgscope/
- * code-cache; everything else (help, --version, the autocomplete plugin, a typo) runs oclif's
- * full start from dist/cli/main.js. `bin` is bin/run.js's URL.
+ * runs) runs from its bundle, dist/own-commands/ID.cjs (cache:list is cache-list.cjs): oclif and
+ * that command in one classic script that V8's code cache (code-cache.ts) keeps compiled between
+ * runs, in $XDG_CACHE_HOME/imgscope/code-cache; everything else (help, --version, the
+ * autocomplete plugin, a typo) runs oclif's full start from dist/cli/main.js. `bin` is
+ * bin/run.js's URL.
  */
 export async function launch(bin: string): Promise<void> {
   const root = fileURLToPath(new URL('..', bin));
@@ -80,7 +81,7 @@ const FORMAT_OPTIONS = new Set(['--format', '-f']);
 async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean> {
   // The bundle's import() of the packages left outside it (sql.js) needs Node >= 20.12.
   if (vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return false;
-  const file = join(root, 'dist', 'cli', 'own-commands.cjs');
+  const file = join(root, 'dist', 'own-commands', `${own.id.replaceAll(':', '-')}.cjs`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -91,7 +92,7 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
   // listing shows what the other commands keep.
   const cachePath =
     codeCacheAvailable() && !own.id.startsWith('cache:')
-      ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), bytes, runShape(own))
+      ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), file, bytes, runShape(own))
       : null;
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -100,16 +101,15 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     file,
     cachePath,
   );
-  const bundle = { exports: {} as OwnCommandsBundle };
+  const bundle = { exports: {} as OwnCommandBundle };
   (script.runInThisContext() as (...scope: unknown[]) => void)(
     bundle.exports,
-    createRequire(file),
+    bundleRequire(file),
     bundle,
     file,
     dirname(file),
     pathToFileURL(file).href,
   );
-  if (!bundle.exports.commandIds.includes(own.id)) return false;
   await bundle.exports.run(root, own.id, own.argv);
   if (store !== null && cachePath !== null) storeCodeCache(script, cachePath, store);
   return true;

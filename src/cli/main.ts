@@ -7,8 +7,8 @@ import { reportUncaught } from './report-uncaught.js';
 
 /**
  * oclif's full start: `run` (the parts of oclif a run needs, not its index, which loads help, ux
- * and more besides), for what dist/cli/own-commands.cjs does not run (help, --version, another
- * plugin's command, a typo; see src/cli/launch.ts). Bundled with oclif itself
+ * and more besides), for what the own-commands bundles (dist/own-commands/) do not run (help,
+ * --version, another plugin's command, a typo; see src/cli/launch.ts). Bundled with oclif itself
  * (scripts/bundle-commands.js), so a start loads a few files, not hundreds. `bin` is
  * bin/run.js's URL: oclif finds the package from it.
  */

@@ -1,13 +1,16 @@
 import type { Command } from '@oclif/core/command';
 import { Config, Plugin } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
+import type { PJSON } from '@oclif/core/interfaces';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { reportUncaught } from './report-uncaught.js';
 
 /**
  * Runs one of imgscope's own commands as oclif's `run` runs it once it has found the command
  * (configuration, init hook, the command's flag parsing, prerun/postrun and finally hooks), with
  * the command's class given instead of imported through the manifest: the start bundle
- * (dist/cli/own-commands.cjs, see launch.ts) holds both, so V8's code cache covers the command.
+ * (dist/own-commands/ID.cjs, see launch.ts) holds both, so V8's code cache covers the command.
  * Only the root plugin is loaded, as in main.ts for our own commands.
  */
 export async function runOwnCommand(
@@ -19,7 +22,12 @@ export async function runOwnCommand(
   // With SHELL unset oclif asks the passwd entry for the login shell (see main.ts).
   process.env['SHELL'] ??= '/bin/sh';
   try {
-    const rootPlugin = new Plugin({ root, isRoot: true });
+    // The package's package.json, given: oclif would read it twice, once to find the root (the
+    // directory bin/run.js is in already tells) and once more to load it (it has an oclif section,
+    // so no other file adds to it).
+    const pluginRoot = resolve(root);
+    const pjson = JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')) as PJSON;
+    const rootPlugin = new Plugin({ root: pluginRoot, isRoot: true, pjson });
     await rootPlugin.load();
     const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
     await config.runHook('init', { argv, id });

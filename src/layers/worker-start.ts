@@ -28,7 +28,7 @@ const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__imp
 const file = join(dirname(fileURLToPath(import.meta.url)), 'worker.cjs');
 const bytes = readFileSync(file);
 const cachePath = codeCacheAvailable()
-  ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), bytes, CODE_CACHE_KEY)
+  ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), file, bytes, CODE_CACHE_KEY)
   : null;
 // esbuild writes ASCII: one byte a character, no UTF-8 decoding.
 const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');

@@ -18,7 +18,7 @@ async function codeCacheFiles(cache: string): Promise<string[]> {
   return readdir(join(cache, 'imgscope', 'code-cache')).catch(() => []);
 }
 
-describe('own commands start from the bundle with V8 code cache (dist/cli/own-commands.cjs)', () => {
+describe('own commands start from their bundles with V8 code cache (dist/own-commands/ID.cjs)', () => {
   it('the first run stores the code cache and the next runs report byte for byte the same', async () => {
     const cache = await tempDir();
     const first = await analyze(cache);
@@ -27,7 +27,9 @@ describe('own commands start from the bundle with V8 code cache (dist/cli/own-co
     const [file, ...others] = await codeCacheFiles(cache);
     expect(others).toEqual([]);
     expect(file).toMatch(
-      new RegExp(`^analyze-[0-9a-f]{8}-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`),
+      new RegExp(
+        `^analyze-[0-9a-f]{8}-${process.version}-${process.arch}-[0-9a-f]{8}-\\d+-[0-9a-f]{8}\\.v8$`,
+      ),
     );
     const path = join(cache, 'imgscope', 'code-cache', file!);
     expect((await stat(path)).mode & 0o777).toBe(0o600);

@@ -76,7 +76,7 @@ describe('layers read on worker threads', () => {
       const [file, ...others] = await workerCaches();
       expect(others).toEqual([]);
       expect(file).toMatch(
-        new RegExp(`^layer-worker-${process.version}-${process.arch}-\\d+-[0-9a-f]{8}\\.v8$`),
+        new RegExp(`^layer-worker-${process.version}-${process.arch}-[0-9a-f]{8}-\\d+-[0-9a-f]{8}\\.v8$`),
       );
       const path = join(codeCache, file!);
       expect((await stat(path)).mode & 0o777).toBe(0o600);

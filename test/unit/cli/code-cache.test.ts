@@ -6,20 +6,24 @@ import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 
 afterAll(cleanupTempDirs);
 
+/** The script's path, part of its cache's name. */
+const BUNDLE = '/usr/lib/node_modules/imgscope/dist/own-commands/analyze.cjs';
 const SOURCE = '(function (n) { const square = (x) => x * x; return square(n) + 1; })';
 const run = (compiled: ReturnType<typeof compileWithCodeCache>): number =>
   (compiled.script.runInThisContext() as (n: number) => number)(6);
 
 async function cachedScript(): Promise<{ dir: string; path: string }> {
   const dir = join(await tempDir(), 'code-cache');
-  return { dir, path: codeCachePath(dir, Buffer.from(SOURCE), 'analyze') };
+  return { dir, path: codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze') };
 }
 
-describe('V8 code cache for the own-commands bundle', () => {
+describe('V8 code cache for the own-commands bundles', () => {
   it('is stored by the first run, once more by the second, then used as it is', async () => {
     const { path } = await cachedScript();
     expect(path).toMatch(
-      new RegExp(`/analyze-${process.version}-${process.arch}-${SOURCE.length}-[0-9a-f]{8}\\.v8$`),
+      new RegExp(
+        `/analyze-${process.version}-${process.arch}-[0-9a-f]{8}-${SOURCE.length}-[0-9a-f]{8}\\.v8$`,
+      ),
     );
     const first = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
     expect(first.store).toBe(0);
@@ -74,21 +78,26 @@ describe('V8 code cache for the own-commands bundle', () => {
     expect(compileWithCodeCache(SOURCE, 'bundle.cjs', path).store).toBe(0);
   });
 
-  it("storing replaces the caches of the key's other builds and keeps the other keys'", async () => {
+  it("storing replaces the caches of the key's other builds and keeps the other keys' and other paths'", async () => {
     const { dir, path } = await cachedScript();
-    const older = codeCachePath(dir, Buffer.from(`${SOURCE} `), 'analyze');
-    const otherKey = codeCachePath(dir, Buffer.from(SOURCE), 'cache-list');
+    const older = codeCachePath(dir, BUNDLE, Buffer.from(`${SOURCE} `), 'analyze');
+    const otherKey = codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'cache-list');
+    const otherCheckout = codeCachePath(dir, `/src/imgscope${BUNDLE}`, Buffer.from(`${SOURCE}  `), 'analyze');
     const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', older);
     run(compiled);
     storeCodeCache(compiled.script, older, 0);
     storeCodeCache(compiled.script, otherKey, 0);
+    storeCodeCache(compiled.script, otherCheckout, 0);
     storeCodeCache(compiled.script, path, 0);
-    expect((await readdir(dir)).sort()).toEqual([path, otherKey].map((p) => p.slice(dir.length + 1)).sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [path, otherKey, otherCheckout].map((p) => p.slice(dir.length + 1)).sort(),
+    );
   });
 
   it('is not stored where the cache directory itself does not exist yet', async () => {
     const path = codeCachePath(
       join(await tempDir(), 'imgscope', 'code-cache'),
+      BUNDLE,
       Buffer.from(SOURCE),
       'analyze',
     );
@@ -102,7 +111,7 @@ describe('V8 code cache for the own-commands bundle', () => {
   it('a cache that cannot be stored (no directory can be made there) is no failure', async () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, '');
-    const path = codeCachePath(join(file, 'code-cache'), Buffer.from(SOURCE), 'analyze');
+    const path = codeCachePath(join(file, 'code-cache'), BUNDLE, Buffer.from(SOURCE), 'analyze');
     const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
     run(compiled);
     expect(() => storeCodeCache(compiled.script, path, 0)).not.toThrow();

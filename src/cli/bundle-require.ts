@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Node's modules that a run of one of our commands seldom uses: on Node 24 each costs about 2 ms
+ * of every start (worker_threads: an image of small layers starts no worker; child_process: the
+ * daemon source's `docker`, credential helpers, oclif's Windows shell lookup).
+ */
+const ON_FIRST_USE = new Set(['worker_threads', 'child_process']);
+
+/**
+ * The `require` an own-commands bundle runs with (src/cli/launch.ts): `createRequire(file)`'s,
+ * except that the modules of ON_FIRST_USE load when the code first uses them. What it returns
+ * for one of them behaves as the module for every use (a property, `in`, its keys), so code that
+ * only reads properties (what esbuild makes of a named import) loads it when it first does.
+ */
+export function bundleRequire(file: string): NodeJS.Require {
+  const require = createRequire(file);
+  const onFirstUse = (id: string): unknown => {
+    let loaded: object | undefined;
+    const load = (): object => (loaded ??= require(id) as object);
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => Reflect.get(load(), key),
+        has: (_, key) => Reflect.has(load(), key),
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor: (_, key) => {
+          const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+          // A proxy may not report a property its target lacks as non-configurable.
+          return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+        },
+      },
+    );
+  };
+  const lazy = (id: string): unknown =>
+    ON_FIRST_USE.has(id.replace(/^node:/, '')) ? onFirstUse(id) : require(id);
+  return Object.assign(lazy, require);
+}

@@ -1,0 +1,29 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { bundleRequire } from '../../../src/cli/bundle-require.js';
+
+const require = createRequire(import.meta.url);
+
+describe('the require of the own-commands bundles', () => {
+  const bundled = bundleRequire(import.meta.filename);
+
+  it("gives Node's other modules and packages as createRequire does", () => {
+    expect(bundled('node:path')).toBe(require('node:path'));
+    expect(bundled('zlib')).toBe(require('zlib'));
+    expect(bundled.resolve('vitest')).toBe(require.resolve('vitest'));
+  });
+
+  it('gives worker_threads and child_process as objects that behave as the modules', () => {
+    for (const id of ['node:worker_threads', 'worker_threads', 'node:child_process', 'child_process']) {
+      const real = require(id) as Record<string, unknown>;
+      const lazy = bundled(id) as Record<string, unknown>;
+      expect(lazy).not.toBe(real);
+      for (const name of Object.keys(real)) expect(lazy[name]).toBe(real[name]);
+      expect(Object.keys(lazy)).toEqual(Object.keys(real));
+      expect('spawn' in lazy || 'Worker' in lazy).toBe(true);
+      expect('noSuchExport' in lazy).toBe(false);
+      // What esbuild's interop does with a module it did not bundle: copy its properties.
+      expect({ ...lazy }).toEqual({ ...real });
+    }
+  });
+});
