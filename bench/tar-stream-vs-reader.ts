@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
 import {
   classifyEntryName,
-  decompressionStages,
+  createDecompressor,
   peekStream,
   processContentKey,
   readLayer,
@@ -41,7 +41,7 @@ interface LayerCount {
 /** tar-stream's extract over the same decompressed bytes, building the same entry table. */
 async function readWithTarStream(open: () => Promise<Readable>, keepNames: boolean): Promise<LayerCount> {
   const { head, stream } = await peekStream(await open(), 4);
-  const decompressors = decompressionStages(sniffCompression(head));
+  const decompressor = createDecompressor(sniffCompression(head));
   const table = new EntryTable();
   const names: string[] = [];
   let headerBytes = 0;
@@ -72,7 +72,7 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
       next();
     });
   });
-  const stages = [stream, ...decompressors, extract];
+  const stages = decompressor === null ? [stream, extract] : [stream, decompressor, extract];
   await pipeline(stages as unknown as [Readable, Writable]);
   return { entries: table.length, headerBytes, names };
 }

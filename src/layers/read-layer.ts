@@ -3,7 +3,7 @@ import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
-import { decompressionStages, peekStream, sniffCompression } from './compression.js';
+import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
@@ -74,12 +74,10 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
   const read = new LayerRead(compression, options);
-  const stages: (Readable | Transform)[] = [
-    stream,
-    new DigestCheck(read.stored),
-    ...decompressionStages(compression),
-    new DigestCheck(read.content),
-  ];
+  const decompressor = createDecompressor(compression);
+  const stages: (Readable | Transform)[] = [stream, new DigestCheck(read.stored)];
+  if (decompressor !== null) stages.push(decompressor);
+  stages.push(new DigestCheck(read.content));
   try {
     await pipeline([...stages, read.parser] as unknown as [Readable, ...Transform[]], {
       signal: options.signal,
