@@ -120,9 +120,14 @@ export class WasmZstdDecompress extends Transform {
   }
 
   override _read(size: number): void {
-    if (!this.waiting) return super._read(size);
-    this.waiting = false;
-    this.decode();
+    if (this.waiting) {
+      this.waiting = false;
+      this.decode();
+      if (this.waiting) return;
+    }
+    // Transform's own: takes the next chunk when the last one's callback waited for this read (a
+    // consumer that does not take chunks at once, else nothing asks for a read again).
+    super._read(size);
   }
 
   override _flush(callback: TransformCallback): void {

@@ -82,6 +82,26 @@ describe.each(decoders)('zstd decompression with content checksums (%s)', (name,
     }
   });
 
+  it('decodes to the end behind a consumer that takes each chunk a turn later', async () => {
+    // Each 64 KiB of input decodes to more than one output chunk: the decoder waits for reads.
+    const data = Buffer.concat(Array.from({ length: 8 }, (_, index) => (index % 3 === 0 ? random : text)));
+    const frame = zstd(data, '--check');
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < frame.length; at += 64 * 1024) chunks.push(frame.subarray(at, at + 64 * 1024));
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from(chunks),
+      makeDecompressor(),
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          out.push(chunk);
+          setImmediate(callback);
+        },
+      }),
+    );
+    expect(Buffer.concat(out).equals(data)).toBe(true);
+  });
+
   it('decodes concatenated frames and skips skippable frames anywhere, each frame checked', async () => {
     const parts = [text.subarray(0, 5000), Buffer.alloc(0), random.subarray(0, 3000), Buffer.from('z')];
     const stream = Buffer.concat([
