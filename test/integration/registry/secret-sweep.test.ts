@@ -153,7 +153,7 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     // And the start's code cache: compiled code of the command for this run's options.
     const code = Object.keys(cacheModes).filter((path) => path.startsWith('code-cache/'));
     expect(code).toEqual([
-      expect.stringMatching(/^code-cache\/analyze-[0-9a-f]{8}-v[\d.]+-\w+-\d+-[0-9a-f]{8}\.v8$/),
+      expect.stringMatching(/^code-cache\/analyze-[0-9a-f]{8}-v[\d.]+-\w+-[0-9a-f]{8}-\d+-[0-9a-f]{8}\.v8$/),
     ]);
     expect(cacheModes).toEqual({
       '.': '700',
