@@ -10,11 +10,14 @@ import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
+import { processContentKey } from './content-key.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
+import { regionDigest } from './region-digest.js';
 import {
   reviveError,
   serializeError,
+  type FileRegion,
   type FromWorker,
   type LayerJob,
   type ToWorker,
@@ -121,9 +124,14 @@ interface PendingJob {
   bytes: number | null;
   input: LayerReaderInput;
   signal: AbortSignal | undefined;
-  resolve: (contents: LayerContents) => void;
+  answer: JobAnswer;
   reject: (err: unknown) => void;
 }
+
+/** What a job answers: a layer's contents, or (a digest-only job) its region's sha256. */
+type JobAnswer =
+  | { kind: 'contents'; resolve: (contents: LayerContents) => void }
+  | { kind: 'digest'; resolve: (digest: string) => void };
 
 interface Thread {
   worker: Worker;
@@ -188,8 +196,50 @@ export class LayerReader {
         region: input.region,
         remote: null,
         reportBytes: false,
+        digestOnly: false,
       };
-      this.#enqueue({ job, bytes: size, input, signal: options.signal, resolve, reject });
+      const answer: JobAnswer = { kind: 'contents', resolve };
+      this.#enqueue({ job, bytes: size, input, signal: options.signal, answer, reject });
+    });
+  }
+
+  /**
+   * The sha256 of a file region ("sha256:HEX"), on a worker like a layer's read (largest first,
+   * small ones on this thread): a docker-archive's layers are hashed on both cores before their
+   * stored results are trusted.
+   */
+  digest(region: FileRegion, label: string, signal?: AbortSignal): Promise<string> {
+    if (this.#maxThreads === 0 || region.length <= this.#inProcessMaxBytes) {
+      return new Promise<string>((resolve, reject) => {
+        this.#small.push(() => this.#limit(() => regionDigest(region, signal)).then(resolve, reject));
+        this.#dispatchSoon();
+      });
+    }
+    return new Promise<string>((resolve, reject) => {
+      const job: LayerJob = {
+        id: this.#nextId++,
+        label,
+        digest: null,
+        size: null,
+        diffId: null,
+        contentKey: processContentKey(),
+        region,
+        remote: null,
+        reportBytes: false,
+        digestOnly: true,
+      };
+      const input: LayerReaderInput = {
+        region,
+        open: () => Promise.reject(new Error('a digest job reads its region')),
+      };
+      this.#enqueue({
+        job,
+        bytes: region.length,
+        input,
+        signal,
+        answer: { kind: 'digest', resolve },
+        reject,
+      });
     });
   }
 
@@ -281,12 +331,17 @@ export class LayerReader {
       contentKey: job.contentKey,
     };
     if (signal !== undefined) options.signal = signal;
-    readLayer(input, options)
-      .then(pending.resolve, pending.reject)
-      .finally(() => {
-        this.#readingHere = false;
-        this.#dispatch();
-      });
+    const { answer } = pending;
+    const done =
+      answer.kind === 'digest' && job.region !== null
+        ? regionDigest(job.region, signal).then(answer.resolve)
+        : readLayer(input, options).then((contents) => {
+            if (answer.kind === 'contents') answer.resolve(contents);
+          });
+    done.catch(pending.reject).finally(() => {
+      this.#readingHere = false;
+      this.#dispatch();
+    });
   }
 
   async #start(thread: Thread, pending: PendingJob): Promise<void> {
@@ -433,7 +488,12 @@ export class LayerReader {
             pending.reject(err);
             return;
           }
-          pending.resolve(contents);
+          if (pending.answer.kind === 'contents') pending.answer.resolve(contents);
+        });
+        return;
+      case 'digest':
+        this.#finish(thread, () => {
+          if (pending.answer.kind === 'digest') pending.answer.resolve(message.digest);
         });
         return;
       case 'failed': {

@@ -46,7 +46,7 @@ export interface LayerInput {
 }
 
 /** A plain tar in a local file is read in chunks of this size, into one reused buffer. */
-const REGION_CHUNK_BYTES = 1024 * 1024;
+export const REGION_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
@@ -88,7 +88,7 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
 }
 
 /** Lets the event loop run: a stop (abort), a worker's message, another layer's read. */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A layer blob in a local file, read as `readStream` would read it when it is a plain tar (the

@@ -35,6 +35,11 @@ export interface LayerJob {
   remote: RemoteBlob | null;
   /** Whether the worker reports the bytes it downloads (`received`), for a progress display. */
   reportBytes: boolean;
+  /**
+   * Only the sha256 of `region` is wanted (answered by `digest`): a docker-archive's layer is
+   * hashed so before a stored result of it is trusted.
+   */
+  digestOnly: boolean;
 }
 
 /** Main thread -> worker. */
@@ -52,6 +57,7 @@ export type ToWorker =
  */
 export type FromWorker =
   | { kind: 'done'; id: number; contents: ArrayBuffer }
+  | { kind: 'digest'; id: number; digest: string }
   | { kind: 'failed'; id: number; error: SerializedError }
   | { kind: 'consumed'; id: number; bytes: number }
   | { kind: 'received'; id: number; bytes: number }

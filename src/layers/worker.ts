@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
+import { regionDigest } from './region-digest.js';
 import {
   reviveError,
   serializeError,
@@ -127,6 +128,11 @@ async function run(job: LayerJob, beforeResult: () => void): Promise<void> {
     return remote.download.stream;
   };
   try {
+    if (job.digestOnly && job.region !== null) {
+      const digest = await regionDigest(job.region, abort.signal);
+      post({ kind: 'digest', id: job.id, digest });
+      return;
+    }
     const contents = await readLayer(
       { open, region: job.region },
       {

@@ -137,7 +137,12 @@ export async function analyzeResolved(
     const label = `layer ${index}`;
     const results = image.layerResults ?? null;
     const read = (async () => {
-      const stored = results === null ? null : await storedLayerResult(results, image.source, layer, label);
+      const stored =
+        results === null
+          ? null
+          : await storedLayerResult(results, image.source, layer, label, (region) =>
+              layerReader.digest(region, label, abort.signal),
+            );
       logLayer(label, layer, stored === null ? 'read' : 'cached');
       if (stored !== null) return stored;
       // Hashed under the stored results' key where they are used: this layer meets them.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import createDebug from 'debug';
 import type { LayerResultCache } from '../cache/index.js';
+import type { FileRegion } from '../layers/index.js';
 import type { LayerContents, SourceKind } from '../model/index.js';
 import type { LayerBlob } from '../sources/index.js';
 
@@ -28,6 +29,7 @@ export async function storedLayerResult(
   source: SourceKind,
   layer: LayerBlob,
   label: string,
+  digestRegion?: (region: FileRegion) => Promise<string>,
 ): Promise<LayerContents | null> {
   const { diffId, descriptor } = layer;
   if (diffId === null) return null;
@@ -41,7 +43,8 @@ export async function storedLayerResult(
   // An uncompressed member with no digest name is its tar: its digest is the diff_id.
   const stored = descriptor?.digest ?? diffId;
   if (!(await results.has(stored, diffId))) return null;
-  if ((await blobDigest(layer)) !== stored) return null;
+  // A layer that cannot be hashed is read, and fails with the reader's words.
+  if ((await blobDigest(layer, digestRegion).catch(() => null)) !== stored) return null;
   return results.get(stored, diffId, label);
 }
 
@@ -63,8 +66,16 @@ export async function storeLayerResult(
   await results.put(stored, diffId, label, contents);
 }
 
-/** The sha256 of a layer's stored bytes, as the source gives them now. */
-async function blobDigest(layer: LayerBlob): Promise<string> {
+/**
+ * The sha256 of a layer's stored bytes, as the source gives them now: through `digestRegion`
+ * where they lie in a file (the layer reader hashes them on both cores), else streamed here.
+ */
+async function blobDigest(
+  layer: LayerBlob,
+  digestRegion?: (region: FileRegion) => Promise<string>,
+): Promise<string> {
+  const region = await layer.region?.();
+  if (region !== undefined && digestRegion !== undefined) return digestRegion(region);
   const hash = createHash('sha256');
   for await (const chunk of await layer.open()) hash.update(chunk as Buffer);
   return `sha256:${hash.digest('hex')}`;

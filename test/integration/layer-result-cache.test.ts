@@ -152,7 +152,8 @@ describe('a layer is never taken on a document word', () => {
   const spec: ImageSpec = {
     layers: [
       { entries: [{ type: 'file', path: '/etc/os-release', content: 'ID=test\n' }] },
-      { entries: [{ type: 'file', path: '/app/data.bin', size: 20_000 }] },
+      // Over 4 MiB: a worker thread reads it, and hashes it before its stored result is trusted.
+      { entries: [{ type: 'file', path: '/app/data.bin', size: 5 * 1024 * 1024 }] },
     ],
   };
   let dir: string;
@@ -168,6 +169,10 @@ describe('a layer is never taken on a document word', () => {
       const cold = await analyze(archive, cache);
       expect(cold.code).toBe(0);
       expect(await entryFiles(cache)).toHaveLength(2);
+      // Intact, both layers are hashed (the large one on a worker) and taken from the cache.
+      const warm = await analyze(archive, cache);
+      expect(layerLog(warm.stderr).cached).toHaveLength(2);
+      expect(warm.stdout).toBe(cold.stdout);
 
       const hex = (layout === 'docker25' ? built.layerDigests[1] : built.diffIds[1])?.slice(7) ?? '';
       const member = layout === 'docker25' ? `blobs/sha256/${hex}` : `${hex}.tar`;

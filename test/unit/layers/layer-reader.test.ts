@@ -69,6 +69,24 @@ describe('LayerReader', () => {
     expect(plain(fromStream)).toEqual(plain(here));
   });
 
+  it("hashes a file region's bytes on a worker thread or on this one, and nothing around them", async () => {
+    const big = fillBytes('digest', 3 * 1024 * 1024 + 5);
+    const region = (await input(big)).region!;
+    const [onWorkers, here] = await Promise.all([
+      reader.digest(region, 'layer 0'),
+      new LayerReader({ threads: 0, concurrency: 1 }).digest(region, 'layer 0'),
+    ]);
+    expect(onWorkers).toBe(sha256(big));
+    expect(here).toBe(sha256(big));
+    // A region past the end of its file hashes the bytes that are there.
+    expect(await reader.digest({ ...region, length: region.length + 1000 }, 'layer 0')).toBe(
+      sha256(Buffer.concat([big, Buffer.alloc(50, 7)])),
+    );
+    const stopped = new AbortController();
+    stopped.abort(new Error('stopped'));
+    await expect(reader.digest(region, 'layer 0', stopped.signal)).rejects.toThrow('stopped');
+  });
+
   it('reads more layers than it has threads, each to its own result', async () => {
     const results = await Promise.all(
       [1, 2, 3, 4, 5].map(async (n) => {
