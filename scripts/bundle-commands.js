@@ -11,6 +11,7 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
+import { projectWithoutSideEffects } from './project-without-side-effects.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -41,31 +42,6 @@ const keepExternal = {
     builder.onResolve({ filter: /^[^./]/ }, (args) =>
       EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined,
     );
-  },
-};
-
-/**
- * Our modules only declare (no module runs code on import for another's sake), so one whose
- * exports a bundle does not use is left out with its imports: `analyze` of a local file then
- * never loads the registry client nor node:http, which the barrels (src/registry/index.ts)
- * would otherwise pull in.
- */
-/** @type {import('esbuild').Plugin} */
-const projectWithoutSideEffects = {
-  name: 'project-without-side-effects',
-  setup(builder) {
-    builder.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.importer === '' || !args.importer.startsWith(dist) || args.pluginData === 'resolving')
-        return undefined;
-      const resolved = await builder.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolving',
-      });
-      if (resolved.errors.length > 0 || !resolved.path.startsWith(dist)) return undefined;
-      return { ...resolved, sideEffects: false };
-    });
   },
 };
 

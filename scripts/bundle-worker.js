@@ -8,33 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
+import { projectWithoutSideEffects } from './project-without-side-effects.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const layers = join(dist, 'layers');
-
-/**
- * Our modules only declare (none runs code on import for another's sake), so one whose exports
- * the worker does not use is left out with its imports: the barrels it imports through
- * (src/packages/index.ts) would otherwise bring the RPM database reader, sql.js among it.
- */
-/** @type {import('esbuild').Plugin} */
-const projectWithoutSideEffects = {
-  name: 'project-without-side-effects',
-  setup(builder) {
-    builder.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.importer === '' || !args.importer.startsWith(dist) || args.pluginData === 'resolving')
-        return undefined;
-      const resolved = await builder.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolving',
-      });
-      if (resolved.errors.length > 0 || !resolved.path.startsWith(dist)) return undefined;
-      return { ...resolved, sideEffects: false };
-    });
-  },
-};
 
 /**
  * A classic script has no ES module loader of its own: an import() of one of Node's modules is

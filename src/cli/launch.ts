@@ -1,22 +1,18 @@
-import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import module from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
 import * as zlib from 'node:zlib';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
 import { bundleRequire } from './bundle-require.js';
-import { codeCacheAvailable, codeCachePath, compileWithCodeCache, storeCodeCache } from './code-cache.js';
+import { codeCacheAvailable, codeCachePath, loadCommonJsBundle } from './code-cache.js';
 import { ownCommandOf, type ManifestCommand, type OwnCommandRun } from './own-command.js';
 
 /** What a command's bundle, dist/own-commands/ID.cjs, exports (scripts/bundle-commands.js builds it). */
 interface OwnCommandBundle {
   run(root: string, id: string, argv: string[]): Promise<void>;
 }
-
-/** The CommonJS module scope the bundle is compiled in, import.meta.url included. */
-const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl'];
 
 /**
  * What bin/run.js runs. One of imgscope's own commands (`analyze IMAGE`, `cache list`: most
@@ -94,23 +90,8 @@ async function runFromBundle(root: string, own: OwnCommandRun): Promise<boolean>
     codeCacheAvailable() && !own.id.startsWith('cache:')
       ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), file, bytes, runShape(own))
       : null;
-  // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const { script, store } = compileWithCodeCache(
-    `(function (${SCOPE.join(', ')}) {${source}\n})`,
-    file,
-    cachePath,
-  );
-  const bundle = { exports: {} as OwnCommandBundle };
-  (script.runInThisContext() as (...scope: unknown[]) => void)(
-    bundle.exports,
-    bundleRequire(file),
-    bundle,
-    file,
-    dirname(file),
-    pathToFileURL(file).href,
-  );
+  const bundle = loadCommonJsBundle<OwnCommandBundle>(file, bytes, cachePath, bundleRequire(file));
   await bundle.exports.run(root, own.id, own.argv);
-  if (store !== null && cachePath !== null) storeCodeCache(script, cachePath, store);
+  bundle.store?.();
   return true;
 }

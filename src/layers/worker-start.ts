@@ -5,47 +5,26 @@
  * worker's start neither parses nor compiles the reader's code, nor loads Node's ES module
  * loader. The code compiled by the first layer read is kept for the next runs.
  */
-import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
-import {
-  codeCacheAvailable,
-  codeCachePath,
-  compileWithCodeCache,
-  storeCodeCache,
-} from '../cli/code-cache.js';
+import { codeCacheAvailable, codeCachePath, loadCommonJsBundle } from '../cli/code-cache.js';
 import type { serveLayerJobs } from './worker.js';
 
 /** The name of the worker's code cache beside the commands' (see `cache list`). */
 const CODE_CACHE_KEY = 'layer-worker';
-
-/** The CommonJS module scope worker.cjs is compiled in, import.meta.url included. */
-const SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl'];
 
 const file = join(dirname(fileURLToPath(import.meta.url)), 'worker.cjs');
 const bytes = readFileSync(file);
 const cachePath = codeCacheAvailable()
   ? codeCachePath(join(defaultCacheRoot(), CODE_CACHE_DIR), file, bytes, CODE_CACHE_KEY)
   : null;
-// esbuild writes ASCII: one byte a character, no UTF-8 decoding.
-const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-const { script, store } = compileWithCodeCache(
-  `(function (${SCOPE.join(', ')}) {${source}\n})`,
+const bundle = loadCommonJsBundle<{ serveLayerJobs: typeof serveLayerJobs }>(
   file,
+  bytes,
   cachePath,
-);
-const bundle = { exports: {} as { serveLayerJobs: typeof serveLayerJobs } };
-(script.runInThisContext() as (...scope: unknown[]) => void)(
-  bundle.exports,
   createRequire(file),
-  bundle,
-  file,
-  dirname(file),
-  pathToFileURL(file).href,
 );
-bundle.exports.serveLayerJobs(
-  store === null || cachePath === null ? null : () => storeCodeCache(script, cachePath, store),
-);
+bundle.exports.serveLayerJobs(bundle.store);
