@@ -345,9 +345,9 @@ const sha256 = (start: number, end: number): string =>
   `node -e "const fs=require('fs'),h=require('crypto').createHash('sha256'),b=Buffer.allocUnsafeSlow(1<<20),fd=fs.openSync('${archive}','r');for(let p=${start},n;p<=${end};p+=n){n=fs.readSync(fd,b,0,Math.min(b.length,${end}+1-p),p);if(n===0)break;h.update(b.subarray(0,n))}h.digest()"`;
 const size = statSync(archive).size;
 const half = Math.ceil(size / 2);
-await floor('sha256 of the archive, 1 core', sha256(0, size - 1));
+await floor('read + sha256 of the archive, 1 core', sha256(0, size - 1));
 await floor(
-  'sha256 of the archive, 2 cores (two halves)',
+  'read + sha256 of the archive, 2 cores (two halves)',
   `${sha256(0, half - 1)} & ${sha256(half, size - 1)} & wait`,
 );
 await floor(
