@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core/command';
-import { redactDebugOutput } from './debug-output.js';
+import { redactDebugOutput } from '../registry/debug-output.js';
 import { describeFailure } from './failure.js';
 
 /** Every command reports failures as one stderr line and a documented exit code (docs/architecture.md, "Errors and exit codes"). */

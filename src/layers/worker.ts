@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { redactDebugOutput } from '../registry/debug-output.js';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
@@ -48,6 +49,9 @@ const running = new Map<number, Running>();
 export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   const port = parentPort;
   if (port === null) throw new Error('the layer worker runs as a worker thread of LayerReader');
+  // This thread's own debug logs (a download's proxy agent, its requests) are masked as the
+  // main thread's are: its `debug` is another instance, which the main thread's setting misses.
+  if (process.env['DEBUG']) redactDebugOutput();
   let first = onFirstRead;
   const beforeResult = (): void => {
     first?.();

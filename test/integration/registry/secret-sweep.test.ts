@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ForwardProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
 import { fileModes } from '../../helpers/file-modes.js';
 import { runImgscope } from '../../helpers/registry-cli.js';
+import { noise } from '../../helpers/registry-images.js';
 import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { freePort, registryTestsSkipReason } from '../../helpers/registry-server.js';
 import type { CliResult } from '../../helpers/run-cli.js';
@@ -46,6 +47,10 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     const image = (text: string) => ({ layers: [{ files: { 'srv/app': text, 'tmp/x': text } }] });
     await fixture.pushImage('one', image('one'), 'team/app:1');
     await fixture.pushImage('two', image('two, longer'), 'team/app:2');
+    // Two layers over 4 MiB: the main thread reads one, a worker thread downloads the other
+    // itself, with debug logs of its own.
+    const big = (seed: number) => ({ files: { [`srv/big-${seed}`]: noise(5_000_000, seed) } });
+    await fixture.pushImage('three', { layers: [big(3), big(4)] }, 'team/app:3');
     forward = await startForwardProxy();
     proxyWithPassword = forward.url.replace('http://', `http://${PROXY_USER}:${PROXY_PASSWORD}@`);
     identityConfig = join(work, 'dc-identity');
@@ -206,6 +211,19 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     expect(fixture.issuer!.issued.length).toBeGreaterThan(3);
     // Every run above was swept (whatever ran before this test in a shuffled order).
     expect(runs - runsBefore).toBe(7);
+  });
+
+  it('masks the debug logs of a layer worker that downloads its own blob through the proxy', async () => {
+    const big = await sweep(
+      'worker+DEBUG',
+      ['analyze', `${host}/team/app:3`, ...withPassword],
+      { ...proxied(), DEBUG: '*' },
+      login,
+    );
+    expect(big.code).toBe(0);
+    expect(big.stderr).toMatch(/layer \d downloaded by a worker thread/);
+    // The worker's own proxy agent logged its connection: masked like the main thread's.
+    expect(big.stderr.split(`${PROXY_USER}:[redacted]@127.0.0.1`).length).toBeGreaterThan(2);
   });
 
   it('every error path, DEBUG on and off', async () => {
