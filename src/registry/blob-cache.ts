@@ -40,7 +40,10 @@ export interface BlobCacheOptions {
   onWarning?: (line: string) => void;
   /** Least recently used blobs are removed once the blobs pass this many bytes (default 5 GiB). */
   maxBytes?: number;
-  /** Blobs used at or after this time (ms since the epoch; default: when the cache was opened) are never removed to make room. */
+  /**
+   * Blobs used at or after this time (ms since the epoch) are never removed to make room; by
+   * default the start of the oldest analysis still running on this cache (`beginRun`).
+   */
   spareSince?: number;
 }
 
@@ -54,7 +57,7 @@ export interface BlobCacheSettings {
 /** The default size cap of the cached blobs (`IMGSCOPE_BLOB_CACHE_MAX` changes it). */
 export const DEFAULT_BLOB_CACHE_MAX_BYTES = 5 * 1024 ** 3;
 /**
- * How far before the cache was opened a use still counts as this run's: file systems that keep
+ * How far before an analysis began a use still counts as its own: file systems that keep
  * modification times to the second (or two) round a use made just now down.
  */
 const MTIME_SLACK_MS = 2000;
@@ -70,7 +73,8 @@ const TEMP_GRACE_MS = 24 * 60 * 60 * 1000;
  */
 export class BlobCache {
   readonly maxBytes: number;
-  readonly #spareSince: number;
+  /** When each analysis running on this cache began (less the slack), by `beginRun`. */
+  readonly #runs = new Set<{ since: number }>();
   private swept = false;
   private privacy: Promise<void> | null = null;
   #evicting: Promise<void> = Promise.resolve();
@@ -80,17 +84,36 @@ export class BlobCache {
     private readonly options: BlobCacheOptions = {},
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_BLOB_CACHE_MAX_BYTES;
-    this.#spareSince = options.spareSince ?? Date.now() - MTIME_SLACK_MS;
-  }
-
-  /** This cache as another thread opens it, with the same cap and the same run's blobs spared. */
-  settings(): BlobCacheSettings {
-    return { root: this.root, maxBytes: this.maxBytes, spareSince: this.#spareSince };
   }
 
   /**
-   * Removes the least recently used blobs until the rest fit in `maxBytes`, sparing the blobs this
-   * run used (an image larger than the cap keeps its own); one eviction at a time per instance.
+   * Marks an analysis (one image's source) as running on this cache from `startedAt` until the
+   * returned function is called: the blobs it uses are not removed to make room meanwhile (an
+   * image larger than the cap keeps its own). An audit's long run ends each image's, so the
+   * blobs of images done are removed past the cap while the run goes on.
+   */
+  beginRun(startedAt = Date.now()): () => void {
+    const run = { since: startedAt - MTIME_SLACK_MS };
+    this.#runs.add(run);
+    return () => void this.#runs.delete(run);
+  }
+
+  /** Blobs used at or after this are spared: the oldest running analysis's start (none: nothing spared). */
+  #spareSince(): number {
+    if (this.options.spareSince !== undefined) return this.options.spareSince;
+    let since = Number.POSITIVE_INFINITY;
+    for (const run of this.#runs) since = Math.min(since, run.since);
+    return since;
+  }
+
+  /** This cache as another thread opens it, with the same cap and the same blobs spared. */
+  settings(): BlobCacheSettings {
+    return { root: this.root, maxBytes: this.maxBytes, spareSince: this.#spareSince() };
+  }
+
+  /**
+   * Removes the least recently used blobs until the rest fit in `maxBytes`, sparing the blobs the
+   * running analyses used (see `beginRun`); one eviction at a time per instance.
    */
   private evict(): Promise<void> {
     this.#evicting = this.#evicting
@@ -98,7 +121,7 @@ export class BlobCache {
         const files = (await this.blobFiles())
           .filter(({ info }) => info.isFile())
           .map(({ path, info }) => ({ path, bytes: info.size, lastUsed: info.mtime }));
-        await removeLeastRecentlyUsed(files, this.maxBytes, this.#spareSince);
+        await removeLeastRecentlyUsed(files, this.maxBytes, this.#spareSince());
       })
       .catch(() => undefined);
     return this.#evicting;

@@ -70,6 +70,8 @@ export class RegistrySource implements ImageSource {
   /** Whether `close` closes the client (not when it is the run's, from a pool). */
   private readonly ownsClient: boolean;
   private readonly cache: BlobCache | null;
+  /** Ends this image's run on the blob cache (its blobs then may make room for others). */
+  private readonly endCacheRun: (() => void) | undefined;
   private readonly progress: DownloadProgress | undefined;
 
   constructor(
@@ -81,6 +83,7 @@ export class RegistrySource implements ImageSource {
       options.clients?.get(reference.registry, reference.repository) ??
       new RegistryClient(reference.registry, options, reference.repository);
     this.cache = options.cache;
+    this.endCacheRun = options.cache?.beginRun();
     this.progress = options.progress;
   }
 
@@ -206,6 +209,7 @@ export class RegistrySource implements ImageSource {
   }
 
   async close(): Promise<void> {
+    this.endCacheRun?.();
     if (this.ownsClient) this.client.close();
   }
 }

@@ -98,19 +98,24 @@ describe('BlobCache', () => {
     expect(await readdir(join(root, 'blobs', 'sha256'))).toEqual([]);
   });
 
-  it('removes the least recently used blobs past its cap, and never one this run used', async () => {
+  it('removes the least recently used blobs past its cap, never one a running analysis used', async () => {
     const blobs = [1, 2, 3].map((n) => Buffer.alloc(1000, n));
     const earlier = new BlobCache(root);
+    const blobPath = (blob: Buffer): string => join(root, 'blobs', 'sha256', digest(blob).slice(7));
+    const usedAgo = (blob: Buffer, ms: number): Promise<void> => {
+      const used = new Date(Date.now() - ms);
+      return utimes(blobPath(blob), used, used);
+    };
     for (const [index, blob] of blobs.entries()) {
       await earlier.put(digest(blob), blob);
       // Used by runs an hour, two and three hours ago: blobs[2] is the least recent.
-      const used = new Date(Date.now() - (index + 1) * 3600_000);
-      await utimes(join(root, 'blobs', 'sha256', digest(blob).slice(7)), used, used);
+      await usedAgo(blob, (index + 1) * 3600_000);
     }
     const held = async (): Promise<string[]> => (await readdir(join(root, 'blobs', 'sha256'))).sort();
     const name = (blob: Buffer): string => digest(blob).slice(7);
 
     const cache = new BlobCache(root, { maxBytes: 2500 });
+    const endRun = cache.beginRun();
     expect(cache.settings()).toEqual({ root, maxBytes: 2500, spareSince: expect.any(Number) as number });
     // Looked up by this run: spared, whatever its age was.
     expect(await cache.lookup(digest(blobs[2]!), 1000)).not.toBeNull();
@@ -126,6 +131,18 @@ describe('BlobCache', () => {
     const more = Buffer.alloc(1000, 5);
     await worker.put(digest(more), more);
     expect(await held()).toEqual([name(blobs[2]!), name(fresh), name(more)].sort());
+
+    // That image is done and the next began five minutes ago (an audit's long run): the blobs
+    // the done one used (ten, nine and eight minutes ago) make room, the least recent first.
+    endRun();
+    await usedAgo(blobs[2]!, 10 * 60_000);
+    await usedAgo(fresh, 9 * 60_000);
+    await usedAgo(more, 8 * 60_000);
+    const endNext = cache.beginRun(Date.now() - 5 * 60_000);
+    const last = Buffer.alloc(10, 6);
+    await cache.put(digest(last), last);
+    expect(await held()).toEqual([name(fresh), name(more), name(last)].sort());
+    endNext();
   });
 });
 
