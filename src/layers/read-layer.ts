@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
@@ -7,6 +7,7 @@ import { createDecompressor, peekStream, sniffCompression } from './compression.
 import { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
+import { regionChunks } from './region-chunks.js';
 import { nativeZstdMessage } from './native-zstd.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
@@ -44,9 +45,6 @@ export interface LayerInput {
   open(): Promise<Readable>;
   region: FileRegion | null;
 }
-
-/** A plain tar in a local file is read in chunks of this size, into one reused buffer. */
-export const REGION_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
@@ -87,39 +85,26 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
   return read.result();
 }
 
-/** Lets the event loop run: a stop (abort), a worker's message, another layer's read. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /**
  * A layer blob in a local file, read as `readStream` would read it when it is a plain tar (the
- * same checks in the same order, the same errors); null, having read one chunk, when it is not.
- * Reads are synchronous, into one reused buffer: a read from the page cache costs less than
- * handing it to libuv's thread pool and back, and leaves no idle gap while it runs; no garbage
- * per chunk, so no collections forced by 448 MB of short-lived buffers. The event loop gets a
- * turn after every chunk.
+ * same checks in the same order, the same errors), through `regionChunks`; null, having read
+ * one chunk, when it is not.
  */
 async function readPlainRegion(
   fd: number,
   region: FileRegion,
   options: LayerReadOptions,
 ): Promise<LayerContents | null> {
-  const size = Math.min(REGION_CHUNK_BYTES, region.length);
-  const buffer = Buffer.allocUnsafeSlow(size);
-  let bytesRead = readSync(fd, buffer, 0, size, region.offset);
-  if (sniffCompression(buffer.subarray(0, Math.min(4, bytesRead))) !== 'none') return null;
+  const chunks = regionChunks(fd, region, options.signal);
+  let chunk = await chunks.next();
+  const head = chunk.done === true ? Buffer.alloc(0) : chunk.value;
+  if (sniffCompression(head.subarray(0, 4)) !== 'none') return null;
   const read = new LayerRead('none', options);
-  let offset = 0;
   try {
-    while (bytesRead > 0) {
-      const chunk = buffer.subarray(0, bytesRead);
-      offset += bytesRead;
-      read.stored.update(chunk);
-      read.content.update(chunk);
-      read.parser.parse(chunk);
-      await yieldToEventLoop();
-      options.signal?.throwIfAborted();
-      const left = region.length - offset;
-      bytesRead = left > 0 ? readSync(fd, buffer, 0, Math.min(size, left), region.offset + offset) : 0;
+    for (; chunk.done !== true; chunk = await chunks.next()) {
+      read.stored.update(chunk.value);
+      read.content.update(chunk.value);
+      read.parser.parse(chunk.value);
     }
     read.stored.verify();
     read.content.verify();
