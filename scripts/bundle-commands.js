@@ -7,11 +7,15 @@
 // Besides, dist/own-commands/ID.cjs: oclif and one command in one classic script, which
 // launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
-import { projectWithoutSideEffects } from './project-without-side-effects.js';
+import {
+  importAsRequire,
+  projectWithoutSideEffects,
+  writeClassicScripts,
+} from './classic-script-bundling.js';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -63,29 +67,6 @@ const commandId = (file) =>
     .replace(/\.js$/, '')
     .replace(/(^|\/)index$/, '')
     .replaceAll('/', ':');
-
-/**
- * The classic script has no ES module loader of its own (vm's hook for one is experimental on
- * Node 20 and warns when a run uses it): an import() of one of Node's modules (node:https on
- * the first registry request) or of a package left outside (sql.js, CommonJS) is a require()
- * in it.
- */
-/** @type {import('esbuild').Plugin} */
-const dynamicImportAsRequire = {
-  name: 'dynamic-import-as-require',
-  setup(builder) {
-    builder.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.kind === 'dynamic-import' &&
-      (args.path.startsWith('node:') || EXTERNAL.has(packageName(args.path)))
-        ? { path: args.path, namespace: 'required' }
-        : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
 
 /** `const name = expression;` evaluated on the first use of one of its properties. */
 const deferred = (name, expression) =>
@@ -203,15 +184,6 @@ const packagesForOwnCommands = {
   },
 };
 
-/**
- * `text` with every character past ASCII written as its \uXXXX escape: esbuild escapes those of
- * strings, not those of comments and regular expressions (where the escape means the same). An
- * ASCII file is read as one byte a character (launch.ts), without UTF-8 decoding, and held in
- * half the memory of the two bytes a character V8 gives a text with a single character past Latin-1.
- */
-const ascii = (text) =>
-  text.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
 // dist/own-commands/ID.cjs, one per command (cache:list is cache-list.cjs): oclif and that
 // command in one classic script (CommonJS shape, run by launch.js in a function scope that gives it
 // require, module and __importMetaUrl), since V8's code cache is Node 20's only for scripts. One
@@ -244,13 +216,17 @@ await Promise.all(
       format: 'cjs',
       target: 'node20',
       define: { 'import.meta.url': '__importMetaUrl' },
-      plugins: [dynamicImportAsRequire, keepExternal, projectWithoutSideEffects, packagesForOwnCommands],
+      plugins: [
+        importAsRequire((path) => EXTERNAL.has(packageName(path))),
+        keepExternal,
+        projectWithoutSideEffects,
+        packagesForOwnCommands,
+      ],
       sourcemap: true,
       logLevel: 'warning',
     });
     await mkdir(join(dist, 'own-commands'), { recursive: true });
-    for (const { path, text } of ownCommand.outputFiles)
-      await writeFile(path, path.endsWith('.cjs') ? ascii(text) : text);
+    await writeClassicScripts(ownCommand.outputFiles);
   }),
 );
 
