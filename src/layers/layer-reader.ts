@@ -179,12 +179,7 @@ export class LayerReader {
 
   read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
-    if (this.#maxThreads === 0 || (size !== null && size <= this.#inProcessMaxBytes)) {
-      return new Promise<LayerContents>((resolve, reject) => {
-        this.#small.push(() => this.#limit(() => readLayer(input, options)).then(resolve, reject));
-        this.#dispatchSoon();
-      });
-    }
+    if (this.#isSmall(size)) return this.#here(() => readLayer(input, options));
     return new Promise<LayerContents>((resolve, reject) => {
       const job: LayerJob = {
         id: this.#nextId++,
@@ -209,12 +204,7 @@ export class LayerReader {
    * stored results are trusted.
    */
   digest(region: FileRegion, label: string, signal?: AbortSignal): Promise<string> {
-    if (this.#maxThreads === 0 || region.length <= this.#inProcessMaxBytes) {
-      return new Promise<string>((resolve, reject) => {
-        this.#small.push(() => this.#limit(() => regionDigest(region, signal)).then(resolve, reject));
-        this.#dispatchSoon();
-      });
-    }
+    if (this.#isSmall(region.length)) return this.#here(() => regionDigest(region, signal));
     return new Promise<string>((resolve, reject) => {
       const job: LayerJob = {
         id: this.#nextId++,
@@ -240,6 +230,19 @@ export class LayerReader {
         answer: { kind: 'digest', resolve },
         reject,
       });
+    });
+  }
+
+  /** Whether a job of `bytes` (null: unknown) is done on this thread: no workers, or too small for one. */
+  #isSmall(bytes: number | null): boolean {
+    return this.#maxThreads === 0 || (bytes !== null && bytes <= this.#inProcessMaxBytes);
+  }
+
+  /** Runs a small job on this thread, within the concurrency, after the large ones have started. */
+  #here<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#small.push(() => this.#limit(work).then(resolve, reject));
+      this.#dispatchSoon();
     });
   }
 
