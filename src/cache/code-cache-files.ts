@@ -1,7 +1,8 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listDir } from './cache-files.js';
 import { CODE_CACHE_DIR } from './cache-root.js';
+import { removeUnused, type UsedFile } from './least-recently-used.js';
 
 /** Files and bytes of the start's compiled code (only a speed-up: every file may go). */
 export interface CodeCacheUsage {
@@ -9,13 +10,14 @@ export interface CodeCacheUsage {
   bytes: number;
 }
 
-async function codeCacheFiles(root: string): Promise<{ path: string; bytes: number; modified: number }[]> {
+/** The compiled-code files, each last used when it was last written (a run rewrites a stale one). */
+async function codeCacheFiles(root: string): Promise<UsedFile[]> {
   const dir = join(root, CODE_CACHE_DIR);
   const files = await Promise.all(
     (await listDir(dir)).map(async (name) => {
       const path = join(dir, name);
       const info = await stat(path).catch(() => null);
-      return info?.isFile() === true ? { path, bytes: info.size, modified: info.mtimeMs } : null;
+      return info?.isFile() === true ? { path, bytes: info.size, lastUsed: info.mtime } : null;
     }),
   );
   return files.filter((file) => file !== null);
@@ -31,14 +33,6 @@ export async function pruneCodeCache(
   root: string,
   options: { olderThanMs?: number } = {},
 ): Promise<CodeCacheUsage> {
-  const now = Date.now();
-  const removed: CodeCacheUsage = { files: 0, bytes: 0 };
-  for (const file of await codeCacheFiles(root)) {
-    // As the other kinds' prune: kept when younger than the age asked for.
-    if (options.olderThanMs !== undefined && now - file.modified < options.olderThanMs) continue;
-    await rm(file.path, { force: true });
-    removed.files += 1;
-    removed.bytes += file.bytes;
-  }
-  return removed;
+  const { entries, bytes } = await removeUnused(await codeCacheFiles(root), options);
+  return { files: entries, bytes };
 }

@@ -13,4 +13,4 @@ export {
   writeEntry,
 } from './cache-files.js';
 export { codeCacheUsage, pruneCodeCache, type CodeCacheUsage } from './code-cache-files.js';
-export { removeLeastRecentlyUsed, type UsedFile } from './least-recently-used.js';
+export { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';

@@ -11,7 +11,7 @@ import {
 import type { LayerContents } from '../model/index.js';
 import { tightenPrivateTree } from '../private-files.js';
 import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
-import { removeLeastRecentlyUsed } from './least-recently-used.js';
+import { removeLeastRecentlyUsed, removeUnused } from './least-recently-used.js';
 import { CONTENT_KEY_FILE, storedContentKey } from './content-key-file.js';
 import { imgscopeVersion } from './imgscope-version.js';
 
@@ -210,14 +210,7 @@ export class LayerResultCache {
   async prune(
     options: { olderThanMs?: number; now?: number } = {},
   ): Promise<{ entries: number; bytes: number }> {
-    const now = options.now ?? Date.now();
-    const removed = { entries: 0, bytes: 0 };
-    for (const file of await this.files()) {
-      if (options.olderThanMs !== undefined && now - file.lastUsed.getTime() < options.olderThanMs) continue;
-      await rm(file.path, { force: true });
-      removed.entries += 1;
-      removed.bytes += file.bytes;
-    }
+    const removed = await removeUnused(await this.files(), options);
     for (const version of await listDir(this.layersDir)) {
       // An emptied version directory goes too, with its content key (results keep their key's
       // id, so a run still using the key stores nothing that a new key would misread).

@@ -27,3 +27,22 @@ export async function removeLeastRecentlyUsed(
   }
   return total;
 }
+
+/**
+ * Removes the `files` not used for `olderThanMs` before `now` (all of them when no age is given):
+ * what a `cache prune` does to each kind of entry. Returns how many and how many bytes.
+ */
+export async function removeUnused(
+  files: readonly UsedFile[],
+  options: { olderThanMs?: number | undefined; now?: number | undefined } = {},
+): Promise<{ entries: number; bytes: number }> {
+  const now = options.now ?? Date.now();
+  const removed = { entries: 0, bytes: 0 };
+  for (const file of files) {
+    if (options.olderThanMs !== undefined && now - file.lastUsed.getTime() < options.olderThanMs) continue;
+    await rm(file.path, { force: true, recursive: true });
+    removed.entries += 1;
+    removed.bytes += file.bytes;
+  }
+  return removed;
+}

@@ -6,6 +6,7 @@ import {
   listDir,
   processAlive,
   removeLeastRecentlyUsed,
+  removeUnused,
   sweepOrphans,
   temporaryOwner,
   temporaryPath,
@@ -338,13 +339,17 @@ export class BlobCache {
   /** Removes entries (all, or those unused for olderThanMs) and stale temporary files. */
   async prune(options: PruneOptions = {}): Promise<PruneResult> {
     const now = options.now ?? Date.now();
-    const result: PruneResult = { removedEntries: 0, removedBytes: 0, removedTemporaryFiles: 0 };
-    for (const { path, info } of await this.blobFiles()) {
-      if (options.olderThanMs !== undefined && now - info.mtimeMs < options.olderThanMs) continue;
-      await rm(path, { force: true, recursive: true });
-      result.removedEntries += 1;
-      result.removedBytes += info.size;
-    }
+    const entries = (await this.blobFiles()).map(({ path, info }) => ({
+      path,
+      bytes: info.size,
+      lastUsed: info.mtime,
+    }));
+    const removed = await removeUnused(entries, { olderThanMs: options.olderThanMs, now });
+    const result: PruneResult = {
+      removedEntries: removed.entries,
+      removedBytes: removed.bytes,
+      removedTemporaryFiles: 0,
+    };
     const tmp = join(this.root, 'tmp');
     for (const name of await listDir(tmp)) {
       const path = join(tmp, name);
