@@ -35,6 +35,11 @@ export class DigestVerifier {
     this.hash = createHash(parsed.algorithm);
   }
 
+  /** Whether `verify` compares a digest (not only a size). */
+  get checksDigest(): boolean {
+    return this.hash !== null;
+  }
+
   get bytesSeen(): number {
     return this.bytes;
   }

@@ -1,10 +1,11 @@
 import { closeSync, openSync } from 'node:fs';
-import type { Readable, Transform } from 'node:stream';
+import { type Readable, type Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createDecompressor, peekStream, sniffCompression } from './compression.js';
 import { ContentHasher } from './content-hash.js';
+import { InlineGunzip } from './inline-gunzip.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
 import { regionChunks } from './region-chunks.js';
@@ -49,14 +50,14 @@ export interface LayerInput {
 /**
  * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
  * tar headers and hash regular-file bodies (content-hash.ts). Nothing is held in memory but the
- * entry records. A plain tar in a local file (a docker-archive's layer) is read without a stream
- * (readPlainRegion); the rest streams.
+ * entry records. A plain or gzip tar in a local file (a docker-archive's or an OCI layout's
+ * layer: `LayerInput.region`) is read without a stream (readRegion); the rest streams.
  */
 export async function readLayer(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
   if (input.region !== null) {
     const fd = openSync(input.region.path, 'r');
     try {
-      const contents = await readPlainRegion(fd, input.region, options);
+      const contents = await readRegion(fd, input.region, options);
       if (contents !== null) return contents;
     } finally {
       closeSync(fd);
@@ -65,32 +66,42 @@ export async function readLayer(input: LayerInput, options: LayerReadOptions): P
   return readStream(input.open, options);
 }
 
-/** The stream of a layer blob, through every check and the parser (any compression). */
+/**
+ * The stream of a layer blob, through every check and the parser (any compression). A plain or
+ * gzip blob goes to one sink that does the whole read on this thread (`LayerRead.take`); zstd
+ * goes through its decoder's stream.
+ */
 async function readStream(open: () => Promise<Readable>, options: LayerReadOptions): Promise<LayerContents> {
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
   const read = new LayerRead(compression, options);
-  const decompressor = createDecompressor(compression);
-  const stages: (Readable | Transform)[] = [stream, new DigestCheck(read.stored)];
-  if (decompressor !== null) stages.push(decompressor);
-  stages.push(new DigestCheck(read.content));
   try {
-    await pipeline([...stages, read.parser] as unknown as [Readable, ...Transform[]], {
-      signal: options.signal,
-    });
+    if (read.inline) {
+      await pipeline(stream, new LayerSink(read), { signal: options.signal });
+    } else {
+      const decompressor = createDecompressor(compression);
+      const stages: (Readable | Transform)[] = [stream, new DigestCheck(read.stored)];
+      if (decompressor !== null) stages.push(decompressor);
+      stages.push(new DigestCheck(read.content));
+      await pipeline([...stages, read.parser] as unknown as [Readable, ...Transform[]], {
+        signal: options.signal,
+      });
+    }
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
+  } finally {
+    read.close();
   }
   return read.result();
 }
 
 /**
- * A layer blob in a local file, read as `readStream` would read it when it is a plain tar (the
- * same checks in the same order, the same errors), through `regionChunks`; null, having read
- * one chunk, when it is not.
+ * A layer blob in a local file, read as `readStream` would read it (the same checks in the same
+ * order, the same errors) through `regionChunks`, when it is a plain or gzip tar; null, having
+ * read one chunk, when it is not.
  */
-async function readPlainRegion(
+async function readRegion(
   fd: number,
   region: FileRegion,
   options: LayerReadOptions,
@@ -98,21 +109,48 @@ async function readPlainRegion(
   const chunks = regionChunks(fd, region, options.signal);
   let chunk = await chunks.next();
   const head = chunk.done === true ? Buffer.alloc(0) : chunk.value;
-  if (sniffCompression(head.subarray(0, 4)) !== 'none') return null;
-  const read = new LayerRead('none', options);
+  const compression = sniffCompression(head.subarray(0, 4));
+  const read = new LayerRead(compression, options);
   try {
-    for (; chunk.done !== true; chunk = await chunks.next()) {
-      read.stored.update(chunk.value);
-      read.content.update(chunk.value);
-      read.parser.parse(chunk.value);
-    }
-    read.stored.verify();
-    read.content.verify();
-    read.parser.finish();
+    if (!read.inline) return null;
+    for (; chunk.done !== true; chunk = await chunks.next()) read.take(chunk.value);
+    read.end();
   } catch (err) {
-    throw describeLayerError(err, options.label, 'none');
+    throw describeLayerError(err, options.label, compression);
+  } finally {
+    read.close();
   }
   return read.result();
+}
+
+/** Hands a stream's chunks to a `LayerRead`, failing the stream where it throws. */
+class LayerSink extends Writable {
+  readonly #read: LayerRead;
+
+  constructor(read: LayerRead) {
+    super();
+    this.#read = read;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    try {
+      this.#read.take(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    try {
+      this.#read.end();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
+  }
 }
 
 /** What one read of a layer fills: its two checks, its parser, and the result they build. */
@@ -122,6 +160,12 @@ class LayerRead {
   /** The tar's digest (the diff_id) and size. */
   readonly content: DigestVerifier;
   readonly parser: TarParser;
+  /** Inflates a gzip blob on this thread; null for a plain one, and for zstd (its decoder's stream). */
+  readonly #gunzip: InlineGunzip | null;
+  /** Whether `take` and `end` can read this blob (plain, or gzip where the inline inflater runs). */
+  readonly inline: boolean;
+  /** What broke past the stored digest's check, thrown once that check passed (`take`). */
+  #broken: unknown = undefined;
   readonly #contents: LayerContents;
   readonly #warnings: WarningList;
 
@@ -144,7 +188,46 @@ class LayerRead {
     };
     this.#warnings = new WarningList(options.label);
     this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
+    this.#gunzip = compression === 'gzip' ? InlineGunzip.create() : null;
+    this.inline = compression === 'none' || this.#gunzip !== null;
   }
+
+  /**
+   * The next bytes of the stored blob, through every check and the parser (an `inline` read).
+   * Where the blob's digest is known, what its bytes break past that check (the gzip data, the
+   * tar) is thrown only at the end, after the digest: a blob that is not what its descriptor
+   * names is reported as that, its cause, whichever of its bytes break first.
+   */
+  take(stored: Buffer): void {
+    this.stored.update(stored);
+    if (this.#broken !== undefined) return;
+    try {
+      if (this.#gunzip === null) this.#takeTar(stored);
+      else this.#gunzip.write(stored, this.#takeTar);
+    } catch (error) {
+      if (!this.stored.checksDigest) throw error;
+      this.#broken = error;
+    }
+  }
+
+  /** The end of the stored blob: the checks that need every byte, in the stream's order. */
+  end(): void {
+    this.stored.verify();
+    if (this.#broken !== undefined) throw this.#broken;
+    this.#gunzip?.end(this.#takeTar);
+    this.content.verify();
+    this.parser.finish();
+  }
+
+  /** Frees the inflater, whether the read ended or failed. */
+  close(): void {
+    this.#gunzip?.close();
+  }
+
+  readonly #takeTar = (tar: Buffer): void => {
+    this.content.update(tar);
+    this.parser.parse(tar);
+  };
 
   /** The layer's contents, once every byte passed the checks and the parser. */
   result(): LayerContents {

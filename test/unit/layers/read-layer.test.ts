@@ -125,15 +125,53 @@ describe('readLayer from a file region', () => {
     expect(await outcome(shortRegion, checks(tar))).toEqual(await outcome(shortStream, checks(tar)));
   });
 
-  it('streams a compressed region as before, and reads an empty one', async () => {
+  it('reads a gzip region and stream as the plain tar inside, and an empty region', async () => {
     const blob = gzipSync(tar);
     const [region, stream] = await inputs(blob);
     const options = checks(blob, { diffId: sha256(tar) });
-    expect(await outcome(region, options)).toEqual(await outcome(stream, options));
-    expect(((await outcome(region, options)) as { compression: string }).compression).toBe('gzip');
+    const [plainRegion] = await inputs(tar);
+    const expected = {
+      ...(plain(await readLayer(plainRegion, checks(tar))) as object),
+      compression: 'gzip',
+      storedBytes: blob.length,
+    };
+    expect(await outcome(region, options)).toEqual(expected);
+    expect(await outcome(stream, options)).toEqual(expected);
     const [emptyRegion, emptyStream] = await inputs(Buffer.alloc(0));
     const none = checks(Buffer.alloc(0));
     expect(await outcome(emptyRegion, none)).toEqual(await outcome(emptyStream, none));
     expect(((await outcome(emptyRegion, none)) as { entries: unknown[] }).entries).toEqual([]);
+  });
+
+  it('names a broken gzip blob by its digest where that is wrong, else by what zlib says', async () => {
+    const blob = gzipSync(tar);
+    const broken = Buffer.from(blob);
+    broken[Math.floor(blob.length / 2)] = (broken[Math.floor(blob.length / 2)] ?? 0) ^ 0xff;
+    const cut = blob.subarray(0, blob.length - 100);
+    const [brokenRegion, brokenStream] = await inputs(broken);
+    const [cutRegion, cutStream] = await inputs(cut);
+    const cases: [LayerInput, LayerInput, LayerReadOptions, string][] = [
+      // The descriptor names the intact blob: its digest fails first, though zlib broke earlier.
+      [
+        brokenRegion,
+        brokenStream,
+        checks(broken, { digest: sha256(blob), diffId: sha256(tar) }),
+        `layer 2 blob: digest mismatch: expected ${sha256(blob)}, got ${sha256(broken)}`,
+      ],
+      [
+        cutRegion,
+        cutStream,
+        checks(cut, { diffId: sha256(tar) }),
+        'layer 2: corrupt gzip data (unexpected end of file)',
+      ],
+    ];
+    for (const [region, stream, options, message] of cases) {
+      expect(await outcome(region, options)).toEqual({ error: expect.any(String), message });
+      expect(await outcome(stream, options)).toEqual(await outcome(region, options));
+    }
+    // The same bytes named by their own digest: zlib's error.
+    expect(await outcome(brokenRegion, checks(broken, { diffId: sha256(tar) }))).toMatchObject({
+      message: expect.stringMatching(/^layer 2: corrupt gzip data \(/),
+    });
   });
 });
