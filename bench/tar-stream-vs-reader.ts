@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import tar from 'tar-stream';
 import {
   classifyEntryName,
-  createDecompressor,
+  createGunzipStream,
   peekStream,
   processContentKey,
   readLayer,
@@ -41,7 +41,9 @@ interface LayerCount {
 /** tar-stream's extract over the same decompressed bytes, building the same entry table. */
 async function readWithTarStream(open: () => Promise<Readable>, keepNames: boolean): Promise<LayerCount> {
   const { head, stream } = await peekStream(await open(), 4);
-  const decompressor = createDecompressor(sniffCompression(head));
+  const compression = sniffCompression(head);
+  if (compression === 'zstd') throw new Error('tar-stream-vs-reader: the layout is gzip or plain, not zstd');
+  const decompressor = compression === 'gzip' ? createGunzipStream() : null;
   const table = new EntryTable();
   const names: string[] = [];
   let headerBytes = 0;

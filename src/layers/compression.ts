@@ -1,8 +1,9 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import type { Compression } from '../model/index.js';
-import { createNativeZstd } from './native-zstd.js';
-import { WasmZstdDecompress } from './wasm-zstd.js';
+import type { InlineDecoder } from './inline-decoder.js';
+import { InlineZlib } from './inline-zlib.js';
+import { WasmZstdDecoder } from './wasm-zstd.js';
 
 /** Detects compression from the first bytes, never from media types or names (docs/architecture.md, "From a source to a report"). */
 export function sniffCompression(head: Buffer): Compression {
@@ -47,15 +48,24 @@ export async function peekStream(stream: Readable, n: number): Promise<{ head: B
   return { head, stream };
 }
 
-/** A transform that decompresses `compression`, or null for plain data. */
-export function createDecompressor(compression: Compression): Transform | null {
+/**
+ * The decoder the layer reader drives on its own thread for `compression` (inline-decoder.ts);
+ * null where there is none to drive: plain data, or gzip on a Node whose zlib lacks the handle
+ * inline-zlib.ts drives (the reader then streams through `createGunzipStream`).
+ */
+export function createInlineDecoder(compression: Compression): InlineDecoder | null {
   switch (compression) {
     case 'gzip':
-      // 256 KiB output chunks instead of 16 KiB: a quarter of the per-chunk callbacks, twice the throughput.
-      return createGunzip({ chunkSize: 256 * 1024 });
+      return InlineZlib.gunzip();
     case 'zstd':
-      return createNativeZstd() ?? new WasmZstdDecompress();
+      return InlineZlib.zstd() ?? new WasmZstdDecoder();
     case 'none':
       return null;
   }
+}
+
+/** zlib's gunzip stream, where `createInlineDecoder` has no gunzip to drive. */
+export function createGunzipStream(): Transform {
+  // 256 KiB output chunks instead of 16 KiB: a quarter of the per-chunk callbacks, twice the throughput.
+  return createGunzip({ chunkSize: 256 * 1024 });
 }

@@ -21,12 +21,11 @@ export const hasNativeZstd = createZstdDecompress !== undefined;
  * libzstd's streaming decoder, where the running Node has it: it follows concatenated and
  * skippable frames and verifies each frame's content checksum (never told to ignore it), and
  * refuses windows above 128 MiB (its default limit), which keeps a hostile frame from
- * claiming gigabytes. Null on a Node without it (the caller uses wasm-zstd.ts, the same libzstd
- * compiled to WebAssembly).
+ * claiming gigabytes. Null on a Node without it (the reader then uses wasm-zstd.ts, the same
+ * libzstd compiled to WebAssembly). The reader drives it on its own thread (inline-zlib.ts).
  */
 export function createNativeZstd(): Transform | null {
-  // 256 KiB output chunks, as for gzip: fewer callbacks, more throughput.
-  return createZstdDecompress?.({ chunkSize: 256 * 1024 }) ?? null;
+  return createZstdDecompress?.({}) ?? null;
 }
 
 /** libzstd's error, said as wasm-zstd.ts says the same thing. */

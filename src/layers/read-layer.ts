@@ -1,11 +1,11 @@
 import { closeSync, openSync } from 'node:fs';
-import { type Readable, type Transform, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
-import { createDecompressor, peekStream, sniffCompression } from './compression.js';
+import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
 import { ContentHasher } from './content-hash.js';
-import { InlineGunzip } from './inline-gunzip.js';
+import type { InlineDecoder } from './inline-decoder.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
 import { regionChunks } from './region-chunks.js';
@@ -67,9 +67,9 @@ export async function readLayer(input: LayerInput, options: LayerReadOptions): P
 }
 
 /**
- * The stream of a layer blob, through every check and the parser (any compression). A plain or
- * gzip blob goes to one sink that does the whole read on this thread (`LayerRead.take`); zstd
- * goes through its decoder's stream.
+ * The stream of a layer blob, through every check and the parser (any compression): to one sink
+ * that does the whole read on this thread (`LayerRead.take`), or, for gzip where zlib's handle
+ * cannot be driven inline, through zlib's gunzip stream.
  */
 async function readStream(open: () => Promise<Readable>, options: LayerReadOptions): Promise<LayerContents> {
   const raw = await open();
@@ -77,17 +77,18 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
   const compression = sniffCompression(head);
   const read = new LayerRead(compression, options);
   try {
-    if (read.inline) {
-      await pipeline(stream, new LayerSink(read), { signal: options.signal });
-    } else {
-      const decompressor = createDecompressor(compression);
-      const stages: (Readable | Transform)[] = [stream, new DigestCheck(read.stored)];
-      if (decompressor !== null) stages.push(decompressor);
-      stages.push(new DigestCheck(read.content));
-      await pipeline([...stages, read.parser] as unknown as [Readable, ...Transform[]], {
-        signal: options.signal,
-      });
-    }
+    if (read.inline) await pipeline(stream, new LayerSink(read), { signal: options.signal });
+    else
+      await pipeline(
+        [
+          stream,
+          new DigestCheck(read.stored),
+          createGunzipStream(),
+          new DigestCheck(read.content),
+          read.parser,
+        ],
+        { signal: options.signal },
+      );
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   } finally {
@@ -98,8 +99,8 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
 
 /**
  * A layer blob in a local file, read as `readStream` would read it (the same checks in the same
- * order, the same errors) through `regionChunks`, when it is a plain or gzip tar; null, having
- * read one chunk, when it is not.
+ * order, the same errors) through `regionChunks`; null, having read one chunk, where its decoder
+ * cannot be driven inline (`LayerRead.inline`).
  */
 async function readRegion(
   fd: number,
@@ -160,9 +161,9 @@ class LayerRead {
   /** The tar's digest (the diff_id) and size. */
   readonly content: DigestVerifier;
   readonly parser: TarParser;
-  /** Inflates a gzip blob on this thread; null for a plain one, and for zstd (its decoder's stream). */
-  readonly #gunzip: InlineGunzip | null;
-  /** Whether `take` and `end` can read this blob (plain, or gzip where the inline inflater runs). */
+  /** Decompresses the blob on this thread; null for a plain one (and for gzip on the stream path). */
+  readonly #decoder: InlineDecoder | null;
+  /** Whether `take` and `end` can read this blob: plain, or a decoder to drive. */
   readonly inline: boolean;
   /** What broke past the stored digest's check, thrown once that check passed (`take`). */
   #broken: unknown = undefined;
@@ -188,8 +189,8 @@ class LayerRead {
     };
     this.#warnings = new WarningList(options.label);
     this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
-    this.#gunzip = compression === 'gzip' ? InlineGunzip.create() : null;
-    this.inline = compression === 'none' || this.#gunzip !== null;
+    this.#decoder = createInlineDecoder(compression);
+    this.inline = compression === 'none' || this.#decoder !== null;
   }
 
   /**
@@ -202,8 +203,8 @@ class LayerRead {
     this.stored.update(stored);
     if (this.#broken !== undefined) return;
     try {
-      if (this.#gunzip === null) this.#takeTar(stored);
-      else this.#gunzip.write(stored, this.#takeTar);
+      if (this.#decoder === null) this.#takeTar(stored);
+      else this.#decoder.write(stored, this.#takeTar);
     } catch (error) {
       if (!this.stored.checksDigest) throw error;
       this.#broken = error;
@@ -214,14 +215,14 @@ class LayerRead {
   end(): void {
     this.stored.verify();
     if (this.#broken !== undefined) throw this.#broken;
-    this.#gunzip?.end(this.#takeTar);
+    this.#decoder?.end(this.#takeTar);
     this.content.verify();
     this.parser.finish();
   }
 
-  /** Frees the inflater, whether the read ended or failed. */
+  /** Frees the decoder, whether the read ended or failed. */
   close(): void {
-    this.#gunzip?.close();
+    this.#decoder?.close();
   }
 
   readonly #takeTar = (tar: Buffer): void => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
 import { builtFileUrl } from './built-file-url.js';
+import type { InlineDecoder } from './inline-decoder.js';
 
 /** zstd-wasm/zstd-decompress.wasm, libzstd's decoder built by scripts/build-zstd-wasm.sh. */
 const WASM_PATH = 'layers/zstd-wasm/zstd-decompress.wasm';
@@ -27,7 +27,7 @@ interface WebAssemblyApi {
 const ZSTD_D_WINDOW_LOG_MAX = 100;
 /** 128 MiB, libzstd's default, which native-zstd.ts keeps: a hostile frame cannot claim more. */
 const WINDOW_LOG_MAX = 27;
-/** As the layer readers' read chunks and gunzip's output chunks: fewer, larger callbacks. */
+/** As inline-zlib.ts's output buffer. */
 const INPUT_BYTES = 256 * 1024;
 const OUTPUT_BYTES = 256 * 1024;
 // Word indexes of the buffer descriptors: { pointer, size, pos }.
@@ -46,14 +46,14 @@ function zstdModule(): object {
 }
 
 /**
- * libzstd's streaming decoder, compiled to WebAssembly, as a Node transform: for a Node whose
- * zlib has no working zstd (native-zstd.ts). It follows concatenated and skippable frames,
+ * libzstd's streaming decoder, compiled to WebAssembly, driven on the calling thread: for a Node
+ * whose zlib has no working zstd (native-zstd.ts). It follows concatenated and skippable frames,
  * verifies each frame's content checksum (libzstd's default, never turned off) and refuses
- * windows above 128 MiB. Each stream has its own instance, so its memory (up to the window)
- * goes with the stream. Output waits while the reader is behind, within an input chunk too, so
- * a small chunk that expands a million times is never held whole.
+ * windows above 128 MiB. Each decoder has its own instance, so its memory (up to the window)
+ * goes with it. Output is handed on 256 KiB at a time as it is made, so a small chunk that
+ * expands a million times is never held whole.
  */
-export class WasmZstdDecompress extends Transform {
+export class WasmZstdDecoder implements InlineDecoder {
   private readonly zstd: ZstdExports;
   private dctx: number;
   private readonly input: number;
@@ -65,14 +65,10 @@ export class WasmZstdDecompress extends Transform {
   private words: Uint32Array;
 
   /** The chunk being decoded, how much of it was handed to libzstd, and where that piece began. */
-  private chunk: Buffer = NO_BYTES;
+  private chunk: Uint8Array = NO_BYTES;
   private loaded = 0;
   private pieceStart = 0;
   private outputFull = false;
-  /** The chunk's callback, while the chunk is being decoded. */
-  private callback: TransformCallback | null = null;
-  /** Decoding stopped for the reader to catch up. */
-  private waiting = false;
 
   /** Stream offset of the current chunk's first byte. */
   private offset = 0;
@@ -85,7 +81,6 @@ export class WasmZstdDecompress extends Transform {
   private badMagic = false;
 
   constructor() {
-    super();
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     this.zstd = new wasm.Instance(zstdModule(), {}).exports as ZstdExports;
     const zstd = this.zstd;
@@ -106,90 +101,61 @@ export class WasmZstdDecompress extends Transform {
     this.words[this.outWords + SIZE] = OUTPUT_BYTES;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.fillHead(chunk, 0);
+  write(input: Uint8Array, take: (output: Buffer) => void): void {
+    this.fillHead(input, 0);
     if (this.badMagic) {
-      if (this.headLength === 4) return callback(this.unknownMagic());
-      this.offset += chunk.length;
-      return callback();
-    }
-    this.chunk = chunk;
-    this.loaded = 0;
-    this.callback = callback;
-    this.decode();
-  }
-
-  override _read(size: number): void {
-    if (this.waiting) {
-      this.waiting = false;
-      this.decode();
-      if (this.waiting) return;
-    }
-    // Transform's own: takes the next chunk when the last one's callback waited for this read (a
-    // consumer that does not take chunks at once, else nothing asks for a read again).
-    super._read(size);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.offset === this.frameStart) return callback();
-    callback(new Error(`unexpected end of data in the frame at byte ${this.frameStart}`));
-  }
-
-  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.dctx !== 0) this.zstd.ZSTD_freeDCtx(this.dctx);
-    this.dctx = 0;
-    callback(err);
-  }
-
-  /** Decodes the rest of the chunk, until it is used up or the reader is behind. */
-  private decode(): void {
-    const callback = this.callback;
-    if (callback === null) return;
-    try {
-      for (;;) {
-        const inWords = this.inWords;
-        let words = this.words;
-        const before = words[inWords + POS] ?? 0;
-        const pieceEnd = words[inWords + SIZE] ?? 0;
-        if (before === pieceEnd && !this.outputFull) {
-          if (this.loaded === this.chunk.length) break;
-          this.load();
-          continue;
-        }
-        words[this.outWords + POS] = 0;
-        const result = this.zstd.ZSTD_decompressStream(this.dctx, this.outWords * 4, inWords * 4);
-        if (this.zstd.ZSTD_isError(result)) {
-          if (this.refusedMagicEarly(result)) break;
-          throw this.failure(result);
-        }
-        words = this.view();
-        const produced = words[this.outWords + POS] ?? 0;
-        const after = words[inWords + POS] ?? 0;
-        this.outputFull = produced === OUTPUT_BYTES;
-        if (result === 0) this.frameEnded(this.pieceStart + after);
-        // libzstd gives up after 16 such calls itself; one is already wrong here.
-        if (produced === 0 && after === before && after < pieceEnd) {
-          throw new Error('zstd: the decoder stopped making progress');
-        }
-        if (
-          produced > 0 &&
-          !this.push(Buffer.from(this.bytes.subarray(this.output, this.output + produced)))
-        ) {
-          this.waiting = true;
-          return;
-        }
-      }
-    } catch (err) {
-      this.callback = null;
-      callback(err instanceof Error ? err : new Error(String(err)));
+      if (this.headLength === 4) throw this.unknownMagic();
+      this.offset += input.length;
       return;
     }
-    this.offset += this.chunk.length;
+    this.chunk = input;
+    this.loaded = 0;
+    this.decode(take);
+    this.offset += input.length;
     this.chunk = NO_BYTES;
-    this.callback = null;
-    callback();
   }
 
+  end(): void {
+    if (this.offset !== this.frameStart)
+      throw new Error(`unexpected end of data in the frame at byte ${this.frameStart}`);
+    this.close();
+  }
+
+  close(): void {
+    if (this.dctx !== 0) this.zstd.ZSTD_freeDCtx(this.dctx);
+    this.dctx = 0;
+  }
+
+  /** Decodes the whole chunk, handing on each full or last piece of output. */
+  private decode(take: (output: Buffer) => void): void {
+    for (;;) {
+      const inWords = this.inWords;
+      let words = this.words;
+      const before = words[inWords + POS] ?? 0;
+      const pieceEnd = words[inWords + SIZE] ?? 0;
+      if (before === pieceEnd && !this.outputFull) {
+        if (this.loaded === this.chunk.length) return;
+        this.load();
+        continue;
+      }
+      words[this.outWords + POS] = 0;
+      const result = this.zstd.ZSTD_decompressStream(this.dctx, this.outWords * 4, inWords * 4);
+      if (this.zstd.ZSTD_isError(result)) {
+        if (this.refusedMagicEarly(result)) return;
+        throw this.failure(result);
+      }
+      words = this.view();
+      const produced = words[this.outWords + POS] ?? 0;
+      const after = words[inWords + POS] ?? 0;
+      this.outputFull = produced === OUTPUT_BYTES;
+      if (result === 0) this.frameEnded(this.pieceStart + after);
+      // libzstd gives up after 16 such calls itself; one is already wrong here.
+      if (produced === 0 && after === before && after < pieceEnd) {
+        throw new Error('zstd: the decoder stopped making progress');
+      }
+      if (produced > 0) take(Buffer.from(this.bytes.buffer, this.output, produced));
+    }
+  }
   /** Copies the chunk's next piece into the module's input buffer. */
   private load(): void {
     const length = Math.min(INPUT_BYTES, this.chunk.length - this.loaded);
@@ -218,9 +184,11 @@ export class WasmZstdDecompress extends Transform {
     this.fillHead(this.chunk, at);
   }
 
-  private fillHead(chunk: Buffer, at: number): void {
+  private fillHead(chunk: Uint8Array, at: number): void {
     if (this.headLength === 4) return;
-    this.headLength += chunk.copy(this.head, this.headLength, at, at + 4 - this.headLength);
+    const part = chunk.subarray(at, at + 4 - this.headLength);
+    this.head.set(part, this.headLength);
+    this.headLength += part.length;
   }
 
   /**
