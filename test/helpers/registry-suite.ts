@@ -2,20 +2,9 @@
  * A registry test file's setup in a few lines: a describe block that runs where the registry
  * tools are (skipped with a reason elsewhere, failed in CI), the registry fixture its tests share
  * and, where they inject faults, the fault proxy in front of it, set back after each test.
- *
- *   describeWithRegistry('what the tests show', () => {
- *     const fixture = useRegistryFixture({ name: 'short-name' });
- *     const proxy = useFaultProxy(fixture);
- *     let image: WrittenImage;
- *     beforeAll(async () => {
- *       image = await fixture.pushImage('img', { layers: [{ files: { a: 'a' } }] }, 'repo/app:1');
- *     });
- *     it('…', async () => {
- *       const result = await runCli(['analyze', `${proxy.host}/repo/app:1`], fixture.cliEnv());
- *     });
- *   });
+ * docs/architecture.md (section 6, Real registry) shows a whole test file's setup.
  */
-import { afterEach, describe } from 'vitest';
+import { afterAll, afterEach, describe } from 'vitest';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import {
   type RegistryFixture,
@@ -24,10 +13,19 @@ import {
 } from './registry-fixture.js';
 import { registryTestsSkipReason } from './registry-server.js';
 import { useSuiteResource } from './suite-resource.js';
+import { cleanupTempDirs } from './temp.js';
 
-/** A describe block of registry tests: skipped, saying why, where the registry tools are missing. */
+/**
+ * A describe block of registry tests: skipped, saying why, where the registry tools are missing.
+ * After its last test (and its own afterAll hooks) it removes the temp dirs made so far in this
+ * file (temp.ts: the CLI runs' sandboxes, caches), so no block may use another's.
+ */
 export function describeWithRegistry(name: string, body: () => void): void {
-  describe.skipIf(registryTestsSkipReason() !== null)(name, body);
+  describe.skipIf(registryTestsSkipReason() !== null)(name, () => {
+    // Registered first, so it runs last: after the block's own afterAll hooks.
+    afterAll(cleanupTempDirs);
+    body();
+  });
 }
 
 /** The registry fixture the block's tests share, started before the first and stopped after the last. */
