@@ -8,7 +8,7 @@ export function registrySource(ref: string, options: Partial<RegistrySourceOptio
   return new RegistrySource(parseImageReference(ref), { cache: null, env: {}, ...options });
 }
 
-/** All the bytes of a stream (a layer or blob opened from a source). */
+/** All the bytes of a stream (a layer or blob opened from a source, or passed through a blob cache). */
 export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
