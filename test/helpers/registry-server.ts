@@ -44,7 +44,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** A temp dir named imgscope-PREFIX-…, removed at exit if its owner has not removed it (temp.ts). */
+/** A temp dir named imgscope-PREFIX-…, tracked by temp.ts: cleanupTempDirs removes it if its owner has not. */
 export async function makeTempDir(prefix: string): Promise<string> {
   return tempDir(`imgscope-${prefix}-`);
 }

@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { PlatformNotFoundError, RegistryError } from '../../../src/errors.js';
@@ -147,6 +147,5 @@ describeWithRegistry('registry source against docker-registry (anonymous, plain 
     } finally {
       fixture.registry.process.kill('SIGCONT');
     }
-    await rm(cacheDir, { recursive: true, force: true });
   });
 });

@@ -1,13 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingToolsReason } from '../../helpers/host-features.js';
 import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
 import { expectOneLineError, runCli } from '../../helpers/run-cli.js';
-import { tempDir } from '../../helpers/temp.js';
+import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 
 const run = promisify(execFile);
 const skip = missingToolsReason('docker-daemon tests', ['podman', 'skopeo']);
@@ -64,7 +63,7 @@ describe.skipIf(skip !== null)('docker-daemon: through podman system service on 
       process.kill(service.pid, 'SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     }
-    if (work) await rm(work, { recursive: true, force: true });
+    await cleanupTempDirs();
   });
 
   it('analyzes an image the daemon exports with GET /images/NAME/get', async () => {
