@@ -5,7 +5,8 @@ import { PlatformNotFoundError, RegistryError } from '../../../src/errors.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { type WrittenImage, noise, writeTestIndexLayout } from '../../helpers/registry-images.js';
-import { readAll, registrySource } from '../../helpers/registry-source.js';
+import { registrySource } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
 import { describeWithRegistry, useRegistryFixture } from '../../helpers/registry-suite.js';
 import { tempDir } from '../../helpers/temp.js';
 

@@ -10,7 +10,8 @@ import { waitFor } from '../../helpers/watchdog.js';
 import { startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
 import { registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { readAll, registrySource } from '../../helpers/registry-source.js';
+import { registrySource } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
 import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
 import { tempDir } from '../../helpers/temp.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobCache, defaultCacheRoot } from '../../../src/registry/blob-cache.js';
-import { readAll } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
 import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/watchdog.js';
 

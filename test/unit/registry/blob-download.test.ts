@@ -2,7 +2,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/failure.js';
 import type { FaultAction } from '../../helpers/fault-proxy.js';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { readAll, registrySource } from '../../helpers/registry-source.js';
+import { registrySource } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
 import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
 
 /**
