@@ -37,6 +37,8 @@ export interface FaultProxy {
   requests: RecordedRequest[];
   /** Decide what to do with a request to the registry side; undefined forwards it untouched. */
   fault: (req: RecordedRequest) => FaultAction | undefined;
+  /** Forwards everything again and forgets the requests seen: what one test did, undone for the next. */
+  reset: () => void;
   stop: () => Promise<void>;
 }
 
@@ -163,6 +165,10 @@ export async function startFaultProxy(
     storageHost: '',
     requests,
     fault: () => undefined,
+    reset: () => {
+      state.fault = () => undefined;
+      requests.length = 0;
+    },
     stop: async () => undefined,
   };
   const registry = http.createServer((req, res) => {

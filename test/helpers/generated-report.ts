@@ -1,12 +1,17 @@
-import type { Finding, RuleSettings } from '../../src/model/index.js';
+import type { Analysis, Finding, RuleSettings } from '../../src/model/index.js';
 import { analyzeImage, findImageProblems, type ImageReport } from '../../src/services/index.js';
 import { tempDir, writeOciLayout, type EntrySpec, type ImageSpec } from './image-builder.js';
 
-/** Writes the spec as an OCI layout, reads it back like a user's image, and runs the rules. */
-export async function reportFor(spec: ImageSpec, settings?: RuleSettings): Promise<ImageReport> {
-  const dir = await tempDir('imgscope-findings-');
+/** Writes the spec as an OCI layout in a temp dir and reads it back like a user's image. */
+export async function analysisOf(spec: ImageSpec): Promise<Analysis> {
+  const dir = await tempDir('imgscope-generated-');
   await writeOciLayout(spec, dir);
-  return findImageProblems(await analyzeImage(dir), settings);
+  return analyzeImage(dir);
+}
+
+/** The spec's analysis (analysisOf), with the rules run on it. */
+export async function reportFor(spec: ImageSpec, settings?: RuleSettings): Promise<ImageReport> {
+  return findImageProblems(await analysisOf(spec), settings);
 }
 
 /** The findings of one rule. */

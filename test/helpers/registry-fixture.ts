@@ -1,10 +1,12 @@
 /**
  * A docker-registry for one test file, with everything it needs in one temp dir: optionally TLS
  * (a fresh test CA) and auth for one account (htpasswd Basic auth, or the test token issuer),
- * and pushes of test OCI layouts into it with skopeo. stop() ends all of it and removes the dir.
+ * pushes of test OCI layouts into it with skopeo, and the environment of CLI runs against it.
+ * stop() ends all of it and removes the dir. Test suites start one with useRegistryFixture
+ * (registry-suite.ts).
  */
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type TestImage, type WrittenImage, writeTestLayout } from './registry-images.js';
 import {
   type RunningRegistry,
@@ -58,6 +60,12 @@ export interface RegistryFixture {
   ) => Promise<WrittenImage>;
   /** Pushes the OCI layout work/LAYOUT (its tag `latest`) to REGISTRY/REPO_TAG. */
   pushLayout: (layout: string, repoTag: string, skopeoArgs?: string[]) => Promise<void>;
+  /**
+   * What a CLI run against this registry adds to its hermetic environment (run-cli.ts): HOME is
+   * `work`, where tests write config.json, auth files and helpers; the cache is in `cacheHome`
+   * (a path, or a folder of `work`), else in the run's own fresh home.
+   */
+  cliEnv: (cacheHome?: string) => Record<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -114,6 +122,8 @@ export async function startRegistryFixture(options: RegistryFixtureOptions): Pro
         return written;
       },
       pushLayout,
+      cliEnv: (cacheHome): Record<string, string> =>
+        cacheHome === undefined ? { HOME: work } : { HOME: work, XDG_CACHE_HOME: resolve(work, cacheHome) },
       stop,
     };
   } catch (error) {

@@ -5,48 +5,31 @@
  * test-certificates.ts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import https from 'node:https';
 import http from 'node:http';
-import { accessSync, constants } from 'node:fs';
+import { missingToolsReason } from './host-features.js';
+import { tempDir } from './temp.js';
 import type { TestCa } from './test-certificates.js';
 
 const run = promisify(execFile);
 
-function onPath(program: string): boolean {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    try {
-      accessSync(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      // keep looking
-    }
-  }
-  return false;
-}
+let skipReason: string | null | undefined;
 
 /**
- * Why registry tests cannot run here, or null when they can. In CI (CI set) the tools are
- * required: the caller must fail instead of skipping.
+ * Why registry tests cannot run here (docker-registry, skopeo, openssl or htpasswd missing), or
+ * null when they can; decided once per test file, so a file of several suites warns once. In CI
+ * (CI set) the tools are required: this throws instead of skipping.
  */
-export function missingRegistryTools(): string | null {
-  const missing = ['docker-registry', 'skopeo', 'openssl', 'htpasswd'].filter((p) => !onPath(p));
-  return missing.length === 0
-    ? null
-    : `${missing.join(', ')} not installed (run .ci/install-registry-deps.sh)`;
-}
-
-/** Skip (locally) or fail (in CI) when the registry tools are missing. */
 export function registryTestsSkipReason(): string | null {
-  const missing = missingRegistryTools();
-  if (missing === null) return null;
-  if (process.env.CI) throw new Error(`registry tests must run in CI but ${missing}`);
-  console.warn(`skipping registry tests: ${missing}`);
-  return missing;
+  if (skipReason === undefined) {
+    skipReason = missingToolsReason('registry tests', ['docker-registry', 'skopeo', 'openssl', 'htpasswd']);
+  }
+  return skipReason;
 }
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -61,8 +44,9 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** A temp dir named imgscope-PREFIX-…, tracked by temp.ts: cleanupTempDirs removes it if its owner has not. */
 export async function makeTempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `imgscope-${prefix}-`));
+  return tempDir(`imgscope-${prefix}-`);
 }
 
 export async function writeHtpasswd(path: string, user: string, password: string): Promise<void> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { tempDir } from './temp.js';
 import { watchdog } from './watchdog.js';
 
@@ -103,6 +104,17 @@ export async function runCli(
   options: CliOptions = {},
 ): Promise<CliResult> {
   return (await startCli(args, env, options)).result;
+}
+
+/**
+ * `imgscope analyze ARGS --json` as a run that must succeed: the test fails unless it exits 0
+ * with nothing on stderr. The report it printed.
+ */
+export async function analyzeJson<Report>(args: string[]): Promise<Report> {
+  const result = await runCli(['analyze', ...args, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Report;
 }
 
 /** The one-line error contract: a single line, no stack trace. */

@@ -1,39 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIVE_FIXTURES } from '../helpers/gate-fixtures.js';
-import { hermeticEnv } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { validateSarif } from '../helpers/sarif-schema.js';
+import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
 
 // Runs the built CLI (npm run build first), as a CI job would.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'run.js');
 const IMAGE = path.join(DIVE_FIXTURES, 'test-docker-image.tar');
 const DIVE_EXAMPLE =
   'rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: 0.5\n';
 
 let work: string;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function imgscope(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Run {
-  const home = path.join(work, '.home');
-  mkdirSync(home, { recursive: true });
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? work,
-    env: hermeticEnv(home, options.env),
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** A fresh directory under the test's temp dir, optionally with files in it. */
 function dir(name: string, files: Record<string, string> = {}): string {
@@ -47,22 +28,20 @@ function gateLines(stdout: string): string[] {
   return stdout.slice(stdout.indexOf('Gate')).trimEnd().split('\n');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist', 'commands', 'analyze.js'))) {
     throw new Error('dist/ is missing: run `npm run build` before the integration tests');
   }
-  work = mkdtempSync(path.join(tmpdir(), 'imgscope-gate-'));
+  work = await tempDir('imgscope-gate-');
 });
 
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(cleanupTempDirs);
 
 describe('imgscope analyze --ci', () => {
-  it("without any config is dive's gate: defaults 0.9, disabled, 0.1 -> FAIL, exit 1", () => {
-    const run = imgscope(['analyze', IMAGE, '--ci'], { cwd: dir('defaults') });
+  it("without any config is dive's gate: defaults 0.9, disabled, 0.1 -> FAIL, exit 1", async () => {
+    const run = await runCli(['analyze', IMAGE, '--ci'], {}, { cwd: dir('defaults') });
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
     expect(gateLines(run.stdout)).toEqual([
       'Gate:',
       '  PASS  lowestEfficiency          image efficiency 0.9844 (98.44%) is within the threshold 0.9 (90.00%)',
@@ -72,35 +51,42 @@ describe('imgscope analyze --ci', () => {
     ]);
   });
 
-  it("reads ./.dive-ci with dive's example rules: all PASS, exit 0", () => {
-    const run = imgscope(['analyze', IMAGE, '--ci'], { cwd: dir('dive-ci', { '.dive-ci': DIVE_EXAMPLE }) });
-    expect(run.status).toBe(0);
+  it("reads ./.dive-ci with dive's example rules: all PASS, exit 0", async () => {
+    const run = await runCli(
+      ['analyze', IMAGE, '--ci'],
+      {},
+      { cwd: dir('dive-ci', { '.dive-ci': DIVE_EXAMPLE }) },
+    );
+    expect(run.code).toBe(0);
     expect(gateLines(run.stdout)[0]).toBe('Gate (config: .dive-ci):');
     expect(run.stdout).toContain('Result:PASS [Total:3] [Passed:3] [Failed:0] [Warn:0] [Skipped:0]');
   });
 
-  it('lets flags override the file, in dive and kebab-case spellings', () => {
+  it('lets flags override the file, in dive and kebab-case spellings', async () => {
     const cwd = dir('override', { '.dive-ci': DIVE_EXAMPLE });
-    const camel = imgscope(['analyze', IMAGE, '--ci', '--highestUserWastedPercent', '0.48'], { cwd });
-    expect(camel.status).toBe(1);
+    const camel = await runCli(['analyze', IMAGE, '--ci', '--highestUserWastedPercent', '0.48'], {}, { cwd });
+    expect(camel.code).toBe(1);
     expect(camel.stdout).toMatch(/FAIL {2}highestUserWastedPercent/);
-    const kebab = imgscope(['analyze', IMAGE, '--ci', '--highest-wasted-bytes=32024'], { cwd });
-    expect(kebab.status).toBe(1);
+    const kebab = await runCli(['analyze', IMAGE, '--ci', '--highest-wasted-bytes=32024'], {}, { cwd });
+    expect(kebab.code).toBe(1);
     expect(kebab.stdout).toMatch(/FAIL {2}highestWastedBytes .*above the threshold 32024 bytes/);
-    const off = imgscope(
+    const off = await runCli(
       ['analyze', IMAGE, '--ci', '--lowestEfficiency', 'off', '--highestWastedBytes', '32025'],
+      {},
       { cwd },
     );
-    expect(off.status).toBe(0);
+    expect(off.code).toBe(0);
     expect(off.stdout).toMatch(/SKIP {2}lowestEfficiency/);
   });
 
-  it('reads --ci-config FILE and --config FILE, and finds .imgscope.yml in a parent directory', () => {
+  it('reads --ci-config FILE and --config FILE, and finds .imgscope.yml in a parent directory', async () => {
     const cwd = dir('explicit', { 'dive.yml': DIVE_EXAMPLE, 'budget.yml': 'rules:\n  maxLayers: 13\n' });
-    const both = imgscope(['analyze', IMAGE, '--ci', '--ci-config', 'dive.yml', '--config', 'budget.yml'], {
-      cwd,
-    });
-    expect(both.status).toBe(1);
+    const both = await runCli(
+      ['analyze', IMAGE, '--ci', '--ci-config', 'dive.yml', '--config', 'budget.yml'],
+      {},
+      { cwd },
+    );
+    expect(both.code).toBe(1);
     expect(both.stdout).toContain('Gate (config: dive.yml, budget.yml):');
     expect(both.stdout).toMatch(/FAIL {2}maxLayers +layer count 14 is above the threshold 13/);
 
@@ -109,21 +95,23 @@ describe('imgscope analyze --ci', () => {
     });
     const child = path.join(parent, 'sub', 'dir');
     mkdirSync(child, { recursive: true });
-    const found = imgscope(['analyze', IMAGE, '--ci'], { cwd: child });
-    expect(found.status).toBe(0);
+    const found = await runCli(['analyze', IMAGE, '--ci'], {}, { cwd: child });
+    expect(found.code).toBe(0);
     expect(found.stdout).toContain(`Gate (config: ${path.join('..', '..', '.imgscope.yml')}):`);
     expect(found.stdout).toMatch(/PASS {2}maxImageSize/);
   });
 
-  it('exits 2 with every configuration problem at once, before analysing', () => {
+  it('exits 2 with every configuration problem at once, before analysing', async () => {
     const cwd = dir('invalid', {
       '.dive-ci': 'rules:\n  lowestEfficiency: 1.5\n',
       '.imgscope.yml': 'rules:\n  maxLayer: 3\n  maxImageSize: 20 XB\nfindings:\n  failOn: sometimes\n',
     });
-    const run = imgscope(['analyze', path.join(work, 'does-not-exist.tar'), '--ci', '--max-layers', 'ten'], {
-      cwd,
-    });
-    expect(run.status).toBe(2);
+    const run = await runCli(
+      ['analyze', path.join(work, 'does-not-exist.tar'), '--ci', '--max-layers', 'ten'],
+      {},
+      { cwd },
+    );
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(
@@ -139,24 +127,28 @@ describe('imgscope analyze --ci', () => {
     expect(run.stderr).not.toContain('    at ');
   });
 
-  it('exits 2 for a missing --config file, gate flags without --ci, and a bad image', () => {
+  it('exits 2 for a missing --config file, gate flags without --ci, and a bad image', async () => {
     const cwd = dir('usage');
-    const missing = imgscope(['analyze', IMAGE, '--ci', '--config', 'nope.yml'], { cwd });
-    expect(missing.status).toBe(2);
+    const missing = await runCli(['analyze', IMAGE, '--ci', '--config', 'nope.yml'], {}, { cwd });
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
       'imgscope: error: --config nope.yml: no such file (check the path given to --config)\n',
     );
-    const noCi = imgscope(['analyze', IMAGE, '--highestWastedBytes', '1MB'], { cwd });
-    expect(noCi.status).toBe(2);
+    const noCi = await runCli(['analyze', IMAGE, '--highestWastedBytes', '1MB'], {}, { cwd });
+    expect(noCi.code).toBe(2);
     expect(noCi.stderr).toContain('--highestWastedBytes only work with --ci');
-    const notImage = imgscope(['analyze', path.join(DIVE_FIXTURES, 'not-an-image.tar'), '--ci'], { cwd });
-    expect(notImage.status).toBe(2);
+    const notImage = await runCli(
+      ['analyze', path.join(DIVE_FIXTURES, 'not-an-image.tar'), '--ci'],
+      {},
+      { cwd },
+    );
+    expect(notImage.code).toBe(2);
     expect(notImage.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('adds a gate object to --format json, with the same exit code', () => {
-    const run = imgscope(['analyze', IMAGE, '--ci', '--format', 'json'], { cwd: dir('json') });
-    expect(run.status).toBe(1);
+  it('adds a gate object to --format json, with the same exit code', async () => {
+    const run = await runCli(['analyze', IMAGE, '--ci', '--format', 'json'], {}, { cwd: dir('json') });
+    expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as {
       schemaVersion: number;
       efficiency: { score: number };
@@ -174,18 +166,20 @@ describe('imgscope analyze --ci', () => {
       ['highestUserWastedPercent', 'FAIL', 0.4834911001404049, 0.1],
     ]);
     expect(report.gate.rules[2]?.message).toContain('above the threshold');
-    const passing = imgscope(['analyze', IMAGE, '--ci', '--json'], {
-      cwd: dir('json-pass', { '.dive-ci': DIVE_EXAMPLE }),
-    });
-    expect(passing.status).toBe(0);
+    const passing = await runCli(
+      ['analyze', IMAGE, '--ci', '--json'],
+      {},
+      { cwd: dir('json-pass', { '.dive-ci': DIVE_EXAMPLE }) },
+    );
+    expect(passing.code).toBe(0);
     expect((JSON.parse(passing.stdout) as { gate: { passed: boolean } }).gate.passed).toBe(true);
   });
 
-  it('writes JUnit, SARIF and Markdown reports, the GitHub step summary and annotations', () => {
+  it('writes JUnit, SARIF and Markdown reports, the GitHub step summary and annotations', async () => {
     const cwd = dir('reports');
     const summary = path.join(cwd, 'summary.md');
     writeFileSync(summary, '# Earlier step\n');
-    const run = imgscope(
+    const run = await runCli(
       [
         'analyze',
         IMAGE,
@@ -197,9 +191,10 @@ describe('imgscope analyze --ci', () => {
         '--markdown',
         'out/gate.md',
       ],
-      { cwd, env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' } },
+      { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' },
+      { cwd },
     );
-    expect(run.status).toBe(1);
+    expect(run.code).toBe(1);
 
     const xml = readFileSync(path.join(cwd, 'out/gate.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -238,14 +233,15 @@ describe('imgscope analyze --ci', () => {
     );
   });
 
-  it('does not touch the step summary or print annotations without --ci', () => {
+  it('does not touch the step summary or print annotations without --ci', async () => {
     const cwd = dir('no-ci');
     const summary = path.join(cwd, 'summary.md');
-    const run = imgscope(['analyze', IMAGE, '--json'], {
-      cwd,
-      env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' },
-    });
-    expect(run.status).toBe(0);
+    const run = await runCli(
+      ['analyze', IMAGE, '--json'],
+      { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' },
+      { cwd },
+    );
+    expect(run.code).toBe(0);
     expect(existsSync(summary)).toBe(false);
     expect(run.stderr).toBe('');
     expect((JSON.parse(run.stdout) as Record<string, unknown>)['gate']).toBeUndefined();

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, fixturesCwd, runCli } from '../helpers/run-cli.js';
+import { cleanupTempDirs } from '../helpers/temp.js';
+
+afterAll(cleanupTempDirs);
 
 describe('analyze table report', () => {
   it('matches the golden report for dive test-docker-image.tar', async () => {

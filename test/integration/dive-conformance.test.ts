@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { diveExpected } from '../helpers/dive-expected.js';
 import { DIVE_FIXTURES, runCli } from '../helpers/run-cli.js';
+import { cleanupTempDirs } from '../helpers/temp.js';
 
 const expected = diveExpected();
 
@@ -17,6 +18,8 @@ interface Report {
 }
 
 const byPath = (a: { path: string }, b: { path: string }): number => a.path.localeCompare(b.path);
+
+afterAll(cleanupTempDirs);
 
 describe('dive conformance: the numbers dive v0.13.1 reports for its own test images', () => {
   it.each(Object.keys(expected))('%s', async (file) => {

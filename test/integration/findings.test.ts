@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleSpecs } from '../../fixtures/make-example.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
-import { FIXTURES, expectOneLineError, fixturesCwd, runCli } from '../helpers/run-cli.js';
+import { FIXTURES, analyzeJson, expectOneLineError, fixturesCwd, runCli } from '../helpers/run-cli.js';
 import { PLANTED, SECRET_IMAGE } from '../helpers/secret-image.js';
 
 const EXAMPLE = `${FIXTURES}example.tar`;
@@ -19,21 +19,16 @@ interface JsonFinding {
   advice: { text: string; dockerfile?: { before: string; after: string } };
 }
 
-async function analyzeJson(args: string[]): Promise<{
+interface Report {
   findings: JsonFinding[];
   summary: { potentialSavingsBytes: number; findingCounts: Record<string, number> };
-}> {
-  const result = await runCli(['analyze', ...args, '--json']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout);
 }
 
 describe('findings of the bundled example', async () => {
   const { facts } = await exampleSpecs();
 
   it('shows the problems the example was built with, with their exact bytes', async () => {
-    const report = await analyzeJson([EXAMPLE]);
+    const report = await analyzeJson<Report>([EXAMPLE]);
     expect(report.findings.map((f) => [f.id, f.layerIndex, f.wastedBytes])).toEqual([
       ['apt-lists-left', 1, facts.aptListsBytes],
       ['archive-extracted-later', 6, facts.deletedTempFileBytes],
@@ -69,7 +64,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('keeps the history and config findings with --no-layers (nothing read, nothing claimed)', async () => {
-    const report = await analyzeJson([EXAMPLE, '--no-layers']);
+    const report = await analyzeJson<Report>([EXAMPLE, '--no-layers']);
     expect(report.findings.map((f) => [f.id, f.wastedBytes])).toEqual([
       ['apt-install-recommends', 0],
       ['runs-as-root', 0],
@@ -78,7 +73,7 @@ describe('findings of the bundled example', async () => {
   });
 
   it('finds nothing in the optimized rebuild', async () => {
-    const report = await analyzeJson([OPTIMIZED]);
+    const report = await analyzeJson<Report>([OPTIMIZED]);
     expect(report.findings).toEqual([]);
     expect(report.summary).toEqual({
       potentialSavingsBytes: 0,
@@ -102,7 +97,13 @@ describe('findings of the bundled example', async () => {
   });
 
   it('skips rules given with --ignore, and refuses unknown rule ids', async () => {
-    const report = await analyzeJson([EXAMPLE, '--ignore', 'runs-as-root', '--ignore', 'apt-lists-left']);
+    const report = await analyzeJson<Report>([
+      EXAMPLE,
+      '--ignore',
+      'runs-as-root',
+      '--ignore',
+      'apt-lists-left',
+    ]);
     expect(report.findings.map((f) => f.id)).not.toContain('runs-as-root');
     expect(report.findings.map((f) => f.id)).not.toContain('apt-lists-left');
     expect(report.summary.potentialSavingsBytes).toBe(17267 + 11912 + 11500 + 10000 + 7487);

@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzSeedFiles, runFuzz } from '../helpers/fuzz.js';
+import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
 import { HANG_MS } from '../helpers/watchdog.js';
 
 /**
@@ -14,14 +12,11 @@ import { HANG_MS } from '../helpers/watchdog.js';
 const ITERATIONS = Number(process.env['FUZZ_ITERATIONS'] ?? 2000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
 
-let workDir = '';
-afterAll(async () => {
-  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
-});
+afterAll(cleanupTempDirs);
 
 describe('mutation fuzzing of local images', () => {
   it(`survives ${ITERATIONS} mutated inputs with no internal error, hang or unhandled rejection`, async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'imgscope-fuzz-'));
+    const workDir = await tempDir('imgscope-fuzz-');
     const seedFiles = fuzzSeedFiles();
     const report = await runFuzz({
       iterations: ITERATIONS,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir, writeDockerArchive } from '../helpers/image-builder.js';
 import { optimisedNginx, wastefulNginx } from '../helpers/nginx-images.js';
-import { runCli } from '../helpers/run-cli.js';
+import { analyzeJson, runCli } from '../helpers/run-cli.js';
 
 afterAll(cleanupTempDirs);
 
@@ -18,10 +18,7 @@ interface JsonFinding {
 }
 
 async function findingsOf(file: string): Promise<JsonFinding[]> {
-  const result = await runCli(['analyze', file, '--json']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
+  return (await analyzeJson<{ findings: JsonFinding[] }>([file])).findings;
 }
 
 const row = (f: JsonFinding) => [f.id, f.severity, f.layerIndex, f.wastedBytes];

@@ -1,8 +1,9 @@
 // README's JSON example is a real report: every field a report of fixtures/example.tar has, with
 // its value; lists may be cut short, never changed.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixturesCwd, PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+import { cleanupTempDirs } from '../helpers/temp.js';
 
 /** Checks `shown` against `actual` at `where`: same keys, same values, lists a prefix. */
 function expectShownIn(shown: unknown, actual: unknown, where: string): void {
@@ -21,6 +22,8 @@ function expectShownIn(shown: unknown, actual: unknown, where: string): void {
     expect(shown, where).toEqual(actual);
   }
 }
+
+afterAll(cleanupTempDirs);
 
 describe("README's JSON example", () => {
   it('is `imgscope analyze fixtures/example.tar --json` with its lists shortened', async () => {

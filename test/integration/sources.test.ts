@@ -9,7 +9,7 @@ import {
   writeOciMultiPlatform,
   type ImageSpec,
 } from '../helpers/image-builder.js';
-import { runCli } from '../helpers/run-cli.js';
+import { analyzeJson, runCli } from '../helpers/run-cli.js';
 import { SCENARIO_CHANGES } from '../unit/analysis/scenario.js';
 
 /**
@@ -74,11 +74,8 @@ interface Report {
   layers: Record<string, number | string | null>[];
 }
 
-async function analyze(target: string, ...flags: string[]): Promise<Report> {
-  const result = await runCli(['analyze', target, '--json', ...flags]);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as Report;
+function analyze(target: string, ...flags: string[]): Promise<Report> {
+  return analyzeJson<Report>([target, ...flags]);
 }
 
 function expectScenario(report: Report): void {

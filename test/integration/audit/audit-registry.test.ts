@@ -1,15 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { beforeAll, expect, it } from 'vitest';
 import { FLEET_REPOSITORIES, FLEET_TAGS, type FleetImage, pushFleet } from '../../helpers/fleet-images.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { expectOneLineError, startCli } from '../../helpers/run-cli.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { expectOneLineError, runCli, startCli } from '../../helpers/run-cli.js';
 import { waitFor } from '../../helpers/watchdog.js';
-
-const skip = registryTestsSkipReason();
 
 /** "audited 20 images (20 analyzed, 0 already done, 0 failed); 22 layer reads for 60 layers" */
 function stats(stderr: string): {
@@ -45,40 +40,27 @@ async function resultLines(
     .map((line) => JSON.parse(line) as { reference: string; status: string });
 }
 
-describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('imgscope audit against docker-registry', () => {
+  const fixture = useRegistryFixture({ name: 'audit' });
+  const proxy = useFaultProxy(fixture);
   let fleet: FleetImage[];
   let work: string;
   let listFile: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'audit' });
     fleet = await pushFleet(fixture);
-    proxy = await startFaultProxy(fixture.registry.host);
-    work = await makeTempDir('audit-work');
+    work = fixture.work;
     listFile = join(work, 'images.txt');
     await writeFile(listFile, ['# the fleet', ...fleet.map((image) => image.reference), ''].join('\n'));
   }, 300_000);
-  afterEach(() => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
-  });
 
   /** The environment of a run; `cache` names its cache folder (tests that count reads use their own). */
-  const env = (cache = 'cache'): Record<string, string> => ({
-    HOME: work,
-    XDG_CACHE_HOME: join(work, cache),
-  });
+  const env = (cache = 'cache'): Record<string, string> => fixture.cliEnv(cache);
 
   it('audits 20 images sharing a two-layer base in one run, reading each shared layer once', async () => {
     const out = join(work, 'one-run');
     // A cache of its own: whatever ran before (in any order) has stored no layer results here.
-    const result = await runImgscope(
+    const result = await runCli(
       ['audit', '-f', listFile, '--out', out, '--format', 'json'],
       env('cache-one-run'),
     );
@@ -112,7 +94,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     );
     expect((await resultLines(out)).length).toBe(20);
 
-    const again = await runImgscope(
+    const again = await runCli(
       ['audit', '-f', listFile, '--out', out, '--format', 'json'],
       env('cache-one-run'),
     );
@@ -123,7 +105,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
 
     // A new audit (nothing done in its results folder) analyzes every image again but reads no
     // layer: the layer-result cache of the first run answers for all 60.
-    const fresh = await runImgscope(
+    const fresh = await runCli(
       ['audit', '-f', listFile, '--out', join(work, 'one-run-again'), '--format', 'json'],
       env('cache-one-run'),
     );
@@ -149,7 +131,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     expect(before.length).toBeGreaterThanOrEqual(4);
     expect(before.length).toBeLessThan(20);
     proxy.fault = () => undefined;
-    const rest = await runImgscope(['audit', '-f', list, '--out', out, '--format', 'json'], env());
+    const rest = await runCli(['audit', '-f', list, '--out', out, '--format', 'json'], env());
     expect(rest.code).toBe(0);
     expect(stats(rest.stderr)).toMatchObject({
       analyzed: 20 - before.length,
@@ -162,17 +144,14 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
 
   it('gives byte-identical summary JSON from 4 shards run as separate processes and merged', async () => {
     const out = join(work, 'sharded');
-    const unsharded = await runImgscope(
+    const unsharded = await runCli(
       ['audit', '-f', listFile, '--out', join(work, 'unsharded'), '--json'],
       env(),
     );
     expect(unsharded.code).toBe(0);
     const shards = await Promise.all(
       [0, 1, 2, 3].map((index) =>
-        runImgscope(
-          ['audit', '-f', listFile, '--out', out, '--shard', `${index}/4`, '--format', 'json'],
-          env(),
-        ),
+        runCli(['audit', '-f', listFile, '--out', out, '--shard', `${index}/4`, '--format', 'json'], env()),
       ),
     );
     for (const shard of shards) expect(shard.code).toBe(0);
@@ -180,7 +159,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
     expect(analyzed.reduce((a, b) => a + b, 0)).toBe(20);
     // A repository's four tags stay in one shard.
     expect(analyzed.every((n) => n % 4 === 0)).toBe(true);
-    const merged = await runImgscope(
+    const merged = await runCli(
       ['audit', 'merge', out, '--format', 'json', '--summary', join(work, 's.json')],
       env(),
     );
@@ -190,7 +169,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
   });
 
   it('gates every image with --ci and lists the images that failed, exit 1', async () => {
-    const result = await runImgscope(
+    const result = await runCli(
       [
         'audit',
         '-f',
@@ -224,13 +203,13 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
   it('selects tags by a semver range, a variant, and a regex', async () => {
     const repo = `${fixture.registry.host}/${FLEET_REPOSITORIES[0]}`;
     const out = join(work, 'tags');
-    const range = await runImgscope(
+    const range = await runCli(
       ['audit', repo, '--tags', '>=1.20 <2', '--out', out, '--format', 'json'],
       env(),
     );
     expect(range.code).toBe(0);
     expect((await resultLines(out)).map((r) => r.reference)).toEqual([`${repo}:1.20.1`]);
-    const variant = await runImgscope(
+    const variant = await runCli(
       [
         'audit',
         repo,
@@ -258,7 +237,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
       FLEET_TAGS.map((tag) => `${proxy.host}/${repository}:${tag}`),
     );
     await writeFile(list, references.join('\n'));
-    const result = await runImgscope(
+    const result = await runCli(
       ['audit', '-f', list, '--out', join(work, 'pooled'), '--parallel', '2'],
       env('cache-pooled'),
     );
@@ -307,10 +286,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
         ? { status: 200, body: JSON.stringify({ name: repo, tags }) }
         : undefined;
     const out = join(work, 'many-tags');
-    const result = await runImgscope(
-      ['audit', `${proxy.host}/${repo}`, '--tags', '>=1.19', '--out', out],
-      env(),
-    );
+    const result = await runCli(['audit', `${proxy.host}/${repo}`, '--tags', '>=1.19', '--out', out], env());
     expect(result.code).toBe(0);
     expect((await resultLines(out)).map((r) => r.reference).sort()).toEqual([
       `${proxy.host}/${repo}:1.19`,
@@ -328,10 +304,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
             body: JSON.stringify({ repositories: [`r${page}`] }),
           }
         : undefined;
-    const result = await runImgscope(
-      ['audit', '--catalog', proxy.host, '--out', join(work, 'endless')],
-      env(),
-    );
+    const result = await runCli(['audit', '--catalog', proxy.host, '--out', join(work, 'endless')], env());
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toBe(
       `imgscope: error: the catalog of ${proxy.host}: more than 1000 pages; stopped (the registry keeps paginating; list the images in a file instead (-f))`,
@@ -348,7 +321,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
             body: '{"repositories":["a"]}',
           }
         : undefined;
-    const result = await runImgscope(['audit', '--catalog', proxy.host, '--out', join(work, 'loop')], env());
+    const result = await runCli(['audit', '--catalog', proxy.host, '--out', join(work, 'loop')], env());
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toBe(
       `imgscope: error: the catalog of ${proxy.host}: the registry links back to a page it already gave (/v2/_catalog?last=a&n=1) (the registry paginates in a loop; its listing cannot be trusted)`,
@@ -357,7 +330,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
 
   it('audits a whole registry by its catalog', async () => {
     const out = join(work, 'catalog');
-    const result = await runImgscope(
+    const result = await runCli(
       ['audit', '--catalog', fixture.registry.host, '--out', out, '--format', 'json'],
       env(),
     );
@@ -378,7 +351,7 @@ describe.skipIf(skip !== null)('imgscope audit against docker-registry', () => {
         : undefined;
     const images = [`${proxy.host}/${denied}:1.19`, `${proxy.host}/${FLEET_REPOSITORIES[3]}:1.19`];
     const out = join(work, 'denied');
-    const result = await runImgscope(['audit', ...images, '--out', out, '--format', 'json'], env());
+    const result = await runCli(['audit', ...images, '--out', out, '--format', 'json'], env());
     expect(result.code).toBe(3);
     const summary = JSON.parse(result.stdout);
     expect(summary.images).toEqual({ total: 2, ok: 1, failed: 1 });

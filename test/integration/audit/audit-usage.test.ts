@@ -1,7 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, fixturesCwd, runCli } from '../../helpers/run-cli.js';
+import { cleanupTempDirs } from '../../helpers/temp.js';
+
+afterAll(cleanupTempDirs);
 
 describe('imgscope audit on local images and bad usage', () => {
   it('audits local archives, with the shared base and the gate in the summary', async () => {

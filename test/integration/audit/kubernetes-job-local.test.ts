@@ -6,14 +6,12 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { pushFleet, type FleetImage } from '../../helpers/fleet-images.js';
 import { type Manifest, readManifests } from '../../helpers/kubernetes-manifests.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { describeWithRegistry, useRegistryFixture } from '../../helpers/registry-suite.js';
 import { runCli } from '../../helpers/run-cli.js';
 
-const skip = registryTestsSkipReason();
 const ACCOUNT = { user: 'auditor', password: 'fleet-Pa55word' };
 
 interface Container {
@@ -42,19 +40,13 @@ function remap(text: string, mounts: { mountPath: string; local: string }[]): st
   return text;
 }
 
-describe.skipIf(skip !== null)('the audit Job of deploy/kubernetes, its pods run as local processes', () => {
-  let fixture: RegistryFixture;
+describeWithRegistry('the audit Job of deploy/kubernetes, its pods run as local processes', () => {
+  const fixture = useRegistryFixture({ name: 'k8s-job', account: ACCOUNT });
   let fleet: FleetImage[];
-  let work: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'k8s-job', account: ACCOUNT });
     fleet = await pushFleet(fixture);
-    work = await makeTempDir('k8s-job-work');
   }, 300_000);
-  afterAll(async () => {
-    await fixture?.stop();
-  });
 
   it('gives, merged, the summary of one unsharded audit', async () => {
     const manifests = await readManifests();
@@ -65,7 +57,7 @@ describe.skipIf(skip !== null)('the audit Job of deploy/kubernetes, its pods run
     // The volumes: the image list (ConfigMap), config.json (Secret), the results (PVC).
     const volumes: Record<string, string> = {};
     for (const name of ['images', 'registry-auth', 'results']) {
-      volumes[name] = join(work, name);
+      volumes[name] = join(fixture.work, name);
       await mkdir(volumes[name]!, { recursive: true });
     }
     await writeFile(
@@ -83,7 +75,7 @@ describe.skipIf(skip !== null)('the audit Job of deploy/kubernetes, its pods run
       index: number | null,
     ): Promise<Awaited<ReturnType<typeof runCli>>> => {
       const spec = container(manifest);
-      const podDir = join(work, `pod-${manifest.metadata.name}-${index ?? 'x'}`);
+      const podDir = join(fixture.work, `pod-${manifest.metadata.name}-${index ?? 'x'}`);
       const mounts = spec.volumeMounts.map((mount) => ({
         mountPath: mount.mountPath,
         local: volumes[mount.name] ?? join(podDir, mount.name),
@@ -110,7 +102,7 @@ describe.skipIf(skip !== null)('the audit Job of deploy/kubernetes, its pods run
         '-f',
         join(volumes['images']!, 'images.txt'),
         '--out',
-        join(work, 'unsharded'),
+        join(fixture.work, 'unsharded'),
         '--format',
         'json',
       ],

@@ -3,22 +3,12 @@
  * image can be pulled here), then `imgscope analyze` run inside it as its unprivileged user.
  * The build installs the runtime dependencies with npm, so it needs the npm registry.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostLacks } from '../../helpers/host-features.js';
+import { hostLacks, onPath } from '../../helpers/host-features.js';
 import { buildah, buildNodeBase } from '../../helpers/node-rootfs.js';
 import { FIXTURES, PROJECT_ROOT, runCli } from '../../helpers/run-cli.js';
 import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
-
-function onPath(program: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const noBuildah = hostLacks('buildah', onPath('buildah') && onPath('ldd'));
 

@@ -1,48 +1,38 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { startForwardProxy } from '../../helpers/fault-proxy.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import type { WrittenImage } from '../../helpers/registry-images.js';
-import { registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
+import { describeWithRegistry, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { expectOneLineError, runCli } from '../../helpers/run-cli.js';
 import type { TestCa } from '../../helpers/test-certificates.js';
 
-const skip = registryTestsSkipReason();
 const USER = 'carol';
 const PASSWORD = 'Tr0ub4dor-and-3';
 
-describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () => {
-  let fixture: RegistryFixture;
+describeWithRegistry('imgscope analyze with credentials over TLS', () => {
+  const fixture = useRegistryFixture({
+    name: 'cli-auth',
+    tls: true,
+    account: { user: USER, password: PASSWORD },
+  });
   let ca: TestCa;
   let image: WrittenImage;
   let ref: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({
-      name: 'cli-auth',
-      tls: true,
-      account: { user: USER, password: PASSWORD },
-    });
     ca = fixture.ca!;
     image = await fixture.pushImage('img', { layers: [{ files: { 'srv/app': 'tls app' } }] }, 'secure/app:2');
     ref = `${fixture.registry.host}/secure/app:2`;
   });
-  afterAll(async () => {
-    await fixture?.stop();
-  });
 
-  const env = (): Record<string, string> => ({
-    HOME: fixture.work,
-    XDG_CACHE_HOME: join(fixture.work, 'cache'),
-  });
+  const env = (): Record<string, string> => fixture.cliEnv('cache');
 
   it('pulls with --username and --password-stdin and --ca-cert', async () => {
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', ref, '--json', '--username', USER, '--password-stdin', '--ca-cert', ca.caCert],
       env(),
-      `${PASSWORD}\n`,
+      { stdin: `${PASSWORD}\n` },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -57,7 +47,7 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
       join(dockerConfig, 'config.json'),
       JSON.stringify({ auths: { [fixture.registry.host]: { auth } } }),
     );
-    const result = await runImgscope(['analyze', ref, '--json', '--no-cache'], {
+    const result = await runCli(['analyze', ref, '--json', '--no-cache'], {
       ...env(),
       DOCKER_CONFIG: dockerConfig,
       NODE_EXTRA_CA_CERTS: ca.caCert,
@@ -67,10 +57,10 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
   });
 
   it('reports a wrong password in one line, exit 3, and never prints it', async () => {
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', ref, '--username', USER, '--password-stdin', '--ca-cert', ca.caCert, '--no-cache'],
       env(),
-      'hunter2-wrong\n',
+      { stdin: 'hunter2-wrong\n' },
     );
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toMatch(
@@ -85,7 +75,7 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
   });
 
   it('refuses the registry certificate without the CA, exit 3, pointing at --ca-cert', async () => {
-    const result = await runImgscope(['analyze', ref, '--no-cache'], env());
+    const result = await runCli(['analyze', ref, '--no-cache'], env());
     expect(result.code).toBe(3);
     expect(expectOneLineError(result)).toMatch(/TLS verification failed for .*--ca-cert/);
   });
@@ -93,7 +83,7 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
   it('tunnels through HTTPS_PROXY with CONNECT, TLS still verified end to end', async () => {
     const forward = await startForwardProxy();
     try {
-      const result = await runImgscope(
+      const result = await runCli(
         [
           'analyze',
           ref,
@@ -106,7 +96,7 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
           ca.caCert,
         ],
         { ...env(), HTTPS_PROXY: forward.url },
-        PASSWORD,
+        { stdin: PASSWORD },
       );
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
@@ -118,17 +108,17 @@ describe.skipIf(skip !== null)('imgscope analyze with credentials over TLS', () 
   });
 
   it('--insecure skips verification of a certificate nobody trusts', async () => {
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', ref, '--json', '--no-cache', '--insecure', '--username', USER, '--password-stdin'],
       env(),
-      PASSWORD,
+      { stdin: PASSWORD },
     );
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
   });
 
   it('needs --password-stdin with --username', async () => {
-    const result = await runImgscope(['analyze', ref, '--username', USER], env());
+    const result = await runCli(['analyze', ref, '--username', USER], env());
     expect(result.code).toBe(2);
     expect(expectOneLineError(result)).toMatch(/--username needs --password-stdin/);
   });

@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
-import { runImgscope, startCli } from '../../helpers/registry-cli.js';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { verifiedCachedBlobs } from '../../helpers/cached-blobs.js';
+import { startForwardProxy } from '../../helpers/fault-proxy.js';
 import { type TestLayer, type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
 import { connectionRefused, hostLacks } from '../../helpers/host-features.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
+import { expectOneLineError, runCli, startCli } from '../../helpers/run-cli.js';
+import { tempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/watchdog.js';
 
-const skip = registryTestsSkipReason();
 const noClosedPort = hostLacks('a closed port 1 on 127.0.0.1', await connectionRefused('127.0.0.1', 1));
 
 /** Bytes in the cache's partial downloads (imgscope/tmp). */
@@ -43,27 +41,18 @@ interface Report {
   efficiency: { wastedBytes: number };
 }
 
-/** Every cache entry is named by the sha256 of its bytes. */
-async function expectCacheConsistent(cacheRoot: string): Promise<string[]> {
-  const dir = join(cacheRoot, 'imgscope', 'blobs', 'sha256');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    const hex = createHash('sha256')
-      .update(await readFile(join(dir, name)))
-      .digest('hex');
-    expect(hex).toBe(name);
-  }
-  return names;
+/** The blobs a run left in the cache at `cacheRoot`, each checked against its name. */
+function cachedBlobs(cacheRoot: string): Promise<string[]> {
+  return verifiedCachedBlobs(join(cacheRoot, 'imgscope'));
 }
 
-describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('imgscope analyze against docker-registry', () => {
+  const fixture = useRegistryFixture({ name: 'cli' });
+  const proxy = useFaultProxy(fixture);
   let image: WrittenImage;
   let cacheRoot: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'cli' });
     const layers: TestLayer[] = [
       { files: { 'etc/os-release': 'ID=test\n', 'opt/data.bin': noise(200_000, 1) } },
       { files: { 'opt/data.bin': noise(200_000, 2), 'opt/big.bin': noise(3_000_000, 3) } },
@@ -74,29 +63,18 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
       'zstd',
       '--dest-compress',
     ]);
-    proxy = await startFaultProxy(fixture.registry.host);
   });
   afterEach(async () => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
     if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
   });
 
   async function analyze(ref: string, extra: string[] = [], env: Record<string, string> = {}) {
-    cacheRoot ??= await makeTempDir('cli-cache');
-    return runImgscope(['analyze', ref, '--json', ...extra], {
-      XDG_CACHE_HOME: cacheRoot,
-      HOME: fixture.work,
-      ...env,
-    });
+    cacheRoot ??= await tempDir('imgscope-cli-cache-');
+    return runCli(['analyze', ref, '--json', ...extra], { ...fixture.cliEnv(cacheRoot), ...env });
   }
 
   it('analyzes a registry image, then analyzes it again without a single blob request', async () => {
-    cacheRoot = await makeTempDir('cli-cache');
+    cacheRoot = await tempDir('imgscope-cli-cache-');
     const first = await analyze(`${proxy.host}/cli/app:1`);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -107,7 +85,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(report.layers.map((l) => l.digest)).toEqual(image.layers.map((l) => l.digest));
     expect(report.efficiency.wastedBytes).toBe(400_000);
     expect(proxy.requests.filter((r) => r.path.includes('/blobs/'))).toHaveLength(3);
-    expect((await expectCacheConsistent(cacheRoot)).length).toBe(3);
+    expect((await cachedBlobs(cacheRoot)).length).toBe(3);
 
     proxy.requests.length = 0;
     const second = await analyze(`docker://${proxy.host}/cli/app:1`);
@@ -117,7 +95,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   });
 
   it('--no-cache downloads again, beside a full cache, and leaves the cache as it was', async () => {
-    cacheRoot = await makeTempDir('cli-cache');
+    cacheRoot = await tempDir('imgscope-cli-cache-');
     const blobPaths = [image.configDigest, ...image.layers.map((l) => l.digest)]
       .map((d) => `/v2/cli/app/blobs/${d}`)
       .sort();
@@ -129,7 +107,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     const first = await analyze(`${proxy.host}/cli/app:1`);
     expect(first.code).toBe(0);
     expect(blobRequests()).toEqual(blobPaths);
-    const cached = await expectCacheConsistent(cacheRoot);
+    const cached = await cachedBlobs(cacheRoot);
     expect(cached).toHaveLength(3);
     proxy.requests.length = 0;
     // Every blob is in the cache now, yet --no-cache asks the registry for each one again.
@@ -137,7 +115,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
     expect(blobRequests()).toEqual(blobPaths);
-    expect(await expectCacheConsistent(cacheRoot)).toEqual(cached);
+    expect(await cachedBlobs(cacheRoot)).toEqual(cached);
     expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
   });
 
@@ -161,12 +139,12 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   });
 
   it('keeps the blob cache under IMGSCOPE_BLOB_CACHE_MAX, but never the blobs of the image it reads', async () => {
-    cacheRoot = await makeTempDir('cli-cache');
+    cacheRoot = await tempDir('imgscope-cli-cache-');
     const cap = { IMGSCOPE_BLOB_CACHE_MAX: '1kB' };
     const first = await analyze(`${proxy.host}/cli/app:1`, [], cap);
     expect(first.code).toBe(0);
     // Three blobs far past the cap, all kept: this run read them.
-    const firstBlobs = await expectCacheConsistent(cacheRoot);
+    const firstBlobs = await cachedBlobs(cacheRoot);
     expect(firstBlobs).toHaveLength(3);
     // As if that run were an hour ago.
     const hourAgo = new Date(Date.now() - 3600_000);
@@ -181,10 +159,10 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
       .map((r) => r.path.slice(r.path.lastIndexOf(':') + 1));
     // The zstd twin's config is app:1's (the same diff_ids): found in the cache, not downloaded.
     expect(downloaded).toHaveLength(2);
-    expect((await expectCacheConsistent(cacheRoot)).sort()).toEqual(
+    expect((await cachedBlobs(cacheRoot)).sort()).toEqual(
       [...downloaded, image.configDigest.slice(7)].sort(),
     );
-    const list = await runImgscope(['cache', 'list', '--json'], { XDG_CACHE_HOME: cacheRoot, ...cap });
+    const list = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: cacheRoot, ...cap });
     expect((JSON.parse(list.stdout) as { blobsMaxBytes: number }).blobsMaxBytes).toBe(1000);
 
     const bad = await analyze(`${proxy.host}/cli/app:1`, [], { IMGSCOPE_BLOB_CACHE_MAX: 'huge' });
@@ -226,7 +204,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
   );
 
   it('fails on bytes that do not match their digest and caches nothing bad', async () => {
-    cacheRoot = await makeTempDir('cli-cache');
+    cacheRoot = await tempDir('imgscope-cli-cache-');
     proxy.fault = (req) =>
       req.path.includes(image.layers[1]!.digest) ? { corruptByteAt: 2_000_000 } : undefined;
     const result = await analyze(`${proxy.host}/cli/app:1`);
@@ -236,18 +214,15 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
         `^imgscope: error: .*${image.layers[1]!.digest.slice(7)}.*digest mismatch|digest mismatch.*${image.layers[1]!.digest.slice(7)}`,
       ),
     );
-    const cached = await expectCacheConsistent(cacheRoot);
+    const cached = await cachedBlobs(cacheRoot);
     expect(cached).not.toContain(image.layers[1]!.digest.slice(7));
   });
 
   it('survives being killed during a download: the next run is correct and the cache holds no bad entry', async () => {
-    cacheRoot = await makeTempDir('cli-cache');
+    cacheRoot = await tempDir('imgscope-cli-cache-');
     const big = image.layers[1]!;
     proxy.fault = (req) => (req.path.includes(big.digest) ? { bytesPerSecond: 500_000 } : undefined);
-    const run = await startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], {
-      XDG_CACHE_HOME: cacheRoot,
-      HOME: fixture.work,
-    });
+    const run = await startCli(['analyze', `${proxy.host}/cli/app:1`, '--json'], fixture.cliEnv(cacheRoot));
     // Killed in the middle of the big layer: once part of it is on disk, not after a set time.
     await waitFor(
       async () => (await partialBytes(cacheRoot)) > 100_000,
@@ -257,20 +232,17 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     await run.result;
     const partial = await readdir(join(cacheRoot, 'imgscope', 'tmp'));
     expect(partial.length).toBeGreaterThan(0);
-    expect(await expectCacheConsistent(cacheRoot)).not.toContain(big.digest.slice(7));
+    expect(await cachedBlobs(cacheRoot)).not.toContain(big.digest.slice(7));
 
     proxy.fault = () => undefined;
     const again = await analyze(`${proxy.host}/cli/app:1`);
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as Report).image.digest).toBe(image.manifestDigest);
-    expect(await expectCacheConsistent(cacheRoot)).toContain(big.digest.slice(7));
+    expect(await cachedBlobs(cacheRoot)).toContain(big.digest.slice(7));
 
     // The rerun swept the dead process's partial download.
     expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
-    const list = await runImgscope(['cache', 'list', '--json'], {
-      XDG_CACHE_HOME: cacheRoot,
-      HOME: fixture.work,
-    });
+    const list = await runCli(['cache', 'list', '--json'], fixture.cliEnv(cacheRoot));
     const listing = JSON.parse(list.stdout) as {
       totalBytes: number;
       codeCache: { files: number; bytes: number };
@@ -289,7 +261,7 @@ describe.skipIf(skip !== null)('imgscope analyze against docker-registry', () =>
     expect(listing.entries).toHaveLength(5);
     // And the compiled code of the analysis's start (the cache commands keep none).
     expect(listing.codeCache.files).toBe(1);
-    const prune = await runImgscope(['cache', 'prune'], { XDG_CACHE_HOME: cacheRoot, HOME: fixture.work });
+    const prune = await runCli(['cache', 'prune'], fixture.cliEnv(cacheRoot));
     expect(prune.code).toBe(0);
     expect(prune.stdout).toMatch(
       new RegExp(

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { beforeAll, expect, it } from 'vitest';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { expectOneLineError, runCli } from '../../helpers/run-cli.js';
 
-const skip = registryTestsSkipReason();
-
-describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('imgscope diff of two registry images', () => {
+  const fixture = useRegistryFixture({ name: 'diff' });
+  const proxy = useFaultProxy(fixture);
   let v1: WrittenImage;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'diff' });
     const base = { files: { 'bin/sh': noise(100_000, 11) } };
     v1 = await fixture.pushImage(
       'v1',
@@ -26,17 +20,12 @@ describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
       { user: '10001', layers: [base, { files: { 'app/bin': noise(80_000, 13) } }] },
       'diff/app:2',
     );
-    proxy = await startFaultProxy(fixture.registry.host);
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
   });
 
   it('compares two tags and downloads the shared base layer once', async () => {
-    const result = await runImgscope(
+    const result = await runCli(
       ['diff', `${proxy.host}/diff/app:1`, `${proxy.host}/diff/app:2`, '--json', '--no-cache'],
-      { HOME: fixture.work },
+      fixture.cliEnv(),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -69,7 +58,7 @@ describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
 
   it('refuses to send --username/--password-stdin to two registries, before contacting either', async () => {
     proxy.requests.length = 0;
-    const result = await runImgscope(
+    const result = await runCli(
       [
         'diff',
         `${proxy.host}/diff/app:1`,
@@ -78,8 +67,8 @@ describe.skipIf(skip !== null)('imgscope diff of two registry images', () => {
         'u',
         '--password-stdin',
       ],
-      { HOME: fixture.work },
-      'secret-pw',
+      fixture.cliEnv(),
+      { stdin: 'secret-pw' },
     );
     expect(result.code).toBe(2);
     expect(expectOneLineError(result)).toMatch(/--username\/--password-stdin would go to two registries/);

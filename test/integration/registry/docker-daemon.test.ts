@@ -1,37 +1,15 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { accessSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runImgscope } from '../../helpers/registry-cli.js';
+import { missingToolsReason } from '../../helpers/host-features.js';
 import { type WrittenImage, noise, writeTestLayout } from '../../helpers/registry-images.js';
-import { makeTempDir } from '../../helpers/registry-server.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
+import { expectOneLineError, runCli } from '../../helpers/run-cli.js';
+import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 
 const run = promisify(execFile);
-
-function installed(program: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((dir) => {
-    try {
-      accessSync(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-function podmanMissing(): string | null {
-  const missing = ['podman', 'skopeo'].filter((p) => !installed(p));
-  if (missing.length === 0) return null;
-  const why = `${missing.join(', ')} not installed (run .ci/install-registry-deps.sh)`;
-  if (process.env.CI) throw new Error(`docker-daemon tests must run in CI but ${why}`);
-  console.warn(`skipping docker-daemon tests: ${why}`);
-  return why;
-}
-
-const skip = podmanMissing();
+const skip = missingToolsReason('docker-daemon tests', ['podman', 'skopeo']);
 
 describe.skipIf(skip !== null)('docker-daemon: through podman system service on a unix socket', () => {
   let work: string;
@@ -41,7 +19,7 @@ describe.skipIf(skip !== null)('docker-daemon: through podman system service on 
   let image: WrittenImage;
 
   beforeAll(async () => {
-    work = await makeTempDir('daemon');
+    work = await tempDir('imgscope-daemon-');
     podmanArgs = [
       '--root',
       join(work, 'root'),
@@ -85,11 +63,11 @@ describe.skipIf(skip !== null)('docker-daemon: through podman system service on 
       process.kill(service.pid, 'SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     }
-    if (work) await rm(work, { recursive: true, force: true });
+    await cleanupTempDirs();
   });
 
   it('analyzes an image the daemon exports with GET /images/NAME/get', async () => {
-    const result = await runImgscope(['analyze', 'docker-daemon:localhost/daemon/app:1', '--json'], {
+    const result = await runCli(['analyze', 'docker-daemon:localhost/daemon/app:1', '--json'], {
       DOCKER_HOST: `unix://${socket}`,
       HOME: work,
     });
@@ -103,13 +81,13 @@ describe.skipIf(skip !== null)('docker-daemon: through podman system service on 
   });
 
   it('says when the daemon has no such image (exit 2) or is not there (exit 3)', async () => {
-    const missing = await runImgscope(['analyze', 'docker-daemon:localhost/nope:1'], {
+    const missing = await runCli(['analyze', 'docker-daemon:localhost/nope:1'], {
       DOCKER_HOST: `unix://${socket}`,
       HOME: work,
     });
     expect(missing.code).toBe(2);
     expect(expectOneLineError(missing)).toMatch(/image localhost\/nope:1 not found in the Docker daemon/);
-    const down = await runImgscope(['analyze', 'docker-daemon:localhost/daemon/app:1'], {
+    const down = await runCli(['analyze', 'docker-daemon:localhost/daemon/app:1'], {
       DOCKER_HOST: `unix://${join(work, 'no.sock')}`,
       HOME: work,
     });

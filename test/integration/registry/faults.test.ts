@@ -1,45 +1,39 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { DigestMismatchError, NetworkError, RegistryError } from '../../../src/errors.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import type { RegistrySource, RegistrySourceOptions } from '../../../src/sources/registry-source.js';
-import { STORAGE_ADDRESS, type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { STORAGE_ADDRESS, startFaultProxy } from '../../helpers/fault-proxy.js';
 import { canListen, hostLacks } from '../../helpers/host-features.js';
 import { waitFor } from '../../helpers/watchdog.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { readAll, registrySource } from '../../helpers/registry-source.js';
+import { registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { registrySource } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const skip = registryTestsSkipReason();
-const noIpv6 = skip === null && hostLacks('the IPv6 loopback ::1', await canListen('::1'));
+const registryToolsPresent = registryTestsSkipReason() === null;
+const noIpv6 = registryToolsPresent && hostLacks('the IPv6 loopback ::1', await canListen('::1'));
 const noStorageAlias =
-  skip === null && hostLacks(`the loopback alias ${STORAGE_ADDRESS}`, await canListen(STORAGE_ADDRESS));
+  registryToolsPresent &&
+  hostLacks(`the loopback alias ${STORAGE_ADDRESS}`, await canListen(STORAGE_ADDRESS));
 
-describe.skipIf(skip !== null)('faults injected between the client and docker-registry', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('faults injected between the client and docker-registry', () => {
+  const fixture = useRegistryFixture({ name: 'faults' });
+  const proxy = useFaultProxy(fixture);
   let image: WrittenImage;
   let big: WrittenImage['layers'][number];
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'faults' });
     image = await fixture.pushImage(
       'img',
       { layers: [{ files: { small: 'small' } }, { files: { big: noise(2_000_000, 7) } }] },
       'faults/app:1',
     );
     big = image.layers[1]!;
-    proxy = await startFaultProxy(fixture.registry.host);
-  });
-  afterEach(() => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
   });
 
   function source(extra: Partial<RegistrySourceOptions> = {}, host = proxy.host): RegistrySource {
@@ -127,7 +121,7 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
   });
 
   it('fails on bytes that do not match the digest and caches nothing', async () => {
-    const cacheDir = await makeTempDir('faults-cache');
+    const cacheDir = await tempDir('imgscope-faults-cache-');
     proxy.fault = (req) => (req.path === bigBlobPath() ? { corruptByteAt: 1_000_000 } : undefined);
     const resolved = await source({ cache: new BlobCache(cacheDir) }).resolve({});
     const error = await readAll(await resolved.layers[1]!.open()).catch((e: unknown) => e as Error);
@@ -137,7 +131,6 @@ describe.skipIf(skip !== null)('faults injected between the client and docker-re
     await waitFor(async () => (await readdir(join(cacheDir, 'tmp'))).length === 0, 'the partial file to go');
     const cached = await readdir(join(cacheDir, 'blobs', 'sha256')).catch(() => []);
     expect(cached).not.toContain(big.digest.slice(7));
-    await rm(cacheDir, { recursive: true, force: true });
   });
 
   it('asks for manifests with the full Accept list', async () => {

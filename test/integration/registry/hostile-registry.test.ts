@@ -1,21 +1,19 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/failure.js';
 import { BlobCache } from '../../../src/registry/index.js';
 import { analyzeResolved } from '../../../src/services/analyze-image.js';
 import type { RegistrySourceOptions } from '../../../src/sources/registry-source.js';
-import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { verifiedCachedBlobs } from '../../helpers/cached-blobs.js';
+import type { FaultProxy } from '../../helpers/fault-proxy.js';
 import { editOciLayout } from '../../helpers/oci-surgery.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import {
   type WrittenImage,
   noise,
   writeTestIndexLayout,
   writeTestLayout,
 } from '../../helpers/registry-images.js';
-import { registryTestsSkipReason } from '../../helpers/registry-server.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
 import type { TokenIssuer } from '../../helpers/token-issuer.js';
 import { registrySource } from '../../helpers/registry-source.js';
 
@@ -25,30 +23,20 @@ import { registrySource } from '../../helpers/registry-source.js';
  * hang fails the test by its timeout) in one clear error with the documented exit code, and
  * leave the blob cache holding only blobs whose bytes match their names.
  */
-const skip = registryTestsSkipReason();
-
-async function cacheIsConsistent(root: string): Promise<void> {
-  const dir = join(root, 'imgscope', 'blobs', 'sha256');
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names) {
-    const hex = createHash('sha256')
-      .update(await readFile(join(dir, name)))
-      .digest('hex');
-    expect(hex).toBe(name);
-  }
-}
-
-describe.skipIf(skip !== null)('hostile registries', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('hostile registries', () => {
+  const fixture = useRegistryFixture({ name: 'hostile' });
+  const proxy = useFaultProxy(fixture);
   /** The real registry under token auth, its real issuer behind a fault proxy. */
-  let tokenFixture: RegistryFixture;
+  const tokenFixture = useRegistryFixture({
+    name: 'hostile-token',
+    account: { user: 'pusher', password: 'pusher-password' },
+    token: { anonymousPull: true, proxied: true },
+  });
   let issuer: TokenIssuer;
   let issuerProxy: FaultProxy;
   let image: WrittenImage;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'hostile' });
     image = await fixture.pushImage(
       'img',
       { layers: [{ files: { small: 'small' } }, { files: { big: noise(600_000, 9) } }] },
@@ -65,28 +53,14 @@ describe.skipIf(skip !== null)('hostile registries', () => {
       config: (config) => ({ ...config, history: [{ created_by: 12345 }] }),
     });
     await fixture.pushLayout('odd', 'hostile/odd:1');
-    proxy = await startFaultProxy(fixture.registry.host);
-    tokenFixture = await startRegistryFixture({
-      name: 'hostile-token',
-      account: { user: 'pusher', password: 'pusher-password' },
-      token: { anonymousPull: true, proxied: true },
-    });
     await tokenFixture.pushImage('img', { layers: [{ files: { t: 'token' } }] }, 'hostile/app:1');
     issuer = tokenFixture.issuer!;
     issuerProxy = tokenFixture.issuerProxy!;
   });
   afterEach(() => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
-    issuerProxy.fault = () => undefined;
-    issuerProxy.requests.length = 0;
+    issuerProxy.reset();
     issuer.requests.length = 0;
     issuer.expiredTokensToIssue = 0;
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await tokenFixture?.stop();
-    await fixture?.stop();
   });
 
   /** Analyzes through the proxy; returns the failure line and exit code, or null on success. */
@@ -177,7 +151,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
       `imgscope: error: registry ${proxy.host}: layer ${layer?.digest.slice(0, 19)}… download stalled at byte 100000 of ${layer?.size} (no data for 1 s) after 7 attempts (run again later: completed blobs are cached)`,
     );
     expect(failure?.exitCode).toBe(3);
-    await cacheIsConsistent(cacheDir);
+    await verifiedCachedBlobs(cacheDir);
   });
 
   it('refuses a blob whose Content-Length promises more than it sends', async () => {
@@ -189,7 +163,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     // The body ends early; the resume asks for bytes past the blob's end, which the registry refuses.
     expect(failure?.line).toMatch(new RegExp(`answered HTTP 416 for blob ${layer?.digest} of hostile/app`));
     expect(failure?.exitCode).toBe(3);
-    await cacheIsConsistent(cacheDir);
+    await verifiedCachedBlobs(cacheDir);
   });
 
   it('refuses a blob whose Content-Length promises less than it sends', async () => {
@@ -201,7 +175,7 @@ describe.skipIf(skip !== null)('hostile registries', () => {
     // Read as far as the header says, the rest asked for with Range under the same lie: refused.
     expect(failure?.line).toMatch(new RegExp(`answered HTTP 416 for blob ${layer?.digest} of hostile/app`));
     expect(failure?.exitCode).toBe(3);
-    await cacheIsConsistent(cacheDir);
+    await verifiedCachedBlobs(cacheDir);
   });
 
   it('refuses a manifest whose bytes changed from the digest it was named by', async () => {

@@ -1,14 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { LAYER_DEBUG, layerLog } from '../../helpers/layer-log.js';
-import { runImgscope, startCli } from '../../helpers/registry-cli.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import { startRegistryFixture } from '../../helpers/registry-fixture.js';
 import { type TestLayer, type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
-
-const skip = registryTestsSkipReason();
+import { describeWithRegistry, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { expectOneLineError, runCli, startCli } from '../../helpers/run-cli.js';
+import { tempDir } from '../../helpers/temp.js';
 
 /** The two-layer base both images are built on. */
 const base = (): TestLayer[] => [
@@ -18,13 +16,12 @@ const base = (): TestLayer[] => [
 /** The second image: the base and one layer of its own. */
 const secondLayers = (): TestLayer[] => [...base(), { files: { 'app/two': noise(60_000, 34) } }];
 
-describe.skipIf(skip !== null)('the layer-result cache against docker-registry', () => {
-  let fixture: RegistryFixture;
+describeWithRegistry('the layer-result cache against docker-registry', () => {
+  const fixture = useRegistryFixture({ name: 'layer-cache' });
   let first: WrittenImage;
   let second: WrittenImage;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'layer-cache' });
     // Two images on the same two-layer base, each with one layer of its own.
     first = await fixture.pushImage(
       'first',
@@ -33,22 +30,15 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
     );
     second = await fixture.pushImage('second', { layers: secondLayers() }, 'fleet/two:1');
   });
-  afterAll(async () => {
-    await fixture?.stop();
-  });
 
   const analyze = (reference: string, cache: string, flags: string[] = []) =>
-    runImgscope(['analyze', reference, '--json', ...flags], {
-      HOME: fixture.work,
-      XDG_CACHE_HOME: cache,
-      ...LAYER_DEBUG,
-    });
+    runCli(['analyze', reference, '--json', ...flags], { ...fixture.cliEnv(cache), ...LAYER_DEBUG });
 
   it('reads the shared base layers once: the second image reads only its own layer, a rerun none', async () => {
     expect(first.layers.slice(0, 2).map((layer) => layer.digest)).toEqual(
       second.layers.slice(0, 2).map((layer) => layer.digest),
     );
-    const cache = await makeTempDir('layer-cache-shared');
+    const cache = await tempDir('imgscope-layer-cache-shared-');
     const host = fixture.registry.host;
 
     const one = await analyze(`${host}/fleet/one:1`, cache);
@@ -74,9 +64,9 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
   });
 
   it('two processes storing the same layers at once both succeed and leave a whole cache', async () => {
-    const cache = await makeTempDir('layer-cache-race');
+    const cache = await tempDir('imgscope-layer-cache-race-');
     const reference = `${fixture.registry.host}/fleet/one:1`;
-    const env = { HOME: fixture.work, XDG_CACHE_HOME: cache, ...LAYER_DEBUG };
+    const env = { ...fixture.cliEnv(cache), ...LAYER_DEBUG };
     const runs = await Promise.all([
       startCli(['analyze', reference, '--json'], env),
       startCli(['analyze', reference, '--json'], env),
@@ -90,10 +80,7 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
     expect(layerLog(third.stderr)).toEqual({ read: [], cached: ['layer 0', 'layer 1', 'layer 2'] });
     expect(third.stderr).not.toMatch(/warning/);
     expect(third.stdout).toBe(a?.stdout);
-    const list = await runImgscope(['cache', 'list', '--json'], {
-      HOME: fixture.work,
-      XDG_CACHE_HOME: cache,
-    });
+    const list = await runCli(['cache', 'list', '--json'], fixture.cliEnv(cache));
     const entries = (JSON.parse(list.stdout) as { entries: { kind: string; digest: string }[] }).entries;
     expect(
       entries
@@ -108,7 +95,7 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
     const own = await startRegistryFixture({ name: 'layer-cache-offline' });
     try {
       const image = await own.pushImage('second', { layers: secondLayers() }, 'fleet/two:1');
-      const cache = await makeTempDir('layer-cache-offline');
+      const cache = await tempDir('imgscope-layer-cache-offline-');
       const byDigest = `${own.registry.host}/fleet/two@${image.manifestDigest}`;
       const online = await analyze(byDigest, cache);
       expect(online.code).toBe(0);
@@ -122,10 +109,10 @@ describe.skipIf(skip !== null)('the layer-result cache against docker-registry',
       expect(offline.stdout).toBe(online.stdout);
 
       // The registry is really gone: a tag still needs it.
-      const byTag = await runImgscope(['analyze', `${own.registry.host}/fleet/two:1`, '--json'], {
-        HOME: own.work,
-        XDG_CACHE_HOME: cache,
-      });
+      const byTag = await runCli(
+        ['analyze', `${own.registry.host}/fleet/two:1`, '--json'],
+        own.cliEnv(cache),
+      );
       expect(byTag.code).toBe(3);
       expectOneLineError(byTag);
     } finally {

@@ -5,16 +5,14 @@
  */
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ForwardProxy, startForwardProxy } from '../../helpers/fault-proxy.js';
 import { fileModes } from '../../helpers/file-modes.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
 import { noise } from '../../helpers/registry-images.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
-import { freePort, registryTestsSkipReason } from '../../helpers/registry-server.js';
-import type { CliResult } from '../../helpers/run-cli.js';
+import { freePort } from '../../helpers/registry-server.js';
+import { describeWithRegistry, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { type CliResult, runCli } from '../../helpers/run-cli.js';
 
-const skip = registryTestsSkipReason();
 const USER = 'erin';
 const PASSWORD = 'Sw33p-registry-Pa55';
 const WRONG_PASSWORD = 'Sw33p-wrong-Pa55';
@@ -25,8 +23,12 @@ const PROXY_PASSWORD = 'Sw33p-proxy-Pa55';
 const HELPER_SECRET = 'Sw33p-helper-s3cret';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-describe.skipIf(skip !== null)('no credential is ever printed', () => {
-  let fixture: RegistryFixture;
+describeWithRegistry('no credential is ever printed', () => {
+  const fixture = useRegistryFixture({
+    name: 'sweep',
+    account: { user: USER, password: PASSWORD },
+    token: { refreshTokens: { [USER]: IDENTITY } },
+  });
   let forward: ForwardProxy;
   let proxyWithPassword: string;
   let host: string;
@@ -36,11 +38,6 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
   let helperConfig: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({
-      name: 'sweep',
-      account: { user: USER, password: PASSWORD },
-      token: { refreshTokens: { [USER]: IDENTITY } },
-    });
     ({ work } = fixture);
     host = fixture.registry.host;
     // Root and a world-writable directory: findings, so the gate fails and annotates.
@@ -78,7 +75,6 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
   });
   afterAll(async () => {
     await forward?.stop();
-    await fixture?.stop();
   });
 
   /** Every secret value and encoding of one that could be printed. */
@@ -107,10 +103,10 @@ describe.skipIf(skip !== null)('no credential is ever printed', () => {
     options: { stdin?: string; files?: string[] } = {},
   ): Promise<CliResult> {
     runs += 1;
-    const result = await runImgscope(
+    const result = await runCli(
       args,
-      { HOME: work, XDG_CACHE_HOME: join(work, `cache-${runs}`), ...env },
-      options.stdin,
+      { ...fixture.cliEnv(`cache-${runs}`), ...env },
+      { stdin: options.stdin },
     );
     let text = `${result.stdout}\n${result.stderr}`;
     for (const file of options.files ?? []) text += `\n${await readFile(file, 'utf8')}`;

@@ -1,55 +1,38 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { RegistryError } from '../../../src/errors.js';
 import { Authenticator } from '../../../src/registry/authenticator.js';
 import { HttpExchange } from '../../../src/registry/http-exchange.js';
 import { HttpTransport } from '../../../src/registry/http-transport.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
-import { startFaultProxy } from '../../helpers/fault-proxy.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
 import type { WrittenImage } from '../../helpers/registry-images.js';
-import { registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { expectOneLineError } from '../../helpers/run-cli.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { expectOneLineError, runCli } from '../../helpers/run-cli.js';
 
-const skip = registryTestsSkipReason();
 const USER = 'dana';
 const PASSWORD = 'realm-Pa55word-planted';
 const IMAGE = { layers: [{ files: { 'srv/app': 'realm app' } }] };
 
 /** The registry's challenge names the test token issuer's realm, which is always http://127.0.0.1:PORT/token. */
-describe.skipIf(skip !== null)('credentials and a plain-HTTP token realm', () => {
-  let tls: RegistryFixture;
-  let plain: RegistryFixture;
+describeWithRegistry('credentials and a plain-HTTP token realm', () => {
+  const options = { account: { user: USER, password: PASSWORD }, token: { anonymousPull: true } };
+  const tls = useRegistryFixture({ name: 'realm-tls', tls: true, ...options });
+  const plain = useRegistryFixture({ name: 'realm-plain', ...options });
   let image: WrittenImage;
   let plainImage: WrittenImage;
 
   beforeAll(async () => {
-    const options = { account: { user: USER, password: PASSWORD }, token: { anonymousPull: true } };
-    [tls, plain] = await Promise.all([
-      startRegistryFixture({ name: 'realm-tls', tls: true, ...options }),
-      startRegistryFixture({ name: 'realm-plain', ...options }),
-    ]);
     image = await tls.pushImage('img', IMAGE, 'team/app:1');
     plainImage = await plain.pushImage('img', IMAGE, 'team/app:1');
-  });
-  afterAll(async () => {
-    await Promise.all([tls?.stop(), plain?.stop()]);
-  });
-
-  const env = (fixture: RegistryFixture): Record<string, string> => ({
-    HOME: fixture.work,
-    XDG_CACHE_HOME: join(fixture.work, 'cache'),
   });
 
   it('an HTTPS registry naming an http:// realm gets no credentials: exit 3, one line', async () => {
     const issuer = tls.issuer!;
     issuer.requests.length = 0;
     const host = tls.registry.host;
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', `${host}/team/app:1`, '--username', USER, '--password-stdin', '--ca-cert', tls.ca!.caCert],
-      env(tls),
-      `${PASSWORD}\n`,
+      tls.cliEnv('cache'),
+      { stdin: `${PASSWORD}\n` },
     );
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
@@ -63,9 +46,9 @@ describe.skipIf(skip !== null)('credentials and a plain-HTTP token realm', () =>
   it('the same HTTPS registry still serves an anonymous pull through the http:// realm', async () => {
     const issuer = tls.issuer!;
     issuer.requests.length = 0;
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', `${tls.registry.host}/team/app:1`, '--json', '--ca-cert', tls.ca!.caCert],
-      env(tls),
+      tls.cliEnv('cache'),
     );
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout).image.digest).toBe(image.manifestDigest);
@@ -77,10 +60,10 @@ describe.skipIf(skip !== null)('credentials and a plain-HTTP token realm', () =>
   it('a registry reached over plain HTTP on loopback still sends credentials to its http:// realm', async () => {
     const issuer = plain.issuer!;
     issuer.requests.length = 0;
-    const result = await runImgscope(
+    const result = await runCli(
       ['analyze', `${plain.registry.host}/team/app:1`, '--json', '--username', USER, '--password-stdin'],
-      env(plain),
-      `${PASSWORD}\n`,
+      plain.cliEnv('cache'),
+      { stdin: `${PASSWORD}\n` },
     );
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout).image.digest).toBe(plainImage.manifestDigest);
@@ -90,10 +73,10 @@ describe.skipIf(skip !== null)('credentials and a plain-HTTP token realm', () =>
   });
 });
 
-describe.skipIf(skip !== null)('a token server that redirects', () => {
+describeWithRegistry('a token server that redirects', () => {
+  const proxy = useFaultProxy(useRegistryFixture({ name: 'realm-redirect' }));
+
   it('does not carry a refresh token to another origin', async () => {
-    const fixture = await startRegistryFixture({ name: 'realm-redirect' });
-    const proxy = await startFaultProxy(fixture.registry.host);
     const transport = new HttpTransport({
       caCerts: [],
       skipTlsVerify: false,
@@ -130,8 +113,6 @@ describe.skipIf(skip !== null)('a token server that redirects', () => {
       ]);
     } finally {
       transport.close();
-      await proxy.stop();
-      await fixture.stop();
     }
   });
 });

@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { runImgscope } from '../../helpers/registry-cli.js';
+import { beforeAll, expect, it } from 'vitest';
+import { verifiedCachedBlobs } from '../../helpers/cached-blobs.js';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
-import { makeTempDir, registryTestsSkipReason } from '../../helpers/registry-server.js';
-
-const skip = registryTestsSkipReason();
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { tempDir } from '../../helpers/temp.js';
 
 /**
  * A registry layer over 4 MiB that goes to a worker thread, and that the blob cache does not
@@ -16,14 +13,12 @@ const skip = registryTestsSkipReason();
  * IMGSCOPE_THREADS=0 downloads everything on the main thread. Both must give the same report,
  * leave the same cache and fail the same way.
  */
-describe.skipIf(skip !== null)('registry layers downloaded by worker threads', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('registry layers downloaded by worker threads', () => {
+  const fixture = useRegistryFixture({ name: 'worker-download' });
+  const proxy = useFaultProxy(fixture);
   let image: WrittenImage;
-  let home: string;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'worker-download' });
     // Noise does not compress: each big layer stays above the 4 MiB a layer needs to go to a worker.
     image = await fixture.pushImage(
       'img',
@@ -36,16 +31,6 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
       },
       'workers/app:1',
     );
-    proxy = await startFaultProxy(fixture.registry.host);
-    home = await makeTempDir('worker-download-home');
-  });
-  afterEach(() => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
   });
 
   const bigBlobs = (): Set<string> =>
@@ -56,8 +41,8 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
     );
 
   function analyze(env: Record<string, string> = {}, flags = ['--no-cache']) {
-    return runImgscope(['analyze', `${proxy.host}/workers/app:1`, '--json', ...flags], {
-      HOME: home,
+    return runCli(['analyze', `${proxy.host}/workers/app:1`, '--json', ...flags], {
+      ...fixture.cliEnv(),
       ...env,
     });
   }
@@ -125,7 +110,7 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
     expect(threaded.stderr.split('\n')).toHaveLength(2);
     expect(single.stderr.split('\n')).toHaveLength(2);
     // Into the cache: nothing of the bad blobs is kept, not even a partial file.
-    const cacheRoot = await makeTempDir('worker-download-bad');
+    const cacheRoot = await tempDir('imgscope-worker-download-bad-');
     const cached = await analyze({ XDG_CACHE_HOME: cacheRoot }, []);
     expect(cached.code).toBe(2);
     const kept = await readdir(join(cacheRoot, 'imgscope', 'blobs', 'sha256')).catch(() => [] as string[]);
@@ -135,21 +120,13 @@ describe.skipIf(skip !== null)('registry layers downloaded by worker threads', (
 
   it('caches what a worker downloads, each blob under its digest, and reads it from there next time', async () => {
     const reference = await analyze({ IMGSCOPE_THREADS: '0' });
-    const cacheRoot = await makeTempDir('worker-download-cache');
+    const cacheRoot = await tempDir('imgscope-worker-download-cache-');
     const cold = await analyze({ XDG_CACHE_HOME: cacheRoot, DEBUG: 'imgscope:layers' }, []);
     expect(cold.code).toBe(0);
     expect(cold.stderr.match(/layer \d downloaded by a worker thread/g)).toHaveLength(1);
     expect(cold.stdout).toBe(reference.stdout);
-    const blobs = join(cacheRoot, 'imgscope', 'blobs', 'sha256');
-    const names = await readdir(blobs);
+    const names = await verifiedCachedBlobs(join(cacheRoot, 'imgscope'));
     for (const layer of image.layers) expect(names).toContain(layer.digest.slice('sha256:'.length));
-    for (const name of names) {
-      expect(
-        createHash('sha256')
-          .update(await readFile(join(blobs, name)))
-          .digest('hex'),
-      ).toBe(name);
-    }
     expect(await readdir(join(cacheRoot, 'imgscope', 'tmp'))).toEqual([]);
 
     // Blobs cached, layer results not: the layers are read again, from the cache, no blob downloaded.

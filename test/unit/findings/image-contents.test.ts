@@ -1,8 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { findProblems } from '../../../src/findings/index.js';
-import { analyzeImage } from '../../../src/services/index.js';
-import { cleanupTempDirs, tempDir, writeOciLayout, type ImageSpec } from '../../helpers/image-builder.js';
-import { BASE, file, findingsOf, reportFor, run, whiteout } from '../../helpers/generated-report.js';
+import { cleanupTempDirs, type ImageSpec } from '../../helpers/image-builder.js';
+import {
+  BASE,
+  analysisOf,
+  file,
+  findingsOf,
+  reportFor,
+  run,
+  whiteout,
+} from '../../helpers/generated-report.js';
 
 afterAll(cleanupTempDirs);
 
@@ -191,9 +198,7 @@ describe('large-base-image', () => {
   };
 
   it('notes the base share of the image from the threshold on, with Debian alternatives', async () => {
-    const dir = await tempDir();
-    await writeOciLayout(spec, dir);
-    const analysis = await analyzeImage(dir);
+    const analysis = await analysisOf(spec);
     const noted = findProblems(analysis, undefined, { largeBaseMinBytes: 6005 });
     const [finding] = noted.findings.filter((f) => f.id === 'large-base-image');
     expect(finding).toMatchObject({ severity: 'info', wastedBytes: 0, layerIndex: null });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Analysis, PackageRecord } from '../../../src/model/index.js';
-import { analyzeImage } from '../../../src/services/index.js';
-import { cleanupTempDirs, tempDir, writeOciLayout, type ImageSpec } from '../../helpers/image-builder.js';
+import { analysisOf } from '../../helpers/generated-report.js';
+import { cleanupTempDirs } from '../../helpers/image-builder.js';
 import {
   apkInstalled,
   dpkgEntries,
@@ -12,12 +12,6 @@ import {
 } from '../../helpers/package-metadata.js';
 
 afterAll(cleanupTempDirs);
-
-async function analyze(spec: ImageSpec): Promise<Analysis> {
-  const dir = await tempDir('imgscope-packages-');
-  await writeOciLayout(spec, dir);
-  return analyzeImage(dir);
-}
 
 /** The fields a test checks, by name. */
 function summary(analysis: Analysis): Record<string, Partial<PackageRecord>> {
@@ -45,7 +39,7 @@ const OS_RELEASE = {
 
 describe('dpkg inventory', () => {
   it('weighs each package by its file list, follows merged-/usr symlinks, counts hard links once', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -165,7 +159,7 @@ describe('dpkg inventory', () => {
     const upgraded = installed.map((deb) =>
       deb.name === 'libc6' ? { ...deb, version: '2.36-9+deb12u4' } : deb,
     );
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         { entries: dpkgEntries(base) },
         {
@@ -218,7 +212,7 @@ describe('dpkg inventory', () => {
   });
 
   it('reads distroless status.d files, one package each, sized by Installed-Size', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -265,7 +259,7 @@ describe('dpkg inventory', () => {
   });
 
   it('forgets a status file a later layer deleted', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         { entries: dpkgEntries([{ name: 'dash', version: '0.5.12-2', files: [['/usr/bin/dash', 100]] }]) },
         { entries: [{ type: 'whiteout', path: 'var/lib/dpkg' }] },
@@ -303,7 +297,7 @@ describe('apk inventory', () => {
         files: [['/usr/bin/curl', 250]] as [string, number][],
       },
     ];
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -369,7 +363,7 @@ describe('apk inventory', () => {
 describe('Python inventory', () => {
   const site = 'usr/local/lib/python3.12/site-packages';
   it('weighs a wheel by its RECORD (scripts outside site-packages included) and an egg by installed-files.txt', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -455,7 +449,7 @@ describe('npm inventory', () => {
       nested: json('debug', '2.6.9', { license: { type: 'MIT' } }),
       scoped: json('@babel/core', '7.23.0'),
     };
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -513,7 +507,7 @@ describe('npm inventory', () => {
 describe('hostile package metadata', () => {
   it('warns and lists nothing for a 100 MB status file, a package.json that is not JSON, a RECORD escaping the root', async () => {
     const site = 'usr/lib/python3/dist-packages';
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Analysis, PackageRecord } from '../../../src/model/index.js';
-import { analyzeImage } from '../../../src/services/index.js';
-import { cleanupTempDirs, tempDir, writeOciLayout, type ImageSpec } from '../../helpers/image-builder.js';
+import { analysisOf } from '../../helpers/generated-report.js';
+import { cleanupTempDirs } from '../../helpers/image-builder.js';
 import {
   rpmDatabaseEntry,
   rpmDatabaseOf,
@@ -12,12 +12,6 @@ import {
 } from '../../helpers/rpm-database.js';
 
 afterAll(cleanupTempDirs);
-
-async function analyze(spec: ImageSpec): Promise<Analysis> {
-  const dir = await tempDir('imgscope-rpm-');
-  await writeOciLayout(spec, dir);
-  return analyzeImage(dir);
-}
 
 function summary(analysis: Analysis): Record<string, Partial<PackageRecord>> {
   return Object.fromEntries(
@@ -74,7 +68,7 @@ describe('rpm inventory from rpmdb.sqlite', () => {
       files: [['/usr/bin/curl', 300]],
     };
     const bash2: RpmSpec = { ...BASH, release: '4.fc40', files: [['/usr/bin/bash', 1_200]] };
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         { entries: [OS_RELEASE, ...(await rpmEntries([BASH, GLIBC, GLIBC_I686, KEY]))] },
         // dnf install curl && dnf upgrade bash
@@ -143,7 +137,7 @@ describe('rpm inventory from rpmdb.sqlite', () => {
   });
 
   it('reads the database at the older /var/lib/rpm path', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [{ entries: await rpmEntries([BASH], 'var/lib/rpm/rpmdb.sqlite') }],
     });
     expect(
@@ -157,7 +151,7 @@ describe('rpm inventory from rpmdb.sqlite', () => {
     const lying = Buffer.from(rpmHeader(GLIBC));
     lying.writeInt32BE(0x7fff, 0);
     const database = await rpmDatabaseOf([truncated, good, lying, Buffer.from('not a header at all')]);
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -174,7 +168,7 @@ describe('rpm inventory from rpmdb.sqlite', () => {
   });
 
   it('warns about a file at the database path that SQLite cannot read, and goes on', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         {
           entries: [
@@ -194,7 +188,7 @@ describe('rpm inventory from rpmdb.sqlite', () => {
   });
 
   it('a database emptied by a later layer lists nothing, without a warning', async () => {
-    const analysis = await analyze({
+    const analysis = await analysisOf({
       layers: [
         { entries: await rpmEntries([BASH]) },
         { entries: [{ type: 'file', path: 'usr/lib/sysimage/rpm/rpmdb.sqlite', content: '' }] },

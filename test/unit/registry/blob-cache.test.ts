@@ -1,19 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobCache, defaultCacheRoot } from '../../../src/registry/blob-cache.js';
+import { readAll } from '../../helpers/stream-bytes.js';
+import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/watchdog.js';
 
 const digest = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-async function drain(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Bytes in the cache's one temporary file (0 while there is none). */
 async function partialSize(root: string): Promise<number> {
@@ -25,9 +20,9 @@ async function partialSize(root: string): Promise<number> {
 describe('BlobCache', () => {
   let root: string;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'imgscope-cache-'));
+    root = await tempDir('imgscope-cache-');
   });
-  afterEach(async () => rm(root, { recursive: true, force: true }));
+  afterEach(cleanupTempDirs);
 
   it('lives in $XDG_CACHE_HOME/imgscope or ~/.cache/imgscope', () => {
     expect(defaultCacheRoot({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/imgscope');
@@ -40,7 +35,7 @@ describe('BlobCache', () => {
     const data = Buffer.from('layer bytes '.repeat(1000));
     const source = new PassThrough();
     const tee = await cache.tee(source, digest(data), data.length);
-    const out = drain(tee);
+    const out = readAll(tee);
     source.write(data.subarray(0, 100));
     // The first bytes reach the temporary file; the entry does not exist yet.
     await waitFor(async () => (await partialSize(root)) === 100, 'the first 100 bytes in the temporary file');
@@ -58,7 +53,7 @@ describe('BlobCache', () => {
     const data = Buffer.alloc(3 * 1024 * 1024, 1);
     const failing = new PassThrough();
     const tee = await cache.tee(failing, digest(data), data.length);
-    const result = drain(tee).catch((e: unknown) => e);
+    const result = readAll(tee).catch((e: unknown) => e);
     failing.write(data.subarray(0, 1000));
     failing.destroy(new Error('connection reset'));
     expect(await result).toBeInstanceOf(Error);
@@ -121,7 +116,7 @@ describe('BlobCache', () => {
     expect(await cache.lookup(digest(blobs[2]!), 1000)).not.toBeNull();
     const fresh = Buffer.alloc(1000, 4);
     const tee = await cache.tee(Readable.from([fresh]), digest(fresh), fresh.length);
-    expect((await drain(tee)).equals(fresh)).toBe(true);
+    expect((await readAll(tee)).equals(fresh)).toBe(true);
     // 4000 bytes held: the two least recent not used by this run go, leaving 2000 <= 2500.
     expect(await held()).toEqual([name(blobs[2]!), name(fresh)].sort());
 
@@ -147,28 +142,26 @@ describe('BlobCache', () => {
 });
 
 describe('BlobCache on a disk that fails', () => {
+  afterEach(cleanupTempDirs);
+
   it('passes the bytes on untouched when the cache cannot be written', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'imgscope-cache-'));
-    try {
-      // Files cannot be created under /proc, not even by root.
-      await symlink('/proc', join(root, 'tmp'));
-      const cache = new BlobCache(root);
-      const data = Buffer.alloc(5 * 1024 * 1024, 3);
-      const out = await drain(
-        await cache.tee(
-          Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
-          digest(data),
-          data.length,
-        ),
-      );
-      expect(out.equals(data)).toBe(true);
-      expect(await cache.lookup(digest(data), data.length)).toBeNull();
-      const blocked = new BlobCache(join(root, 'file-not-dir'));
-      await writeFile(join(root, 'file-not-dir'), 'x');
-      const through = await drain(await blocked.tee(Readable.from([data]), digest(data), data.length));
-      expect(through.equals(data)).toBe(true);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    const root = await tempDir('imgscope-cache-');
+    // Files cannot be created under /proc, not even by root.
+    await symlink('/proc', join(root, 'tmp'));
+    const cache = new BlobCache(root);
+    const data = Buffer.alloc(5 * 1024 * 1024, 3);
+    const out = await readAll(
+      await cache.tee(
+        Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+        digest(data),
+        data.length,
+      ),
+    );
+    expect(out.equals(data)).toBe(true);
+    expect(await cache.lookup(digest(data), data.length)).toBeNull();
+    const blocked = new BlobCache(join(root, 'file-not-dir'));
+    await writeFile(join(root, 'file-not-dir'), 'x');
+    const through = await readAll(await blocked.tee(Readable.from([data]), digest(data), data.length));
+    expect(through.equals(data)).toBe(true);
   });
 });

@@ -1,17 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeFailure } from '../../../src/cli/failure.js';
-import { type FaultAction, type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { type RegistryFixture, startRegistryFixture } from '../../helpers/registry-fixture.js';
+import type { FaultAction } from '../../helpers/fault-proxy.js';
 import { type WrittenImage, noise } from '../../helpers/registry-images.js';
-import { registryTestsSkipReason } from '../../helpers/registry-server.js';
-import { readAll, registrySource } from '../../helpers/registry-source.js';
+import { registrySource } from '../../helpers/registry-source.js';
+import { readAll } from '../../helpers/stream-bytes.js';
+import { describeWithRegistry, useFaultProxy, useRegistryFixture } from '../../helpers/registry-suite.js';
 
 /**
  * Blob downloads that stall, through the fault proxy in front of the real docker-registry: what
  * imgscope says and how often it asks again. The timeout is the client's own (--timeout); the
  * proxy's silences are endless, so no timing of the machine decides an outcome.
  */
-const skip = registryTestsSkipReason();
 const TIMEOUT_MS = 1000;
 
 /** What the proxy does with a blob request: `first` for the plain GET, `resume` for a Range request. */
@@ -23,28 +22,18 @@ const ACTIONS: Record<Behaviour, FaultAction> = {
   'part-then-silence': { stallAfterBytes: 1000 },
 };
 
-describe.skipIf(skip !== null)('a blob download that stalls', () => {
-  let fixture: RegistryFixture;
-  let proxy: FaultProxy;
+describeWithRegistry('a blob download that stalls', () => {
+  const fixture = useRegistryFixture({ name: 'stall' });
+  const proxy = useFaultProxy(fixture);
   let image: WrittenImage;
 
   beforeAll(async () => {
-    fixture = await startRegistryFixture({ name: 'stall' });
     image = await fixture.pushImage(
       'img',
       { layers: [{ files: { blob: noise(50_000, 5) } }] },
       'stall/oci:1',
     );
     await fixture.pushLayout('img', 'stall/docker:1', ['--format', 'v2s2']);
-    proxy = await startFaultProxy(fixture.registry.host);
-  });
-  afterEach(() => {
-    proxy.fault = () => undefined;
-    proxy.requests.length = 0;
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await fixture?.stop();
   });
 
   /** Stalls requests for the blob `digest` as planned; returns how many the proxy saw. */

@@ -1,9 +1,9 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, ConfigError } from '../../../src/errors.js';
 import { lookupCredentials, normaliseAuthKey } from '../../../src/registry/credentials.js';
+import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -21,9 +21,9 @@ describe('normaliseAuthKey', () => {
 describe('lookupCredentials', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'imgscope-creds-'));
+    dir = await tempDir('imgscope-creds-');
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(cleanupTempDirs);
 
   async function config(name: string, content: unknown): Promise<string> {
     const d = join(dir, name);
