@@ -1,5 +1,6 @@
-// Temporary directories for tests and generators, removed by cleanupTempDirs() (call it from
-// afterAll) or, failing that, when the process exits.
+// Temporary directories for tests and generators, removed by cleanupTempDirs(): a test file
+// calls it from afterAll, since vitest's worker processes end without an 'exit' event. The exit
+// hook removes a script's (bench/, a generator's) when it exits.
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
