@@ -10,16 +10,16 @@ import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
-import { processContentKey } from './content-key.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
 import {
   reviveError,
   serializeError,
+  type DigestJob,
   type FileRegion,
   type FromWorker,
-  type LayerJob,
+  type ReadJob,
   type ToWorker,
 } from './worker-protocol.js';
 
@@ -118,20 +118,28 @@ function stopped(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-interface PendingJob {
-  job: LayerJob;
-  /** The stored bytes when known (the queue's order), else null. */
-  bytes: number | null;
+/** A job queued or running: a layer's read, or (a digest-only job) its region's sha256. */
+type PendingJob = PendingRead | PendingDigest;
+
+interface PendingRead extends Pending {
+  kind: 'read';
+  job: ReadJob;
   input: LayerReaderInput;
-  signal: AbortSignal | undefined;
-  answer: JobAnswer;
-  reject: (err: unknown) => void;
+  resolve: (contents: LayerContents) => void;
 }
 
-/** What a job answers: a layer's contents, or (a digest-only job) its region's sha256. */
-type JobAnswer =
-  | { kind: 'contents'; resolve: (contents: LayerContents) => void }
-  | { kind: 'digest'; resolve: (digest: string) => void };
+interface PendingDigest extends Pending {
+  kind: 'digest';
+  job: DigestJob;
+  resolve: (digest: string) => void;
+}
+
+interface Pending {
+  /** The stored bytes when known (the queue's order), else null. */
+  bytes: number | null;
+  signal: AbortSignal | undefined;
+  reject: (err: unknown) => void;
+}
 
 interface Thread {
   worker: Worker;
@@ -181,7 +189,8 @@ export class LayerReader {
     const size = input.region?.length ?? options.size;
     if (this.#isSmall(size)) return this.#here(() => readLayer(input, options));
     return new Promise<LayerContents>((resolve, reject) => {
-      const job: LayerJob = {
+      const job: ReadJob = {
+        kind: 'read',
         id: this.#nextId++,
         label: options.label,
         digest: options.digest,
@@ -191,10 +200,8 @@ export class LayerReader {
         region: input.region,
         remote: null,
         reportBytes: false,
-        digestOnly: false,
       };
-      const answer: JobAnswer = { kind: 'contents', resolve };
-      this.#enqueue({ job, bytes: size, input, signal: options.signal, answer, reject });
+      this.#enqueue({ kind: 'read', job, bytes: size, input, signal: options.signal, resolve, reject });
     });
   }
 
@@ -206,30 +213,8 @@ export class LayerReader {
   digest(region: FileRegion, label: string, signal?: AbortSignal): Promise<string> {
     if (this.#isSmall(region.length)) return this.#here(() => regionDigest(region, signal));
     return new Promise<string>((resolve, reject) => {
-      const job: LayerJob = {
-        id: this.#nextId++,
-        label,
-        digest: null,
-        size: null,
-        diffId: null,
-        contentKey: processContentKey(),
-        region,
-        remote: null,
-        reportBytes: false,
-        digestOnly: true,
-      };
-      const input: LayerReaderInput = {
-        region,
-        open: () => Promise.reject(new Error('a digest job reads its region')),
-      };
-      this.#enqueue({
-        job,
-        bytes: region.length,
-        input,
-        signal,
-        answer: { kind: 'digest', resolve },
-        reject,
-      });
+      const job: DigestJob = { kind: 'digest', id: this.#nextId++, label, region };
+      this.#enqueue({ kind: 'digest', job, bytes: region.length, signal, resolve, reject });
     });
   }
 
@@ -325,22 +310,22 @@ export class LayerReader {
   /** Reads a large layer on the calling thread, exactly as a worker would. */
   #readHere(pending: PendingJob): void {
     this.#readingHere = true;
-    const { job, input, signal } = pending;
-    const options: LayerReadOptions = {
-      label: job.label,
-      digest: job.digest,
-      size: job.size,
-      diffId: job.diffId,
-      contentKey: job.contentKey,
-    };
-    if (signal !== undefined) options.signal = signal;
-    const { answer } = pending;
-    const done =
-      answer.kind === 'digest' && job.region !== null
-        ? regionDigest(job.region, signal).then(answer.resolve)
-        : readLayer(input, options).then((contents) => {
-            if (answer.kind === 'contents') answer.resolve(contents);
-          });
+    const { signal } = pending;
+    let done: Promise<void>;
+    if (pending.kind === 'digest') {
+      done = regionDigest(pending.job.region, signal).then(pending.resolve);
+    } else {
+      const { job } = pending;
+      const options: LayerReadOptions = {
+        label: job.label,
+        digest: job.digest,
+        size: job.size,
+        diffId: job.diffId,
+        contentKey: job.contentKey,
+      };
+      if (signal !== undefined) options.signal = signal;
+      done = readLayer(pending.input, options).then(pending.resolve);
+    }
     done.catch(pending.reject).finally(() => {
       this.#readingHere = false;
       this.#dispatch();
@@ -359,7 +344,7 @@ export class LayerReader {
     }
     let source: Readable | null = null;
     thread.remote = null;
-    if (job.region === null) {
+    if (pending.kind === 'read' && pending.job.region === null) {
       try {
         thread.remote = (await pending.input.remote?.()) ?? null;
         if (thread.remote === null) source = await pending.input.open();
@@ -379,7 +364,10 @@ export class LayerReader {
     if (remote !== null) debug(`${job.label} downloaded by a worker thread`);
     this.#post(thread, {
       kind: 'job',
-      job: { ...job, remote: remote?.blob ?? null, reportBytes: remote?.onBytes !== undefined },
+      job:
+        pending.kind === 'read'
+          ? { ...pending.job, remote: remote?.blob ?? null, reportBytes: remote?.onBytes !== undefined }
+          : pending.job,
     });
     if (source !== null) this.#forward(thread, job.id, source);
   }
@@ -388,7 +376,7 @@ export class LayerReader {
    * The registry refused the worker's own download (an expired token, say): the job starts over
    * with the bytes fetched by the source, whose client authenticates again or says what is wrong.
    */
-  async #fetchHere(thread: Thread, pending: PendingJob): Promise<void> {
+  async #fetchHere(thread: Thread, pending: PendingRead): Promise<void> {
     debug(`${pending.job.label}: the registry refused the worker's download; fetched on the main thread`);
     thread.remote = null;
     let source: Readable;
@@ -479,7 +467,8 @@ export class LayerReader {
         thread.remote?.onBytes?.(message.bytes);
         return;
       case 'refused':
-        void this.#fetchHere(thread, pending);
+        if (pending.kind === 'read') void this.#fetchHere(thread, pending);
+        else this.#finish(thread, () => pending.reject(new Error('a layer worker refused a digest job')));
         return;
       case 'done':
         thread.remote?.onEnd?.();
@@ -491,12 +480,14 @@ export class LayerReader {
             pending.reject(err);
             return;
           }
-          if (pending.answer.kind === 'contents') pending.answer.resolve(contents);
+          if (pending.kind === 'read') pending.resolve(contents);
+          else pending.reject(new Error('a layer worker answered a digest job with contents'));
         });
         return;
       case 'digest':
         this.#finish(thread, () => {
-          if (pending.answer.kind === 'digest') pending.answer.resolve(message.digest);
+          if (pending.kind === 'digest') pending.resolve(message.digest);
+          else pending.reject(new Error('a layer worker answered a read with a digest'));
         });
         return;
       case 'failed': {

@@ -20,8 +20,9 @@ export interface FileRegion {
   length: number;
 }
 
-/** What a worker is told to read, besides the checks (label, digests) of `LayerReadOptions`. */
-export interface LayerJob {
+/** A layer a worker is told to read, with the checks (label, digests) of `LayerReadOptions`. */
+export interface ReadJob {
+  kind: 'read';
   id: number;
   label: string;
   digest: string | null;
@@ -35,12 +36,20 @@ export interface LayerJob {
   remote: RemoteBlob | null;
   /** Whether the worker reports the bytes it downloads (`received`), for a progress display. */
   reportBytes: boolean;
-  /**
-   * Only the sha256 of `region` is wanted (answered by `digest`): a docker-archive's layer is
-   * hashed so before a stored result of it is trusted.
-   */
-  digestOnly: boolean;
 }
+
+/**
+ * Only the sha256 of a file region, answered by `digest`: a docker-archive's layer is hashed so
+ * before a stored result of it is trusted.
+ */
+export interface DigestJob {
+  kind: 'digest';
+  id: number;
+  label: string;
+  region: FileRegion;
+}
+
+export type LayerJob = ReadJob | DigestJob;
 
 /** Main thread -> worker. */
 export type ToWorker =

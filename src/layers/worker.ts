@@ -16,9 +16,11 @@ import { regionDigest } from './region-digest.js';
 import {
   reviveError,
   serializeError,
+  type DigestJob,
   type FileRegion,
   type FromWorker,
   type LayerJob,
+  type ReadJob,
   type ToWorker,
 } from './worker-protocol.js';
 
@@ -108,7 +110,23 @@ function inboundStream(id: number): Readable {
   });
 }
 
-async function run(job: LayerJob, beforeResult: () => void): Promise<void> {
+function run(job: LayerJob, beforeResult: () => void): Promise<void> {
+  return job.kind === 'digest' ? runDigest(job) : runRead(job, beforeResult);
+}
+
+async function runDigest(job: DigestJob): Promise<void> {
+  const abort = new AbortController();
+  running.set(job.id, { inbound: null, abort, unacknowledged: 0 });
+  try {
+    post({ kind: 'digest', id: job.id, digest: await regionDigest(job.region, abort.signal) });
+  } catch (err) {
+    post({ kind: 'failed', id: job.id, error: serializeError(err) });
+  } finally {
+    running.delete(job.id);
+  }
+}
+
+async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
   const inbound = job.region === null && job.remote === null ? inboundStream(job.id) : null;
   const abort = new AbortController();
   running.set(job.id, { inbound, abort, unacknowledged: 0 });
@@ -132,11 +150,6 @@ async function run(job: LayerJob, beforeResult: () => void): Promise<void> {
     return remote.download.stream;
   };
   try {
-    if (job.digestOnly && job.region !== null) {
-      const digest = await regionDigest(job.region, abort.signal);
-      post({ kind: 'digest', id: job.id, digest });
-      return;
-    }
     const contents = await readLayer(
       { open, region: job.region },
       {
