@@ -192,7 +192,7 @@ const packagesForOwnCommands = {
 // out), instead of wrapping each module in a function that, for a barrel, initialises everything
 // it re-exports. A start reads, deserializes and evaluates only that (analyze's 1.42 MB and about
 // 0.8 MB of code cache, against 1.69 MB and 1 MB for all commands). Packages reached only by
-// import() (node-fetch, the proxy agents) still load on first use. import.meta.url is the
+// import() (the proxy agents) still load on first use. import.meta.url is the
 // bundle's, one directory under dist/ like the modules it replaces.
 /** The own-commands bundle's name of a command id ("cache:list" -> "cache-list"), as launch.ts names it. */
 const bundleName = (id) => id.replaceAll(':', '-');

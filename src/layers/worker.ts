@@ -178,7 +178,6 @@ async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
     if (remote.download?.refused === true) post({ kind: 'refused', id: job.id });
     else post({ kind: 'failed', id: job.id, error: serializeError(err) });
   } finally {
-    remote.download?.close();
     running.delete(job.id);
   }
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import type https from 'node:https';
-import { Readable, Transform, pipeline } from 'node:stream';
-import type { Headers, Response } from 'node-fetch';
+import type { Readable } from 'node:stream';
 import { proxyForUrl } from './proxy.js';
 
 export interface TransportOptions {
@@ -63,21 +62,13 @@ export function isTlsVerificationFailure(errno: string): boolean {
   return TLS_CODES.has(errno);
 }
 
-type NodeFetch = typeof import('node-fetch');
-
-/** node-fetch and its polyfills cost ~55 ms of CPU to load: loaded on the first request, not at every start-up. */
-let loadedFetch: Promise<NodeFetch> | null = null;
-function nodeFetch(): Promise<NodeFetch> {
-  loadedFetch ??= import('node-fetch');
-  return loadedFetch;
-}
-
 /**
- * The one place requests leave imgscope: node-fetch over keep-alive agents that carry the TLS
- * trust (custom CAs, --insecure) and the proxy. Redirects come back as they are (HttpExchange
- * follows them hop by hop, so no Authorization goes to another host), bodies are the stored
- * bytes (no decompression: digests are of those), and one AbortSignal per request enforces the
- * timeout: for the answer's headers first, then for every pause of the body.
+ * The one place requests leave imgscope: Node's own `http`/`https` client over keep-alive agents
+ * that carry the TLS trust (custom CAs, --insecure) and the proxy. Redirects come back as they
+ * are (HttpExchange follows them hop by hop, so no Authorization goes to another host), bodies are
+ * the stored bytes as the socket delivers them (never decoded: digests are of those; no stream
+ * stage between the socket's parser and the reader), and the socket's idle timeout bounds
+ * connecting, waiting for the answer's headers and every pause of the body.
  */
 export class HttpTransport {
   private readonly agents = new Map<string, http.Agent>();
@@ -126,49 +117,36 @@ export class HttpTransport {
 
   async request(spec: RequestSpec): Promise<HttpResponse> {
     const { url } = spec;
-    const [{ default: fetch, FetchError }, agent] = await Promise.all([nodeFetch(), this.agentFor(url)]);
+    const [client, agent] = await Promise.all([
+      url.protocol === 'https:' ? import('node:https') : import('node:http'),
+      this.agentFor(url),
+    ]);
     const { timeoutMs } = this.options;
-    const abort = new AbortController();
-    // The body handed out: every chunk re-arms the timeout, so a stream idle for timeoutMs is an error.
-    const body = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        timer.refresh();
-        callback(null, chunk);
-      },
-    });
-    let answered = false;
-    const timer = setTimeout(() => {
-      // A body that went quiet fails with this, not with the AbortError node-fetch gives it.
-      if (answered)
-        body.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
-      abort.abort();
-    }, timeoutMs);
-    // Only a request in flight keeps imgscope running, not its timer.
-    timer.unref();
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: spec.method,
-        headers: { 'User-Agent': this.options.userAgent, ...spec.headers },
-        ...(spec.body !== undefined ? { body: spec.body } : {}),
-        agent,
-        redirect: 'manual',
-        compress: false,
-        signal: abort.signal,
+    const headers: Record<string, string> = {
+      Accept: '*/*',
+      'User-Agent': this.options.userAgent,
+      ...spec.headers,
+    };
+    if (spec.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const timedOut = (): Error =>
+        Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+      let answer: http.IncomingMessage | null = null;
+      const req = client.request(url, { method: spec.method, headers, agent, timeout: timeoutMs }, (res) => {
+        answer = res;
+        resolve({ status: res.statusCode ?? 0, headers: incomingHeaders(res), body: res, url });
       });
-    } catch (error) {
-      clearTimeout(timer);
-      if (abort.signal.aborted) {
-        throw new TransportFailure(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT', error);
-      }
-      if (!(error instanceof FetchError)) throw error;
-      // node-fetch says "request to URL failed, reason: WHY"; the message names the host itself.
-      const why = error.message.replace(/^request to \S+ failed, reason: /, '');
-      throw new TransportFailure(why, error.code ?? 'EUNKNOWN', error);
-    }
-    answered = true;
-    pipeline(res.body ?? Readable.from([]), body, () => clearTimeout(timer));
-    return { status: res.status, headers: incomingHeaders(res.headers), body, url };
+      // No data for timeoutMs on the socket (connecting, waiting for the headers, or within the body).
+      req.on('timeout', () => {
+        if (answer !== null) answer.destroy(timedOut());
+        else req.destroy(timedOut());
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (answer !== null) return;
+        reject(new TransportFailure(error.message, error.code ?? 'EUNKNOWN', error));
+      });
+      req.end(spec.body);
+    });
   }
 
   close(): void {
@@ -181,8 +159,8 @@ type TunnelConnectOptions = Parameters<import('https-proxy-agent').HttpsProxyAge
 
 /**
  * A CONNECT tunnel through `proxy` whose TLS to the registry keeps imgscope's trust (CAs,
- * --insecure). HttpsProxyAgent reads those from each request's options, which node-fetch does not
- * pass, and not from its own (they would go to the proxy's TLS instead), so it gets them here.
+ * --insecure). HttpsProxyAgent reads those from each request's options, which our requests do not
+ * carry (the agent does), and not from its own (they would go to the proxy's TLS instead), so it gets them here.
  */
 async function tunnellingAgent(
   proxy: string,
@@ -211,6 +189,8 @@ async function defaultCaCertificates(env: NodeJS.ProcessEnv): Promise<string[]> 
 }
 
 /** The answer's headers as node names them: lower case, repeated ones joined with ", ". */
-function incomingHeaders(headers: Headers): http.IncomingHttpHeaders {
-  return Object.fromEntries(headers);
+function incomingHeaders(res: http.IncomingMessage): http.IncomingHttpHeaders {
+  const headers: http.IncomingHttpHeaders = {};
+  for (const [name, values] of Object.entries(res.headersDistinct)) headers[name] = values?.join(', ');
+  return headers;
 }

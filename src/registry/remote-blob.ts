@@ -34,12 +34,28 @@ export interface RemoteDownload {
   stream: Readable;
   /** True once the registry answered anything but the blob: the main thread's client then fetches it, and says why. */
   readonly refused: boolean;
-  /** Closes the connections this download opened. */
-  close(): void;
 }
 
 /** The answer another thread cannot act on (a 401 on an expired token, a 404): the main thread's client asks again. */
 class RefusedAnswer extends Error {}
+
+/**
+ * This thread's exchanges, one per set of transport settings and retry policy: a worker's later
+ * blobs reuse the connections its first one opened (to the registry, and to the storage it
+ * redirects to) instead of connecting, and shaking hands over TLS, again for each blob. They
+ * live as long as the thread: a layer worker is stopped when the reads are done.
+ */
+const exchanges = new Map<string, HttpExchange>();
+
+function exchangeFor(remote: RemoteBlob): HttpExchange {
+  const key = JSON.stringify([remote.transport, remote.retry]);
+  let exchange = exchanges.get(key);
+  if (exchange === undefined) {
+    exchange = new HttpExchange(new HttpTransport(remote.transport), remote.retry);
+    exchanges.set(key, exchange);
+  }
+  return exchange;
+}
 
 /**
  * Downloads a blob from another thread exactly as `RegistryClient.openBlob` does (retries,
@@ -51,7 +67,7 @@ export async function openRemoteBlob(
   remote: RemoteBlob,
   onBytes?: (bytes: number) => void,
 ): Promise<RemoteDownload> {
-  const exchange = new HttpExchange(new HttpTransport(remote.transport), remote.retry);
+  const exchange = exchangeFor(remote);
   let refused = false;
   const url = new URL(remote.url);
   const stream = new BlobDownload({
@@ -79,6 +95,5 @@ export async function openRemoteBlob(
     get refused() {
       return refused;
     },
-    close: () => exchange.close(),
   };
 }

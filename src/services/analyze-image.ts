@@ -21,6 +21,7 @@ import {
   type LayerBlob,
   type OpenSourceOptions,
   type ResolvedImage,
+  type ResolveOptions,
 } from '../sources/index.js';
 import { logLayer, storedLayerResult, storeLayerResult } from './layer-results.js';
 
@@ -41,11 +42,18 @@ export async function analyzeImage(reference: string, options: AnalyzeOptions = 
   if (options.metadataOnly === true) return withResolvedImage(reference, options, analyzeMetadata);
   const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
   const reader = new LayerReader({ concurrency });
-  // A large archive has large layers: the worker threads start while the image is resolved.
+  // A large archive has large layers: the worker threads start while the image is resolved. A
+  // registry's manifest says so before its config is fetched: they start during that round trip.
   if ((localArchiveBytes(reference) ?? 0) > IN_PROCESS_MAX_BYTES) reader.prestart();
+  const onLayerSizes = (sizes: readonly number[]): void => {
+    if (sizes.some((size) => size > IN_PROCESS_MAX_BYTES)) reader.prestart();
+  };
   try {
-    return await withResolvedImage(reference, options, (image) =>
-      analyzeResolved(image, concurrency, new Map(), reader, true),
+    return await withResolvedImage(
+      reference,
+      options,
+      (image) => analyzeResolved(image, concurrency, new Map(), reader, true),
+      onLayerSizes,
     );
   } finally {
     // Closed already where the image was resolved; not where resolving it failed.
@@ -62,11 +70,15 @@ export async function withResolvedImage<T>(
   reference: string,
   options: Pick<AnalyzeOptions, 'platform' | 'source'>,
   use: (image: ResolvedImage) => Promise<T>,
+  onLayerSizes?: ResolveOptions['onLayerSizes'],
 ): Promise<T> {
   const source = await openImageSource(reference, options.source);
   try {
     return await use(
-      await source.resolve(options.platform === undefined ? {} : { platform: options.platform }),
+      await source.resolve({
+        ...(options.platform === undefined ? {} : { platform: options.platform }),
+        ...(onLayerSizes === undefined ? {} : { onLayerSizes }),
+      }),
     );
   } finally {
     await source.close();

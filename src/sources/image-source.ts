@@ -52,6 +52,12 @@ export interface ResolvedImage {
 export interface ResolveOptions {
   /** Wanted platform; undefined means the host's for multi-platform indexes, or the only image. */
   platform?: Platform;
+  /**
+   * Told the stored sizes of the image's layers as soon as the manifest names them, before the
+   * config is fetched, so that a caller starts what reading them needs during that round trip.
+   * The registry source calls it; a local archive's size is known before it is opened.
+   */
+  onLayerSizes?: (sizes: readonly number[]) => void;
 }
 
 /** Every transport (registry, archives, layouts, daemon) yields the same thing. */

@@ -116,6 +116,7 @@ export class RegistrySource implements ImageSource {
     }
     // The same checks as for local images: a registry is as much a stranger as a tarball.
     const manifest: ImageManifest = toImageManifest(parsed, `the manifest of ${name}`);
+    options.onLayerSizes?.(manifest.layers.map((layer) => layer.size));
     const config = await this.readConfig(manifest.config);
     checkLayerCount(config, manifest.layers.length, name);
     const platform = configPlatform(config) ?? indexPlatform;

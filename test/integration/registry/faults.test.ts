@@ -133,6 +133,17 @@ describeWithRegistry('faults injected between the client and docker-registry', (
     expect(cached).not.toContain(big.digest.slice(7));
   });
 
+  it("tells the layers' stored sizes once the manifest names them, before it asks for the config", async () => {
+    const told: { sizes: readonly number[]; asked: string[] }[] = [];
+    const resolved = await source().resolve({
+      onLayerSizes: (sizes) => told.push({ sizes, asked: proxy.requests.map((r) => r.path) }),
+    });
+    expect(told).toEqual([
+      { sizes: image.layers.map((layer) => layer.size), asked: ['/v2/', '/v2/faults/app/manifests/1'] },
+    ]);
+    expect(proxy.requests.map((r) => r.path).at(-1)).toBe(`/v2/faults/app/blobs/${resolved.configDigest}`);
+  });
+
   it('asks for manifests with the full Accept list', async () => {
     await source().resolve({});
     const accept = proxy.requests.find((r) => r.path.includes('/manifests/'))?.headers.accept ?? '';

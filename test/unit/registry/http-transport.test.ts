@@ -14,11 +14,27 @@ let server: http.Server;
 let base = '';
 let connections = 0;
 const seen: http.IncomingHttpHeaders[] = [];
+const posted: string[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     seen.push(req.headers);
-    if (req.url === '/gzip') {
+    if (req.url === '/token') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        posted.push(body);
+        res.writeHead(200).end();
+      });
+    } else if (req.url === '/challenges') {
+      res.writeHead(401, [
+        ['WWW-Authenticate', 'Bearer realm="https://auth.example/token"'],
+        ['WWW-Authenticate', 'Basic realm="registry"'],
+        ['Content-Length', '0'],
+      ]);
+      res.end();
+    } else if (req.url === '/gzip') {
       res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': String(GZIPPED.length) });
       res.end(GZIPPED);
     } else if (req.url === '/to-data') {
@@ -65,6 +81,39 @@ describe('HttpTransport', () => {
     expect(seen.map((h) => [h['user-agent'], h['accept-encoding']])).toEqual(
       Array(3).fill(['imgscope-test', undefined]),
     );
+  });
+
+  it('joins a repeated header with ", " and sends a form body with its length, not chunked', async () => {
+    const http = transport();
+    const form = 'grant_type=password&service=registry&scope=repository%3Aa%3Apull';
+    seen.length = 0;
+    posted.length = 0;
+    try {
+      const challenged = await http.request({
+        method: 'GET',
+        url: new URL('/challenges', base),
+        headers: {},
+      });
+      challenged.body.resume();
+      expect(challenged.headers['www-authenticate']).toBe(
+        'Bearer realm="https://auth.example/token", Basic realm="registry"',
+      );
+      const res = await http.request({
+        method: 'POST',
+        url: new URL('/token', base),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      res.body.resume();
+      expect(res.status).toBe(200);
+    } finally {
+      http.close();
+    }
+    expect(posted).toEqual([form]);
+    expect([seen[1]?.['content-length'], seen[1]?.['transfer-encoding']]).toEqual([
+      String(form.length),
+      undefined,
+    ]);
   });
 
   it('returns a redirect as it is, for the exchange to follow hop by hop', async () => {
