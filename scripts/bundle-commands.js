@@ -84,6 +84,8 @@ const deferred = (name, expression) =>
  *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
  *   (cli-spinners' table; a TTY's progress) are required when oclif loads, mostly for work these
  *   runs never do: they load on first use (about 50 M instructions);
+ * - the root plugin reads and parses oclif.manifest.json, which launch.ts has parsed to find the
+ *   command: it takes the parsed manifest, given as its option `manifest` (run-own-command.ts);
  * - Command.run loads a configuration again from the one it is given (made by another copy of
  *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
  *   (the same plugins, paths and theme; about 2 ms);
@@ -103,6 +105,10 @@ const PACKAGE_CHANGES = {
       '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
     ],
     ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
+    [
+      'const manifest = await (0, fs_1.readJson)(p);',
+      'const manifest = this.options.manifest ?? (await (0, fs_1.readJson)(p));',
+    ],
     [
       'const module_loader_1 = require("../module-loader");',
       deferred('module_loader_1', 'require("../module-loader")'),
@@ -204,7 +210,7 @@ await Promise.all(
         contents: [
           `import command from ${JSON.stringify(file)};`,
           "import { runOwnCommand } from './run-own-command.js';",
-          'export const run = (root, id, argv) => runOwnCommand(root, id, argv, async () => command);',
+          'export const run = (root, id, argv, manifest) => runOwnCommand(root, id, argv, manifest, async () => command);',
         ].join('\n'),
         resolveDir: join(dist, 'cli'),
         sourcefile: `${bundleName(commandId(file))}-entry.js`,
