@@ -92,10 +92,16 @@ const deferred = (name, expression) =>
  * - getPlatform asks wsl-utils whether this is WSL, which loads node:child_process and
  *   node:fs/promises for its Windows helpers: the answer is is-wsl's, which wsl-utils re-exports;
  * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
- *   each through an array filtered for the first defined value: a loop finds the same value;
- * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
- *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
- *   (table output: about 25 M instructions).
+ *   each through an array filtered for the first defined value: a loop finds the same value, and
+ *   cells without characters of their own share their table's, merged once (cells only read them);
+ * - cli-table3 truncates and measures each cell's text for a debug message it keeps only at a
+ *   debug level no imgscope table sets: the text is not made then;
+ * - string-width (cli-table3 measures every cell with it, through its strlen) strips ANSI codes
+ *   and replaces emoji with two regular expressions built per call, the emoji one large enough
+ *   that compiling it costs milliseconds: printable ASCII and the punctuation U+2010-U+2027 (the
+ *   dashes, quotes and the ellipsis of a truncated cell; no emoji, control, combining or wide
+ *   character among them) are one column each, so such a text is as wide as it is long (table
+ *   output: about 25 M instructions, and 18 M more since the ellipsis went through the slow path).
  * The build fails when a release changes a line, so that a change is never silently lost.
  */
 const PACKAGE_CHANGES = {
@@ -163,11 +169,33 @@ const PACKAGE_CHANGES = {
       '  return args.filter((v) => v !== undefined && v !== null).shift();',
       '  for (const v of args) if (v !== undefined && v !== null) return v;\n  return undefined;',
     ],
+    [
+      '    let chars = (this.chars = {});\n    CHAR_NAMES.forEach(function (name) {\n      setOption(optionsChars, tableChars, name, chars);\n    });',
+      '    let chars = (this.chars = this.options.chars ? {} : (TABLE_CHARS.get(tableChars) ?? {}));\n' +
+        '    if (this.options.chars || !TABLE_CHARS.has(tableChars)) {\n' +
+        '      CHAR_NAMES.forEach(function (name) {\n        setOption(optionsChars, tableChars, name, chars);\n      });\n' +
+        '      if (!this.options.chars) TABLE_CHARS.set(tableChars, chars);\n    }',
+    ],
+    [
+      'class Cell {',
+      '/** Border characters merged for cells without their own, by table. */\nconst TABLE_CHARS = new WeakMap();\n\nclass Cell {',
+    ],
+    [
+      '    let content = utils.truncate(this.content, 10, this.truncate);',
+      "    let content = !lineNum && require('./debug').keeps(2) ? utils.truncate(this.content, 10, this.truncate) : '';",
+    ],
+  ],
+  'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
+  'cli-table3/src/utils.js': [
+    [
+      'function strlen(str) {\n',
+      "function strlen(str) {\n  if (typeof str === 'string' && /^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(str)) return str.length;\n",
+    ],
   ],
   'string-width/index.js': [
     [
       '\tstring = stripAnsi(string);',
-      '\tif (/^[\\x20-\\x7e]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
+      '\tif (/^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
     ],
   ],
 };
