@@ -86,6 +86,9 @@ const deferred = (name, expression) =>
  *   runs never do: they load on first use (about 50 M instructions);
  * - the root plugin reads and parses oclif.manifest.json, which launch.ts has parsed to find the
  *   command: it takes the parsed manifest, given as its option `manifest` (run-own-command.ts);
+ * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
+ *   run) through fs/promises: each read is four round trips through libuv's thread pool, which
+ *   nothing else in a small image's run starts; read synchronously, with the same result;
  * - Command.run loads a configuration again from the one it is given (made by another copy of
  *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
  *   (the same plugins, paths and theme; about 2 ms);
@@ -118,6 +121,12 @@ const PACKAGE_CHANGES = {
     [
       'const module_loader_1 = require("../module-loader");',
       deferred('module_loader_1', 'require("../module-loader")'),
+    ],
+  ],
+  '@oclif/core/lib/util/fs.js': [
+    [
+      "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+      "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
     ],
   ],
   '@oclif/core/lib/errors/handle.js': [
