@@ -1,11 +1,11 @@
-// Bundles the start-up path in place: bin/run.js's dist/cli/launch.js, dist/cli/main.js, each
+// Bundles the start-up path: bin/run.js's dist/cli/launch.cjs, and in place dist/cli/main.js, each
 // built command (dist/commands/**/*.js) and the command_not_found hook, with the
 // project modules and the npm packages they import, @oclif/core among them. Code they share goes to
 // dist/chunks/ (esbuild's code splitting), so oclif, loaded by main.js, and the command it runs
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
 // small modules (oclif alone is ~70, semver ~50) is most of what a start costs on Node 20.
 // Besides, dist/own-commands/ID.cjs: oclif and one command in one classic script, which
-// launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
+// launch.cjs runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -89,6 +89,9 @@ const deferred = (name, expression) =>
  * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
  *   run) through fs/promises: each read is four round trips through libuv's thread pool, which
  *   nothing else in a small image's run starts; read synchronously, with the same result;
+ * - lilconfig (oclif reads package.json files with it) takes fs.promises.readFile when it loads,
+ *   which loads node:fs/promises (about 1 ms on Node 24; our modules' imports of it are lazy,
+ *   src/cli/bundle-require.ts): it looks it up when it reads;
  * - Command.run loads a configuration again from the one it is given (made by another copy of
  *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
  *   (the same plugins, paths and theme; about 2 ms);
@@ -173,6 +176,12 @@ const PACKAGE_CHANGES = {
   '@oclif/core/lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
   ],
+  'lilconfig/src/index.js': [
+    [
+      'const fsReadFileAsync = fs.promises.readFile;',
+      'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
+    ],
+  ],
   'cli-table3/src/cell.js': [
     [
       '  return args.filter((v) => v !== undefined && v !== null).shift();',
@@ -228,7 +237,7 @@ const packagesForOwnCommands = {
 };
 
 // dist/own-commands/ID.cjs, one per command (cache:list is cache-list.cjs): oclif and that
-// command in one classic script (CommonJS shape, run by launch.js in a function scope that gives it
+// command in one classic script (CommonJS shape, run by launch.cjs in a function scope that gives it
 // require, module and __importMetaUrl), since V8's code cache is Node 20's only for scripts. One
 // bundle per command, importing it statically: esbuild then hoists our modules into one scope and
 // keeps only the statements the command uses (a barrel's other exports and their modules are left
@@ -273,15 +282,17 @@ await Promise.all(
   }),
 );
 
-// bin/run.js's entry: node's modules only, so that deciding which start to take loads nothing
-// else; main.js is the full start it imports when it does not run the bundle.
+// bin/run.js's entry, dist/cli/launch.cjs: node's modules only, so that deciding which start to
+// take loads nothing else; main.js is the full start it imports when it does not run the bundle.
+// CommonJS, which bin/run.js requires: an ES module's import of node:fs runs every getter of
+// fs (fs.promises, its streams, watchers and Dir: some thirty modules and 3 ms on Node 24,
+// most of which a run never uses), where require() leaves them for first use.
 await build({
   entryPoints: [join(dist, 'cli/launch.js')],
-  outfile: join(dist, 'cli/launch.js'),
-  allowOverwrite: true,
+  outfile: join(dist, 'cli/launch.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   plugins: [
     {
