@@ -89,6 +89,10 @@ const deferred = (name, expression) =>
  * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
  *   run) through fs/promises: each read is four round trips through libuv's thread pool, which
  *   nothing else in a small image's run starts; read synchronously, with the same result;
+ * - debug asks node:tty whether stderr is a terminal, for every logger made (oclif makes dozens
+ *   when it loads), and supports-color (which debug loads) whether stdout and stderr are: loading
+ *   node:tty loads node:net too (about 0.6 ms on Node 24), for nothing where they are files or
+ *   /dev/null; process.stdout and process.stderr (made for the question anyway) know;
  * - lilconfig (oclif reads package.json files with it) takes fs.promises.readFile when it loads,
  *   which loads node:fs/promises (about 1 ms on Node 24; our modules' imports of it are lazy,
  *   src/cli/bundle-require.ts): it looks it up when it reads;
@@ -175,6 +179,21 @@ const PACKAGE_CHANGES = {
   ],
   '@oclif/core/lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
+  ],
+  'debug/src/node.js': [
+    ["const tty = require('tty');", deferred('tty', "require('tty')")],
+    ['\t\ttty.isatty(process.stderr.fd);', '\t\tBoolean(process.stderr.isTTY);'],
+  ],
+  'supports-color/index.js': [
+    ["const tty = require('tty');", deferred('tty', "require('tty')")],
+    [
+      '\tstdout: getSupportLevel({isTTY: tty.isatty(1)}),',
+      '\tstdout: getSupportLevel({isTTY: Boolean(process.stdout.isTTY)}),',
+    ],
+    [
+      '\tstderr: getSupportLevel({isTTY: tty.isatty(2)})',
+      '\tstderr: getSupportLevel({isTTY: Boolean(process.stderr.isTTY)})',
+    ],
   ],
   'lilconfig/src/index.js': [
     [
