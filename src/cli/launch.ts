@@ -94,5 +94,18 @@ async function runFromBundle(root: string, own: OwnCommandRun, manifest: RootMan
   const bundle = loadCommonJsBundle<OwnCommandBundle>(file, bytes, cachePath, bundleRequire(file));
   await bundle.exports.run(root, own.id, own.argv, manifest);
   bundle.store?.();
+  exitWhenDone();
   return true;
+}
+
+/**
+ * Exits now where the run succeeded and all it printed has been handed to the system: the exit
+ * Node makes once the event loop is empty first frees the heap and tears the environment down
+ * (about 1.5 ms of a small image's run on Node 24), memory the system frees anyway. A failed
+ * run (whose clean-up may still be under way), or output still queued for a slow pipe, ends as
+ * before. 'exit' listeners run either way.
+ */
+function exitWhenDone(): void {
+  const succeeded = Number(process.exitCode ?? 0) === 0;
+  if (succeeded && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
