@@ -104,6 +104,8 @@ const deferred = (name, expression) =>
  * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
  *   each through an array filtered for the first defined value: a loop finds the same value, and
  *   cells without characters of their own share their table's, merged once (cells only read them);
+ * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
+ *   against every cell above it: a table whose rows are all full, without spans, has none;
  * - cli-table3 truncates and measures each cell's text for a debug message it keeps only at a
  *   debug level no imgscope table sets: the text is not made then;
  * - string-width (cli-table3 measures every cell with it, through its strlen) strips ANSI codes
@@ -220,6 +222,14 @@ const PACKAGE_CHANGES = {
     [
       '    let content = utils.truncate(this.content, 10, this.truncate);',
       "    let content = !lineNum && require('./debug').keeps(2) ? utils.truncate(this.content, 10, this.truncate) : '';",
+    ],
+  ],
+  'cli-table3/src/layout-manager.js': [
+    [
+      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n',
+      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n' +
+        '    if (table.every((row) => row.length === w_max && row.every((cell) => (cell.colSpan || 1) === 1 && (cell.rowSpan || 1) === 1)))\n' +
+        '      return;\n',
     ],
   ],
   'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
