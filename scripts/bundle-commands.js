@@ -1,11 +1,11 @@
-// Bundles the start-up path in place: bin/run.js's dist/cli/launch.js, dist/cli/main.js, each
+// Bundles the start-up path: bin/run.js's dist/cli/launch.cjs, and in place dist/cli/main.js, each
 // built command (dist/commands/**/*.js) and the command_not_found hook, with the
 // project modules and the npm packages they import, @oclif/core among them. Code they share goes to
 // dist/chunks/ (esbuild's code splitting), so oclif, loaded by main.js, and the command it runs
 // share one instance of @oclif/core, as they did unbundled. Loading a few files instead of ~300
 // small modules (oclif alone is ~70, semver ~50) is most of what a start costs on Node 20.
 // Besides, dist/own-commands/ID.cjs: oclif and one command in one classic script, which
-// launch.js runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
+// launch.cjs runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
 import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -84,16 +84,36 @@ const deferred = (name, expression) =>
  *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
  *   (cli-spinners' table; a TTY's progress) are required when oclif loads, mostly for work these
  *   runs never do: they load on first use (about 50 M instructions);
+ * - the root plugin reads and parses oclif.manifest.json, which launch.ts has parsed to find the
+ *   command: it takes the parsed manifest, given as its option `manifest` (run-own-command.ts);
+ * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
+ *   run) through fs/promises: each read is four round trips through libuv's thread pool, which
+ *   nothing else in a small image's run starts; read synchronously, with the same result;
+ * - debug asks node:tty whether stderr is a terminal, for every logger made (oclif makes dozens
+ *   when it loads), and supports-color (which debug loads) whether stdout and stderr are: loading
+ *   node:tty loads node:net too (about 0.6 ms on Node 24), for nothing where they are files or
+ *   /dev/null; process.stdout and process.stderr (made for the question anyway) know;
+ * - lilconfig (oclif reads package.json files with it) takes fs.promises.readFile when it loads,
+ *   which loads node:fs/promises (about 1 ms on Node 24; our modules' imports of it are lazy,
+ *   src/cli/bundle-require.ts): it looks it up when it reads;
  * - Command.run loads a configuration again from the one it is given (made by another copy of
  *   oclif, perhaps): given one of this copy's, the only one in the bundle, it takes it as it is
  *   (the same plugins, paths and theme; about 2 ms);
  * - getPlatform asks wsl-utils whether this is WSL, which loads node:child_process and
  *   node:fs/promises for its Windows helpers: the answer is is-wsl's, which wsl-utils re-exports;
  * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
- *   each through an array filtered for the first defined value: a loop finds the same value;
- * - string-width (cli-table3 measures every cell with it) strips ANSI codes and replaces emoji
- *   with two regular expressions built per call: a printable ASCII text is as wide as it is long
- *   (table output: about 25 M instructions).
+ *   each through an array filtered for the first defined value: a loop finds the same value, and
+ *   cells without characters of their own share their table's, merged once (cells only read them);
+ * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
+ *   against every cell above it: a table whose rows are all full, without spans, has none;
+ * - cli-table3 truncates and measures each cell's text for a debug message it keeps only at a
+ *   debug level no imgscope table sets: the text is not made then;
+ * - string-width (cli-table3 measures every cell with it, through its strlen) strips ANSI codes
+ *   and replaces emoji with two regular expressions built per call, the emoji one large enough
+ *   that compiling it costs milliseconds: printable ASCII and the punctuation U+2010-U+2027 (the
+ *   dashes, quotes and the ellipsis of a truncated cell; no emoji, control, combining or wide
+ *   character among them) are one column each, so such a text is as wide as it is long (table
+ *   output: about 25 M instructions, and 18 M more since the ellipsis went through the slow path).
  * The build fails when a release changes a line, so that a change is never silently lost.
  */
 const PACKAGE_CHANGES = {
@@ -104,8 +124,18 @@ const PACKAGE_CHANGES = {
     ],
     ['const tinyglobby_1 = require("tinyglobby");', deferred('tinyglobby_1', 'require("tinyglobby")')],
     [
+      'const manifest = await (0, fs_1.readJson)(p);',
+      'const manifest = this.options.manifest ?? (await (0, fs_1.readJson)(p));',
+    ],
+    [
       'const module_loader_1 = require("../module-loader");',
       deferred('module_loader_1', 'require("../module-loader")'),
+    ],
+  ],
+  '@oclif/core/lib/util/fs.js': [
+    [
+      "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+      "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
     ],
   ],
   '@oclif/core/lib/errors/handle.js': [
@@ -152,16 +182,67 @@ const PACKAGE_CHANGES = {
   '@oclif/core/lib/help/util.js': [
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
   ],
+  'debug/src/node.js': [
+    ["const tty = require('tty');", deferred('tty', "require('tty')")],
+    ['\t\ttty.isatty(process.stderr.fd);', '\t\tBoolean(process.stderr.isTTY);'],
+  ],
+  'supports-color/index.js': [
+    ["const tty = require('tty');", deferred('tty', "require('tty')")],
+    [
+      '\tstdout: getSupportLevel({isTTY: tty.isatty(1)}),',
+      '\tstdout: getSupportLevel({isTTY: Boolean(process.stdout.isTTY)}),',
+    ],
+    [
+      '\tstderr: getSupportLevel({isTTY: tty.isatty(2)})',
+      '\tstderr: getSupportLevel({isTTY: Boolean(process.stderr.isTTY)})',
+    ],
+  ],
+  'lilconfig/src/index.js': [
+    [
+      'const fsReadFileAsync = fs.promises.readFile;',
+      'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
+    ],
+  ],
   'cli-table3/src/cell.js': [
     [
       '  return args.filter((v) => v !== undefined && v !== null).shift();',
       '  for (const v of args) if (v !== undefined && v !== null) return v;\n  return undefined;',
     ],
+    [
+      '    let chars = (this.chars = {});\n    CHAR_NAMES.forEach(function (name) {\n      setOption(optionsChars, tableChars, name, chars);\n    });',
+      '    let chars = (this.chars = this.options.chars ? {} : (TABLE_CHARS.get(tableChars) ?? {}));\n' +
+        '    if (this.options.chars || !TABLE_CHARS.has(tableChars)) {\n' +
+        '      CHAR_NAMES.forEach(function (name) {\n        setOption(optionsChars, tableChars, name, chars);\n      });\n' +
+        '      if (!this.options.chars) TABLE_CHARS.set(tableChars, chars);\n    }',
+    ],
+    [
+      'class Cell {',
+      '/** Border characters merged for cells without their own, by table. */\nconst TABLE_CHARS = new WeakMap();\n\nclass Cell {',
+    ],
+    [
+      '    let content = utils.truncate(this.content, 10, this.truncate);',
+      "    let content = !lineNum && require('./debug').keeps(2) ? utils.truncate(this.content, 10, this.truncate) : '';",
+    ],
+  ],
+  'cli-table3/src/layout-manager.js': [
+    [
+      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n',
+      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n' +
+        '    if (table.every((row) => row.length === w_max && row.every((cell) => (cell.colSpan || 1) === 1 && (cell.rowSpan || 1) === 1)))\n' +
+        '      return;\n',
+    ],
+  ],
+  'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
+  'cli-table3/src/utils.js': [
+    [
+      'function strlen(str) {\n',
+      "function strlen(str) {\n  if (typeof str === 'string' && /^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(str)) return str.length;\n",
+    ],
   ],
   'string-width/index.js': [
     [
       '\tstring = stripAnsi(string);',
-      '\tif (/^[\\x20-\\x7e]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
+      '\tif (/^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
     ],
   ],
 };
@@ -185,7 +266,7 @@ const packagesForOwnCommands = {
 };
 
 // dist/own-commands/ID.cjs, one per command (cache:list is cache-list.cjs): oclif and that
-// command in one classic script (CommonJS shape, run by launch.js in a function scope that gives it
+// command in one classic script (CommonJS shape, run by launch.cjs in a function scope that gives it
 // require, module and __importMetaUrl), since V8's code cache is Node 20's only for scripts. One
 // bundle per command, importing it statically: esbuild then hoists our modules into one scope and
 // keeps only the statements the command uses (a barrel's other exports and their modules are left
@@ -204,7 +285,7 @@ await Promise.all(
         contents: [
           `import command from ${JSON.stringify(file)};`,
           "import { runOwnCommand } from './run-own-command.js';",
-          'export const run = (root, id, argv) => runOwnCommand(root, id, argv, async () => command);',
+          'export const run = (root, id, argv, manifest) => runOwnCommand(root, id, argv, manifest, async () => command);',
         ].join('\n'),
         resolveDir: join(dist, 'cli'),
         sourcefile: `${bundleName(commandId(file))}-entry.js`,
@@ -230,15 +311,17 @@ await Promise.all(
   }),
 );
 
-// bin/run.js's entry: node's modules only, so that deciding which start to take loads nothing
-// else; main.js is the full start it imports when it does not run the bundle.
+// bin/run.js's entry, dist/cli/launch.cjs: node's modules only, so that deciding which start to
+// take loads nothing else; main.js is the full start it imports when it does not run the bundle.
+// CommonJS, which bin/run.js requires: an ES module's import of node:fs runs every getter of
+// fs (fs.promises, its streams, watchers and Dir: some thirty modules and 3 ms on Node 24,
+// most of which a run never uses), where require() leaves them for first use.
 await build({
   entryPoints: [join(dist, 'cli/launch.js')],
-  outfile: join(dist, 'cli/launch.js'),
-  allowOverwrite: true,
+  outfile: join(dist, 'cli/launch.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   plugins: [
     {

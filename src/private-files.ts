@@ -4,7 +4,8 @@
  * existing tree left wider (an older imgscope, a copy, umask 022) is tightened before use.
  * One place for this, so that every cache and report directory gets the same treatment.
  */
-import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -47,7 +48,8 @@ export interface LooseTree {
 export async function tightenPrivateTree(root: string): Promise<LooseTree | null> {
   let mode: number;
   try {
-    const info = await stat(root);
+    // Synchronous: the one call most runs make here, not worth a round trip through libuv's pool.
+    const info = statSync(root);
     if (!info.isDirectory()) return null;
     mode = info.mode & 0o777;
   } catch {

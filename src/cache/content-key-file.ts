@@ -11,7 +11,8 @@
  * time, for the same reason. A key that can be neither read nor made (a read-only cache)
  * leaves the results unused, without a word, as any cache write that fails.
  */
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONTENT_KEY_BYTES, contentKeyFrom, randomContentKey, type ContentKey } from '../layers/index.js';
 import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile } from '../private-files.js';
@@ -57,7 +58,8 @@ export async function storedContentKey(root: string, versionDir: string): Promis
 async function readKey(path: string): Promise<ContentKey | 'damaged' | null> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // 32 bytes: read synchronously, not through a round trip to libuv's thread pool.
+    bytes = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 
 /**
- * Node's modules that a run of one of our commands seldom uses: on Node 24 each costs about 2 ms
- * of every start (worker_threads: an image of small layers starts no worker; child_process: the
- * daemon source's `docker`, credential helpers, oclif's Windows shell lookup).
+ * Node's modules that a run of one of our commands seldom uses: on Node 24 each costs about 1-2
+ * ms of every start (worker_threads: an image of small layers starts no worker; child_process:
+ * the daemon source's `docker`, credential helpers, oclif's Windows shell lookup; fs/promises: a
+ * small image's files are read with synchronous calls, and oclif's are too).
  */
-const ON_FIRST_USE = new Set(['worker_threads', 'child_process']);
+const ON_FIRST_USE = new Set(['worker_threads', 'child_process', 'fs/promises']);
 
 /**
  * The `require` an own-commands bundle runs with (src/cli/launch.ts): `createRequire(file)`'s,

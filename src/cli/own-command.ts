@@ -4,6 +4,15 @@ export interface ManifestCommand {
   args?: Record<string, unknown>;
 }
 
+/**
+ * oclif.manifest.json as launch.ts reads it: what decides which command argv names, and the
+ * whole manifest handed on to the bundle's oclif (src/cli/run-own-command.ts).
+ */
+export interface RootManifest {
+  commands: Record<string, ManifestCommand>;
+  version: string;
+}
+
 /** One of imgscope's own commands named by argv, and the arguments that follow its name. */
 export interface OwnCommandRun {
   /** oclif's id: "analyze", "cache:list". */

@@ -1,9 +1,10 @@
 import type { Command } from '@oclif/core/command';
 import { Config, Plugin } from '@oclif/core/config';
 import { flush } from '@oclif/core/flush';
-import type { PJSON } from '@oclif/core/interfaces';
+import type { Manifest, PJSON, PluginOptions } from '@oclif/core/interfaces';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { RootManifest } from './own-command.js';
 import { reportUncaught } from './report-uncaught.js';
 
 /**
@@ -11,12 +12,14 @@ import { reportUncaught } from './report-uncaught.js';
  * (configuration, init hook, the command's flag parsing, prerun/postrun and finally hooks), with
  * the command's class given instead of imported through the manifest: the start bundle
  * (dist/own-commands/ID.cjs, see launch.ts) holds both, so V8's code cache covers the command.
- * Only the root plugin is loaded, as in main.ts for our own commands.
+ * Only the root plugin is loaded, as in main.ts for our own commands, with `manifest`, the
+ * oclif.manifest.json launch.ts has parsed already, as its manifest.
  */
 export async function runOwnCommand(
   root: string,
   id: string,
   argv: string[],
+  manifest: RootManifest,
   load: () => Promise<Command.Class>,
 ): Promise<void> {
   // With SHELL unset oclif asks the passwd entry for the login shell (see main.ts).
@@ -27,7 +30,15 @@ export async function runOwnCommand(
     // so no other file adds to it).
     const pluginRoot = resolve(root);
     const pjson = JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')) as PJSON;
-    const rootPlugin = new Plugin({ root: pluginRoot, isRoot: true, pjson });
+    // `manifest` is read by the bundle's copy of oclif only (PACKAGE_CHANGES in
+    // scripts/bundle-commands.js): oclif's own reads the file, as it would without it.
+    const options: PluginOptions & { manifest: Manifest } = {
+      root: pluginRoot,
+      isRoot: true,
+      pjson,
+      manifest: manifest as Manifest,
+    };
+    const rootPlugin = new Plugin(options);
     await rootPlugin.load();
     const config = await Config.load({ root, plugins: new Map([[rootPlugin.name, rootPlugin]]) });
     await config.runHook('init', { argv, id });

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
 import { DOCKER_TRANSPORT, parseDaemonReference, parseImageReference } from '../reference/index.js';
@@ -65,7 +64,7 @@ async function chooseSource(argument: string, options: OpenSourceOptions): Promi
   const daemonName = parseDaemonReference(argument);
   if (daemonName !== null) return new DockerDaemonSource(daemonName, argument, options.env);
   if (argument.startsWith(DOCKER_TRANSPORT)) return openRegistry(argument, options);
-  const kind = await pathKind(argument);
+  const kind = pathKind(argument);
   if (kind === 'directory') return detectDirectory(argument);
   if (kind === 'file') return detectFile(argument);
   if (looksLikePath(argument)) throw new InputNotFoundError(`${argument}: no such file or directory`);
@@ -87,24 +86,24 @@ async function openTransport(transport: LocalTransport, argument: string): Promi
   if (transport === 'docker-archive') {
     return new DockerArchiveSource(await archiveFiles(rest), argument);
   }
-  const { path, tag } = await splitTag(rest);
+  const { path, tag } = splitTag(rest);
   const kind = transport === 'oci' ? 'oci-layout' : 'oci-archive';
   return new OciLayoutSource(await archiveFiles(path), argument, kind, tag);
 }
 
 /** "DIR:TAG" where DIR itself may contain colons: the longest existing prefix is the path. */
-async function splitTag(rest: string): Promise<{ path: string; tag: string | null }> {
-  if ((await pathKind(rest)) !== null) return { path: rest, tag: null };
+function splitTag(rest: string): { path: string; tag: string | null } {
+  if (pathKind(rest) !== null) return { path: rest, tag: null };
   const colon = rest.lastIndexOf(':');
   if (colon > 0) return { path: rest.slice(0, colon), tag: rest.slice(colon + 1) };
   return { path: rest, tag: null };
 }
 
 async function archiveFiles(path: string): Promise<ArchiveFiles> {
-  const kind = await pathKind(path);
+  const kind = pathKind(path);
   if (kind === null) throw new InputNotFoundError(`${path}: no such file or directory`);
   if (kind === 'directory') return new DirectoryFiles(path);
-  await refuseCompressedArchive(path);
+  refuseCompressedArchive(path);
   return TarFiles.index(path);
 }
 
@@ -116,7 +115,7 @@ async function detectDirectory(path: string): Promise<ImageSource> {
 }
 
 async function detectFile(path: string): Promise<ImageSource> {
-  await refuseCompressedArchive(path);
+  refuseCompressedArchive(path);
   const files = await TarFiles.index(path);
   // Docker >= 25 writes both manifest.json and an OCI layout; manifest.json is the image's index there.
   if (await files.has('manifest.json')) return new DockerArchiveSource(files, path);
@@ -127,11 +126,13 @@ async function detectFile(path: string): Promise<ImageSource> {
 }
 
 /** `docker save | gzip` gives a .tar.gz, which cannot be read at random: say how to fix it. */
-async function refuseCompressedArchive(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+function refuseCompressedArchive(path: string): void {
+  // Four bytes, read synchronously (as pathKind stats): through libuv's thread pool, each call
+  // is a round trip a small image's start waits for.
+  const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    const bytesRead = readSync(fd, head, 0, 4, 0);
     if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       throw new InputFormatError(`${path}: the archive is gzip-compressed`, {
         hint: `decompress it first: gunzip -k ${path}`,
@@ -143,13 +144,13 @@ async function refuseCompressedArchive(path: string): Promise<void> {
       });
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-async function pathKind(path: string): Promise<'file' | 'directory' | null> {
+function pathKind(path: string): 'file' | 'directory' | null {
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (info.isDirectory()) return 'directory';
     return 'file';
   } catch {

@@ -34,4 +34,32 @@ describe('what a start loads', () => {
       expect(loaded).not.toContain('NativeModule child_process');
     }
   });
+
+  it('analyze of a small image with its layer results cached makes no call through fs/promises', async () => {
+    // Each such call is a round trip through libuv's thread pool, which a small image's run
+    // would start for it alone: the files of such a run are read with synchronous calls.
+    const dir = await tempDir();
+    const preload = join(dir, 'list-calls.cjs');
+    const list = join(dir, 'calls.txt');
+    await writeFile(
+      preload,
+      [
+        "const promises = require('node:fs/promises');",
+        'const calls = [];',
+        'for (const [name, f] of Object.entries(promises)) {',
+        // imgscope's calls (Node 20's module loader reads bin/run.js and launch.js through it).
+        "  if (typeof f === 'function') promises[name] = function (...args) { if (new Error().stack.includes('/dist/')) calls.push(name); return f.apply(this, args); };",
+        '}',
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, calls.join('\\n')));`,
+      ].join('\n'),
+    );
+    const home = join(dir, 'home');
+    const env = { HOME: home, XDG_CACHE_HOME: join(home, '.cache'), NODE_OPTIONS: `--require ${preload}` };
+    const args = ['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--format', 'json'];
+    // The first run reads the layers and stores their results (asynchronously: large ones may be
+    // large); the second takes them from the cache.
+    expect((await runCli(args, env)).code).toBe(0);
+    expect((await runCli(args, env)).code).toBe(0);
+    expect(await readFile(list, 'utf8')).toBe('');
+  });
 });
