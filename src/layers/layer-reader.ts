@@ -196,6 +196,7 @@ export class LayerReader {
         digest: options.digest,
         size: options.size,
         diffId: options.diffId,
+        sourceVerifies: options.sourceVerifies === true,
         contentKey: options.contentKey,
         region: input.region,
         remote: null,
@@ -321,6 +322,7 @@ export class LayerReader {
         digest: job.digest,
         size: job.size,
         diffId: job.diffId,
+        sourceVerifies: job.sourceVerifies,
         contentKey: job.contentKey,
       };
       if (signal !== undefined) options.signal = signal;

@@ -31,6 +31,11 @@ export interface LayerReadOptions {
   label: string;
   /** Digest of the stored blob, verified while streaming; null where the source names none. */
   digest: string | null;
+  /**
+   * Whether the stream itself fails at its end where the blob's digest does not match (a
+   * registry download, which hashes it instead of the reader: `digest` is null then).
+   */
+  sourceVerifies?: boolean;
   /** Size of the stored blob from its descriptor, checked with the digest. */
   size: number | null;
   /** Digest of the uncompressed tar (the config's diff_id), verified while streaming. */
@@ -165,6 +170,8 @@ class LayerRead {
   readonly #decoder: InlineDecoder | null;
   /** Whether `take` and `end` can read this blob: plain, or a decoder to drive. */
   readonly inline: boolean;
+  /** Whether a digest is checked at the end of the blob, here or by its stream (`take`). */
+  readonly #digestChecked: boolean;
   /** What broke past the stored digest's check, thrown once that check passed (`take`). */
   #broken: unknown = undefined;
   readonly #contents: LayerContents;
@@ -189,15 +196,17 @@ class LayerRead {
     };
     this.#warnings = new WarningList(options.label);
     this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
+    this.#digestChecked = this.stored.checksDigest || options.sourceVerifies === true;
     this.#decoder = createInlineDecoder(compression);
     this.inline = compression === 'none' || this.#decoder !== null;
   }
 
   /**
    * The next bytes of the stored blob, through every check and the parser (an `inline` read).
-   * Where the blob's digest is known, what its bytes break past that check (the gzip data, the
-   * tar) is thrown only at the end, after the digest: a blob that is not what its descriptor
-   * names is reported as that, its cause, whichever of its bytes break first.
+   * Where the blob's digest is checked (here, or by its stream: `sourceVerifies`), what its bytes
+   * break past that check (the compressed data, the tar) is thrown only at the end, after the
+   * digest: a blob that is not what its descriptor names is reported as that, its cause,
+   * whichever of its bytes break first.
    */
   take(stored: Buffer): void {
     this.stored.update(stored);
@@ -206,7 +215,7 @@ class LayerRead {
       if (this.#decoder === null) this.#takeTar(stored);
       else this.#decoder.write(stored, this.#takeTar);
     } catch (error) {
-      if (!this.stored.checksDigest) throw error;
+      if (!this.#digestChecked) throw error;
       this.#broken = error;
     }
   }

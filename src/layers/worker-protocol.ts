@@ -28,6 +28,7 @@ export interface ReadJob {
   digest: string | null;
   size: number | null;
   diffId: string | null;
+  sourceVerifies: boolean;
   /** The key of the content hashes (plain data: it crosses to the worker as it is). */
   contentKey: ContentKey;
   /** The bytes from a file, or (null) from `remote` or as `chunk` messages from the main thread. */

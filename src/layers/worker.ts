@@ -157,6 +157,7 @@ async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
         digest: job.digest,
         size: job.size,
         diffId: job.diffId,
+        sourceVerifies: job.sourceVerifies,
         contentKey: job.contentKey,
         signal: abort.signal,
       },

@@ -164,6 +164,7 @@ export async function analyzeResolved(
         {
           label,
           digest: layer.verified === true ? null : (layer.descriptor?.digest ?? null),
+          sourceVerifies: layer.verified === true,
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
           contentKey,

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DigestMismatchError } from '../../../src/errors.js';
 import {
   randomContentKey,
   readLayer,
@@ -169,6 +170,27 @@ describe('readLayer from a file region', () => {
       expect(await outcome(region, options)).toEqual({ error: expect.any(String), message });
       expect(await outcome(stream, options)).toEqual(await outcome(region, options));
     }
+    // A stream that checks the digest itself (a registry download: `digest` null) fails at its
+    // end: with `sourceVerifies`, that failure is the answer, not zlib's earlier one.
+    const verifyingStream = {
+      region: null,
+      open: async (): Promise<Readable> =>
+        Readable.from(
+          (async function* () {
+            yield broken.subarray(0, 1000);
+            yield broken.subarray(1000);
+            throw new DigestMismatchError('blob from r/app', sha256(blob), sha256(broken));
+          })(),
+        ),
+    };
+    const fromStream = checks(broken, { digest: null, diffId: sha256(tar) });
+    expect(await outcome(verifyingStream, { ...fromStream, sourceVerifies: true })).toEqual({
+      error: 'DigestMismatchError',
+      message: `blob from r/app: digest mismatch: expected ${sha256(blob)}, got ${sha256(broken)}`,
+    });
+    expect(await outcome(verifyingStream, fromStream)).toMatchObject({
+      message: expect.stringMatching(/^layer 2: corrupt gzip data \(/),
+    });
     // The same bytes named by their own digest: zlib's error.
     expect(await outcome(brokenRegion, checks(broken, { diffId: sha256(tar) }))).toMatchObject({
       message: expect.stringMatching(/^layer 2: corrupt gzip data \(/),
