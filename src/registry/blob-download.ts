@@ -26,12 +26,9 @@ export interface BlobDownloadOptions {
 /**
  * The stored bytes of one blob as a stream that survives interruptions: when the connection
  * drops or the body ends short, it asks again with `Range: bytes=N-` and carries on (skipping
- * N bytes if the server ignores the range), handing each chunk on as the socket delivered it, one
- * chunk late. The digest and size are checked as bytes pass; a mismatch fails the stream at its
- * end, so a consumer never sees a clean end of bad bytes, and the last chunk is handed on only
- * once the digest matched: a blob damaged where only its end can tell (a gzip member of stored
- * blocks, checked by the CRC in its last 8 bytes) fails as a digest mismatch, not as the
- * decompressor's complaint about those bytes.
+ * N bytes if the server ignores the range), handing each chunk on as the socket delivered it. The
+ * digest and size are checked as bytes pass; a mismatch fails the stream at its end, so a
+ * consumer never sees a clean end of bad bytes.
  */
 export class BlobDownload extends Readable {
   private readonly hash: Hash;
@@ -43,8 +40,6 @@ export class BlobDownload extends Readable {
   /** Requests made for this blob: one per answer, and every try of a request that timed out. */
   private requests = 0;
   private done = false;
-  /** The latest chunk received, handed on when the next one arrives or the digest has matched. */
-  private held: Buffer | null = null;
 
   constructor(private readonly options: BlobDownloadOptions) {
     super({ highWaterMark: 1024 * 1024 });
@@ -124,9 +119,7 @@ export class BlobDownload extends Readable {
       }
       this.hash.update(data);
       this.options.onBytes?.(data.length);
-      const previous = this.held;
-      this.held = data;
-      if (previous !== null && !this.push(previous)) body.pause();
+      if (!this.push(data)) body.pause();
     });
     finished(body, (error) => {
       if (this.body !== body) return;
@@ -157,8 +150,6 @@ export class BlobDownload extends Readable {
       );
       return;
     }
-    if (this.held !== null) this.push(this.held);
-    this.held = null;
     this.push(null);
   }
 
