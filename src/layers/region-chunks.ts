@@ -27,6 +27,8 @@ export async function* regionChunks(
     if (bytesRead === 0) return;
     offset += bytesRead;
     yield buffer.subarray(0, bytesRead);
+    // After the last chunk the caller's own next step comes first: no turn to wait for.
+    if (offset >= region.length) return;
     await yieldToEventLoop();
     signal?.throwIfAborted();
   }
