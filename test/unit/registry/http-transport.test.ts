@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../../src/errors.js';
@@ -7,17 +6,16 @@ import { HttpExchange } from '../../../src/registry/http-exchange.js';
 import { HttpTransport } from '../../../src/registry/http-transport.js';
 import { readSmallBody } from '../../../src/registry/response-body.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
+import { type LoopbackServer, startLoopbackServer } from '../../helpers/loopback-server.js';
 
 const GZIPPED = gzipSync(Buffer.from('stored bytes, not decoded'));
 
-let server: http.Server;
-let base = '';
-let connections = 0;
+let server: LoopbackServer;
 const seen: http.IncomingHttpHeaders[] = [];
 const posted: string[] = [];
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await startLoopbackServer((req, res) => {
     seen.push(req.headers);
     if (req.url === '/token') {
       let body = '';
@@ -43,15 +41,9 @@ beforeAll(async () => {
       res.writeHead(302, { Location: '/gzip' }).end();
     }
   });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 function transport(): HttpTransport {
   return new HttpTransport({
@@ -66,18 +58,18 @@ function transport(): HttpTransport {
 describe('HttpTransport', () => {
   it('keeps the connection alive and hands out the stored bytes, not a decoded body', async () => {
     const http = transport();
-    connections = 0;
+    server.connections = 0;
     seen.length = 0;
     try {
       for (let i = 0; i < 3; i++) {
-        const res = await http.request({ method: 'GET', url: new URL('/gzip', base), headers: {} });
+        const res = await http.request({ method: 'GET', url: new URL('/gzip', server.base), headers: {} });
         expect(res.headers['content-encoding']).toBe('gzip');
         expect(await readSmallBody(res.body, 1024)).toEqual(GZIPPED);
       }
     } finally {
       http.close();
     }
-    expect(connections).toBe(1);
+    expect(server.connections).toBe(1);
     expect(seen.map((h) => [h['user-agent'], h['accept-encoding']])).toEqual(
       Array(3).fill(['imgscope-test', undefined]),
     );
@@ -91,7 +83,7 @@ describe('HttpTransport', () => {
     try {
       const challenged = await http.request({
         method: 'GET',
-        url: new URL('/challenges', base),
+        url: new URL('/challenges', server.base),
         headers: {},
       });
       challenged.body.resume();
@@ -100,7 +92,7 @@ describe('HttpTransport', () => {
       );
       const res = await http.request({
         method: 'POST',
-        url: new URL('/token', base),
+        url: new URL('/token', server.base),
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: form,
       });
@@ -119,7 +111,7 @@ describe('HttpTransport', () => {
   it('returns a redirect as it is, for the exchange to follow hop by hop', async () => {
     const http = transport();
     try {
-      const res = await http.request({ method: 'GET', url: new URL('/moved', base), headers: {} });
+      const res = await http.request({ method: 'GET', url: new URL('/moved', server.base), headers: {} });
       expect([res.status, res.headers.location]).toEqual([302, '/gzip']);
       res.body.resume();
     } finally {
@@ -132,9 +124,9 @@ describe('HttpExchange redirects', () => {
   it('follows a relative redirect and refuses one to a data: URL', async () => {
     const exchange = new HttpExchange(transport(), DEFAULT_RETRY_POLICY);
     try {
-      const res = await exchange.send({ method: 'GET', url: new URL('/moved', base), headers: {} });
+      const res = await exchange.send({ method: 'GET', url: new URL('/moved', server.base), headers: {} });
       expect([res.status, (await readSmallBody(res.body, 1024)).equals(GZIPPED)]).toEqual([200, true]);
-      const refused = exchange.send({ method: 'GET', url: new URL('/to-data', base), headers: {} });
+      const refused = exchange.send({ method: 'GET', url: new URL('/to-data', server.base), headers: {} });
       await expect(refused).rejects.toThrow(RegistryError);
       await expect(refused).rejects.toThrow(/redirected to a URL imgscope does not follow \(data:\)/);
     } finally {

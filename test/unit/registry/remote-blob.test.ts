@@ -1,33 +1,24 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RemoteBlob, openRemoteBlob } from '../../../src/registry/remote-blob.js';
 import { readSmallBody } from '../../../src/registry/response-body.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
+import { type LoopbackServer, startLoopbackServer } from '../../helpers/loopback-server.js';
 
 const BLOB = Buffer.from('the stored bytes of a layer blob');
 const DIGEST = `sha256:${createHash('sha256').update(BLOB).digest('hex')}`;
 
-let server: http.Server;
-let base = '';
-let connections = 0;
+let server: LoopbackServer;
 let requests = 0;
 
 beforeAll(async () => {
-  server = http.createServer((_req, res) => {
+  server = await startLoopbackServer((_req, res) => {
     requests += 1;
     res.writeHead(200, { 'Content-Length': String(BLOB.length) }).end(BLOB);
   });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 function remoteBlob(timeoutMs: number): RemoteBlob {
   return {
@@ -38,7 +29,7 @@ function remoteBlob(timeoutMs: number): RemoteBlob {
     },
     where: '127.0.0.1/app',
     registry: '127.0.0.1',
-    url: `${base}/v2/app/blobs/${DIGEST}`,
+    url: `${server.base}/v2/app/blobs/${DIGEST}`,
     headers: {},
     transport: { caCerts: [], skipTlsVerify: false, timeoutMs, env: {}, userAgent: 'imgscope-test' },
     retry: DEFAULT_RETRY_POLICY,
@@ -54,6 +45,6 @@ describe('openRemoteBlob', () => {
       bodies.push(await readSmallBody(download.stream, 1024));
     }
     expect(bodies).toEqual([BLOB, BLOB, BLOB, BLOB]);
-    expect([requests, connections]).toEqual([4, 2]);
+    expect([requests, server.connections]).toEqual([4, 2]);
   });
 });
