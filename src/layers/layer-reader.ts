@@ -14,6 +14,7 @@ import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
 import {
+  readOptionsOf,
   reviveError,
   serializeError,
   type DigestJob,
@@ -316,17 +317,7 @@ export class LayerReader {
     if (pending.kind === 'digest') {
       done = regionDigest(pending.job.region, signal).then(pending.resolve);
     } else {
-      const { job } = pending;
-      const options: LayerReadOptions = {
-        label: job.label,
-        digest: job.digest,
-        size: job.size,
-        diffId: job.diffId,
-        sourceVerifies: job.sourceVerifies,
-        contentKey: job.contentKey,
-      };
-      if (signal !== undefined) options.signal = signal;
-      done = readLayer(pending.input, options).then(pending.resolve);
+      done = readLayer(pending.input, readOptionsOf(pending.job, signal)).then(pending.resolve);
     }
     done.catch(pending.reject).finally(() => {
       this.#readingHere = false;

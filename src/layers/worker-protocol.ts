@@ -12,6 +12,7 @@ import {
 } from '../errors.js';
 import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
+import type { LayerReadOptions } from './read-layer.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
 export interface FileRegion {
@@ -37,6 +38,20 @@ export interface ReadJob {
   remote: RemoteBlob | null;
   /** Whether the worker reports the bytes it downloads (`received`), for a progress display. */
   reportBytes: boolean;
+}
+
+/** The options `readLayer` takes for a read job, wherever it runs (a worker, or the calling thread). */
+export function readOptionsOf(job: ReadJob, signal: AbortSignal | undefined): LayerReadOptions {
+  const options: LayerReadOptions = {
+    label: job.label,
+    digest: job.digest,
+    size: job.size,
+    diffId: job.diffId,
+    sourceVerifies: job.sourceVerifies,
+    contentKey: job.contentKey,
+  };
+  if (signal !== undefined) options.signal = signal;
+  return options;
 }
 
 /**

@@ -14,6 +14,7 @@ import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
 import {
+  readOptionsOf,
   reviveError,
   serializeError,
   type DigestJob,
@@ -150,18 +151,7 @@ async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
     return remote.download.stream;
   };
   try {
-    const contents = await readLayer(
-      { open, region: job.region },
-      {
-        label: job.label,
-        digest: job.digest,
-        size: job.size,
-        diffId: job.diffId,
-        sourceVerifies: job.sourceVerifies,
-        contentKey: job.contentKey,
-        signal: abort.signal,
-      },
-    );
+    const contents = await readLayer({ open, region: job.region }, readOptionsOf(job, abort.signal));
     report();
     const buffer = encodeLayerContents(contents);
     beforeResult();
