@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 import {
+  classicScriptOptions,
   importAsRequire,
   projectWithoutSideEffects,
   writeClassicScripts,
@@ -291,12 +292,7 @@ await Promise.all(
         sourcefile: `${bundleName(commandId(file))}-entry.js`,
       },
       outfile: join(dist, `own-commands/${bundleName(commandId(file))}.cjs`),
-      write: false,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      define: { 'import.meta.url': '__importMetaUrl' },
+      ...classicScriptOptions,
       plugins: [
         importAsRequire((path) => EXTERNAL.has(packageName(path))),
         keepExternal,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 import {
+  classicScriptOptions,
   importAsRequire,
   projectWithoutSideEffects,
   writeClassicScripts,
@@ -24,12 +25,7 @@ async function bundle(entry, outfile, banner = '') {
   const result = await build({
     entryPoints: [join(layers, entry)],
     outfile: join(layers, outfile),
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    define: { 'import.meta.url': '__importMetaUrl' },
+    ...classicScriptOptions,
     banner: { js: banner },
     plugins: [importAsRequire(() => false), projectWithoutSideEffects],
     sourcemap: true,

@@ -6,6 +6,21 @@ import { fileURLToPath, URL } from 'node:url';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 /**
+ * esbuild's options for such a script: one CommonJS file for Node 20 and later, written by
+ * `writeClassicScripts`, whose `import.meta.url` is the `__importMetaUrl` the code cache's runner
+ * (or the script's banner) gives it.
+ * @type {import('esbuild').BuildOptions}
+ */
+export const classicScriptOptions = {
+  write: false,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+
+/**
  * Our modules only declare (no module runs code on import for another's sake), so one whose
  * exports a bundle does not use is left out with its imports: `analyze` of a local file then
  * never loads the registry client nor node:http, which the barrels (src/registry/index.ts)
