@@ -55,8 +55,8 @@ export interface LayerInput {
 /**
  * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
  * tar headers and hash regular-file bodies (content-hash.ts). Nothing is held in memory but the
- * entry records. A plain or gzip tar in a local file (a docker-archive's or an OCI layout's
- * layer: `LayerInput.region`) is read without a stream (readRegion); the rest streams.
+ * entry records. A layer in a local file, plain or compressed (a docker-archive's or an OCI
+ * layout's: `LayerInput.region`), is read without a stream (readRegion); the rest streams.
  */
 export async function readLayer(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
   if (input.region !== null) {
