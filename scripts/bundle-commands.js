@@ -7,7 +7,7 @@
 // Besides, dist/own-commands/ID.cjs: oclif and one command in one classic script, which
 // launch.cjs runs with V8's code cache for a run of one of our own commands (src/cli/launch.ts).
 // tsc's other output stays for the library entry and the tests.
-import { cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -15,6 +15,7 @@ import {
   classicScriptOptions,
   importAsRequire,
   projectWithoutSideEffects,
+  withNamespacesByPrototype,
   writeClassicScripts,
 } from './classic-script-bundling.js';
 
@@ -303,7 +304,7 @@ await Promise.all(
       logLevel: 'warning',
     });
     await mkdir(join(dist, 'own-commands'), { recursive: true });
-    await writeClassicScripts(ownCommand.outputFiles);
+    await writeClassicScripts(ownCommand.outputFiles, { asFunction: true });
   }),
 );
 
@@ -312,9 +313,10 @@ await Promise.all(
 // CommonJS, which bin/run.js requires: an ES module's import of node:fs runs every getter of
 // fs (fs.promises, its streams, watchers and Dir: some thirty modules and 3 ms on Node 24,
 // most of which a run never uses), where require() leaves them for first use.
-await build({
+const launcher = await build({
   entryPoints: [join(dist, 'cli/launch.js')],
   outfile: join(dist, 'cli/launch.cjs'),
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -331,6 +333,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+for (const { path, text } of launcher.outputFiles)
+  await writeFile(path, path.endsWith('.cjs') ? withNamespacesByPrototype(text, path) : text);
 
 const entryPoints = [
   join(dist, 'cli/main.js'),
