@@ -84,8 +84,10 @@ const deferred = (name, expression) =>
  *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers), node:readline
  *   (a flag read from stdin), the help classes (an error's help, the --help flag), the module
  *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
- *   (cli-spinners' table; a TTY's progress) are required when oclif loads, mostly for work these
- *   runs never do: they load on first use (about 50 M instructions);
+ *   (cli-spinners' table; a TTY's progress), and what only an error's message or a flag's JSON
+ *   output uses (clean-stack, indent-string, wrap-ansi, the JSON colouring) or only a plugin's
+ *   package.json search (lilconfig) are required when oclif loads, mostly for work these runs
+ *   never do: they load on first use (about 50 M instructions, and 3 M more for the latter);
  * - the root plugin reads and parses oclif.manifest.json, which launch.ts has parsed to find the
  *   command: it takes the parsed manifest, given as its option `manifest` (run-own-command.ts);
  * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
@@ -142,6 +144,37 @@ const PACKAGE_CHANGES = {
   ],
   '@oclif/core/lib/errors/handle.js': [
     ['const index_1 = require("../help/index");', deferred('index_1', 'require("../help/index")')],
+    [
+      'const clean_stack_1 = __importDefault(require("clean-stack"));',
+      deferred('clean_stack_1', '__importDefault(require("clean-stack"))'),
+    ],
+  ],
+  '@oclif/core/lib/errors/errors/cli.js': [
+    [
+      'const clean_stack_1 = __importDefault(require("clean-stack"));',
+      deferred('clean_stack_1', '__importDefault(require("clean-stack"))'),
+    ],
+    [
+      'const indent_string_1 = __importDefault(require("indent-string"));',
+      deferred('indent_string_1', '__importDefault(require("indent-string"))'),
+    ],
+    [
+      'const wrap_ansi_1 = __importDefault(require("wrap-ansi"));',
+      deferred('wrap_ansi_1', '__importDefault(require("wrap-ansi"))'),
+    ],
+  ],
+  '@oclif/core/lib/errors/errors/pretty-print.js': [
+    [
+      'const indent_string_1 = __importDefault(require("indent-string"));',
+      deferred('indent_string_1', '__importDefault(require("indent-string"))'),
+    ],
+    [
+      'const wrap_ansi_1 = __importDefault(require("wrap-ansi"));',
+      deferred('wrap_ansi_1', '__importDefault(require("wrap-ansi"))'),
+    ],
+  ],
+  '@oclif/core/lib/util/read-pjson.js': [
+    ['const lilconfig_1 = require("lilconfig");', deferred('lilconfig_1', 'require("lilconfig")')],
   ],
   '@oclif/core/lib/flags.js': [
     ['const help_1 = require("./help");', deferred('help_1', 'require("./help")')],
@@ -150,6 +183,14 @@ const PACKAGE_CHANGES = {
     [
       'const spinner_1 = __importDefault(require("./action/spinner"));',
       deferred('spinner_1', '__importDefault(require("./action/spinner"))'),
+    ],
+    [
+      'const colorize_json_1 = __importDefault(require("./colorize-json"));',
+      deferred('colorize_json_1', '__importDefault(require("./colorize-json"))'),
+    ],
+    [
+      'var colorize_json_2 = require("./colorize-json");',
+      deferred('colorize_json_2', 'require("./colorize-json")'),
     ],
   ],
   '@oclif/core/lib/config/plugin-loader.js': [
@@ -249,6 +290,40 @@ const PACKAGE_CHANGES = {
   ],
 };
 
+/**
+ * Packages our modules import for work a run seldom does: picomatch (the gate's ignored paths,
+ * with --ci only: five modules that a run would evaluate for nothing) and fastest-levenshtein (a
+ * suggestion for a mistyped command). In the own-commands bundles, what such an import gives is
+ * the package loaded on its first use (a call, or a property read), as `deferred` does for
+ * oclif's.
+ */
+const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein']);
+
+/** @type {import('esbuild').Plugin} */
+const deferredImports = {
+  name: 'deferred-imports',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) =>
+      DEFERRED_IMPORTS.has(args.path) && args.importer.startsWith(dist)
+        ? { path: args.path, namespace: 'deferred-import' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'deferred-import' }, (args) => ({
+      // esbuild's import of it asks for __esModule, which the package's own module does not set.
+      contents: [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        'module.exports = new Proxy(function () {}, {',
+        '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+        "  get: (_, key) => (key === '__esModule' ? undefined : Reflect.get(load(), key)),",
+        '});',
+      ].join('\n'),
+      resolveDir: dist,
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').Plugin} */
 const packagesForOwnCommands = {
   name: 'packages-for-own-commands',
@@ -297,6 +372,7 @@ await Promise.all(
       plugins: [
         importAsRequire((path) => EXTERNAL.has(packageName(path))),
         keepExternal,
+        deferredImports,
         projectWithoutSideEffects,
         packagesForOwnCommands,
       ],
