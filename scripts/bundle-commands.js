@@ -110,6 +110,9 @@ const deferred = (name, expression) =>
  *   cells without characters of their own share their table's, merged once (cells only read them);
  * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
  *   against every cell above it: a table whose rows are all full, without spans, has none;
+ * - cli-table3 carries each cell's colours from line to line (an escape-code regular expression run
+ *   over every line, and the state it reads copied): a cell without an escape code has none to carry,
+ *   and its lines are its own;
  * - cli-table3 truncates and measures each cell's text for a debug message it keeps only at a
  *   debug level no imgscope table sets: the text is not made then;
  * - string-width (cli-table3 measures every cell with it, through its strlen) strips ANSI codes
@@ -277,6 +280,10 @@ const PACKAGE_CHANGES = {
   ],
   'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
   'cli-table3/src/utils.js': [
+    [
+      'function colorizeLines(input) {\n',
+      "function colorizeLines(input) {\n  if (!input.some((line) => line.includes('\\x1b'))) return input.slice();\n",
+    ],
     [
       'function strlen(str) {\n',
       "function strlen(str) {\n  if (typeof str === 'string' && /^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(str)) return str.length;\n",
