@@ -85,9 +85,11 @@ const deferred = (name, expression) =>
  *   (a flag read from stdin), the help classes (an error's help, the --help flag), the module
  *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
  *   (cli-spinners' table; a TTY's progress), and what only an error's message or a flag's JSON
- *   output uses (clean-stack, indent-string, wrap-ansi, the JSON colouring) or only a plugin's
- *   package.json search (lilconfig) are required when oclif loads, mostly for work these runs
- *   never do: they load on first use (about 50 M instructions, and 3 M more for the latter);
+ *   output uses (clean-stack, indent-string, wrap-ansi, the JSON colouring, the argument list of a
+ *   usage error), or only a plugin without a manifest, root or package.json (finding its root,
+ *   reading its package.json with lilconfig and its tsconfig, caching its commands, ranking
+ *   commands of several plugins) are required when oclif loads, mostly for work these runs never
+ *   do: they load on first use (about 50 M instructions, and 3 M more for the latter);
  * - the root plugin reads and parses oclif.manifest.json, which launch.ts has parsed to find the
  *   command: it takes the parsed manifest, given as its option `manifest` (run-own-command.ts);
  * - oclif reads its small JSON files (the user's theme.json, which Config.load looks for on every
@@ -125,6 +127,18 @@ const deferred = (name, expression) =>
  */
 const PACKAGE_CHANGES = {
   '@oclif/core/lib/config/plugin.js': [
+    [
+      'const cache_command_1 = require("../util/cache-command");',
+      deferred('cache_command_1', 'require("../util/cache-command")'),
+    ],
+    [
+      'const find_root_1 = require("../util/find-root");',
+      deferred('find_root_1', 'require("../util/find-root")'),
+    ],
+    [
+      'const read_pjson_1 = require("../util/read-pjson");',
+      deferred('read_pjson_1', 'require("../util/read-pjson")'),
+    ],
     [
       '.sort((a, b) => a.id.localeCompare(b.id))',
       '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
@@ -199,7 +213,23 @@ const PACKAGE_CHANGES = {
   '@oclif/core/lib/config/plugin-loader.js': [
     ['const minimatch_1 = require("minimatch");', deferred('minimatch_1', 'require("minimatch")')],
   ],
+  '@oclif/core/lib/config/ts-path.js': [
+    [
+      'const read_tsconfig_1 = require("../util/read-tsconfig");',
+      deferred('read_tsconfig_1', 'require("../util/read-tsconfig")'),
+    ],
+  ],
+  '@oclif/core/lib/parser/errors.js': [
+    [
+      'const list_1 = __importDefault(require("../ux/list"));',
+      deferred('list_1', '__importDefault(require("../ux/list"))'),
+    ],
+  ],
   '@oclif/core/lib/config/config.js': [
+    [
+      'const determine_priority_1 = require("../util/determine-priority");',
+      deferred('determine_priority_1', 'require("../util/determine-priority")'),
+    ],
     ['const ejs_1 = __importDefault(require("ejs"));', deferred('ejs_1', '__importDefault(require("ejs"))')],
     [
       'const module_loader_1 = require("../module-loader");',
