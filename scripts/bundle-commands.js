@@ -112,6 +112,8 @@ const deferred = (name, expression) =>
  *   cells without characters of their own share their table's, merged once (cells only read them);
  * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
  *   against every cell above it: a table whose rows are all full, without spans, has none;
+ * - cli-table3 repeats a border or padding character by joining an empty array one longer than the
+ *   count: String's repeat makes the same string without the array;
  * - cli-table3 carries each cell's colours from line to line (an escape-code regular expression run
  *   over every line, and the state it reads copied): a cell without an escape code has none to carry,
  *   and its lines are its own;
@@ -310,6 +312,10 @@ const PACKAGE_CHANGES = {
   ],
   'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
   'cli-table3/src/utils.js': [
+    [
+      'function repeat(str, times) {\n  return Array(times + 1).join(str);',
+      'function repeat(str, times) {\n  return Number.isInteger(times) && times >= 0 ? str.repeat(times) : Array(times + 1).join(str);',
+    ],
     [
       'function colorizeLines(input) {\n',
       "function colorizeLines(input) {\n  if (!input.some((line) => line.includes('\\x1b'))) return input.slice();\n",
