@@ -334,13 +334,14 @@ const PACKAGE_CHANGES = {
 };
 
 /**
- * Packages our modules import for work a run seldom does: picomatch (the gate's ignored paths,
- * with --ci only: five modules that a run would evaluate for nothing) and fastest-levenshtein (a
- * suggestion for a mistyped command). In the own-commands bundles, what such an import gives is
- * the package loaded on its first use (a call, or a property read), as `deferred` does for
- * oclif's.
+ * Packages our modules import for work a run seldom does, or that only one of a command's formats
+ * does: picomatch (the gate's ignored paths, with --ci only: five modules that a run would
+ * evaluate for nothing), fastest-levenshtein (a suggestion for a mistyped command) and cli-table3
+ * (the table form; `--json` makes none). In the own-commands bundles, what such an import gives
+ * is the package loaded on its first use (a call, a `new`, or a property read), as `deferred`
+ * does for oclif's.
  */
-const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein']);
+const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein', 'cli-table3']);
 
 /** @type {import('esbuild').Plugin} */
 const deferredImports = {
@@ -358,6 +359,7 @@ const deferredImports = {
         `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
         'module.exports = new Proxy(function () {}, {',
         '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+        '  construct: (_, args) => Reflect.construct(load(), args),',
         "  get: (_, key) => (key === '__esModule' ? undefined : Reflect.get(load(), key)),",
         '});',
       ].join('\n'),
