@@ -19,9 +19,10 @@ const layers = join(dist, 'layers');
 
 /**
  * Bundles `entry` (a file of dist/layers/) into the CommonJS script `outfile` there, import.meta.url
- * as `__importMetaUrl`, which `banner` may define.
+ * as `__importMetaUrl`, which `banner` may define; written as the function `loadCommonJsBundle`
+ * runs where `asFunction` (writeClassicScripts).
  */
-async function bundle(entry, outfile, banner = '') {
+async function bundle(entry, outfile, asFunction, banner = '') {
   const result = await build({
     entryPoints: [join(layers, entry)],
     outfile: join(layers, outfile),
@@ -31,15 +32,16 @@ async function bundle(entry, outfile, banner = '') {
     sourcemap: true,
     logLevel: 'warning',
   });
-  await writeClassicScripts(result.outputFiles);
+  await writeClassicScripts(result.outputFiles, { asFunction });
 }
 
 // worker.cjs runs in the scope worker-start gives it, __importMetaUrl its own URL (one directory
 // under dist/ like the modules it replaces: src/layers/built-file-url.ts).
-await bundle('worker.js', 'worker.cjs');
+await bundle('worker.js', 'worker.cjs', true);
 // worker-start.cjs is what Node runs: a CommonJS module of its own, with a __filename.
 await bundle(
   'worker-start.js',
   'worker-start.cjs',
+  false,
   "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
 );

@@ -158,8 +158,11 @@ function removeOtherBuilds(dir: string, kept: string): void {
   }
 }
 
-/** The CommonJS module scope a bundle is compiled in, import.meta.url included. */
-const BUNDLE_SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl'];
+/**
+ * The CommonJS module scope a bundle runs in, import.meta.url included: the parameters of the
+ * function expression that the build writes as the bundle's file (scripts/classic-script-bundling.js).
+ */
+export const BUNDLE_SCOPE = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl'];
 
 /** A CommonJS bundle run from a script compiled with the code cache (`loadCommonJsBundle`). */
 export interface LoadedBundle<T> {
@@ -169,8 +172,9 @@ export interface LoadedBundle<T> {
 }
 
 /**
- * Runs the CommonJS bundle `file` (its `bytes`, read by the caller) in this context from a script
- * compiled with the code cache at `cachePath` (null: none), with `require` as its require.
+ * Runs the CommonJS bundle `file` (its `bytes`, read by the caller: a function expression of
+ * BUNDLE_SCOPE, as the build writes it) in this context from a script compiled with the code cache
+ * at `cachePath` (null: none), with `require` as its require.
  */
 export function loadCommonJsBundle<T>(
   file: string,
@@ -180,11 +184,7 @@ export function loadCommonJsBundle<T>(
 ): LoadedBundle<T> {
   // An ASCII file (as esbuild writes it) is one byte a character: no UTF-8 decoding, half the memory.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const { script, store } = compileWithCodeCache(
-    `(function (${BUNDLE_SCOPE.join(', ')}) {${source}\n})`,
-    file,
-    cachePath,
-  );
+  const { script, store } = compileWithCodeCache(source, file, cachePath);
   const bundle = { exports: {} as T };
   (script.runInThisContext() as (...scope: unknown[]) => void)(
     bundle.exports,

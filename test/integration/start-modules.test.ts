@@ -6,33 +6,51 @@ import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
 
 afterAll(cleanupTempDirs);
 
-/** The Node modules a run of the built CLI loaded, from a preload that lists them at exit. */
-async function modulesLoaded(args: string[]): Promise<string[]> {
+/**
+ * The Node modules a run of the built CLI loaded, and the files it required, from a preload that
+ * lists them at exit; the run ends with `exitCode`.
+ */
+async function modulesLoaded(args: string[], exitCode = 0): Promise<{ modules: string[]; files: string[] }> {
   const dir = await tempDir();
   const preload = join(dir, 'list-modules.cjs');
-  const list = join(dir, 'modules.txt');
+  const list = join(dir, 'modules.json');
   await writeFile(
     preload,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify({ modules: process.moduleLoadList, files: Object.keys(require.cache) })));`,
   );
   const result = await runCli(args, { NODE_OPTIONS: `--require ${preload}` });
-  expect(result.code).toBe(0);
-  return (await readFile(list, 'utf8')).split('\n');
+  expect(result.code).toBe(exitCode);
+  return JSON.parse(await readFile(list, 'utf8')) as { modules: string[]; files: string[] };
 }
+
+/** The scripts of dist/own-commands/lazy/ (scripts/bundle-commands.js) a run loaded. */
+const lazyScripts = (files: string[]): string[] =>
+  files.filter((file) => file.includes('/own-commands/lazy/')).map((file) => file.replace(/.*\//, ''));
 
 describe('what a start loads', () => {
   it('analyze of a small image loads neither worker_threads (no worker starts) nor child_process', async () => {
     for (const format of ['json', 'table']) {
-      const loaded = await modulesLoaded([
+      const { modules } = await modulesLoaded([
         'analyze',
         `${DIVE_FIXTURES}test-docker-image.tar`,
         '--format',
         format,
       ]);
-      expect(loaded).toContain('NativeModule crypto');
-      expect(loaded).not.toContain('NativeModule worker_threads');
-      expect(loaded).not.toContain('NativeModule child_process');
+      expect(modules).toContain('NativeModule crypto');
+      expect(modules).not.toContain('NativeModule worker_threads');
+      expect(modules).not.toContain('NativeModule child_process');
     }
+  });
+
+  it('analyze loads the scripts of the packages it rarely uses only for what uses them', async () => {
+    const image = `${DIVE_FIXTURES}test-docker-image.tar`;
+    for (const format of ['json', 'table']) {
+      const { files } = await modulesLoaded(['analyze', image, '--format', format]);
+      expect(lazyScripts(files)).toEqual([]);
+    }
+    // The gate's ignored paths are picomatch's (the image fails dive's default rules: exit 1).
+    const gated = await modulesLoaded(['analyze', image, '--ci', '--ignore-path', '/root/**', '--json'], 1);
+    expect(lazyScripts(gated.files)).toEqual(['picomatch.cjs']);
   });
 
   it('analyze of a small image with its layer results cached makes no call through fs/promises', async () => {

@@ -22,7 +22,7 @@ describe('the require of the own-commands bundles', () => {
       expect(Object.keys(lazy)).toEqual(Object.keys(real));
       expect('spawn' in lazy || 'Worker' in lazy).toBe(true);
       expect('noSuchExport' in lazy).toBe(false);
-      // What esbuild's interop does with a module it did not bundle: copy its properties.
+      // A spread lists the module's names and values, as it does for the module itself.
       expect({ ...lazy }).toEqual({ ...real });
     }
   });
