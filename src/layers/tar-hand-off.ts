@@ -4,13 +4,10 @@ import { describeLayerError, type TarHandOff } from './read-layer.js';
 import { TarRead } from './tar-read.js';
 import { serializeError, type FromTarRead, type TarJob, type ToTarRead } from './worker-protocol.js';
 
-/** The tar is handed over in buffers of this size: two messages per megabyte, not one per decoded piece. */
-const BUFFER_BYTES = 512 * 1024;
-/**
- * Buffers handed over and not yet handed back (4 MiB): past this the decoding thread waits. A
- * larger window waited less but held more: 16 MiB added about 25 MiB to an OCI archive's peak RSS.
- */
-const WINDOW_BUFFERS = 8;
+/** The tar is handed over in buffers of this size: a few messages per megabyte instead of one per piece. */
+const BUFFER_BYTES = 1024 * 1024;
+/** Buffers handed over and not yet handed back (16 MiB): past this the decoding thread waits. */
+const WINDOW_BUFFERS = 16;
 
 /** How the worker answered a split read's tar half. */
 export type TarAnswer =
