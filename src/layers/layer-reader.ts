@@ -13,7 +13,7 @@ import { builtFileUrl } from './built-file-url.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions, type TarHandOff } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
-import { TarForward, TarReceiver } from './tar-hand-off.js';
+import { TarForward } from './tar-hand-off.js';
 import {
   readOptionsOf,
   reviveError,
@@ -157,8 +157,6 @@ interface Thread {
   idle: (() => void) | null;
   /** The tar halves of the calling thread's split reads that this worker does, by id. */
   tars: Map<number, TarForward>;
-  /** The tar halves of this worker's own split reads (`ReadJob.splitTar`), read here, by job id. */
-  receivers: Map<number, TarReceiver>;
 }
 
 /**
@@ -207,7 +205,6 @@ export class LayerReader {
         region: input.region,
         remote: null,
         reportBytes: false,
-        splitTar: false,
       };
       this.#enqueue({ kind: 'read', job, bytes: size, input, signal: options.signal, resolve, reject });
     });
@@ -313,10 +310,7 @@ export class LayerReader {
         this.#threads.find((candidate) => candidate.job === null) ??
         (this.#threads.length < this.#maxThreads ? this.#spawn() : undefined);
       if (thread === undefined) return;
-      const pending = this.#queue.shift() as PendingJob;
-      // The last layer: a worker reading it alone would leave this thread idle at the end.
-      if (pending.kind === 'read') pending.job.splitTar = this.#queue.length === 0;
-      void this.#start(thread, pending);
+      void this.#start(thread, this.#queue.shift() as PendingJob);
     }
   }
 
@@ -481,13 +475,11 @@ export class LayerReader {
       sourceError: undefined,
       idle: null,
       tars: new Map(),
-      receivers: new Map(),
     };
     worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
     const lost = (err: unknown): void => {
       this.#threads.splice(this.#threads.indexOf(thread), 1);
       for (const tar of [...thread.tars.values()]) tar.answered({ kind: 'failed', error: err });
-      thread.receivers.clear();
       const pending = thread.job;
       thread.job = null;
       pending?.reject(err);
@@ -502,20 +494,6 @@ export class LayerReader {
   }
 
   #onMessage(thread: Thread, message: FromWorker): void {
-    // The worker's own split read: its tar is read here.
-    if (message.kind === 'tar-job') {
-      const { job } = message;
-      debug(`${job.label}: decoded by a worker thread, its tar read here`);
-      thread.receivers.set(
-        job.id,
-        new TarReceiver(job, (answer, transfer) => this.#post(thread, answer, transfer)),
-      );
-      return;
-    }
-    if (message.kind === 'chunk' || message.kind === 'tar-end' || message.kind === 'abort') {
-      if (thread.receivers.get(message.id)?.receive(message) === true) thread.receivers.delete(message.id);
-      return;
-    }
     const tar = thread.tars.get(message.id);
     if (tar !== undefined) {
       if (message.kind === 'taken') tar.taken(message.buffer);

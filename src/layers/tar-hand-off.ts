@@ -1,8 +1,7 @@
 import type { LayerContents } from '../model/index.js';
-import { decodeLayerContents, encodeLayerContents } from './layer-contents-codec.js';
-import { describeLayerError, type TarHandOff } from './read-layer.js';
-import { TarRead } from './tar-read.js';
-import { serializeError, type FromTarRead, type TarJob, type ToTarRead } from './worker-protocol.js';
+import { decodeLayerContents } from './layer-contents-codec.js';
+import type { TarHandOff } from './read-layer.js';
+import type { ToWorker } from './worker-protocol.js';
 
 /** The tar is handed over in buffers of this size: a few messages per megabyte instead of one per piece. */
 const BUFFER_BYTES = 1024 * 1024;
@@ -14,16 +13,16 @@ export type TarAnswer =
   { kind: 'done'; contents: ArrayBuffer } | { kind: 'failed'; error: unknown } | { kind: 'settled' };
 
 /**
- * The decoding thread's end of a split read (read-layer.ts, `TarHandOff`): the tar's pieces are
- * copied into buffers that are transferred to the other thread, whose `TarReceiver` checks the
- * diff_id, parses and hashes, and hands each buffer back to be filled again, so a layer's
- * hundreds of megabytes make no garbage and at most `WINDOW_BUFFERS` are on their way. The
- * other thread answers its first error at once; from then on nothing more is sent, and the blob
- * is read on to its end only for its digest, whose mismatch is the truer error.
+ * The main thread's end of a split read (read-layer.ts, `TarHandOff`): the tar's pieces are
+ * copied into buffers that are transferred to a worker, which checks the diff_id, parses and
+ * hashes (worker.ts), and hands each buffer back to be filled again, so a layer's hundreds of
+ * megabytes make no garbage and at most `WINDOW_BUFFERS` are on their way. The worker answers
+ * its first error at once; from then on nothing more is sent, and the blob is read on to its end
+ * only for its digest, whose mismatch is the truer error.
  */
 export class TarForward implements TarHandOff {
   readonly #id: number;
-  readonly #post: (message: ToTarRead, transfer?: ArrayBuffer[]) => void;
+  readonly #post: (message: ToWorker, transfer?: ArrayBuffer[]) => void;
   /** Called once the worker has no more to do with this read (answered, or told to stop). */
   readonly #detach: () => void;
   /** Buffers handed back, to be filled again. */
@@ -38,7 +37,7 @@ export class TarForward implements TarHandOff {
   /** Whether the worker was told how the blob ended (`tar-end`) or to stop. */
   #told = false;
 
-  constructor(id: number, post: (message: ToTarRead, transfer?: ArrayBuffer[]) => void, detach: () => void) {
+  constructor(id: number, post: (message: ToWorker, transfer?: ArrayBuffer[]) => void, detach: () => void) {
     this.#id = id;
     this.#post = post;
     this.#detach = detach;
@@ -130,78 +129,5 @@ export class TarForward implements TarHandOff {
   #openRoom(): void {
     this.#room?.resolve();
     this.#room = null;
-  }
-}
-
-/**
- * The tar's end of a split read, on the other thread: each piece at once (its buffer handed
- * back to be filled again), its first error answered at once (the decoding thread then sends
- * nothing more), and the answer to the blob's end.
- */
-export class TarReceiver {
-  readonly #job: TarJob;
-  readonly #read: TarRead;
-  readonly #post: (message: FromTarRead, transfer?: ArrayBuffer[]) => void;
-  /** Runs before the first result is posted (worker-start.ts keeps the compiled code then). */
-  readonly #beforeResult: () => void;
-  #failed = false;
-
-  constructor(
-    job: TarJob,
-    post: (message: FromTarRead, transfer?: ArrayBuffer[]) => void,
-    beforeResult: () => void = () => undefined,
-  ) {
-    const { label, diffId, contentKey, compression } = job;
-    this.#job = job;
-    this.#read = new TarRead({ label, diffId, contentKey, compression });
-    this.#post = post;
-    this.#beforeResult = beforeResult;
-  }
-
-  /** Takes the decoding thread's next message; true once the read is over (nothing more comes). */
-  receive(message: ToTarRead): boolean {
-    const id = this.#job.id;
-    switch (message.kind) {
-      case 'chunk': {
-        const { bytes } = message;
-        if (!this.#failed) {
-          try {
-            this.#read.take(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-          } catch (err) {
-            this.#fail(err);
-          }
-        }
-        const buffer = bytes.buffer as ArrayBuffer;
-        this.#post({ kind: 'taken', id, buffer }, [buffer]);
-        return false;
-      }
-      case 'tar-end':
-        if (this.#failed) return true;
-        if (message.storedBytes === null) {
-          this.#post({ kind: 'settled', id });
-          return true;
-        }
-        try {
-          this.#read.end();
-          const contents = encodeLayerContents(this.#read.result(message.storedBytes));
-          this.#beforeResult();
-          this.#post({ kind: 'done', id, contents }, [contents]);
-        } catch (err) {
-          this.#fail(err);
-        }
-        return true;
-      case 'abort':
-        return true;
-    }
-  }
-
-  #fail(err: unknown): void {
-    this.#failed = true;
-    const { label, compression } = this.#job;
-    this.#post({
-      kind: 'failed',
-      id: this.#job.id,
-      error: serializeError(describeLayerError(err, label, compression)),
-    });
   }
 }

@@ -39,8 +39,6 @@ export interface ReadJob {
   remote: RemoteBlob | null;
   /** Whether the worker reports the bytes it downloads (`received`), for a progress display. */
   reportBytes: boolean;
-  /** A split read: the worker decodes the blob and the main thread reads the tar (`tar-job`). */
-  splitTar: boolean;
 }
 
 /** The options `readLayer` takes for a read job, wherever it runs (a worker, or the calling thread). */
@@ -69,11 +67,10 @@ export interface DigestJob {
 }
 
 /**
- * The tar half of a split read (read-layer.ts, `TarHandOff`): the decoding thread (the main
- * thread, or a worker whose job says `splitTar`) sends the tar as `chunk`s, each in a buffer the
- * other hands back (`taken`) to be filled again; `tar-end` says how the blob ended. The tar's
- * thread checks the diff_id, parses, and answers `done` (the contents), `failed` (at its first
- * error, at once) or `settled`.
+ * The tar half of a split read (read-layer.ts, `TarHandOff`): the main thread receives and
+ * decodes the blob and sends the tar as `chunk`s, each in a buffer the worker hands back
+ * (`taken`) to be filled again; `tar-end` says how the blob ended. The worker checks the diff_id,
+ * parses, and answers `done` (the contents), `failed` (at its first error, at once) or `settled`.
  */
 export interface TarJob {
   kind: 'tar';
@@ -86,51 +83,34 @@ export interface TarJob {
 
 export type LayerJob = ReadJob | DigestJob | TarJob;
 
-/** From a split read's decoding thread to its tar's thread. */
-export type ToTarRead =
-  | { kind: 'chunk'; id: number; bytes: Uint8Array }
-  /**
-   * The blob ended and checked out: decoded whole (`storedBytes`, its size), or its decoding
-   * broke (null: answer `settled` unless the tar had broken before).
-   */
-  | { kind: 'tar-end'; id: number; storedBytes: number | null }
-  | { kind: 'abort'; id: number };
-
-/** From a split read's tar thread back to its decoding thread. */
-export type FromTarRead =
-  | { kind: 'taken'; id: number; buffer: ArrayBuffer }
-  | { kind: 'done'; id: number; contents: ArrayBuffer }
-  | { kind: 'failed'; id: number; error: SerializedError }
-  | { kind: 'settled'; id: number };
-
-/**
- * Main thread -> worker: jobs, a forwarded stream's chunks and end, and the two halves of split
- * reads (the main thread's, whose tar the worker reads, and the worker's, whose tar it reads).
- */
+/** Main thread -> worker. */
 export type ToWorker =
   | { kind: 'job'; job: LayerJob }
+  | { kind: 'chunk'; id: number; bytes: Uint8Array }
   | { kind: 'end'; id: number }
+  /**
+   * A split read's blob ended and checked out: decoded whole (`storedBytes`, its size), or its
+   * decoding broke (null: answer `settled` unless the tar had broken before).
+   */
+  | { kind: 'tar-end'; id: number; storedBytes: number | null }
   | { kind: 'source-error'; id: number; error: SerializedError }
-  | ToTarRead
-  | FromTarRead;
+  | { kind: 'abort'; id: number };
 
 /**
- * Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue;
+ * Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue (`taken`
+ * hands a split read's buffer back);
  * `received` counts downloaded bytes; `refused` says the registry answered a remote download
- * with something other than the blob, which the main thread then fetches and explains itself;
- * and the two halves of split reads, as in `ToWorker`.
+ * with something other than the blob, which the main thread then fetches and explains itself.
  */
 export type FromWorker =
   | { kind: 'done'; id: number; contents: ArrayBuffer }
   | { kind: 'digest'; id: number; digest: string }
   | { kind: 'failed'; id: number; error: SerializedError }
   | { kind: 'consumed'; id: number; bytes: number }
+  | { kind: 'taken'; id: number; buffer: ArrayBuffer }
+  | { kind: 'settled'; id: number }
   | { kind: 'received'; id: number; bytes: number }
-  | { kind: 'refused'; id: number }
-  /** A split read of the worker's job (`splitTar`): its tar half, for the main thread to read. */
-  | { kind: 'tar-job'; job: TarJob }
-  | ToTarRead
-  | FromTarRead;
+  | { kind: 'refused'; id: number };
 
 /** An error as plain data: structured cloning keeps an Error's message but not its class. */
 export interface SerializedError {

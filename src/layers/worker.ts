@@ -11,10 +11,9 @@ import { parentPort } from 'node:worker_threads';
 import { redactDebugOutput } from '../registry/debug-output.js';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
-import type { Compression } from '../model/index.js';
-import { readLayer, type TarHandOff } from './read-layer.js';
+import { describeLayerError, readLayer } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
-import { TarForward, TarReceiver } from './tar-hand-off.js';
+import { TarRead } from './tar-read.js';
 import {
   readOptionsOf,
   reviveError,
@@ -23,6 +22,7 @@ import {
   type FileRegion,
   type FromWorker,
   type ReadJob,
+  type TarJob,
   type ToWorker,
 } from './worker-protocol.js';
 
@@ -45,10 +45,8 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 const running = new Map<number, Running>();
 
-/** The tar halves of the main thread's split reads that this thread reads, by id. */
-const tarReads = new Map<number, TarReceiver>();
-/** This thread's own split reads (`ReadJob.splitTar`), whose tar the main thread reads, by job id. */
-const forwards = new Map<number, TarForward>();
+/** The tar halves of split reads on this thread; `failed` once one has answered its error. */
+const tarReads = new Map<number, { job: TarJob; read: TarRead; failed: boolean }>();
 
 /**
  * Serves the LayerReader's jobs on this worker thread. `onFirstRead` runs once, when the first
@@ -68,37 +66,13 @@ export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   };
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'job') {
-      const { job } = message;
-      if (job.kind === 'tar') tarReads.set(job.id, new TarReceiver(job, post, beforeResult));
-      else void run(job, beforeResult);
+      if (message.job.kind === 'tar') startTarRead(message.job);
+      else void run(message.job, beforeResult);
       return;
     }
-    const tar = tarReads.get(message.id);
-    if (
-      tar !== undefined &&
-      (message.kind === 'chunk' || message.kind === 'tar-end' || message.kind === 'abort')
-    ) {
-      if (tar.receive(message)) tarReads.delete(message.id);
+    if (tarReads.has(message.id)) {
+      serveTarRead(message, beforeResult);
       return;
-    }
-    const forward = forwards.get(message.id);
-    if (forward !== undefined) {
-      switch (message.kind) {
-        case 'taken':
-          forward.taken(message.buffer);
-          return;
-        case 'done':
-          forward.answered({ kind: 'done', contents: message.contents });
-          return;
-        case 'failed':
-          forward.answered({ kind: 'failed', error: reviveError(message.error) });
-          return;
-        case 'settled':
-          forward.answered({ kind: 'settled' });
-          return;
-        default:
-          break;
-      }
     }
     const job = running.get(message.id);
     if (job === undefined) return;
@@ -122,6 +96,64 @@ export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
         break;
     }
   });
+}
+
+function startTarRead(job: TarJob): void {
+  const { label, diffId, contentKey, compression } = job;
+  tarReads.set(job.id, { job, read: new TarRead({ label, diffId, contentKey, compression }), failed: false });
+}
+
+/**
+ * A split read's tar half: each piece at once (its buffer handed back to be filled again), the
+ * first error answered at once (the main thread stops sending), and the answer to the blob's end.
+ */
+function serveTarRead(message: Exclude<ToWorker, { kind: 'job' }>, beforeResult: () => void): void {
+  const tar = tarReads.get(message.id);
+  if (tar === undefined) return;
+  const { job, read } = tar;
+  const fail = (err: unknown): void => {
+    tar.failed = true;
+    post({
+      kind: 'failed',
+      id: job.id,
+      error: serializeError(describeLayerError(err, job.label, job.compression)),
+    });
+  };
+  switch (message.kind) {
+    case 'chunk': {
+      const { bytes } = message;
+      if (!tar.failed) {
+        try {
+          read.take(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        } catch (err) {
+          fail(err);
+        }
+      }
+      post({ kind: 'taken', id: job.id, buffer: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
+      return;
+    }
+    case 'tar-end':
+      tarReads.delete(job.id);
+      if (tar.failed) return;
+      if (message.storedBytes === null) {
+        post({ kind: 'settled', id: job.id });
+        return;
+      }
+      try {
+        read.end();
+        const buffer = encodeLayerContents(read.result(message.storedBytes));
+        beforeResult();
+        post({ kind: 'done', id: job.id, contents: buffer }, [buffer]);
+      } catch (err) {
+        fail(err);
+      }
+      return;
+    case 'abort':
+      tarReads.delete(job.id);
+      return;
+    default:
+      return;
+  }
 }
 
 function openRegion(region: FileRegion): Readable {
@@ -186,8 +218,7 @@ async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
     return remote.download.stream;
   };
   try {
-    const handOff = job.splitTar ? (compression: Compression) => splitTar(job, compression) : undefined;
-    const contents = await readLayer({ open, region: job.region }, readOptionsOf(job, abort.signal), handOff);
+    const contents = await readLayer({ open, region: job.region }, readOptionsOf(job, abort.signal));
     report();
     const buffer = encodeLayerContents(contents);
     beforeResult();
@@ -207,13 +238,4 @@ async function runRead(job: ReadJob, beforeResult: () => void): Promise<void> {
   } finally {
     running.delete(job.id);
   }
-}
-
-/** A split read of this thread's job: the main thread reads its tar (layer-reader.ts, `splitTar`). */
-function splitTar(job: ReadJob, compression: Compression): TarHandOff {
-  const { id, label, diffId, contentKey } = job;
-  const forward = new TarForward(id, post, () => forwards.delete(id));
-  forwards.set(id, forward);
-  post({ kind: 'tar-job', job: { kind: 'tar', id, label, diffId, contentKey, compression } });
-  return forward;
 }
