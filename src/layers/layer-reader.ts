@@ -323,10 +323,7 @@ export class LayerReader {
       done = regionDigest(pending.job.region, signal).then(pending.resolve);
     } else {
       const { job } = pending;
-      // The largest layer (dispatched first, before the workers have theirs) and the last: see #handOff.
-      const split = this.#queue.length === 0 || this.#threads.every((thread) => thread.job === null);
-      const handOff = (compression: Compression): TarHandOff | null =>
-        split ? this.#handOff(job, compression) : null;
+      const handOff = (compression: Compression): TarHandOff | null => this.#handOff(job, compression);
       done = readLayer(pending.input, readOptionsOf(job, signal), handOff).then(pending.resolve);
     }
     done.catch(pending.reject).finally(() => {
@@ -337,12 +334,10 @@ export class LayerReader {
 
   /**
    * A split read (read-layer.ts, `TarHandOff`): the calling thread receives, checks and decodes
-   * the blob, a worker checks the diff_id and parses the tar alongside its own layer. Done for
-   * the layer this thread takes while no worker has one of its own (the largest, which it takes
-   * first: a worker's first layer starts later, after its own request, and this thread also
-   * merges the results) and for the last one (whose read would otherwise leave the other thread
-   * idle at the end): on the Debian bench image, the time one thread is left alone at the end of
-   * the read went from about 0.28 s to 0.06 s (docs/architecture.md, "Both cores").
+   * the blob, a worker checks the diff_id and parses the tar alongside its own layer. The
+   * calling thread also merges every result and runs the analysis after the last, and a worker
+   * starts its first layer later (its start, its first request): the decoding alone here and the
+   * tar's half there balances the two, and the layer read last ends sooner.
    */
   #handOff(job: ReadJob, compression: Compression): TarHandOff | null {
     if (this.#closed || this.#maxThreads === 0) return null;

@@ -5,8 +5,8 @@ import type { ToWorker } from './worker-protocol.js';
 
 /** The tar is handed over in buffers of this size: a few messages per megabyte instead of one per piece. */
 const BUFFER_BYTES = 1024 * 1024;
-/** Buffers handed over and not yet handed back (16 MiB): past this the decoding thread waits. */
-const WINDOW_BUFFERS = 16;
+/** Buffers handed over and not yet handed back (8 MiB): past this the decoding thread waits. */
+const WINDOW_BUFFERS = 8;
 
 /** How the worker answered a split read's tar half. */
 export type TarAnswer =
