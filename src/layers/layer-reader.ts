@@ -7,13 +7,12 @@ import { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ImgscopeError } from '../errors.js';
-import type { Compression, LayerContents } from '../model/index.js';
+import type { LayerContents } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
-import { readLayer, type LayerInput, type LayerReadOptions, type TarHandOff } from './read-layer.js';
+import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
-import { TarForward } from './tar-hand-off.js';
 import {
   readOptionsOf,
   reviveError,
@@ -155,8 +154,6 @@ interface Thread {
   sourceError: unknown;
   /** Called when the current job settles (`close` waits for it). */
   idle: (() => void) | null;
-  /** The tar halves of the calling thread's split reads that this worker does, by id. */
-  tars: Map<number, TarForward>;
 }
 
 /**
@@ -280,8 +277,6 @@ export class LayerReader {
     this.#closed = true;
     await Promise.all(
       this.#threads.splice(0).map(async (thread) => {
-        const closed = new Error('the layer reader was closed');
-        for (const tar of [...thread.tars.values()]) tar.answered({ kind: 'failed', error: closed });
         if (thread.job === null) {
           void thread.worker.terminate();
           return;
@@ -322,45 +317,12 @@ export class LayerReader {
     if (pending.kind === 'digest') {
       done = regionDigest(pending.job.region, signal).then(pending.resolve);
     } else {
-      const { job } = pending;
-      const handOff = (compression: Compression): TarHandOff | null => this.#handOff(job, compression);
-      done = readLayer(pending.input, readOptionsOf(job, signal), handOff).then(pending.resolve);
+      done = readLayer(pending.input, readOptionsOf(pending.job, signal)).then(pending.resolve);
     }
     done.catch(pending.reject).finally(() => {
       this.#readingHere = false;
       this.#dispatch();
     });
-  }
-
-  /**
-   * A split read (read-layer.ts, `TarHandOff`): the calling thread receives, checks and decodes
-   * the blob, a worker checks the diff_id and parses the tar alongside its own layer. The
-   * calling thread also merges every result and runs the analysis after the last, and a worker
-   * starts its first layer later (its start, its first request): the decoding alone here and the
-   * tar's half there balances the two, and the layer read last ends sooner.
-   */
-  #handOff(job: ReadJob, compression: Compression): TarHandOff | null {
-    if (this.#closed || this.#maxThreads === 0) return null;
-    const fewest = this.#threads.reduce<Thread | undefined>(
-      (best, thread) => (best === undefined || thread.tars.size < best.tars.size ? thread : best),
-      undefined,
-    );
-    const thread = fewest ?? this.#spawn();
-    const id = this.#nextId++;
-    const forward = new TarForward(
-      id,
-      (message, transfer) => this.#post(thread, message, transfer),
-      () => {
-        thread.tars.delete(id);
-        if (thread.job === null && thread.tars.size === 0) thread.worker.unref();
-      },
-    );
-    thread.tars.set(id, forward);
-    thread.worker.ref();
-    debug(`${job.label}: decoded here, its tar read by a worker thread`);
-    const { label, diffId, contentKey } = job;
-    this.#post(thread, { kind: 'job', job: { kind: 'tar', id, label, diffId, contentKey, compression } });
-    return forward;
   }
 
   async #start(thread: Thread, pending: PendingJob): Promise<void> {
@@ -469,12 +431,10 @@ export class LayerReader {
       inFlight: 0,
       sourceError: undefined,
       idle: null,
-      tars: new Map(),
     };
     worker.on('message', (message: FromWorker) => this.#onMessage(thread, message));
     const lost = (err: unknown): void => {
       this.#threads.splice(this.#threads.indexOf(thread), 1);
-      for (const tar of [...thread.tars.values()]) tar.answered({ kind: 'failed', error: err });
       const pending = thread.job;
       thread.job = null;
       pending?.reject(err);
@@ -489,14 +449,6 @@ export class LayerReader {
   }
 
   #onMessage(thread: Thread, message: FromWorker): void {
-    const tar = thread.tars.get(message.id);
-    if (tar !== undefined) {
-      if (message.kind === 'taken') tar.taken(message.buffer);
-      else if (message.kind === 'failed') tar.answered({ kind: 'failed', error: reviveError(message.error) });
-      else if (message.kind === 'done') tar.answered({ kind: 'done', contents: message.contents });
-      else if (message.kind === 'settled') tar.answered({ kind: 'settled' });
-      return;
-    }
     const pending = thread.job;
     if (pending === null || pending.job.id !== message.id) return;
     switch (message.kind) {
@@ -550,7 +502,7 @@ export class LayerReader {
     thread.job = null;
     thread.source = null;
     thread.remote = null;
-    if (thread.tars.size === 0) thread.worker.unref();
+    thread.worker.unref();
     this.#dispatch();
     settle();
     thread.idle?.();

@@ -2,15 +2,21 @@ import { closeSync, openSync } from 'node:fs';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
-import type { Compression, LayerContents } from '../model/index.js';
+import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
+import { ContentHasher } from './content-hash.js';
 import type { InlineDecoder } from './inline-decoder.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
 import { regionChunks } from './region-chunks.js';
 import { nativeZstdMessage } from './native-zstd.js';
-import { TarRead } from './tar-read.js';
-import { TarFormatError } from './tar-parser.js';
+import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
+import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
+import { classifyEntryName, normalizePath } from './entry-path.js';
+import { MAX_PACKAGE_METADATA_BYTES_PER_LAYER, packageMetadataLimit } from '../packages/index.js';
+import type { TarHeader } from './tar-header.js';
+import { type BodySink, TarFormatError, TarParser } from './tar-parser.js';
+import { abbreviate, WarningList } from './warning-list.js';
 import type { FileRegion } from './worker-protocol.js';
 
 /**
@@ -47,55 +53,22 @@ export interface LayerInput {
 }
 
 /**
- * The tar half of a split read, on another thread (layer-reader.ts): this thread receives the
- * blob, checks its digest and decodes it, and hands each piece of the tar over; the other checks
- * the diff_id, parses and hashes the files. Errors stay those of a read on one thread, in the
- * same order: the blob's digest first, then whatever broke first in the tar's order.
- */
-export interface TarHandOff {
-  /** The next piece of the tar; copied (the piece is valid during the call only). */
-  take(tar: Buffer): void;
-  /** Null when more may be handed over now, else a promise of when (the window is full). */
-  ready(): Promise<void> | null;
-  /** The blob checked out and decoded whole: the tar's checks and the result, from the other side. */
-  finish(storedBytes: number): Promise<LayerContents>;
-  /**
-   * The blob checked out but decoding it broke (`broken`): rejects with the other side's own error
-   * where it had one (from an earlier piece of the tar), else with `broken`.
-   */
-  settle(broken: unknown): Promise<never>;
-  /** Stops the other side, unless it has answered (the read failed or was stopped); no-op after. */
-  cancel(): void;
-}
-
-/**
- * Where a read may hand its tar over (a split read): asked once the compression is known; null
- * (or no `handOff` at all) reads the tar on this thread.
- */
-export type HandOffFor = (compression: Compression) => TarHandOff | null;
-
-/**
  * Reads one layer blob: verify the stored digest, sniff and decompress, verify the diffID, parse
  * tar headers and hash regular-file bodies (content-hash.ts). Nothing is held in memory but the
  * entry records. A layer in a local file, plain or compressed (a docker-archive's or an OCI
- * layout's: `LayerInput.region`), is read without a stream (readRegion); the rest streams. With
- * `handOff`, a compressed blob whose digest is checked may have its tar read by another thread.
+ * layout's: `LayerInput.region`), is read without a stream (readRegion); the rest streams.
  */
-export async function readLayer(
-  input: LayerInput,
-  options: LayerReadOptions,
-  handOff?: HandOffFor,
-): Promise<LayerContents> {
+export async function readLayer(input: LayerInput, options: LayerReadOptions): Promise<LayerContents> {
   if (input.region !== null) {
     const fd = openSync(input.region.path, 'r');
     try {
-      const contents = await readRegion(fd, input.region, options, handOff);
+      const contents = await readRegion(fd, input.region, options);
       if (contents !== null) return contents;
     } finally {
       closeSync(fd);
     }
   }
-  return readStream(input.open, options, handOff);
+  return readStream(input.open, options);
 }
 
 /**
@@ -103,15 +76,11 @@ export async function readLayer(
  * that does the whole read on this thread (`LayerRead.take`), or, for gzip where zlib's handle
  * cannot be driven inline, through zlib's gunzip stream.
  */
-async function readStream(
-  open: () => Promise<Readable>,
-  options: LayerReadOptions,
-  handOff: HandOffFor | undefined,
-): Promise<LayerContents> {
+async function readStream(open: () => Promise<Readable>, options: LayerReadOptions): Promise<LayerContents> {
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
-  const read = new LayerRead(compression, options, handOff);
+  const read = new LayerRead(compression, options);
   try {
     if (read.inline) await pipeline(stream, new LayerSink(read), { signal: options.signal });
     else
@@ -120,17 +89,17 @@ async function readStream(
           stream,
           new DigestCheck(read.stored),
           createGunzipStream(),
-          new DigestCheck(read.tar.content),
-          read.tar.parser,
+          new DigestCheck(read.content),
+          read.parser,
         ],
         { signal: options.signal },
       );
-    return await read.result();
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   } finally {
     read.close();
   }
+  return read.result();
 }
 
 /**
@@ -142,27 +111,22 @@ async function readRegion(
   fd: number,
   region: FileRegion,
   options: LayerReadOptions,
-  handOff: HandOffFor | undefined,
 ): Promise<LayerContents | null> {
   const chunks = regionChunks(fd, region, options.signal);
   let chunk = await chunks.next();
   const head = chunk.done === true ? Buffer.alloc(0) : chunk.value;
   const compression = sniffCompression(head.subarray(0, 4));
-  const read = new LayerRead(compression, options, handOff);
+  const read = new LayerRead(compression, options);
   try {
     if (!read.inline) return null;
-    for (; chunk.done !== true; chunk = await chunks.next()) {
-      read.take(chunk.value);
-      const ready = read.ready();
-      if (ready !== null) await ready;
-    }
+    for (; chunk.done !== true; chunk = await chunks.next()) read.take(chunk.value);
     read.end();
-    return await read.result();
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   } finally {
     read.close();
   }
+  return read.result();
 }
 
 /** Hands a stream's chunks to a `LayerRead`, failing the stream where it throws. */
@@ -181,9 +145,7 @@ class LayerSink extends Writable {
       callback(error as Error);
       return;
     }
-    const ready = this.#read.ready();
-    if (ready === null) callback();
-    else void ready.then(() => callback());
+    callback();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -197,15 +159,13 @@ class LayerSink extends Writable {
   }
 }
 
-/**
- * What one read of a layer fills: the stored blob's check and decoder, and the tar's half
- * (`TarRead`), here or, handed over, on another thread.
- */
+/** What one read of a layer fills: its two checks, its parser, and the result they build. */
 class LayerRead {
   /** The stored blob's size and digest. */
   readonly stored: DigestVerifier;
-  /** The tar's half on this thread (unused where it is handed over). */
-  readonly tar: TarRead;
+  /** The tar's digest (the diff_id) and size. */
+  readonly content: DigestVerifier;
+  readonly parser: TarParser;
   /** Decompresses the blob on this thread; null for a plain one (and for gzip on the stream path). */
   readonly #decoder: InlineDecoder | null;
   /** Whether `take` and `end` can read this blob: plain, or a decoder to drive. */
@@ -214,24 +174,31 @@ class LayerRead {
   readonly #digestChecked: boolean;
   /** What broke past the stored digest's check, thrown once that check passed (`take`). */
   #broken: unknown = undefined;
-  /** Where the tar goes instead of `tar`: another thread's half of a split read. */
-  readonly #handOff: TarHandOff | null;
-  /** Where each piece of the tar goes. */
-  readonly #takeTar: (tar: Buffer) => void;
+  readonly #contents: LayerContents;
+  readonly #warnings: WarningList;
 
-  constructor(compression: Compression, options: LayerReadOptions, handOff: HandOffFor | undefined) {
+  constructor(compression: Compression, options: LayerReadOptions) {
     this.stored = new DigestVerifier(`${options.label} blob`, options.digest, options.size);
     // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
     const sameBytes = compression === 'none' && options.digest === options.diffId;
-    const { label, contentKey } = options;
-    this.tar = new TarRead({ label, diffId: sameBytes ? null : options.diffId, contentKey, compression });
+    this.content = new DigestVerifier(
+      `${options.label} content (diff_id)`,
+      sameBytes ? null : options.diffId,
+    );
+    this.#contents = {
+      entries: new EntryTable(),
+      tarSizeBytes: 0,
+      uncompressedBytes: 0,
+      storedBytes: 0,
+      compression,
+      warnings: [],
+      contentKeyId: options.contentKey.id,
+    };
+    this.#warnings = new WarningList(options.label);
+    this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
     this.#digestChecked = this.stored.checksDigest || options.sourceVerifies === true;
     this.#decoder = createInlineDecoder(compression);
     this.inline = compression === 'none' || this.#decoder !== null;
-    // Only where the tar's errors wait for the digest's check anyway (`take`), and it is decoded here.
-    const split = this.#digestChecked && this.#decoder !== null;
-    this.#handOff = split ? (handOff?.(compression) ?? null) : null;
-    this.#takeTar = this.#handOff === null ? this.tar.take : this.#handOff.take.bind(this.#handOff);
   }
 
   /**
@@ -253,48 +220,173 @@ class LayerRead {
     }
   }
 
-  /** Null when the next bytes may come now; else a promise of when (a split read's window is full). */
-  ready(): Promise<void> | null {
-    return this.#handOff?.ready() ?? null;
-  }
-
-  /**
-   * The end of the stored blob: the checks that need every byte, in the stream's order (a split
-   * read's tar checks come with its `result`).
-   */
+  /** The end of the stored blob: the checks that need every byte, in the stream's order. */
   end(): void {
     this.stored.verify();
-    if (this.#handOff !== null) {
-      if (this.#broken !== undefined) return;
-      try {
-        this.#decoder?.end(this.#takeTar);
-      } catch (error) {
-        this.#broken = error;
-      }
-      return;
-    }
     if (this.#broken !== undefined) throw this.#broken;
     this.#decoder?.end(this.#takeTar);
-    this.tar.end();
+    this.content.verify();
+    this.parser.finish();
   }
 
-  /** Frees the decoder and stops a handed-over half, whether the read ended or failed. */
+  /** Frees the decoder, whether the read ended or failed. */
   close(): void {
     this.#decoder?.close();
-    this.#handOff?.cancel();
   }
 
-  /** The layer's contents, once every byte passed the checks and the parser (`end`). */
-  async result(): Promise<LayerContents> {
-    const handOff = this.#handOff;
-    if (handOff === null) return this.tar.result(this.stored.bytesSeen);
-    if (this.#broken !== undefined) return handOff.settle(this.#broken);
-    return handOff.finish(this.stored.bytesSeen);
+  readonly #takeTar = (tar: Buffer): void => {
+    this.content.update(tar);
+    this.parser.parse(tar);
+  };
+
+  /** The layer's contents, once every byte passed the checks and the parser. */
+  result(): LayerContents {
+    const contents = this.#contents;
+    hashHardLinks(contents.entries);
+    contents.warnings = this.#warnings.toArray();
+    contents.storedBytes = this.stored.bytesSeen;
+    contents.uncompressedBytes = this.content.bytesSeen;
+    return contents;
+  }
+}
+
+/** Turns tar headers into entry records, hashing regular-file bodies as they pass. */
+function entryCollector(
+  contents: LayerContents,
+  { label, contentKey }: LayerReadOptions,
+  warnings: WarningList,
+): (header: TarHeader) => BodySink | null {
+  let metadataBytes = 0;
+  return (header) => {
+    const classified = classifyEntryName(header.name);
+    if (classified.kind === 'root') return null;
+    contents.tarSizeBytes += header.size;
+    if (classified.kind === 'ignored') {
+      warnings.add(`${label}: ${classified.reason}; not applied`);
+      return null;
+    }
+    const type = classified.kind === 'path' ? entryType(header.type) : classified.kind;
+    let target: string | null = null;
+    if (type === 'hardlink') {
+      target = normalizePath(header.linkname);
+      if (target === null || target === '/') {
+        warnings.add(
+          `${label}: hard link "${abbreviate(header.name)}" points outside the image root; not applied`,
+        );
+        return null;
+      }
+    }
+    const { entries } = contents;
+    const path = classified.path;
+    const index = entries.add({
+      path,
+      type,
+      size: header.size,
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+    });
+    if (type === 'symlink') entries.setLinkTarget(index, header.linkname);
+    if (target !== null) entries.setLinkTarget(index, target);
+    if (type !== 'file') return null;
+    if (header.size === 0) {
+      entries.setEmptyContent(index);
+      // An emptied database says "no packages": kept, so the inventory does not read an older one.
+      if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
+      return null;
+    }
+    const hash = new ContentHasher(contentKey);
+    // Likely credential files (by name) are also scanned, and account files read for their
+    // ids; only the kinds of secret found and the name/id pairs are kept.
+    const checks = secretChecks(path);
+    const accounts = isAccountFile(path);
+    // Package metadata is kept whole or not at all: a cut-off database would list wrong packages.
+    const metadataLimit = packageMetadataLimit(path);
+    let metadata = false;
+    if (metadataLimit > 0) {
+      metadata =
+        header.size <= metadataLimit && metadataBytes + header.size <= MAX_PACKAGE_METADATA_BYTES_PER_LAYER;
+      if (metadata) metadataBytes += header.size;
+      else
+        warnings.add(
+          `${label}: package metadata "${abbreviate(path)}" is ${header.size} bytes, over the ${header.size > metadataLimit ? `${metadataLimit}-byte limit for such a file` : `${MAX_PACKAGE_METADATA_BYTES_PER_LAYER}-byte limit per layer`}; its packages are not listed`,
+        );
+    }
+    const limit = Math.max(
+      accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0,
+      metadata ? header.size : 0,
+    );
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    return {
+      update: (chunk) => {
+        hash.update(chunk);
+        if (headBytes < limit) {
+          const part = chunk.subarray(0, limit - headBytes);
+          head.push(Buffer.from(part));
+          headBytes += part.length;
+        }
+      },
+      end: () => {
+        entries.setContentDigest(index, hash.digest());
+        if (limit === 0) return;
+        const content = Buffer.concat(head);
+        if (metadata) entries.setPackageMetadata(index, content);
+        if (accounts) entries.setAccountIds(index, parseAccountIds(content.toString('utf8')));
+        const kinds = scanForSecrets(checks, content);
+        if (kinds.length > 0) entries.setSecretKinds(index, kinds);
+      },
+    };
+  };
+}
+
+/**
+ * Gives each hard link its target's content hash, where the layer wrote that file before the link
+ * (tar's order). Only link targets are remembered, not every file of the layer.
+ */
+function hashHardLinks(entries: EntryTable): void {
+  /** By target path: the index of the file last written there (or -1: something else). */
+  const targets = new Map<string, number>();
+  for (let index = 0; index < entries.length; index++) {
+    const target = entries.type(index) === 'hardlink' ? entries.linkTarget(index) : undefined;
+    if (target !== undefined) targets.set(target, -1);
+  }
+  if (targets.size === 0) return;
+  for (let index = 0; index < entries.length; index++) {
+    const type = entries.type(index);
+    const path = entries.path(index);
+    // A path under a target makes the target a directory before this entry applies, as the merge
+    // does, so a link written after it shares no file's bytes (a tar that nests under a file).
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      const parent = path.slice(0, slash);
+      if (targets.has(parent)) targets.set(parent, -1);
+    }
+    if (type === 'hardlink') {
+      const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
+      if (file >= 0) entries.shareContentHash(index, file);
+    }
+    if (targets.has(path)) targets.set(path, type === 'file' ? index : -1);
+  }
+}
+
+function entryType(typeflag: string): EntryType {
+  switch (typeflag) {
+    case '0':
+    case '7':
+      return 'file';
+    case '5':
+      return 'directory';
+    case '2':
+      return 'symlink';
+    case '1':
+      return 'hardlink';
+    default:
+      return 'other';
   }
 }
 
 /** One clear line for whatever broke inside the layer pipeline. */
-export function describeLayerError(err: unknown, label: string, compression: Compression): ImgscopeError {
+function describeLayerError(err: unknown, label: string, compression: Compression): ImgscopeError {
   if (err instanceof ImgscopeError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;

@@ -10,7 +10,6 @@ import {
   RegistryError,
   UsageError,
 } from '../errors.js';
-import type { Compression } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
 import type { LayerReadOptions } from './read-layer.js';
@@ -66,39 +65,18 @@ export interface DigestJob {
   region: FileRegion;
 }
 
-/**
- * The tar half of a split read (read-layer.ts, `TarHandOff`): the main thread receives and
- * decodes the blob and sends the tar as `chunk`s, each in a buffer the worker hands back
- * (`taken`) to be filled again; `tar-end` says how the blob ended. The worker checks the diff_id,
- * parses, and answers `done` (the contents), `failed` (at its first error, at once) or `settled`.
- */
-export interface TarJob {
-  kind: 'tar';
-  id: number;
-  label: string;
-  diffId: string | null;
-  contentKey: ContentKey;
-  compression: Compression;
-}
-
-export type LayerJob = ReadJob | DigestJob | TarJob;
+export type LayerJob = ReadJob | DigestJob;
 
 /** Main thread -> worker. */
 export type ToWorker =
   | { kind: 'job'; job: LayerJob }
   | { kind: 'chunk'; id: number; bytes: Uint8Array }
   | { kind: 'end'; id: number }
-  /**
-   * A split read's blob ended and checked out: decoded whole (`storedBytes`, its size), or its
-   * decoding broke (null: answer `settled` unless the tar had broken before).
-   */
-  | { kind: 'tar-end'; id: number; storedBytes: number | null }
   | { kind: 'source-error'; id: number; error: SerializedError }
   | { kind: 'abort'; id: number };
 
 /**
- * Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue (`taken`
- * hands a split read's buffer back);
+ * Worker -> main thread. `consumed` acknowledges chunk bytes taken off the inbound queue;
  * `received` counts downloaded bytes; `refused` says the registry answered a remote download
  * with something other than the blob, which the main thread then fetches and explains itself.
  */
@@ -107,8 +85,6 @@ export type FromWorker =
   | { kind: 'digest'; id: number; digest: string }
   | { kind: 'failed'; id: number; error: SerializedError }
   | { kind: 'consumed'; id: number; bytes: number }
-  | { kind: 'taken'; id: number; buffer: ArrayBuffer }
-  | { kind: 'settled'; id: number }
   | { kind: 'received'; id: number; bytes: number }
   | { kind: 'refused'; id: number };
 

@@ -11,9 +11,8 @@ import { parentPort } from 'node:worker_threads';
 import { redactDebugOutput } from '../registry/debug-output.js';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
-import { describeLayerError, readLayer } from './read-layer.js';
+import { readLayer } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
-import { TarRead } from './tar-read.js';
 import {
   readOptionsOf,
   reviveError,
@@ -21,8 +20,8 @@ import {
   type DigestJob,
   type FileRegion,
   type FromWorker,
+  type LayerJob,
   type ReadJob,
-  type TarJob,
   type ToWorker,
 } from './worker-protocol.js';
 
@@ -45,9 +44,6 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 const running = new Map<number, Running>();
 
-/** The tar halves of split reads on this thread; `failed` once one has answered its error. */
-const tarReads = new Map<number, { job: TarJob; read: TarRead; failed: boolean }>();
-
 /**
  * Serves the LayerReader's jobs on this worker thread. `onFirstRead` runs once, when the first
  * layer is read and before its result is posted (the main thread may stop this thread as soon as
@@ -66,12 +62,7 @@ export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   };
   port.on('message', (message: ToWorker) => {
     if (message.kind === 'job') {
-      if (message.job.kind === 'tar') startTarRead(message.job);
-      else void run(message.job, beforeResult);
-      return;
-    }
-    if (tarReads.has(message.id)) {
-      serveTarRead(message, beforeResult);
+      void run(message.job, beforeResult);
       return;
     }
     const job = running.get(message.id);
@@ -98,64 +89,6 @@ export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   });
 }
 
-function startTarRead(job: TarJob): void {
-  const { label, diffId, contentKey, compression } = job;
-  tarReads.set(job.id, { job, read: new TarRead({ label, diffId, contentKey, compression }), failed: false });
-}
-
-/**
- * A split read's tar half: each piece at once (its buffer handed back to be filled again), the
- * first error answered at once (the main thread stops sending), and the answer to the blob's end.
- */
-function serveTarRead(message: Exclude<ToWorker, { kind: 'job' }>, beforeResult: () => void): void {
-  const tar = tarReads.get(message.id);
-  if (tar === undefined) return;
-  const { job, read } = tar;
-  const fail = (err: unknown): void => {
-    tar.failed = true;
-    post({
-      kind: 'failed',
-      id: job.id,
-      error: serializeError(describeLayerError(err, job.label, job.compression)),
-    });
-  };
-  switch (message.kind) {
-    case 'chunk': {
-      const { bytes } = message;
-      if (!tar.failed) {
-        try {
-          read.take(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-        } catch (err) {
-          fail(err);
-        }
-      }
-      post({ kind: 'taken', id: job.id, buffer: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
-      return;
-    }
-    case 'tar-end':
-      tarReads.delete(job.id);
-      if (tar.failed) return;
-      if (message.storedBytes === null) {
-        post({ kind: 'settled', id: job.id });
-        return;
-      }
-      try {
-        read.end();
-        const buffer = encodeLayerContents(read.result(message.storedBytes));
-        beforeResult();
-        post({ kind: 'done', id: job.id, contents: buffer }, [buffer]);
-      } catch (err) {
-        fail(err);
-      }
-      return;
-    case 'abort':
-      tarReads.delete(job.id);
-      return;
-    default:
-      return;
-  }
-}
-
 function openRegion(region: FileRegion): Readable {
   // createReadStream cannot express an empty range (its end is inclusive).
   if (region.length === 0) return Readable.from([]);
@@ -178,7 +111,7 @@ function inboundStream(id: number): Readable {
   });
 }
 
-function run(job: ReadJob | DigestJob, beforeResult: () => void): Promise<void> {
+function run(job: LayerJob, beforeResult: () => void): Promise<void> {
   return job.kind === 'digest' ? runDigest(job) : runRead(job, beforeResult);
 }
 

@@ -8,10 +8,6 @@ declare module 'debug' {
     /** Where every logger writes (stderr by default). */
     log: (...args: unknown[]) => unknown;
     inspectOpts?: InspectOptions;
-    /** Turns the namespaces given on (as DEBUG does), the others off. */
-    enable(namespaces: string): void;
-    /** Turns every namespace off; returns those that were on. */
-    disable(): string;
   }
   const debug: Debug;
   export default debug;

@@ -1,17 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { format } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import createDebug from 'debug';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DigestMismatchError, InputFormatError, NetworkError } from '../../../src/errors.js';
-import {
-  LayerReader,
-  randomContentKey,
-  readLayer,
-  type LayerInput,
-  type LayerReadOptions,
-} from '../../../src/layers/index.js';
+import { LayerReader, randomContentKey, readLayer, type LayerInput } from '../../../src/layers/index.js';
 import { ContentHasher } from '../../../src/layers/content-hash.js';
 import { EMPTY_CONTENT_HASH, type LayerContents } from '../../../src/model/index.js';
 import { cleanupTempDirs } from '../../helpers/image-builder.js';
@@ -209,99 +201,5 @@ describe('LayerReader', () => {
       'stopped while opening',
     );
     expect(opened.destroyed).toBe(true);
-  });
-});
-
-describe('LayerReader split reads', () => {
-  // One worker, and the calling thread reads too: it decodes its layers and hands the tar over.
-  const reader = new LayerReader({ threads: 1, concurrency: 1, inProcessMaxBytes: 0 });
-  afterAll(() => reader.close());
-
-  /** What a read gives (its contents as plain data, or its error's class and message), and whether it was split. */
-  async function outcome(read: () => Promise<LayerContents>): Promise<{ split: boolean; result: unknown }> {
-    const lines: string[] = [];
-    const log = createDebug.log;
-    const before = createDebug.disable();
-    createDebug.enable('imgscope:layers');
-    createDebug.log = (...args: unknown[]) => void lines.push(format(...args));
-    try {
-      const result = await read().then(plain, (err: unknown) => ({
-        error: (err as Error).constructor.name,
-        message: (err as Error).message,
-      }));
-      return { split: lines.some((line) => line.includes('its tar read by a worker thread')), result };
-    } finally {
-      createDebug.log = log;
-      createDebug.enable(before);
-    }
-  }
-
-  /** The read split (a file region, then a stream) and on this thread alone give the same. */
-  async function expectSame(bytes: Buffer, options: LayerReadOptions): Promise<unknown> {
-    const here = await outcome(async () => readLayer(await input(bytes), options));
-    for (const stream of [false, true]) {
-      expect(await outcome(async () => reader.read(await input(bytes, stream), options))).toEqual({
-        split: true,
-        result: here.result,
-      });
-    }
-    return here.result;
-  }
-
-  it('gives the contents a read on one thread gives, past the hand-over window too', async () => {
-    expect(await expectSame(blob, checks)).toMatchObject({
-      entries: expect.any(Array),
-      storedBytes: blob.length,
-    });
-    // 12 MiB of tar: more than the buffers on their way at once.
-    const large = rawTar([
-      tarEntry({ name: 'random' }, fillBytes('split', 3 * 1024 * 1024 + 17)),
-      tarEntry({ name: 'zeros' }, Buffer.alloc(9 * 1024 * 1024)),
-      tarEntry({ name: 'last' }, Buffer.from('end')),
-    ]);
-    const largeBlob = gzipSync(large);
-    const result = await expectSame(largeBlob, {
-      ...checks,
-      digest: sha256(largeBlob),
-      size: largeBlob.length,
-      diffId: sha256(large),
-    });
-    expect(result).toMatchObject({
-      uncompressedBytes: large.length,
-      storedBytes: largeBlob.length,
-      compression: 'gzip',
-    });
-  });
-
-  it('fails as a read on one thread does: the blob digest first, then what broke first in the tar', async () => {
-    const wrongDiffId = await expectSame(blob, { ...checks, diffId: sha256('other') });
-    expect(wrongDiffId).toEqual({
-      error: 'DigestMismatchError',
-      message: `layer 0 content (diff_id): digest mismatch: expected ${sha256('other')}, got ${sha256(tar)}`,
-    });
-    const broken = Buffer.from(blob);
-    broken[Math.floor(blob.length / 2)] = (broken[Math.floor(blob.length / 2)] ?? 0) ^ 0xff;
-    expect(await expectSame(broken, checks)).toEqual({
-      error: 'DigestMismatchError',
-      message: `layer 0 blob: digest mismatch: expected ${sha256(blob)}, got ${sha256(broken)}`,
-    });
-    const cut = blob.subarray(0, blob.length - 100);
-    expect(await expectSame(cut, { ...checks, digest: sha256(cut), size: cut.length })).toEqual({
-      error: 'InputFormatError',
-      message: 'layer 0: corrupt gzip data (unexpected end of file)',
-    });
-    // A tar whose second header is damaged: the tar's error, though the gzip is cut short later too.
-    const damaged = Buffer.from(tar);
-    damaged.write('garbage!', 3 * 512 + 148, 'latin1');
-    const damagedBlob = gzipSync(damaged);
-    const both = damagedBlob.subarray(0, damagedBlob.length - 100);
-    const tarError = await expectSame(both, { ...checks, digest: sha256(both), size: both.length });
-    expect(tarError).toEqual({
-      error: 'InputFormatError',
-      message: 'layer 0: corrupt tar header at offset 1536 (checksum mismatch)',
-    });
-    expect(
-      await expectSame(damagedBlob, { ...checks, digest: sha256(damagedBlob), size: damagedBlob.length }),
-    ).toEqual(tarError);
   });
 });
