@@ -1,11 +1,13 @@
-import type { DiveMetrics, InefficientFile, LayerContents } from '../model/index.js';
+import { ENTRY_TYPES, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
-import type { PathIndex } from './path-index.js';
 
-const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
 const ABSENT = -1;
 const IMPLICIT = -2;
+/** Type codes (in ENTRY_TYPES) the walk tests. */
+const DIRECTORY = ENTRY_TYPES.indexOf('directory');
+const WHITEOUT = ENTRY_TYPES.indexOf('whiteout');
+const OPAQUE = ENTRY_TYPES.indexOf('opaque');
 
 /**
  * dive's efficiency, wasted bytes and inefficient files, computed the way dive v0.13 computes
@@ -23,8 +25,10 @@ export function computeDiveMetrics(
   stack: LayerStack = new LayerStack(layers),
 ): DiveMetrics {
   const { paths, pathIds, entries } = stack;
-  const { serials, tables } = entries;
-  const whiteoutNode = (serial: number): number => stack.whiteoutNodeIds?.[serial] ?? ABSENT;
+  const { serials } = entries;
+  // Read per entry and per node: typed arrays, not calls (this runs once per process, mostly unoptimized).
+  const { typeCodes, sizes } = entries;
+  const whiteoutNodeIds = stack.whiteoutNodeIds;
   const size = paths.size;
   const layerTree = new Int32Array(size).fill(ABSENT);
   const stacked = new Int32Array(size).fill(ABSENT);
@@ -34,19 +38,25 @@ export function computeDiveMetrics(
   const cumulative = new Float64Array(size);
   const smallest = new Float64Array(size);
 
-  const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
-  const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
-  const aufsNames = aufsNameIds(paths);
-  const isAufsName = (id: number): boolean => aufsNames?.has(id) === true;
+  const nodeSize = (state: number): number => (state < 0 ? 0 : (sizes[state] ?? 0));
+  const isWhiteout = (state: number): boolean =>
+    state >= 0 && whiteoutNodeIds !== null && (whiteoutNodeIds[state] ?? ABSENT) >= 0;
+  const aufsNames = paths.aufsNames;
   /**
    * dive's AddPath: creates missing parents as IMPLICIT, sets the node's state; below a missing
    * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
    */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
+    if (aufsNames === null) {
+      for (let node = paths.parent(id); node > 0 && tree[node] === ABSENT; node = paths.parent(node))
+        tree[node] = IMPLICIT;
+      tree[id] = state;
+      return;
+    }
     // Walked up, not down, so that no list of the missing nodes is needed: the topmost AUFS name.
     let aufs = -1;
     for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) {
-      if (isAufsName(node)) aufs = node;
+      if (aufsNames.has(node)) aufs = node;
     }
     const from = aufs < 0 ? id : paths.parent(aufs);
     for (let node = from; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) tree[node] = IMPLICIT;
@@ -61,21 +71,23 @@ export function computeDiveMetrics(
    * Every node of `tree` below the root, children before their parent, siblings sorted (dive's
    * VisitDepthChildFirst): fills `order` (returns how many) and flags leaves in `leaf`.
    */
+  const sorted = paths.sorted();
   const childFirst = (tree: Int32Array): number => {
+    const { first, next } = sorted;
     let count = 0;
     let depth = 1;
     stackNodes[0] = 0;
-    stackCursors[0] = paths.firstSortedChild(0);
+    stackCursors[0] = first[0] ?? -1;
     stackParents[0] = 0;
     while (depth > 0) {
       const top = depth - 1;
       let child = stackCursors[top] ?? -1;
-      while (child >= 0 && tree[child] === ABSENT) child = paths.nextSortedSibling(child);
+      while (child >= 0 && tree[child] === ABSENT) child = next[child] ?? -1;
       if (child >= 0) {
-        stackCursors[top] = paths.nextSortedSibling(child);
+        stackCursors[top] = next[child] ?? -1;
         stackParents[top] = 1;
         stackNodes[depth] = child;
-        stackCursors[depth] = paths.firstSortedChild(child);
+        stackCursors[depth] = first[child] ?? -1;
         stackParents[depth] = 0;
         depth++;
         continue;
@@ -114,13 +126,11 @@ export function computeDiveMetrics(
   for (let layer = 0; layer < serials.layerCount; layer++) {
     // The layer's own tree, as dive builds it: opaque markers dropped, whiteouts as ".wh.X" nodes.
     layerTree[0] = IMPLICIT;
-    const table = tables[layer];
-    const start = serials.start(layer);
-    for (let index = 0; index < (table?.length ?? 0); index++) {
-      const type = table?.type(index);
-      if (type === 'opaque') continue;
-      const serial = start + index;
-      const node = type === 'whiteout' ? whiteoutNode(serial) : (pathIds[serial] ?? ABSENT);
+    const end = serials.end(layer);
+    for (let serial = serials.start(layer); serial < end; serial++) {
+      const type = typeCodes[serial];
+      if (type === OPAQUE) continue;
+      const node = type === WHITEOUT ? (whiteoutNodeIds?.[serial] ?? ABSENT) : (pathIds[serial] ?? ABSENT);
       if (node >= 0) addPath(layerTree, node, serial);
     }
     const nodes = order.subarray(0, childFirst(layerTree));
@@ -130,12 +140,12 @@ export function computeDiveMetrics(
       const state = layerTree[id] ?? ABSENT;
       let key = id;
       // A state of this layer's tree is an entry of this layer (or a node dive made).
-      let bytes = state < 0 ? 0 : (table?.size(state - start) ?? 0);
+      let bytes = nodeSize(state);
       if (isWhiteout(state)) {
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
         if (below === ABSENT) break;
-        bytes = below >= 0 && entries.type(below) === 'directory' ? subtreeSize(key) : 0;
+        bytes = below >= 0 && typeCodes[below] === DIRECTORY ? subtreeSize(key) : 0;
       }
       if (counts[key] === 0) smallest[key] = bytes;
       else smallest[key] = Math.min(smallest[key] ?? 0, bytes);
@@ -179,16 +189,4 @@ export function computeDiveMetrics(
     userWastedPercent: userSizeBytes === 0 ? null : wastedBytes / userSizeBytes,
     inefficientFiles,
   };
-}
-
-/** The nodes whose name starts with AUFS_META_PREFIX (null when none: then no name is looked at). */
-function aufsNameIds(paths: PathIndex): Set<number> | null {
-  let found: Set<number> | null = null;
-  for (let id = 1; id < paths.size; id++) {
-    const path = paths.path(id);
-    // Most paths have no such part anywhere: one search of the path says so.
-    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
-      (found ??= new Set()).add(id);
-  }
-  return found;
 }

@@ -1,5 +1,15 @@
+/** AUFS metadata names (".wh..wh.plnk"...): dive's tree treats them apart (see computeDiveMetrics). */
+const AUFS_META_PREFIX = '.wh..wh.';
+
 /** No such node (no parent, no child, no sibling). */
 const NO_NODE = -1;
+
+/** A PathIndex's ids in path order, and its tree's sibling lists in that order (see `sorted`). */
+export interface SortedPaths {
+  readonly order: Int32Array;
+  readonly first: Int32Array;
+  readonly next: Int32Array;
+}
 
 /**
  * Every path an analysis meets, numbered, with the tree they form. A merged filesystem or a dive
@@ -15,7 +25,11 @@ export class PathIndex {
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
   /** Every id but the root's in path order, and the tree's sibling lists in it; made on first use. */
-  #sorted: { order: Int32Array; first: Int32Array; next: Int32Array } | null = null;
+  #sorted: SortedPaths | null = null;
+  /** The ids numbered by addUnindexed (the map from path to id does not have them). */
+  readonly #unindexed: number[] = [];
+  /** The ids whose name starts with AUFS_META_PREFIX, found as they are numbered (null: none). */
+  #aufsNames: Set<number> | null = null;
   /** The parent of the path numbered last ("" for the root) and its id. */
   #recentParent = '';
   #recentParentId = 0;
@@ -25,8 +39,9 @@ export class PathIndex {
     return this.#paths.length;
   }
 
-  /** No more paths will be numbered: drops the map from path to id. */
+  /** No more paths will be numbered: sorts them (see `sorted`), then drops the map from path to id. */
   seal(): void {
+    this.#sorted ??= this.#sortSiblings();
     this.#ids = null;
   }
 
@@ -42,6 +57,7 @@ export class PathIndex {
    * (one per key of its own), so a million of them do not grow the map.
    */
   addUnindexed(path: string, parent: number): number {
+    if (this.#ids === null) throw new Error('PathIndex: add after seal');
     return this.#add(path, parent, false);
   }
 
@@ -71,6 +87,11 @@ export class PathIndex {
     return parent;
   }
 
+  /** The ids whose name starts with ".wh..wh." (AUFS metadata); null when there are none. */
+  get aufsNames(): ReadonlySet<number> | null {
+    return this.#aufsNames;
+  }
+
   path(id: number): string {
     return this.#paths[id] ?? '';
   }
@@ -94,47 +115,44 @@ export class PathIndex {
   }
 
   /**
-   * The first child of `id` in path order (byte order of names, as Go's sort.Strings orders
-   * them); with `nextSortedSibling`, every node's children in that order. Sorted once, for all
-   * nodes, on first use: call it only once every path is numbered.
+   * Every id but the root's in path order (byte order of the whole paths, as the reports sort
+   * them), and each node's children in that order (byte order of their names, as Go's
+   * sort.Strings orders them): `first[id]` is the first child of `id`, `next[child]` the one
+   * after `child` (NO_NODE: none). Sorted once, on first use: call it only once every path is
+   * numbered (`seal` sorts them).
    */
-  /**
-   * Every id but the root's, in path order (byte order of the whole paths, as the reports sort
-   * them). Sorted once, with the sibling lists below: call it only once every path is numbered.
-   */
-  pathOrder(): Int32Array {
-    return (this.#sorted ??= this.#sortSiblings()).order;
-  }
-
-  firstSortedChild(id: number): number {
-    return (this.#sorted ??= this.#sortSiblings()).first[id] ?? NO_NODE;
-  }
-
-  nextSortedSibling(id: number): number {
-    return (this.#sorted ??= this.#sortSiblings()).next[id] ?? NO_NODE;
+  sorted(): SortedPaths {
+    return (this.#sorted ??= this.#sortSiblings());
   }
 
   /**
    * One sort of every path (siblings share their parent's path, so their whole paths sort as
    * their names do), then each appended to its parent's list: one sort of nearly sorted paths
-   * (tar lists them mostly in order) instead of one per directory and per layer.
+   * (tar lists them mostly in order) instead of one per directory and per layer. The strings are
+   * sorted by the engine's own comparison (by UTF-16 code unit, as the reports have always
+   * sorted them), with no call into JavaScript per comparison, then turned back into ids.
    */
-  #sortSiblings(): { order: Int32Array; first: Int32Array; next: Int32Array } {
+  #sortSiblings(): SortedPaths {
     const size = this.size;
-    const ids = Array.from({ length: size - 1 }, (_, index) => index + 1);
-    const paths = this.#paths;
-    ids.sort((a, b) => comparePaths(paths[a] ?? '', paths[b] ?? ''));
+    const sortedPaths = this.#paths.slice(1).sort();
+    const ids = this.#ids;
+    if (ids === null) throw new Error('PathIndex: sort after seal');
+    const unindexed = new Map(this.#unindexed.map((id) => [this.path(id), id]));
+    const order = new Int32Array(size - 1);
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
     const last = new Int32Array(size).fill(NO_NODE);
-    for (const id of ids) {
+    for (let at = 0; at < sortedPaths.length; at++) {
+      const path = sortedPaths[at] ?? '';
+      const id = ids.get(path) ?? unindexed.get(path) ?? NO_NODE;
+      order[at] = id;
       const parent = this.parent(id);
       const tail = last[parent] ?? NO_NODE;
       if (tail === NO_NODE) first[parent] = id;
       else next[tail] = id;
       last[parent] = id;
     }
-    return { order: Int32Array.from(ids), first, next };
+    return { order, first, next };
   }
 
   #add(path: string, parent: number, indexed = true): number {
@@ -142,7 +160,11 @@ export class PathIndex {
     const id = this.#paths.length;
     if (id === this.#parents.length) this.#grow();
     if (indexed) this.#ids?.set(path, id);
+    else this.#unindexed.push(id);
     this.#paths.push(path);
+    // Most paths have no such part anywhere: one search of the path says so.
+    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
+      (this.#aufsNames ??= new Set()).add(id);
     this.#parents[id] = parent;
     this.#nextSiblings[id] = this.firstChild(parent);
     this.#firstChildren[parent] = id;
@@ -165,9 +187,4 @@ export class PathIndex {
 function parentPath(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);
-}
-
-/** Byte order of paths (by UTF-16 code unit, as the reports have always sorted them). */
-export function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
