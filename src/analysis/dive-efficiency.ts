@@ -1,6 +1,8 @@
 import { ENTRY_TYPES, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
+import type { PathIndex } from './path-index.js';
 
+const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
 const ABSENT = -1;
 const IMPLICIT = -2;
@@ -27,7 +29,7 @@ export function computeDiveMetrics(
   const { paths, pathIds, entries } = stack;
   const { serials } = entries;
   // Read per entry and per node: typed arrays, not calls (this runs once per process, mostly unoptimized).
-  const { typeCodes, sizes } = entries;
+  const { typeCodes } = entries;
   const whiteoutNodeIds = stack.whiteoutNodeIds;
   const size = paths.size;
   const layerTree = new Int32Array(size).fill(ABSENT);
@@ -38,10 +40,10 @@ export function computeDiveMetrics(
   const cumulative = new Float64Array(size);
   const smallest = new Float64Array(size);
 
-  const nodeSize = (state: number): number => (state < 0 ? 0 : (sizes[state] ?? 0));
+  const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean =>
     state >= 0 && whiteoutNodeIds !== null && (whiteoutNodeIds[state] ?? ABSENT) >= 0;
-  const aufsNames = paths.aufsNames;
+  const aufsNames = aufsNameIds(paths);
   /**
    * dive's AddPath: creates missing parents as IMPLICIT, sets the node's state; below a missing
    * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
@@ -189,4 +191,16 @@ export function computeDiveMetrics(
     userWastedPercent: userSizeBytes === 0 ? null : wastedBytes / userSizeBytes,
     inefficientFiles,
   };
+}
+
+/** The nodes whose name starts with AUFS_META_PREFIX (null when none: then no name is looked at). */
+function aufsNameIds(paths: PathIndex): Set<number> | null {
+  let found: Set<number> | null = null;
+  for (let id = 1; id < paths.size; id++) {
+    const path = paths.path(id);
+    // Most paths have no such part anywhere: one search of the path says so.
+    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
+      (found ??= new Set()).add(id);
+  }
+  return found;
 }

@@ -1,6 +1,3 @@
-/** AUFS metadata names (".wh..wh.plnk"...): dive's tree treats them apart (see computeDiveMetrics). */
-const AUFS_META_PREFIX = '.wh..wh.';
-
 /** No such node (no parent, no child, no sibling). */
 const NO_NODE = -1;
 
@@ -26,10 +23,6 @@ export class PathIndex {
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
   /** Every id but the root's in path order, and the tree's sibling lists in it; made on first use. */
   #sorted: SortedPaths | null = null;
-  /** The ids numbered by addUnindexed (the map from path to id does not have them). */
-  readonly #unindexed: number[] = [];
-  /** The ids whose name starts with AUFS_META_PREFIX, found as they are numbered (null: none). */
-  #aufsNames: Set<number> | null = null;
   /** The parent of the path numbered last ("" for the root) and its id. */
   #recentParent = '';
   #recentParentId = 0;
@@ -39,9 +32,8 @@ export class PathIndex {
     return this.#paths.length;
   }
 
-  /** No more paths will be numbered: sorts them (see `sorted`), then drops the map from path to id. */
+  /** No more paths will be numbered: drops the map from path to id. */
   seal(): void {
-    this.#sorted ??= this.#sortSiblings();
     this.#ids = null;
   }
 
@@ -57,7 +49,6 @@ export class PathIndex {
    * (one per key of its own), so a million of them do not grow the map.
    */
   addUnindexed(path: string, parent: number): number {
-    if (this.#ids === null) throw new Error('PathIndex: add after seal');
     return this.#add(path, parent, false);
   }
 
@@ -87,11 +78,6 @@ export class PathIndex {
     return parent;
   }
 
-  /** The ids whose name starts with ".wh..wh." (AUFS metadata); null when there are none. */
-  get aufsNames(): ReadonlySet<number> | null {
-    return this.#aufsNames;
-  }
-
   path(id: number): string {
     return this.#paths[id] ?? '';
   }
@@ -119,7 +105,7 @@ export class PathIndex {
    * them), and each node's children in that order (byte order of their names, as Go's
    * sort.Strings orders them): `first[id]` is the first child of `id`, `next[child]` the one
    * after `child` (NO_NODE: none). Sorted once, on first use: call it only once every path is
-   * numbered (`seal` sorts them).
+   * numbered.
    */
   sorted(): SortedPaths {
     return (this.#sorted ??= this.#sortSiblings());
@@ -130,22 +116,17 @@ export class PathIndex {
    * their names do), then each appended to its parent's list: one sort of nearly sorted paths
    * (tar lists them mostly in order) instead of one per directory and per layer. The strings are
    * sorted by the engine's own comparison (by UTF-16 code unit, as the reports have always
-   * sorted them), with no call into JavaScript per comparison, then turned back into ids.
+   * sorted them), with no call into JavaScript per comparison; each id then finds its path's
+   * rank by a search that starts at the previous id's (paths are numbered mostly in order, so a
+   * few comparisons each), which needs no map from path to id.
    */
   #sortSiblings(): SortedPaths {
     const size = this.size;
-    const sortedPaths = this.#paths.slice(1).sort();
-    const ids = this.#ids;
-    if (ids === null) throw new Error('PathIndex: sort after seal');
-    const unindexed = new Map(this.#unindexed.map((id) => [this.path(id), id]));
-    const order = new Int32Array(size - 1);
+    const order = this.#sortedIds();
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
     const last = new Int32Array(size).fill(NO_NODE);
-    for (let at = 0; at < sortedPaths.length; at++) {
-      const path = sortedPaths[at] ?? '';
-      const id = ids.get(path) ?? unindexed.get(path) ?? NO_NODE;
-      order[at] = id;
+    for (const id of order) {
       const parent = this.parent(id);
       const tail = last[parent] ?? NO_NODE;
       if (tail === NO_NODE) first[parent] = id;
@@ -155,16 +136,25 @@ export class PathIndex {
     return { order, first, next };
   }
 
+  /** Ids but the root's in path order: the strings sorted by the engine, then each id's rank found. */
+  #sortedIds(): Int32Array {
+    const paths = this.#paths;
+    const sortedPaths = paths.slice(1).sort();
+    const order = new Int32Array(paths.length - 1);
+    let rank = 0;
+    for (let id = 1; id < paths.length; id++) {
+      rank = rankOf(sortedPaths, paths[id] ?? '', rank);
+      order[rank] = id;
+    }
+    return order;
+  }
+
   #add(path: string, parent: number, indexed = true): number {
     this.#sorted = null;
     const id = this.#paths.length;
     if (id === this.#parents.length) this.#grow();
     if (indexed) this.#ids?.set(path, id);
-    else this.#unindexed.push(id);
     this.#paths.push(path);
-    // Most paths have no such part anywhere: one search of the path says so.
-    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
-      (this.#aufsNames ??= new Set()).add(id);
     this.#parents[id] = parent;
     this.#nextSiblings[id] = this.firstChild(parent);
     this.#firstChildren[parent] = id;
@@ -187,4 +177,40 @@ export class PathIndex {
 function parentPath(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+/**
+ * The position of `path` in `sorted` (which holds it): searched from `from` outwards, doubling
+ * the step, then halving it (a galloping search): a few comparisons when it lies near.
+ */
+function rankOf(sorted: readonly string[], path: string, from: number): number {
+  if (sorted[from] === path) return from;
+  let low: number;
+  let high: number;
+  if ((sorted[from] ?? '') < path) {
+    // Somewhere after `from`: find a bound past it.
+    let step = 1;
+    low = from + 1;
+    high = from + 1;
+    while (high < sorted.length && (sorted[high] ?? '') < path) {
+      low = high + 1;
+      high = from + (step *= 2);
+    }
+    high = Math.min(high, sorted.length - 1);
+  } else {
+    let step = 1;
+    high = from - 1;
+    low = from - 1;
+    while (low > 0 && (sorted[low] ?? '') > path) {
+      high = low - 1;
+      low = from - (step *= 2);
+    }
+    low = Math.max(low, 0);
+  }
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] ?? '') < path) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

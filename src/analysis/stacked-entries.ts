@@ -2,26 +2,20 @@ import { ENTRY_TYPES, type EntryTable, type EntryType } from '../model/index.js'
 import { EntrySerials } from './entry-serials.js';
 
 /**
- * The entries of a stack of layers, read by serial (see EntrySerials). Types and sizes, which
- * the merge and dive's walk read for nearly every entry, are copied into one column each (9
- * bytes per entry, two copies per layer): a read is then an array access, not a search for the
- * serial's layer and a call into its table.
+ * The entries of a stack of layers, read by serial (see EntrySerials). Types, which the merge and
+ * dive's walk read for nearly every entry, are copied into one column (a byte per entry, a copy
+ * per layer): a read is then an array access, not a search for the serial's layer and a call
+ * into its table.
  */
 export class StackedEntries {
   readonly serials: EntrySerials;
   /** By serial: the entry's type as its code in ENTRY_TYPES. */
   readonly typeCodes: Uint8Array;
-  /** By serial: the entry's size. */
-  readonly sizes: Float64Array;
 
   constructor(readonly tables: readonly EntryTable[]) {
     this.serials = new EntrySerials(tables.map((table) => table.length));
     this.typeCodes = new Uint8Array(this.serials.total);
-    this.sizes = new Float64Array(this.serials.total);
-    tables.forEach((table, layer) => {
-      this.typeCodes.set(table.typeCodes(), this.serials.start(layer));
-      this.sizes.set(table.sizeColumn(), this.serials.start(layer));
-    });
+    tables.forEach((table, layer) => this.typeCodes.set(table.typeCodes(), this.serials.start(layer)));
   }
 
   path(serial: number): string {
@@ -34,7 +28,8 @@ export class StackedEntries {
   }
 
   size(serial: number): number {
-    return this.sizes[serial] ?? 0;
+    const layer = this.serials.layerOf(serial);
+    return this.tables[layer]?.size(serial - this.serials.start(layer)) ?? 0;
   }
 
   contentHash(serial: number): string | undefined {
