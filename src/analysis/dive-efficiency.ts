@@ -27,7 +27,7 @@ export function computeDiveMetrics(
   stack: LayerStack = new LayerStack(layers),
 ): DiveMetrics {
   const { paths, pathIds, entries } = stack;
-  const { serials } = entries;
+  const { serials, tables } = entries;
   // Read per entry and per node: typed arrays, not calls (this runs once per process, mostly unoptimized).
   const { typeCodes } = entries;
   const whiteoutNodeIds = stack.whiteoutNodeIds;
@@ -128,8 +128,10 @@ export function computeDiveMetrics(
   for (let layer = 0; layer < serials.layerCount; layer++) {
     // The layer's own tree, as dive builds it: opaque markers dropped, whiteouts as ".wh.X" nodes.
     layerTree[0] = IMPLICIT;
+    const table = tables[layer];
+    const start = serials.start(layer);
     const end = serials.end(layer);
-    for (let serial = serials.start(layer); serial < end; serial++) {
+    for (let serial = start; serial < end; serial++) {
       const type = typeCodes[serial];
       if (type === OPAQUE) continue;
       const node = type === WHITEOUT ? (whiteoutNodeIds?.[serial] ?? ABSENT) : (pathIds[serial] ?? ABSENT);
@@ -142,7 +144,7 @@ export function computeDiveMetrics(
       const state = layerTree[id] ?? ABSENT;
       let key = id;
       // A state of this layer's tree is an entry of this layer (or a node dive made).
-      let bytes = nodeSize(state);
+      let bytes = state < 0 ? 0 : (table?.size(state - start) ?? 0);
       if (isWhiteout(state)) {
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
