@@ -126,7 +126,8 @@ export class PathIndex {
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
     const last = new Int32Array(size).fill(NO_NODE);
-    for (const id of order) {
+    for (let at = 0; at < order.length; at++) {
+      const id = order[at] ?? 0;
       const parent = this.parent(id);
       const tail = last[parent] ?? NO_NODE;
       if (tail === NO_NODE) first[parent] = id;
@@ -141,9 +142,11 @@ export class PathIndex {
     const paths = this.#paths;
     const sortedPaths = paths.slice(1).sort();
     const order = new Int32Array(paths.length - 1);
-    let rank = 0;
+    let rank = -1;
     for (let id = 1; id < paths.length; id++) {
-      rank = rankOf(sortedPaths, paths[id] ?? '', rank);
+      const path = paths[id] ?? '';
+      // Most often the path right after the previous one's.
+      rank = sortedPaths[rank + 1] === path ? rank + 1 : rankOf(sortedPaths, path, Math.max(rank, 0));
       order[rank] = id;
     }
     return order;
