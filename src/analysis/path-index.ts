@@ -114,11 +114,7 @@ export class PathIndex {
   /**
    * One sort of every path (siblings share their parent's path, so their whole paths sort as
    * their names do), then each appended to its parent's list: one sort of nearly sorted paths
-   * (tar lists them mostly in order) instead of one per directory and per layer. The strings are
-   * sorted by the engine's own comparison (by UTF-16 code unit, as the reports have always
-   * sorted them), with no call into JavaScript per comparison; each id then finds its path's
-   * rank by a search that starts at the previous id's (paths are numbered mostly in order, so a
-   * few comparisons each), which needs no map from path to id.
+   * (tar lists them mostly in order) instead of one per directory and per layer.
    */
   #sortSiblings(): SortedPaths {
     const size = this.size;
@@ -137,19 +133,16 @@ export class PathIndex {
     return { order, first, next };
   }
 
-  /** Ids but the root's in path order: the strings sorted by the engine, then each id's rank found. */
+  /** Ids but the root's in path order (byte order of the paths, by UTF-16 code unit). */
   #sortedIds(): Int32Array {
     const paths = this.#paths;
-    const sortedPaths = paths.slice(1).sort();
-    const order = new Int32Array(paths.length - 1);
-    let rank = -1;
-    for (let id = 1; id < paths.length; id++) {
-      const path = paths[id] ?? '';
-      // Most often the path right after the previous one's.
-      rank = sortedPaths[rank + 1] === path ? rank + 1 : rankOf(sortedPaths, path, Math.max(rank, 0));
-      order[rank] = id;
-    }
-    return order;
+    const ids = Array.from({ length: paths.length - 1 }, (_, index) => index + 1);
+    ids.sort((a, b) => {
+      const pathA = paths[a] ?? '';
+      const pathB = paths[b] ?? '';
+      return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
+    });
+    return Int32Array.from(ids);
   }
 
   #add(path: string, parent: number, indexed = true): number {
@@ -180,40 +173,4 @@ export class PathIndex {
 function parentPath(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);
-}
-
-/**
- * The position of `path` in `sorted` (which holds it): searched from `from` outwards, doubling
- * the step, then halving it (a galloping search): a few comparisons when it lies near.
- */
-function rankOf(sorted: readonly string[], path: string, from: number): number {
-  if (sorted[from] === path) return from;
-  let low: number;
-  let high: number;
-  if ((sorted[from] ?? '') < path) {
-    // Somewhere after `from`: find a bound past it.
-    let step = 1;
-    low = from + 1;
-    high = from + 1;
-    while (high < sorted.length && (sorted[high] ?? '') < path) {
-      low = high + 1;
-      high = from + (step *= 2);
-    }
-    high = Math.min(high, sorted.length - 1);
-  } else {
-    let step = 1;
-    high = from - 1;
-    low = from - 1;
-    while (low > 0 && (sorted[low] ?? '') > path) {
-      high = low - 1;
-      low = from - (step *= 2);
-    }
-    low = Math.max(low, 0);
-  }
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((sorted[middle] ?? '') < path) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
