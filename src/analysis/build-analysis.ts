@@ -1,10 +1,11 @@
-import type {
-  Analysis,
-  EntryTable,
-  ImageConfig,
-  ImageInfo,
-  LayerContents,
-  LayerReport,
+import {
+  FILE_LIKE,
+  type Analysis,
+  type EntryTable,
+  type ImageConfig,
+  type ImageInfo,
+  type LayerContents,
+  type LayerReport,
 } from '../model/index.js';
 import { computeDiveMetrics } from './dive-efficiency.js';
 import { shortCommand } from '../model/index.js';
@@ -83,9 +84,6 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
 /** Entries that are files, links or special files: not directories, whiteouts or opaque markers. */
 function fileCount(entries: EntryTable): number {
   let count = 0;
-  for (let index = 0; index < entries.length; index++) {
-    const type = entries.type(index);
-    if (type !== 'directory' && type !== 'whiteout' && type !== 'opaque') count++;
-  }
+  for (const code of entries.typeCodes()) count += FILE_LIKE[code] ?? 0;
   return count;
 }

@@ -1,4 +1,4 @@
-import type { DiveMetrics, InefficientFile, LayerContents } from '../model/index.js';
+import { ENTRY_TYPES, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
 import type { PathIndex } from './path-index.js';
 
@@ -6,6 +6,10 @@ const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
 const ABSENT = -1;
 const IMPLICIT = -2;
+/** Type codes (in ENTRY_TYPES) the walk tests. */
+const DIRECTORY = ENTRY_TYPES.indexOf('directory');
+const WHITEOUT = ENTRY_TYPES.indexOf('whiteout');
+const OPAQUE = ENTRY_TYPES.indexOf('opaque');
 
 /**
  * dive's efficiency, wasted bytes and inefficient files, computed the way dive v0.13 computes
@@ -24,7 +28,9 @@ export function computeDiveMetrics(
 ): DiveMetrics {
   const { paths, pathIds, entries } = stack;
   const { serials, tables } = entries;
-  const whiteoutNode = (serial: number): number => stack.whiteoutNodeIds?.[serial] ?? ABSENT;
+  // Read per entry and per node: typed arrays, not calls (this runs once per process, mostly unoptimized).
+  const { typeCodes } = entries;
+  const whiteoutNodeIds = stack.whiteoutNodeIds;
   const size = paths.size;
   const layerTree = new Int32Array(size).fill(ABSENT);
   const stacked = new Int32Array(size).fill(ABSENT);
@@ -35,18 +41,24 @@ export function computeDiveMetrics(
   const smallest = new Float64Array(size);
 
   const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
-  const isWhiteout = (state: number): boolean => state >= 0 && whiteoutNode(state) >= 0;
+  const isWhiteout = (state: number): boolean =>
+    state >= 0 && whiteoutNodeIds !== null && (whiteoutNodeIds[state] ?? ABSENT) >= 0;
   const aufsNames = aufsNameIds(paths);
-  const isAufsName = (id: number): boolean => aufsNames?.has(id) === true;
   /**
    * dive's AddPath: creates missing parents as IMPLICIT, sets the node's state; below a missing
    * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
    */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
+    if (aufsNames === null) {
+      for (let node = paths.parent(id); node > 0 && tree[node] === ABSENT; node = paths.parent(node))
+        tree[node] = IMPLICIT;
+      tree[id] = state;
+      return;
+    }
     // Walked up, not down, so that no list of the missing nodes is needed: the topmost AUFS name.
     let aufs = -1;
     for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) {
-      if (isAufsName(node)) aufs = node;
+      if (aufsNames.has(node)) aufs = node;
     }
     const from = aufs < 0 ? id : paths.parent(aufs);
     for (let node = from; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) tree[node] = IMPLICIT;
@@ -61,21 +73,23 @@ export function computeDiveMetrics(
    * Every node of `tree` below the root, children before their parent, siblings sorted (dive's
    * VisitDepthChildFirst): fills `order` (returns how many) and flags leaves in `leaf`.
    */
+  const sorted = paths.sorted();
   const childFirst = (tree: Int32Array): number => {
+    const { first, next } = sorted;
     let count = 0;
     let depth = 1;
     stackNodes[0] = 0;
-    stackCursors[0] = paths.firstSortedChild(0);
+    stackCursors[0] = first[0] ?? -1;
     stackParents[0] = 0;
     while (depth > 0) {
       const top = depth - 1;
       let child = stackCursors[top] ?? -1;
-      while (child >= 0 && tree[child] === ABSENT) child = paths.nextSortedSibling(child);
+      while (child >= 0 && tree[child] === ABSENT) child = next[child] ?? -1;
       if (child >= 0) {
-        stackCursors[top] = paths.nextSortedSibling(child);
+        stackCursors[top] = next[child] ?? -1;
         stackParents[top] = 1;
         stackNodes[depth] = child;
-        stackCursors[depth] = paths.firstSortedChild(child);
+        stackCursors[depth] = first[child] ?? -1;
         stackParents[depth] = 0;
         depth++;
         continue;
@@ -116,11 +130,11 @@ export function computeDiveMetrics(
     layerTree[0] = IMPLICIT;
     const table = tables[layer];
     const start = serials.start(layer);
-    for (let index = 0; index < (table?.length ?? 0); index++) {
-      const type = table?.type(index);
-      if (type === 'opaque') continue;
-      const serial = start + index;
-      const node = type === 'whiteout' ? whiteoutNode(serial) : (pathIds[serial] ?? ABSENT);
+    const end = serials.end(layer);
+    for (let serial = start; serial < end; serial++) {
+      const type = typeCodes[serial];
+      if (type === OPAQUE) continue;
+      const node = type === WHITEOUT ? (whiteoutNodeIds?.[serial] ?? ABSENT) : (pathIds[serial] ?? ABSENT);
       if (node >= 0) addPath(layerTree, node, serial);
     }
     const nodes = order.subarray(0, childFirst(layerTree));
@@ -135,7 +149,7 @@ export function computeDiveMetrics(
         key = pathIds[state] ?? 0;
         const below = stacked[key] ?? ABSENT;
         if (below === ABSENT) break;
-        bytes = below >= 0 && entries.type(below) === 'directory' ? subtreeSize(key) : 0;
+        bytes = below >= 0 && typeCodes[below] === DIRECTORY ? subtreeSize(key) : 0;
       }
       if (counts[key] === 0) smallest[key] = bytes;
       else smallest[key] = Math.min(smallest[key] ?? 0, bytes);

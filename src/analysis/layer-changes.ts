@@ -31,17 +31,23 @@ export class ChangeTracker {
   readonly changes = emptyChanges();
   /** By path id: the state below this layer. */
   readonly #below = new Map<number, number>();
+  /** The layer's serials: from `#start` up to `#end`. */
+  readonly #start: number;
+  readonly #end: number;
 
   constructor(
     private readonly entries: StackedEntries,
-    private readonly layer: number,
+    layer: number,
     private readonly hashOf: HashOf,
-  ) {}
+  ) {
+    this.#start = entries.serials.start(layer);
+    this.#end = entries.serials.end(layer);
+  }
 
   /** Before path `id` changes: `state` is what it holds now. */
   touch(id: number, state: number): void {
     if (this.#below.has(id)) return;
-    if (state !== NOTHING && this.entries.serials.layerOf(state) === this.layer) {
+    if (state >= this.#start && state < this.#end) {
       // Written earlier by this same layer as a new path: that addition is undone.
       this.changes.addedFiles -= 1;
       this.changes.addedBytes -= this.#bytes(state);

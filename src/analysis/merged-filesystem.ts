@@ -1,4 +1,9 @@
-import type { FilesystemMetrics, LayerChanges, LayerContents } from '../model/index.js';
+import {
+  ENTRY_TYPES,
+  type FilesystemMetrics,
+  type LayerChanges,
+  type LayerContents,
+} from '../model/index.js';
 import { abbreviate, WarningList } from '../layers/index.js';
 import { FateTable } from './entry-fates.js';
 import { ChangeTracker, NOTHING } from './layer-changes.js';
@@ -9,6 +14,9 @@ import { MergedFiles } from './merged-files.js';
 /** What a path holds, besides the serial of a non-directory entry. */
 const ABSENT = -2;
 const DIRECTORY = -3;
+/** Type codes (in ENTRY_TYPES) of the markers, which most entries are not: tested without naming the type. */
+const WHITEOUT = ENTRY_TYPES.indexOf('whiteout');
+const OPAQUE = ENTRY_TYPES.indexOf('opaque');
 
 /**
  * Applies the layers as a container runtime does (OCI image spec, "Applying changesets"):
@@ -25,7 +33,7 @@ export function mergeLayers(
   stack: LayerStack = new LayerStack(layers),
 ): FilesystemMetrics {
   const { paths, pathIds, entries } = stack;
-  const { serials, tables } = entries;
+  const { serials, tables, typeCodes } = entries;
   const held = new Int32Array(paths.size).fill(ABSENT);
   held[0] = DIRECTORY;
   const fates = new FateTable(serials);
@@ -83,7 +91,7 @@ export function mergeLayers(
     if (table === undefined) return tracker.finish(stateOf);
     // A whiteout is checked against the layers below before any marker of this layer applies.
     for (let serial = start; serial < end; serial++) {
-      if (table.type(serial - start) === 'whiteout' && held[pathIds[serial] ?? 0] === ABSENT) {
+      if (typeCodes[serial] === WHITEOUT && held[pathIds[serial] ?? 0] === ABSENT) {
         layerWarnings.add(
           `${label}: whiteout of "${abbreviate(table.path(serial - start))}", which no lower layer holds`,
         );
@@ -92,8 +100,9 @@ export function mergeLayers(
     // Markers apply to the layers below only, so they go first: an opaque directory or a
     // whiteout never hides what the same layer adds.
     for (let serial = start; serial < end; serial++) {
-      const type = table.type(serial - start);
-      if (type !== 'opaque' && type !== 'whiteout') continue;
+      const code = typeCodes[serial];
+      if (code !== OPAQUE && code !== WHITEOUT) continue;
+      const type = entries.type(serial);
       const id = pathIds[serial] ?? 0;
       // The root is never deleted (the reader refuses ".wh." alone, which would name it).
       if (type === 'whiteout' && id === 0) continue;
@@ -162,7 +171,7 @@ export function mergeLayers(
   // Path order: the paths' own, which dive's walk sorted already.
   const finalSerials: number[] = [];
   const finalPaths: string[] = [];
-  for (const id of paths.pathOrder()) {
+  for (const id of paths.sorted().order) {
     const state = held[id] ?? ABSENT;
     if (state < 0) continue;
     finalSerials.push(state);

@@ -1,6 +1,13 @@
 /** No such node (no parent, no child, no sibling). */
 const NO_NODE = -1;
 
+/** A PathIndex's ids in path order, and its tree's sibling lists in that order (see `sorted`). */
+export interface SortedPaths {
+  readonly order: Int32Array;
+  readonly first: Int32Array;
+  readonly next: Int32Array;
+}
+
 /**
  * Every path an analysis meets, numbered, with the tree they form. A merged filesystem or a dive
  * stack is then a few typed arrays indexed by path id, not a million node objects: 20 bytes per
@@ -15,7 +22,7 @@ export class PathIndex {
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
   /** Every id but the root's in path order, and the tree's sibling lists in it; made on first use. */
-  #sorted: { order: Int32Array; first: Int32Array; next: Int32Array } | null = null;
+  #sorted: SortedPaths | null = null;
   /** The parent of the path numbered last ("" for the root) and its id. */
   #recentParent = '';
   #recentParentId = 0;
@@ -94,24 +101,14 @@ export class PathIndex {
   }
 
   /**
-   * The first child of `id` in path order (byte order of names, as Go's sort.Strings orders
-   * them); with `nextSortedSibling`, every node's children in that order. Sorted once, for all
-   * nodes, on first use: call it only once every path is numbered.
+   * Every id but the root's in path order (byte order of the whole paths, as the reports sort
+   * them), and each node's children in that order (byte order of their names, as Go's
+   * sort.Strings orders them): `first[id]` is the first child of `id`, `next[child]` the one
+   * after `child` (NO_NODE: none). Sorted once, on first use: call it only once every path is
+   * numbered.
    */
-  /**
-   * Every id but the root's, in path order (byte order of the whole paths, as the reports sort
-   * them). Sorted once, with the sibling lists below: call it only once every path is numbered.
-   */
-  pathOrder(): Int32Array {
-    return (this.#sorted ??= this.#sortSiblings()).order;
-  }
-
-  firstSortedChild(id: number): number {
-    return (this.#sorted ??= this.#sortSiblings()).first[id] ?? NO_NODE;
-  }
-
-  nextSortedSibling(id: number): number {
-    return (this.#sorted ??= this.#sortSiblings()).next[id] ?? NO_NODE;
+  sorted(): SortedPaths {
+    return (this.#sorted ??= this.#sortSiblings());
   }
 
   /**
@@ -119,22 +116,33 @@ export class PathIndex {
    * their names do), then each appended to its parent's list: one sort of nearly sorted paths
    * (tar lists them mostly in order) instead of one per directory and per layer.
    */
-  #sortSiblings(): { order: Int32Array; first: Int32Array; next: Int32Array } {
+  #sortSiblings(): SortedPaths {
     const size = this.size;
-    const ids = Array.from({ length: size - 1 }, (_, index) => index + 1);
-    const paths = this.#paths;
-    ids.sort((a, b) => comparePaths(paths[a] ?? '', paths[b] ?? ''));
+    const order = this.#sortedIds();
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
     const last = new Int32Array(size).fill(NO_NODE);
-    for (const id of ids) {
+    for (let at = 0; at < order.length; at++) {
+      const id = order[at] ?? 0;
       const parent = this.parent(id);
       const tail = last[parent] ?? NO_NODE;
       if (tail === NO_NODE) first[parent] = id;
       else next[tail] = id;
       last[parent] = id;
     }
-    return { order: Int32Array.from(ids), first, next };
+    return { order, first, next };
+  }
+
+  /** Ids but the root's in path order (byte order of the paths, by UTF-16 code unit). */
+  #sortedIds(): Int32Array {
+    const paths = this.#paths;
+    const ids = Array.from({ length: paths.length - 1 }, (_, index) => index + 1);
+    ids.sort((a, b) => {
+      const pathA = paths[a] ?? '';
+      const pathB = paths[b] ?? '';
+      return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
+    });
+    return Int32Array.from(ids);
   }
 
   #add(path: string, parent: number, indexed = true): number {
@@ -165,9 +173,4 @@ export class PathIndex {
 function parentPath(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);
-}
-
-/** Byte order of paths (by UTF-16 code unit, as the reports have always sorted them). */
-export function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,12 +1,21 @@
-import type { EntryTable, EntryType } from '../model/index.js';
+import { ENTRY_TYPES, type EntryTable, type EntryType } from '../model/index.js';
 import { EntrySerials } from './entry-serials.js';
 
-/** The entries of a stack of layers, read by serial (see EntrySerials). */
+/**
+ * The entries of a stack of layers, read by serial (see EntrySerials). Types, which the merge and
+ * dive's walk read for nearly every entry, are copied into one column (a byte per entry, a copy
+ * per layer): a read is then an array access, not a search for the serial's layer and a call
+ * into its table.
+ */
 export class StackedEntries {
   readonly serials: EntrySerials;
+  /** By serial: the entry's type as its code in ENTRY_TYPES. */
+  readonly typeCodes: Uint8Array;
 
   constructor(readonly tables: readonly EntryTable[]) {
     this.serials = new EntrySerials(tables.map((table) => table.length));
+    this.typeCodes = new Uint8Array(this.serials.total);
+    tables.forEach((table, layer) => this.typeCodes.set(table.typeCodes(), this.serials.start(layer)));
   }
 
   path(serial: number): string {
@@ -15,8 +24,7 @@ export class StackedEntries {
   }
 
   type(serial: number): EntryType {
-    const layer = this.serials.layerOf(serial);
-    return this.tables[layer]?.type(serial - this.serials.start(layer)) ?? 'other';
+    return ENTRY_TYPES[this.typeCodes[serial] ?? ENTRY_TYPES.length] ?? 'other';
   }
 
   size(serial: number): number {

@@ -1,4 +1,11 @@
-import type { Analysis, EntryFate, EntryTable, EntryType, LayerEntry } from '../model/index.js';
+import {
+  FILE_LIKE,
+  type Analysis,
+  type EntryFate,
+  type EntryTable,
+  type EntryType,
+  type LayerEntry,
+} from '../model/index.js';
 import type { Claim } from './rule.js';
 
 /** Where one stored entry ended up, its replacement tracked too. */
@@ -88,11 +95,17 @@ export class TrackedEntry {
 export interface Timeline {
   /**
    * The stored entries (every file, link and special entry of every layer, in layer then tar
-   * order) that `keep` takes. It sees each through one probe, moved along, so a rule that wants a
-   * few files of thousands tracks only those.
+   * order) that `keep` takes, from layer `fromLayer` up. It sees each through one probe, moved
+   * along, so a rule that wants a few files of thousands tracks only those. For a filter that
+   * depends on the analysis; the others are `selected`.
    */
-  where(keep: (probe: EntryProbe) => boolean): TrackedEntry[];
-  /** The stored entries no longer visible (deleted, replaced, rewritten): walked once for the rules that share them. */
+  where(keep: (probe: EntryProbe) => boolean, fromLayer?: number): TrackedEntry[];
+  /**
+   * The stored entries of a selection (see `selection`): every selection declared so far is
+   * found in one walk, the first time one is asked for.
+   */
+  selected(selection: Selection): readonly TrackedEntry[];
+  /** The stored entries no longer visible (deleted, replaced, rewritten). */
   readonly hidden: readonly TrackedEntry[];
 }
 
@@ -108,19 +121,34 @@ export interface EntryProbe {
   readonly secretKinds: readonly string[] | undefined;
 }
 
+/** A filter of stored entries that does not depend on the analysis (made by `selection`). */
+export interface Selection {
+  readonly keep: (probe: EntryProbe) => boolean;
+}
+
+/** Every selection made, in order: the shared walk evaluates them all. */
+const selections: Selection[] = [];
+
+/**
+ * Declares a filter of stored entries, once (at module level): the rules' filters are then
+ * evaluated in one walk of the image's entries instead of one walk each.
+ */
+export function selection(keep: (probe: EntryProbe) => boolean): Selection {
+  const made = { keep };
+  selections.push(made);
+  return made;
+}
+
+const HIDDEN = selection((entry) => !entry.visible);
+
+// The columns every filter reads are set as the probe moves; the others are read when asked.
 class MovingProbe implements EntryProbe {
   layer = 0;
   index = 0;
   visible = false;
+  path = '';
+  type: EntryType = 'other';
   table: EntryTable | undefined;
-
-  get path(): string {
-    return this.table?.path(this.index) ?? '';
-  }
-
-  get type(): EntryType {
-    return this.table?.type(this.index) ?? 'other';
-  }
 
   get size(): number {
     return this.table?.size(this.index) ?? 0;
@@ -131,6 +159,9 @@ class MovingProbe implements EntryProbe {
   }
 }
 
+/** What each selection took of an analysis's entries, found so far. */
+const selectedEntries = new WeakMap<Analysis, Map<Selection, TrackedEntry[]>>();
+
 /**
  * The layers' stored entries with what the merge (OCI changeset rules) made of each, so rules
  * can say "written by layer 3, deleted by layer 5" and claim those exact bytes. Each walk
@@ -139,31 +170,57 @@ class MovingProbe implements EntryProbe {
 export function timelineOf(analysis: Analysis): Timeline {
   return {
     get hidden() {
-      let found = hiddenEntries.get(analysis);
-      if (found === undefined) {
-        found = this.where((entry) => !entry.visible);
-        hiddenEntries.set(analysis, found);
-      }
-      return found;
+      return this.selected(HIDDEN);
     },
-    where(keep) {
-      const stored = storedEntriesOf(analysis);
-      const probe = new MovingProbe();
-      const kept: TrackedEntry[] = [];
-      probe.layer = -1;
-      for (let position = 0; position < stored.length; position++) {
-        const layer = stored.layers[position] ?? 0;
-        if (layer !== probe.layer) {
-          probe.layer = layer;
-          probe.table = analysis.contents[layer]?.entries;
-        }
-        probe.index = stored.indexes[position] ?? 0;
-        probe.visible = stored.visible[position] === 1;
-        if (keep(probe)) kept.push(new TrackedEntry(analysis, probe.layer, probe.index, probe.visible));
-      }
-      return kept;
+    where(keep, fromLayer = 0) {
+      return walk(analysis, [keep], fromLayer)[0] ?? [];
+    },
+    selected(wanted) {
+      let found = selectedEntries.get(analysis);
+      if (found === undefined) selectedEntries.set(analysis, (found = new Map()));
+      const known = found.get(wanted);
+      if (known !== undefined) return known;
+      // A selection made after the first walk (a module loaded later) gets a walk with the others missing.
+      const missing = selections.filter((made) => !found.has(made));
+      const kept = walk(
+        analysis,
+        missing.map((made) => made.keep),
+        0,
+      );
+      missing.forEach((made, at) => found.set(made, kept[at] ?? []));
+      return found.get(wanted) ?? [];
     },
   };
+}
+
+/** One walk of the stored entries from layer `fromLayer` up: what each of `keeps` takes. */
+function walk(
+  analysis: Analysis,
+  keeps: readonly ((probe: EntryProbe) => boolean)[],
+  fromLayer: number,
+): TrackedEntry[][] {
+  const stored = storedEntriesOf(analysis);
+  const probe = new MovingProbe();
+  const kept = keeps.map((): TrackedEntry[] => []);
+  let table: EntryTable | undefined;
+  probe.layer = -1;
+  for (let position = firstOfLayer(stored, fromLayer); position < stored.length; position++) {
+    const layer = stored.layers[position] ?? 0;
+    if (layer !== probe.layer) {
+      probe.layer = layer;
+      probe.table = table = analysis.contents[layer]?.entries;
+    }
+    const index = stored.indexes[position] ?? 0;
+    probe.index = index;
+    probe.visible = stored.visible[position] === 1;
+    probe.path = table?.path(index) ?? '';
+    probe.type = table?.type(index) ?? 'other';
+    for (let at = 0; at < keeps.length; at++) {
+      if (keeps[at]?.(probe) === true)
+        kept[at]?.push(new TrackedEntry(analysis, layer, index, probe.visible));
+    }
+  }
+  return kept;
 }
 
 /**
@@ -179,7 +236,6 @@ interface StoredEntries {
 }
 
 const storedEntries = new WeakMap<Analysis, StoredEntries>();
-const hiddenEntries = new WeakMap<Analysis, readonly TrackedEntry[]>();
 
 function storedEntriesOf(analysis: Analysis): StoredEntries {
   const known = storedEntries.get(analysis);
@@ -193,9 +249,9 @@ function storedEntriesOf(analysis: Analysis): StoredEntries {
     visible: new Uint8Array(total),
   };
   analysis.contents.forEach(({ entries }, layer) => {
-    for (let index = 0; index < entries.length; index++) {
-      const type = entries.type(index);
-      if (type === 'directory' || type === 'whiteout' || type === 'opaque') continue;
+    const types = entries.typeCodes();
+    for (let index = 0; index < types.length; index++) {
+      if (FILE_LIKE[types[index] ?? 0] !== 1) continue;
       const position = found.length++;
       found.layers[position] = layer;
       found.indexes[position] = index;

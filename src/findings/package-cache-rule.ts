@@ -2,7 +2,7 @@ import { EntryTable, type Analysis, type FindingSeverity, plural } from '../mode
 import { isPackageCache } from './cache-locations.js';
 import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
-import { timelineOf, type TrackedEntry } from './layer-timeline.js';
+import { selection, timelineOf, type TrackedEntry } from './layer-timeline.js';
 import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from './rule.js';
 
 export interface PackageCacheSpec {
@@ -23,17 +23,8 @@ export interface PackageCacheSpec {
   fix: (command: string, layerEntries: EntryTable) => string;
 }
 
-const cacheFiles = new WeakMap<Analysis, TrackedEntry[]>();
-
 /** The stored files in any package cache location: found once for all the cache rules. */
-function cacheFilesOf(analysis: Analysis): TrackedEntry[] {
-  let files = cacheFiles.get(analysis);
-  if (files === undefined) {
-    files = timelineOf(analysis).where((entry) => entry.type === 'file' && isPackageCache(entry.path));
-    cacheFiles.set(analysis, files);
-  }
-  return files;
-}
+const CACHE_FILES = selection((entry) => entry.type === 'file' && isPackageCache(entry.path));
 
 /**
  * The shape all package-cache rules share: cache files stored by a layer are waste whether or
@@ -50,7 +41,7 @@ export function packageCacheRule(spec: PackageCacheSpec): Rule {
     related: spec.related,
     detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
       const byLayer = new Map<number, TrackedEntry[]>();
-      for (const tracked of cacheFilesOf(analysis)) {
+      for (const tracked of timelineOf(analysis).selected(CACHE_FILES)) {
         if (!spec.matches(tracked.path)) continue;
         const list = byLayer.get(tracked.layer) ?? [];
         list.push(tracked);

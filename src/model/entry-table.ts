@@ -1,6 +1,7 @@
 import type { EntryType, LayerEntry } from './layer-entry.js';
 
-const TYPES: readonly EntryType[] = [
+/** Entry types by their code in a table's type column (`EntryTable.typeCodes`). */
+export const ENTRY_TYPES: readonly EntryType[] = [
   'file',
   'directory',
   'symlink',
@@ -9,7 +10,14 @@ const TYPES: readonly EntryType[] = [
   'opaque',
   'other',
 ];
-const TYPE_CODES = new Map(TYPES.map((type, code) => [type, code]));
+/**
+ * By type code: 1 for the entries that are files, links or special files, 0 for directories,
+ * whiteouts and opaque markers (a pass over a type column counts or skips them without names).
+ */
+export const FILE_LIKE: Uint8Array = Uint8Array.from(ENTRY_TYPES, (type) =>
+  type === 'directory' || type === 'whiteout' || type === 'opaque' ? 0 : 1,
+);
+const TYPE_CODES = new Map(ENTRY_TYPES.map((type, code) => [type, code]));
 
 /**
  * The content hash of every empty file: a fixed marker, not a hash (an empty body needs none),
@@ -160,7 +168,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (index === this.#types.length) this.#grow();
     this.#paths.push(entry.path);
     this.#linkTargets?.push(undefined);
-    this.#types[index] = TYPE_CODES.get(entry.type) ?? TYPES.indexOf('other');
+    this.#types[index] = TYPE_CODES.get(entry.type) ?? ENTRY_TYPES.indexOf('other');
     this.#sizes[index] = entry.size;
     this.#modes[index] = entry.mode;
     this.#uids[index] = entry.uid;
@@ -215,12 +223,17 @@ export class EntryTable implements Iterable<LayerEntry> {
     return this.#packageMetadata;
   }
 
+  /** The type column as codes into ENTRY_TYPES (a view, not a copy): for passes over many entries. */
+  typeCodes(): Uint8Array {
+    return this.#types.subarray(0, this.#length);
+  }
+
   path(index: number): string {
     return this.#paths[index] ?? '';
   }
 
   type(index: number): EntryType {
-    return TYPES[this.#types[index] ?? TYPES.length] ?? 'other';
+    return ENTRY_TYPES[this.#types[index] ?? ENTRY_TYPES.length] ?? 'other';
   }
 
   size(index: number): number {

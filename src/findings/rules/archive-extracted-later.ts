@@ -1,12 +1,15 @@
 import { type Analysis, type Instruction, dockerfileLine } from '../../model/index.js';
 import { buildFinding, bytesText } from '../finding-builder.js';
 import { layerInstruction } from '../layer-instruction.js';
-import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { selection, timelineOf, type TrackedEntry } from '../layer-timeline.js';
 import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../rule.js';
 import { commandWords, parseShell, programName } from '../shell-command.js';
 
 const TAR_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/;
 const OTHER_ARCHIVE = /\.(?:zip|jar|war|7z)$/;
+const ARCHIVES = selection(
+  (entry) => entry.type === 'file' && (TAR_ARCHIVE.test(entry.path) || OTHER_ARCHIVE.test(entry.path)),
+);
 
 /**
  * hadolint DL3010 ("Use ADD for extracting archives into an image") is the Dockerfile-side view:
@@ -21,10 +24,7 @@ export const archiveExtractedLater: Rule = {
   related: ['hadolint DL3010'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    const archives = timelineOf(analysis).where(
-      (entry) => entry.type === 'file' && (TAR_ARCHIVE.test(entry.path) || OTHER_ARCHIVE.test(entry.path)),
-    );
-    for (const tracked of archives) {
+    for (const tracked of timelineOf(analysis).selected(ARCHIVES)) {
       const path = tracked.path;
       const added = layerInstruction(analysis, tracked.layer);
       if (added.keyword !== 'COPY' && added.keyword !== 'ADD') continue;

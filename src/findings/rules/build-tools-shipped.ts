@@ -84,10 +84,8 @@ export const buildToolsShipped: Rule = {
     const byToolchain = new Map<(typeof TOOLCHAINS)[number], Claim[]>();
     const tools = timelineOf(analysis).where(
       (entry) =>
-        entry.visible &&
-        entry.layer >= base &&
-        entry.type === 'file' &&
-        TOOLCHAINS.some((toolchain) => toolchain.test(entry.path)),
+        entry.visible && entry.type === 'file' && TOOLCHAINS.some((toolchain) => toolchain.test(entry.path)),
+      base,
     );
     for (const tracked of tools) {
       const toolchain = TOOLCHAINS.find((t) => t.test(tracked.path));

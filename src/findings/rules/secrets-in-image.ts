@@ -1,6 +1,6 @@
 import { type Analysis, type FindingPath, parseCreatedBy, plural } from '../../model/index.js';
 import { buildFinding } from '../finding-builder.js';
-import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { selection, timelineOf, type TrackedEntry } from '../layer-timeline.js';
 import type { Rule, RuleFinding, RuleOptions } from '../rule.js';
 import { isSecretName, looksLikeSecretValue } from '../secret-names.js';
 
@@ -80,15 +80,17 @@ function secretKinds(tracked: TrackedEntry): string[] {
 const PACKAGE_TEST_FIXTURE =
   /\/(?:node_modules\/(?:@[^/]+\/)?[^/]+|(?:site|dist)-packages\/[^/]+|gems\/[^/]+|vendor\/.+)\/(?:.*\/)?(?:tests?|__tests__|spec|fixtures?|testdata)\//;
 
+/** Files that may be secrets: the reader's scan found something, or the name says so. */
+const CANDIDATES = selection(
+  (entry) => entry.type === 'file' && (entry.secretKinds !== undefined || ANY_NAME.test(nameOf(entry.path))),
+);
+
 function secretFiles(analysis: Analysis, options: RuleOptions): RuleFinding[] {
   const groups = new Map<
     string,
     { layer: number; fixtures: boolean; files: { tracked: TrackedEntry; kinds: string[] }[] }
   >();
-  const candidates = timelineOf(analysis).where(
-    (entry) =>
-      entry.type === 'file' && (entry.secretKinds !== undefined || ANY_NAME.test(nameOf(entry.path))),
-  );
+  const candidates = timelineOf(analysis).selected(CANDIDATES);
   for (const tracked of candidates) {
     const kinds = secretKinds(tracked);
     if (kinds.length === 0) continue;

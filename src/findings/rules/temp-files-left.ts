@@ -2,12 +2,18 @@ import { type Analysis, plural } from '../../model/index.js';
 import { isPackageCache } from '../cache-locations.js';
 import { buildFinding, bytesText, sumClaims } from '../finding-builder.js';
 import { layerInstruction, runRewrite } from '../layer-instruction.js';
-import { timelineOf, type TrackedEntry } from '../layer-timeline.js';
+import { selection, timelineOf, type TrackedEntry } from '../layer-timeline.js';
 import { appendStep } from '../run-rewrite.js';
 import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../rule.js';
 
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;
+/** Non-empty files of the final filesystem in a temporary directory (package caches aside) or a .git directory. */
+const LEFT = selection((entry) => {
+  if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
+  const path = entry.path;
+  return GIT.test(path) || (TEMP.test(path) && !isPackageCache(path));
+});
 
 /**
  * dockle DKL-LI-0003 ("Only put necessary files") flags similar leftovers. Files deleted by a later
@@ -22,12 +28,7 @@ export const tempFilesLeft: Rule = {
   related: ['dockle DKL-LI-0003'],
   detect(analysis: Analysis, options: RuleOptions): RuleFinding[] {
     const groups = new Map<string, { layer: number; git: boolean; files: TrackedEntry[] }>();
-    const left = timelineOf(analysis).where((entry) => {
-      if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
-      const path = entry.path;
-      return GIT.test(path) || (TEMP.test(path) && !isPackageCache(path));
-    });
-    for (const tracked of left) {
+    for (const tracked of timelineOf(analysis).selected(LEFT)) {
       const git = GIT.test(tracked.path);
       const key = `${tracked.layer}:${git}`;
       const group = groups.get(key) ?? { layer: tracked.layer, git, files: [] };

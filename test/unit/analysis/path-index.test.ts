@@ -48,4 +48,46 @@ describe('PathIndex', () => {
     expect(children(index, index.parent(dir))).toEqual(['/d/.wh.x', '/d/x']);
     expect(index.intern('/d/.wh.x')).not.toBe(hidden);
   });
+
+  it("sorts ids by path (UTF-16 code units), and each node's children by name, numbered in any order", () => {
+    const index = new PathIndex();
+    // Descending, scrambled and past-the-end ranks: each id's rank is searched from the last one's.
+    for (const path of ['/z', '/b/\u00e9', '/b/Z', '/a', '/b/a', '/b', '/b/\ud800x', '/ab', '/b/.wh.a'])
+      index.intern(path);
+    index.addUnindexed('/b/.wh.Z', index.intern('/b'));
+    const { order, first, next } = index.sorted();
+    const sorted = [...order].map((id) => index.path(id));
+    expect(sorted).toEqual([
+      '/a',
+      '/ab',
+      '/b',
+      '/b/.wh.Z',
+      '/b/.wh.a',
+      '/b/Z',
+      '/b/a',
+      '/b/\u00e9',
+      '/b/\ud800x',
+      '/z',
+    ]);
+    const childrenOf = (path: string): string[] => {
+      const names: string[] = [];
+      for (let child = first[index.id(path) ?? 0] ?? -1; child >= 0; child = next[child] ?? -1)
+        names.push(index.name(child));
+      return names;
+    };
+    expect(childrenOf('/')).toEqual(['a', 'ab', 'b', 'z']);
+    expect(childrenOf('/b')).toEqual(['.wh.Z', '.wh.a', 'Z', 'a', '\u00e9', '\ud800x']);
+  });
+
+  it('sorts a thousand paths numbered out of order', () => {
+    const index = new PathIndex();
+    const paths = Array.from(
+      { length: 1_000 },
+      (_, at) => `/d${(at * 7919) % 97}/f${(at * 104_729) % 1_000}`,
+    );
+    for (const path of paths) index.intern(path);
+    const sorted = [...index.sorted().order].map((id) => index.path(id));
+    const expected = [...new Set([...paths, ...paths.map((path) => path.slice(0, path.indexOf('/', 1)))])];
+    expect(sorted).toEqual(expected.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
 });
