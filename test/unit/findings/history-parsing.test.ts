@@ -141,4 +141,17 @@ describe('secret names and redaction', () => {
       'echo //r.example/:_authToken=<redacted> > .npmrc',
     );
   });
+
+  it('redacts a credential flag or URL in a text with no assignment, and leaves other texts as they are', () => {
+    expect(redactSecrets('mysql --password hunter2 -h db')).toBe('mysql --password <redacted> -h db');
+    expect(redactSecrets('git clone https://bob:s3cret@git.example/r.git')).toBe(
+      'git clone https://bob:<redacted>@git.example/r.git',
+    );
+    expect(redactSecrets('curl -u x https://bob:pw@h/ --token t0k')).toBe(
+      'curl -u x https://bob:<redacted>@h/ --token <redacted>',
+    );
+    expect(redactSecrets('Remove the apt lists in the same RUN: 4.2 MB.')).toBe(
+      'Remove the apt lists in the same RUN: 4.2 MB.',
+    );
+  });
 });
