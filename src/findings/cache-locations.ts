@@ -19,6 +19,9 @@ const ANY_CACHE_LOCATION = new RegExp(
     .join('|'),
 );
 
+/** Words every location above holds: most paths hold none and skip the pattern. */
+const CACHE_WORDS = ['cache', 'apt/lists/', '.npm/'];
+
 export function isPackageCache(path: string): boolean {
-  return ANY_CACHE_LOCATION.test(path);
+  return CACHE_WORDS.some((word) => path.includes(word)) && ANY_CACHE_LOCATION.test(path);
 }

@@ -103,13 +103,25 @@ export class DockerArchiveSource implements ImageSource {
   }
 }
 
-const DIGEST_NAMES = [/^blobs\/sha256\/([a-f0-9]{64})$/, /^([a-f0-9]{64})\.json$/, /^sha256:([a-f0-9]{64})$/];
+/** The names that hold a digest, as what comes before and after its 64 hex digits. */
+const DIGEST_NAMES: readonly (readonly [string, string])[] = [
+  ['blobs/sha256/', ''],
+  ['', '.json'],
+  ['sha256:', ''],
+];
+const SHA256_HEX = /^[a-f0-9]{64}$/;
 
-/** "blobs/sha256/<hex>" (Docker >= 25), "<hex>.json" (legacy config) and "sha256:<hex>" (kaniko config) name their digest. */
+/**
+ * "blobs/sha256/<hex>" (Docker >= 25), "<hex>.json" (legacy config) and "sha256:<hex>" (kaniko
+ * config) name their digest. Tested by shape first: one expression, run only on names of the
+ * right length and ends (a small image's start compiles no pattern per shape).
+ */
 export function digestFromName(name: string): string | null {
-  for (const pattern of DIGEST_NAMES) {
-    const hex = pattern.exec(name)?.[1];
-    if (hex !== undefined) return `sha256:${hex}`;
+  for (const [before, after] of DIGEST_NAMES) {
+    if (name.length !== before.length + 64 + after.length) continue;
+    if (!name.startsWith(before) || !name.endsWith(after)) continue;
+    const hex = name.slice(before.length, before.length + 64);
+    if (SHA256_HEX.test(hex)) return `sha256:${hex}`;
   }
   return null;
 }
