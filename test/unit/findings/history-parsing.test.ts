@@ -126,32 +126,21 @@ describe('secret names and redaction', () => {
     expect(looksLikeSecretValue(value)).toBe(secret);
   });
 
-  it('redacts values of secret-named assignments and npm auth tokens, nothing else', () => {
-    expect(redactSecrets('|2 TOKEN=abc VERSION=1.2 /bin/sh -c make')).toBe(
-      '|2 TOKEN=<redacted> VERSION=1.2 /bin/sh -c make',
-    );
-    expect(redactSecrets('/bin/sh -c #(nop)  ENV DB_PASSWORD="s3 cr3t" PORT=80')).toBe(
+  it.each([
+    ['|2 TOKEN=abc VERSION=1.2 /bin/sh -c make', '|2 TOKEN=<redacted> VERSION=1.2 /bin/sh -c make'],
+    [
+      '/bin/sh -c #(nop)  ENV DB_PASSWORD="s3 cr3t" PORT=80',
       '/bin/sh -c #(nop)  ENV DB_PASSWORD=<redacted> PORT=80',
-    );
+    ],
     // Redaction errs on the safe side: a secret word anywhere in the name.
-    expect(redactSecrets('ENV TOKEN_URL=https://x PASS_MAX_DAYS=9')).toBe(
-      'ENV TOKEN_URL=<redacted> PASS_MAX_DAYS=<redacted>',
-    );
-    expect(redactSecrets('echo //r.example/:_authToken=abc > .npmrc')).toBe(
-      'echo //r.example/:_authToken=<redacted> > .npmrc',
-    );
-  });
-
-  it('redacts a credential flag or URL in a text with no assignment, and leaves other texts as they are', () => {
-    expect(redactSecrets('mysql --password hunter2 -h db')).toBe('mysql --password <redacted> -h db');
-    expect(redactSecrets('git clone https://bob:s3cret@git.example/r.git')).toBe(
-      'git clone https://bob:<redacted>@git.example/r.git',
-    );
-    expect(redactSecrets('curl -u x https://bob:pw@h/ --token t0k')).toBe(
-      'curl -u x https://bob:<redacted>@h/ --token <redacted>',
-    );
-    expect(redactSecrets('Remove the apt lists in the same RUN: 4.2 MB.')).toBe(
-      'Remove the apt lists in the same RUN: 4.2 MB.',
-    );
+    ['ENV TOKEN_URL=https://x PASS_MAX_DAYS=9', 'ENV TOKEN_URL=<redacted> PASS_MAX_DAYS=<redacted>'],
+    ['echo //r.example/:_authToken=abc > .npmrc', 'echo //r.example/:_authToken=<redacted> > .npmrc'],
+    // A flag or a URL credential in a text with no assignment; a text with neither as it is.
+    ['mysql --password hunter2 -h db', 'mysql --password <redacted> -h db'],
+    ['git clone https://bob:s3cret@git.example/r.git', 'git clone https://bob:<redacted>@git.example/r.git'],
+    ['curl -u x https://bob:pw@h/ --token t0k', 'curl -u x https://bob:<redacted>@h/ --token <redacted>'],
+    ['Remove the apt lists in the same RUN: 4.2 MB.', 'Remove the apt lists in the same RUN: 4.2 MB.'],
+  ])('redacts the secrets of %s, nothing else', (text, redacted) => {
+    expect(redactSecrets(text)).toBe(redacted);
   });
 });
