@@ -1,4 +1,4 @@
-import { ENTRY_TYPES, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
+import { typeCode, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
 import type { PathIndex } from './path-index.js';
 
@@ -6,10 +6,10 @@ const AUFS_META_PREFIX = '.wh..wh.';
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
 const ABSENT = -1;
 const IMPLICIT = -2;
-/** Type codes (in ENTRY_TYPES) the walk tests. */
-const DIRECTORY = ENTRY_TYPES.indexOf('directory');
-const WHITEOUT = ENTRY_TYPES.indexOf('whiteout');
-const OPAQUE = ENTRY_TYPES.indexOf('opaque');
+/** Type codes the walk tests. */
+const DIRECTORY = typeCode('directory');
+const WHITEOUT = typeCode('whiteout');
+const OPAQUE = typeCode('opaque');
 
 /**
  * dive's efficiency, wasted bytes and inefficient files, computed the way dive v0.13 computes

@@ -1,9 +1,4 @@
-import {
-  ENTRY_TYPES,
-  type FilesystemMetrics,
-  type LayerChanges,
-  type LayerContents,
-} from '../model/index.js';
+import { typeCode, type FilesystemMetrics, type LayerChanges, type LayerContents } from '../model/index.js';
 import { abbreviate, WarningList } from '../layers/index.js';
 import { FateTable } from './entry-fates.js';
 import { ChangeTracker, NOTHING } from './layer-changes.js';
@@ -14,9 +9,9 @@ import { MergedFiles } from './merged-files.js';
 /** What a path holds, besides the serial of a non-directory entry. */
 const ABSENT = -2;
 const DIRECTORY = -3;
-/** Type codes (in ENTRY_TYPES) of the markers, which most entries are not: tested without naming the type. */
-const WHITEOUT = ENTRY_TYPES.indexOf('whiteout');
-const OPAQUE = ENTRY_TYPES.indexOf('opaque');
+/** Type codes of the markers, which most entries are not: tested without naming the type. */
+const WHITEOUT = typeCode('whiteout');
+const OPAQUE = typeCode('opaque');
 
 /**
  * Applies the layers as a container runtime does (OCI image spec, "Applying changesets"):
@@ -102,11 +97,10 @@ export function mergeLayers(
     for (let serial = start; serial < end; serial++) {
       const code = typeCodes[serial];
       if (code !== OPAQUE && code !== WHITEOUT) continue;
-      const type = entries.type(serial);
       const id = pathIds[serial] ?? 0;
       // The root is never deleted (the reader refuses ".wh." alone, which would name it).
-      if (type === 'whiteout' && id === 0) continue;
-      if (held[id] !== ABSENT) remove(id, type === 'whiteout', 'deleted');
+      if (code === WHITEOUT && id === 0) continue;
+      if (held[id] !== ABSENT) remove(id, code === WHITEOUT, 'deleted');
     }
 
     for (let serial = start; serial < end; serial++) {

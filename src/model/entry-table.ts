@@ -18,6 +18,12 @@ export const FILE_LIKE: Uint8Array = Uint8Array.from(ENTRY_TYPES, (type) =>
   type === 'directory' || type === 'whiteout' || type === 'opaque' ? 0 : 1,
 );
 const TYPE_CODES = new Map(ENTRY_TYPES.map((type, code) => [type, code]));
+const OTHER_CODE = ENTRY_TYPES.indexOf('other');
+
+/** The code of `type` in a type column (its index in ENTRY_TYPES): what passes over columns compare. */
+export function typeCode(type: EntryType): number {
+  return TYPE_CODES.get(type) ?? OTHER_CODE;
+}
 
 /**
  * The content hash of every empty file: a fixed marker, not a hash (an empty body needs none),
@@ -168,7 +174,7 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (index === this.#types.length) this.#grow();
     this.#paths.push(entry.path);
     this.#linkTargets?.push(undefined);
-    this.#types[index] = TYPE_CODES.get(entry.type) ?? ENTRY_TYPES.indexOf('other');
+    this.#types[index] = typeCode(entry.type);
     this.#sizes[index] = entry.size;
     this.#modes[index] = entry.mode;
     this.#uids[index] = entry.uid;
