@@ -1,4 +1,4 @@
-import { ENTRY_TYPES, type EntryTable, type EntryType } from '../model/index.js';
+import { typeOfCode, type EntryTable, type EntryType } from '../model/index.js';
 import { EntrySerials } from './entry-serials.js';
 
 /**
@@ -9,7 +9,7 @@ import { EntrySerials } from './entry-serials.js';
  */
 export class StackedEntries {
   readonly serials: EntrySerials;
-  /** By serial: the entry's type as its code in ENTRY_TYPES. */
+  /** By serial: the entry's type as its code (`typeCode`). */
   readonly typeCodes: Uint8Array;
 
   constructor(readonly tables: readonly EntryTable[]) {
@@ -24,7 +24,7 @@ export class StackedEntries {
   }
 
   type(serial: number): EntryType {
-    return ENTRY_TYPES[this.typeCodes[serial] ?? ENTRY_TYPES.length] ?? 'other';
+    return typeOfCode(this.typeCodes[serial]);
   }
 
   size(serial: number): number {

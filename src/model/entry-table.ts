@@ -25,6 +25,11 @@ export function typeCode(type: EntryType): number {
   return TYPE_CODES.get(type) ?? OTHER_CODE;
 }
 
+/** The type a code of a type column stands for (`typeCode`'s inverse; 'other' for none). */
+export function typeOfCode(code: number | undefined): EntryType {
+  return ENTRY_TYPES[code ?? OTHER_CODE] ?? 'other';
+}
+
 /**
  * The content hash of every empty file: a fixed marker, not a hash (an empty body needs none),
  * which no real hash (hex) can equal.
@@ -239,7 +244,7 @@ export class EntryTable implements Iterable<LayerEntry> {
   }
 
   type(index: number): EntryType {
-    return ENTRY_TYPES[this.#types[index] ?? ENTRY_TYPES.length] ?? 'other';
+    return typeOfCode(this.#types[index]);
   }
 
   size(index: number): number {
