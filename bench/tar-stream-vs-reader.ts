@@ -26,7 +26,7 @@ import {
   readLayer,
   sniffCompression,
 } from '../src/layers/index.js';
-import { ContentHasher } from '../src/layers/content-hash.js';
+import { contentHasher } from '../src/layers/content-hash.js';
 import { EntryTable } from '../src/model/index.js';
 import { openImageSource } from '../src/sources/index.js';
 import { writeManyFilesLayout } from '../test/helpers/many-files.js';
@@ -65,7 +65,7 @@ async function readWithTarStream(open: () => Promise<Readable>, keepNames: boole
         gid: header.gid ?? 0,
       });
     }
-    const hash = file ? new ContentHasher(processContentKey()) : null;
+    const hash = file ? contentHasher(processContentKey(), header.size ?? 0) : null;
     body.on('data', (chunk: unknown) => {
       hash?.update(chunk as Buffer);
     });

@@ -538,7 +538,9 @@ await build({
   logLevel: 'warning',
 });
 
-// The zstd decoder's WebAssembly, which tsc does not copy: src/layers/wasm-zstd.ts finds it under
-// dist/layers/ from whichever bundle it was built into.
-const zstdWasm = fileURLToPath(new URL('../src/layers/zstd-wasm/', import.meta.url));
-await cp(zstdWasm, join(dist, 'layers/zstd-wasm'), { recursive: true });
+// The WebAssembly modules, which tsc does not copy: src/layers/wasm-zstd.ts and wasm-poly1305.ts
+// find them under dist/layers/ from whichever bundle they were built into.
+for (const wasm of ['zstd-wasm', 'poly1305-wasm']) {
+  const from = fileURLToPath(new URL(`../src/layers/${wasm}/`, import.meta.url));
+  await cp(from, join(dist, 'layers', wasm), { recursive: true, filter: (path) => !path.endsWith('.c') });
+}

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError } from '../errors.js';
 import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
 import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
-import { ContentHasher } from './content-hash.js';
+import { contentHasher } from './content-hash.js';
 import type { InlineDecoder } from './inline-decoder.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
@@ -295,7 +295,7 @@ function entryCollector(
       if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
-    const hash = new ContentHasher(contentKey);
+    const hash = contentHasher(contentKey, header.size);
     // Likely credential files (by name) are also scanned, and account files read for their
     // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(path);

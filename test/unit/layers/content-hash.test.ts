@@ -1,12 +1,21 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ContentHasher } from '../../../src/layers/content-hash.js';
+import {
+  CipherTag,
+  contentHasher,
+  SMALL_BODY_BYTES,
+  type ContentHasher,
+} from '../../../src/layers/content-hash.js';
+import { WasmPoly1305Tag } from '../../../src/layers/wasm-poly1305.js';
 import { contentKeyFrom, randomContentKey, type ContentKey } from '../../../src/layers/index.js';
 import { fillBytes } from '../../helpers/fill.js';
 
-/** The hash of `body` fed in pieces of the given lengths (the rest in one). */
+/** The hash of `body` fed in pieces of the given lengths (the rest in one), as OpenSSL computes it. */
 function hashOf(key: ContentKey, body: Uint8Array, pieces: number[] = []): string {
-  const hasher = new ContentHasher(key);
+  return feed(new CipherTag(key), body, pieces);
+}
+
+function feed(hasher: ContentHasher, body: Uint8Array, pieces: number[] = []): string {
   let at = 0;
   for (const length of pieces) {
     hasher.update(body.subarray(at, at + length));
@@ -47,6 +56,35 @@ describe('content hash', () => {
       const bytes = body.subarray(0, length);
       expect(hashOf(key, bytes)).toBe(poly1305Reference(key, bytes));
     }
+  });
+
+  it('is the same tag from WebAssembly for every length of a last block and carries of all ones', () => {
+    const ones = Buffer.alloc(300, 0xff);
+    for (let length = 0; length <= 70; length++)
+      for (const bytes of [body.subarray(0, length), ones.subarray(0, length)])
+        expect(feed(new WasmPoly1305Tag(key), bytes)).toBe(poly1305Reference(key, bytes));
+    for (const length of [255, 256, 257, 4095, 8192, 65_536, 65_537, 100_003]) {
+      const bytes = body.subarray(0, length);
+      expect(feed(new WasmPoly1305Tag(key), bytes)).toBe(hashOf(key, bytes));
+    }
+    expect(feed(new WasmPoly1305Tag(key), ones)).toBe(poly1305Reference(key, ones));
+  });
+
+  it('keeps apart the WebAssembly hashes under way at once, under two keys', () => {
+    const other = randomContentKey();
+    const bodies = [body.subarray(0, 5000), body.subarray(7, 3000), body.subarray(100, 4100)];
+    const keys = [key, other, key];
+    const hashers = keys.map((k) => new WasmPoly1305Tag(k));
+    // Pieces of 33 bytes taken in turn: each hash's partial block and sum must survive the others.
+    for (let at = 0; at < 5000; at += 33)
+      hashers.forEach((hasher, i) => hasher.update(bodies[i]!.subarray(at, at + 33)));
+    const tags = hashers.map((hasher) => hasher.digest().toString('hex'));
+    expect(tags).toEqual(bodies.map((bytes, i) => hashOf(keys[i]!, bytes)));
+  });
+
+  it('hashes a body up to SMALL_BODY_BYTES with WebAssembly, a larger one with OpenSSL', () => {
+    expect(contentHasher(key, SMALL_BODY_BYTES)).toBeInstanceOf(WasmPoly1305Tag);
+    expect(contentHasher(key, SMALL_BODY_BYTES + 1)).toBeInstanceOf(CipherTag);
   });
 
   it('gives the same 16-byte tag for the same bytes in any chunking', () => {
