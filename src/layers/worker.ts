@@ -8,7 +8,6 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { redactDebugOutput } from '../registry/debug-output.js';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
@@ -54,7 +53,10 @@ export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   if (port === null) throw new Error('the layer worker runs as a worker thread of LayerReader');
   // This thread's own debug logs (a download's proxy agent, its requests) are masked as the
   // main thread's are: its `debug` is another instance, which the main thread's setting misses.
-  if (process.env['DEBUG']) redactDebugOutput();
+  // Loaded only then (`debug` loads `tty` and `net`: 5 ms of a worker's start); the mask is in
+  // place before the first job's message, which comes after this turn.
+  if (process.env['DEBUG'])
+    void import('../registry/debug-output.js').then(({ redactDebugOutput }) => redactDebugOutput());
   let first = onFirstRead;
   const beforeResult = (): void => {
     first?.();
