@@ -75,6 +75,9 @@ describe('npm pack: the tarball installs and runs', () => {
     // The zstd decoder of Node 20 and 22, with zstd's license.
     expect(packed).toContain('dist/layers/zstd-wasm/zstd-decompress.wasm');
     expect(packed).toContain('dist/layers/zstd-wasm/LICENSE');
+    // The small file bodies' Poly1305, without its C source.
+    expect(packed).toContain('dist/layers/poly1305-wasm/poly1305.wasm');
+    expect(packed.filter((path) => path.endsWith('.c'))).toEqual([]);
     expect(
       packed.filter((path) => /^(src|test|bench|fixtures)\//.test(path) || path === 'bin/dev.js'),
     ).toEqual([]);
