@@ -3,8 +3,8 @@
 # docker-registry (the CNCF distribution registry), skopeo, openssl, htpasswd (apache2-utils)
 # podman, chromium and firefox-esr (the HTML report's browser tests), debootstrap (the Debian
 # package-inventory test builds a bookworm rootfs), rpm (rpm and rpmbuild: the rpm inventory's
-# truth test) and buildah (the Dockerfile is built and run). Idempotent: does nothing when
-# everything is there.
+# truth test), buildah (the Dockerfile is built and run) and clang with lld (the committed
+# Poly1305 WebAssembly is rebuilt and compared). Idempotent: does nothing when everything is there.
 set -euo pipefail
 
 declare -A package_of=(
@@ -18,6 +18,8 @@ declare -A package_of=(
   [debootstrap]=debootstrap
   [rpmbuild]=rpm
   [buildah]=buildah
+  [clang]=clang
+  [wasm-ld]=lld
 )
 
 missing=()
