@@ -9,10 +9,9 @@
  * A state is 24 words: the clamped r (5 limbs), 5r (5 words, the first unused), s (4 words), the
  * accumulator h (5 limbs), the bytes of an unfinished block (16) and their count.
  */
-#include <stdint.h>
-
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* The compiler's own types: no header, so no C library's is needed to build. */
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
 
 enum { R = 0, R5 = 5, S = 10, H = 14, PART = 19, PART_LENGTH = 23, STATE_WORDS = 24 };
 
