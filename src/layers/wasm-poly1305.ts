@@ -2,6 +2,7 @@ import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CONTENT_HASH_BYTES } from '../model/index.js';
 import { builtFileUrl } from './built-file-url.js';
+import type { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
 
 /** poly1305-wasm/poly1305.wasm, built from poly1305.c beside it by scripts/build-poly1305-wasm.sh. */
@@ -75,11 +76,11 @@ export function wasmPoly1305Available(): boolean {
  * The content hash of content-hash.ts (RFC 8439's Poly1305 tag over the body as additional data,
  * nothing encrypted, under the one-time key ChaCha20 derives from the content key and the zero
  * nonce), computed by poly1305.c as WebAssembly: the same 16 bytes as OpenSSL's cipher gives,
- * without a cipher object per file. About ten times faster than that object for a small body;
- * OpenSSL's vector code is four times faster per byte for a large one. Call only where
- * `wasmPoly1305Available()`.
+ * without a cipher object per file: three to five times faster for a body of up to 2 KiB, where
+ * OpenSSL's vector code is five times faster per byte for a large one (bench/content-hash.ts).
+ * Call only where `wasmPoly1305Available()`.
  */
-export class WasmPoly1305Tag {
+export class WasmPoly1305Tag implements ContentHasher {
   readonly #module: Poly1305Module;
   /** This hash's state while another hash's is in the module: null while it is there itself. */
   #saved: Uint8Array | null;

@@ -51,44 +51,52 @@ const running = new Map<number, Running>();
 export function serveLayerJobs(onFirstRead: (() => void) | null = null): void {
   const port = parentPort;
   if (port === null) throw new Error('the layer worker runs as a worker thread of LayerReader');
-  // This thread's own debug logs (a download's proxy agent, its requests) are masked as the
-  // main thread's are: its `debug` is another instance, which the main thread's setting misses.
-  // Loaded only then (`debug` loads `tty` and `net`: 5 ms of a worker's start); the mask is in
-  // place before the first job's message, which comes after this turn.
-  if (process.env['DEBUG'])
-    void import('../registry/debug-output.js').then(({ redactDebugOutput }) => redactDebugOutput());
   let first = onFirstRead;
   const beforeResult = (): void => {
     first?.();
     first = null;
   };
-  port.on('message', (message: ToWorker) => {
-    if (message.kind === 'job') {
-      void run(message.job, beforeResult);
-      return;
-    }
-    const job = running.get(message.id);
-    if (job === undefined) return;
-    switch (message.kind) {
-      case 'chunk':
-        job.unacknowledged += message.bytes.byteLength;
-        job.inbound?.push(
-          Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
-        );
-        break;
-      case 'end':
-        job.inbound?.push(null);
-        break;
-      case 'source-error':
-        job.inbound?.destroy(reviveError(message.error));
-        break;
-      case 'abort':
-        job.abort.abort();
-        // The reader may still be waiting for the first bytes, before its pipeline watches the signal.
-        job.inbound?.destroy(new Error('the read was stopped'));
-        break;
-    }
-  });
+  const listen = (): void => {
+    port.on('message', (message: ToWorker) => onMessage(message, beforeResult));
+  };
+  // This thread's own debug logs (a download's proxy agent, its requests) are masked as the
+  // main thread's are: its `debug` is another instance, which the main thread's setting misses.
+  // Loaded only then (`debug` loads `tty` and `net`: 5 ms of a worker's start), and jobs wait
+  // for it: the port keeps their messages until it is listened to.
+  if (process.env['DEBUG'])
+    void import('../registry/debug-output.js').then(({ redactDebugOutput }) => {
+      redactDebugOutput();
+      listen();
+    });
+  else listen();
+}
+
+function onMessage(message: ToWorker, beforeResult: () => void): void {
+  if (message.kind === 'job') {
+    void run(message.job, beforeResult);
+    return;
+  }
+  const job = running.get(message.id);
+  if (job === undefined) return;
+  switch (message.kind) {
+    case 'chunk':
+      job.unacknowledged += message.bytes.byteLength;
+      job.inbound?.push(
+        Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
+      );
+      break;
+    case 'end':
+      job.inbound?.push(null);
+      break;
+    case 'source-error':
+      job.inbound?.destroy(reviveError(message.error));
+      break;
+    case 'abort':
+      job.abort.abort();
+      // The reader may still be waiting for the first bytes, before its pipeline watches the signal.
+      job.inbound?.destroy(new Error('the read was stopped'));
+      break;
+  }
 }
 
 function openRegion(region: FileRegion): Readable {
