@@ -45,15 +45,25 @@ interface Poly1305Module {
 
 let loaded: Poly1305Module | null | undefined;
 
-/** The module, instantiated once per thread on first use; null where WebAssembly is off (--jitless). */
+/**
+ * The module, instantiated once per thread on first use; null where WebAssembly is off
+ * (--jitless) or the module is not beside the code (a build by tsc alone, which copies no
+ * .wasm): OpenSSL then hashes every body, to the same tags.
+ */
 function poly1305Module(): Poly1305Module | null {
   if (loaded !== undefined) return loaded;
   const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) {
+  let bytes: Buffer | null = null;
+  try {
+    bytes = wasm === undefined ? null : readFileSync(builtFileUrl(import.meta.url, WASM_PATH));
+  } catch {
+    // No module file: see above.
+  }
+  if (wasm === undefined || bytes === null) {
     loaded = null;
     return loaded;
   }
-  const module = new wasm.Module(readFileSync(builtFileUrl(import.meta.url, WASM_PATH)));
+  const module = new wasm.Module(bytes);
   const exports = new wasm.Instance(module, {}).exports as Poly1305Exports;
   loaded = {
     exports,
