@@ -1,7 +1,6 @@
 import { createCipheriv } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { CONTENT_HASH_BYTES } from '../model/index.js';
-import { builtFileUrl } from './built-file-url.js';
+import { compileBuiltWasm, instantiateWasm } from './built-wasm.js';
 import type { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
 
@@ -22,12 +21,6 @@ interface Poly1305Exports {
   begin(): void;
   update(length: number): void;
   finish(lengthLow: number, lengthHigh: number): void;
-}
-
-/** The part of the WebAssembly global used here (TypeScript's Node types do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
 }
 
 /** The module's instance on this thread and views on its memory, which never grows. */
@@ -52,19 +45,17 @@ let loaded: Poly1305Module | null | undefined;
  */
 function poly1305Module(): Poly1305Module | null {
   if (loaded !== undefined) return loaded;
-  const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  let bytes: Buffer | null = null;
+  let module: object | undefined;
   try {
-    bytes = wasm === undefined ? null : readFileSync(builtFileUrl(import.meta.url, WASM_PATH));
+    module = compileBuiltWasm(WASM_PATH);
   } catch {
     // No module file: see above.
   }
-  if (wasm === undefined || bytes === null) {
+  if (module === undefined) {
     loaded = null;
     return loaded;
   }
-  const module = new wasm.Module(bytes);
-  const exports = new wasm.Instance(module, {}).exports as Poly1305Exports;
+  const exports = instantiateWasm(module) as Poly1305Exports;
   loaded = {
     exports,
     bytes: new Uint8Array(exports.memory.buffer),

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { builtFileUrl } from './built-file-url.js';
+import { compileBuiltWasm, instantiateWasm } from './built-wasm.js';
 import type { InlineDecoder } from './inline-decoder.js';
 
 /** zstd-wasm/zstd-decompress.wasm, libzstd's decoder built by scripts/build-zstd-wasm.sh. */
@@ -18,12 +17,6 @@ interface ZstdExports {
   ZSTD_getErrorName(result: number): number;
 }
 
-/** The part of the WebAssembly global used here (TypeScript's Node types do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-
 const ZSTD_D_WINDOW_LOG_MAX = 100;
 /** 128 MiB, libzstd's default, which native-zstd.ts keeps: a hostile frame cannot claim more. */
 const WINDOW_LOG_MAX = 27;
@@ -40,8 +33,8 @@ let compiled: object | undefined;
 
 /** Compiled once per thread, on the first zstd layer. */
 function zstdModule(): object {
-  const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  compiled ??= new wasm.Module(readFileSync(builtFileUrl(import.meta.url, WASM_PATH)));
+  compiled ??= compileBuiltWasm(WASM_PATH);
+  if (compiled === undefined) throw new Error('WebAssembly is not available');
   return compiled;
 }
 
@@ -81,8 +74,7 @@ export class WasmZstdDecoder implements InlineDecoder {
   private badMagic = false;
 
   constructor() {
-    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-    this.zstd = new wasm.Instance(zstdModule(), {}).exports as ZstdExports;
+    this.zstd = instantiateWasm(zstdModule()) as ZstdExports;
     const zstd = this.zstd;
     this.dctx = zstd.ZSTD_createDCtx();
     this.input = zstd.malloc(INPUT_BYTES);
