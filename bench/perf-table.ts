@@ -1,6 +1,6 @@
 /**
  * Issue 13's table: each imgscope row beside its anchor, run alternately in the same invocation
- * (RUNS rounds, medians), with wall time, CPU time (user + sys), peak RSS and the ratios, then
+ * (RUNS rounds, at least 15 for the start-up rows; medians), with wall time, CPU time (user + sys), peak RSS and the ratios, then
  * the floors (`node -e 0`, importing @oclif/core, sha256 of the layer bytes on one and two
  * cores, `gzip -dc` of the gzip blobs). On a shared machine wall times swing with the load:
  * read the ratios of alternating runs, and the CPU ratios.
@@ -28,6 +28,8 @@ import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/help
 import { makeLargeImage } from './make-large-image.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
+/** The start-up rows' rounds: each takes well under 0.1 s, and their medians need more runs. */
+const STARTUP_ROUNDS = Math.max(RUNS, 15);
 const cli = `node ${resolve('bin/run.js')}`;
 /** Cold rows read every layer: the layer-result cache (issue 16) would make them warm after the first run. */
 const COLD = '--no-cache';
@@ -38,19 +40,26 @@ interface Sample {
   rssMib: number;
 }
 
-/** Runs `command` under /usr/bin/time (asynchronously: the registry proxy lives in this process). */
+/**
+ * Runs `command` (asynchronously: the registry proxy lives in this process). Wall and CPU come
+ * from bash's `time` (to the millisecond; /usr/bin/time's wall has 10 ms steps, too coarse for the
+ * small image's 20-90 ms), peak RSS from /usr/bin/time around it.
+ */
 async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sample> {
-  const result = await promisify(execFile)(
-    '/usr/bin/time',
-    ['-f', 'BENCH %e %U %S %M', 'sh', '-c', `( ${command} ) > /dev/null`],
-    { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 },
-  ).catch((err: { code?: number; stderr?: string }) => {
+  const timed = `TIMEFORMAT='BENCH %3R %3U %3S'; time { ${command} ; } > /dev/null`;
+  const result = await promisify(execFile)('/usr/bin/time', ['-f', 'RSS %M', 'bash', '-c', timed], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  }).catch((err: { code?: number; stderr?: string }) => {
     // dive --ci exits 1 when its rules fail the image: still a complete run.
     if (err.code === 1 && err.stderr !== undefined) return { stderr: err.stderr };
     throw new Error(`${command} failed: ${err.stderr ?? String(err)}`);
   });
-  const line = result.stderr.split('\n').find((l) => l.startsWith('BENCH ')) ?? '';
-  const [, wall, user, sys, kb] = line.split(' ').map(Number);
+  const field = (tag: string): number[] =>
+    (result.stderr.split('\n').find((l) => l.startsWith(`${tag} `)) ?? '').split(' ').slice(1).map(Number);
+  const [wall, user, sys] = field('BENCH');
+  const [kb] = field('RSS');
   return { wall: wall ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN), rssMib: (kb ?? NaN) / 1024 };
 }
 
@@ -72,6 +81,8 @@ interface Row {
   goal: string;
   /** Run once before the measured runs (to fill a cache). */
   prepare?: Side;
+  /** Rounds, where RUNS is too few: a start-up row's 20-90 ms swing by a few ms. */
+  rounds?: number;
 }
 
 function medians(samples: Sample[]): Sample {
@@ -83,7 +94,9 @@ function medians(samples: Sample[]): Sample {
 }
 
 const f2 = (n: number): string => n.toFixed(2);
-const show = (s: Sample): string => `${f2(s.wall)} s (cpu ${f2(s.cpu)} s), ${s.rssMib.toFixed(0)} MiB`;
+/** Seconds, to the millisecond under one second (the start-up rows). */
+const sec = (n: number): string => n.toFixed(n < 1 ? 3 : 2);
+const show = (s: Sample): string => `${sec(s.wall)} s (cpu ${sec(s.cpu)} s), ${s.rssMib.toFixed(0)} MiB`;
 
 /** ONLY=text runs only the rows whose work names it (and the floors). */
 const ONLY = process.env['ONLY'];
@@ -95,7 +108,7 @@ async function runRow(row: Row, over?: number): Promise<string> {
   if (row.prepare !== undefined) await measure(row.prepare.command, row.prepare.env);
   const subject: Sample[] = [];
   const anchor: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < (row.rounds ?? RUNS); i++) {
     subject.push(await measure(row.subject.command, row.subject.env));
     anchor.push(await measure(row.anchor.command, row.anchor.env));
   }
@@ -235,12 +248,14 @@ rows.push(
     subject: { label: 'imgscope', command: `${cli} analyze ${small} --json` },
     anchor: { label: '`node -e 0`', command: 'node -e 0' },
     goal: '<= 2.5x',
+    rounds: STARTUP_ROUNDS,
   },
   {
     work: 'small image, table',
     subject: { label: 'imgscope', command: `${cli} analyze ${small}` },
     anchor: { label: '`node -e 0`', command: 'node -e 0' },
     goal: '<= 2.5x',
+    rounds: STARTUP_ROUNDS,
   },
   {
     work: 'diff of two images sharing their layers',
@@ -275,6 +290,7 @@ if (existsSync(node24)) {
       subject: { label: 'imgscope', command: `${cli24} analyze ${small}${format}` },
       anchor: { label: '`node -e 0`, same Node', command: `${node24} -e 0` },
       goal: '<= 2.5x',
+      rounds: STARTUP_ROUNDS,
     });
   }
   if (dive !== null) {

@@ -73,6 +73,13 @@ export class PlatformNotFoundError extends ImgscopeError {
   }
 }
 
+/** Input imgscope understands but cannot read where it runs (zstd layers under `node --jitless`). */
+export class UnsupportedError extends ImgscopeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('UNSUPPORTED', message, options);
+  }
+}
+
 /** Registry answered with an error (not found, denied, schema 1...). */
 export class RegistryError extends ImgscopeError {
   override readonly exitCode: number = EXIT_CODES.registry;

@@ -7,6 +7,14 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: object };
 }
 
+/** Thrown where a module is needed and Node runs without WebAssembly (`node --jitless`). */
+export class WebAssemblyOffError extends Error {
+  constructor() {
+    super('WebAssembly is not available');
+    this.name = 'WebAssemblyOffError';
+  }
+}
+
 /** The WebAssembly global; undefined where Node runs without it (`node --jitless`). */
 function webAssembly(): WebAssemblyApi | undefined {
   return (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
@@ -25,6 +33,6 @@ export function compileBuiltWasm(path: string): object | undefined {
 /** The exports of a new instance of a module `compileBuiltWasm` compiled (ours import nothing). */
 export function instantiateWasm(module: object): object {
   const wasm = webAssembly();
-  if (wasm === undefined) throw new Error('WebAssembly is not available');
+  if (wasm === undefined) throw new WebAssemblyOffError();
   return new wasm.Instance(module, {}).exports;
 }

@@ -1,8 +1,9 @@
 import { closeSync, openSync } from 'node:fs';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ImgscopeError, InputFormatError } from '../errors.js';
+import { ImgscopeError, InputFormatError, UnsupportedError } from '../errors.js';
 import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
+import { WebAssemblyOffError } from './built-wasm.js';
 import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
 import { contentHasher } from './content-hash.js';
 import type { InlineDecoder } from './inline-decoder.js';
@@ -80,7 +81,13 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
   const raw = await open();
   const { head, stream } = await peekStream(raw, 4);
   const compression = sniffCompression(head);
-  const read = new LayerRead(compression, options);
+  let read: LayerRead;
+  try {
+    read = startLayerRead(compression, options);
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
   try {
     if (read.inline) await pipeline(stream, new LayerSink(read), { signal: options.signal });
     else
@@ -116,7 +123,7 @@ async function readRegion(
   let chunk = await chunks.next();
   const head = chunk.done === true ? Buffer.alloc(0) : chunk.value;
   const compression = sniffCompression(head.subarray(0, 4));
-  const read = new LayerRead(compression, options);
+  const read = startLayerRead(compression, options);
   try {
     if (!read.inline) return null;
     for (; chunk.done !== true; chunk = await chunks.next()) read.take(chunk.value);
@@ -127,6 +134,15 @@ async function readRegion(
     read.close();
   }
   return read.result();
+}
+
+/** A `LayerRead` of `compression`; where its decoder cannot start, the error that says why. */
+function startLayerRead(compression: Compression, options: LayerReadOptions): LayerRead {
+  try {
+    return new LayerRead(compression, options);
+  } catch (err) {
+    throw describeLayerError(err, options.label, compression);
+  }
 }
 
 /** Hands a stream's chunks to a `LayerRead`, failing the stream where it throws. */
@@ -388,6 +404,13 @@ function entryType(typeflag: string): EntryType {
 /** One clear line for whatever broke inside the layer pipeline. */
 function describeLayerError(err: unknown, label: string, compression: Compression): ImgscopeError {
   if (err instanceof ImgscopeError) return err;
+  // Not the data's fault: this Node cannot run the decoder (zstd below Node 24 is WebAssembly).
+  if (err instanceof WebAssemblyOffError) {
+    return new UnsupportedError(`${label}: zstd data needs WebAssembly, which this Node runs without (--jitless)`, {
+      hint: 'run imgscope without --jitless, in NODE_OPTIONS too, or on Node >= 24, whose zlib decodes zstd',
+      cause: err,
+    });
+  }
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
   if (compression === 'zstd' && err instanceof Error && !(err instanceof TarFormatError)) {

@@ -1,4 +1,4 @@
-import { compileBuiltWasm, instantiateWasm } from './built-wasm.js';
+import { compileBuiltWasm, instantiateWasm, WebAssemblyOffError } from './built-wasm.js';
 import type { InlineDecoder } from './inline-decoder.js';
 
 /** zstd-wasm/zstd-decompress.wasm, libzstd's decoder built by scripts/build-zstd-wasm.sh. */
@@ -34,7 +34,7 @@ let compiled: object | undefined;
 /** Compiled once per thread, on the first zstd layer. */
 function zstdModule(): object {
   compiled ??= compileBuiltWasm(WASM_PATH);
-  if (compiled === undefined) throw new Error('WebAssembly is not available');
+  if (compiled === undefined) throw new WebAssemblyOffError();
   return compiled;
 }
 

@@ -8,6 +8,7 @@ import {
   NetworkError,
   PlatformNotFoundError,
   RegistryError,
+  UnsupportedError,
   UsageError,
 } from '../errors.js';
 import type { RemoteBlob } from '../registry/index.js';
@@ -118,6 +119,7 @@ const CLASSES: Record<string, ErrorClass> = {
   NetworkError,
   PlatformNotFoundError,
   RegistryError,
+  UnsupportedError,
   UsageError,
 };
 
