@@ -406,10 +406,13 @@ function describeLayerError(err: unknown, label: string, compression: Compressio
   if (err instanceof ImgscopeError) return err;
   // Not the data's fault: this Node cannot run the decoder (zstd below Node 24 is WebAssembly).
   if (err instanceof WebAssemblyOffError) {
-    return new UnsupportedError(`${label}: zstd data needs WebAssembly, which this Node runs without (--jitless)`, {
-      hint: 'run imgscope without --jitless, in NODE_OPTIONS too, or on Node >= 24, whose zlib decodes zstd',
-      cause: err,
-    });
+    return new UnsupportedError(
+      `${label}: zstd data needs WebAssembly, which this Node runs without (--jitless)`,
+      {
+        hint: 'run imgscope without --jitless, in NODE_OPTIONS too, or on Node >= 24, whose zlib decodes zstd',
+        cause: err,
+      },
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
