@@ -15,7 +15,7 @@ COPY package.json package-lock.json ./
 ARG NODE_EXTRA_CA_CERTS
 # Runtime dependencies only; no install scripts run (none of them needs one).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-COPY bin/run.js bin/run.js
+COPY bin/run.js bin/package.json bin/
 COPY schema schema
 COPY oclif.manifest.json oclif.manifest.json
 COPY dist dist

@@ -69,6 +69,8 @@ describe('npm pack: the tarball installs and runs', () => {
 
   it('packs the built CLI, its schema and README, and no sources or tests', () => {
     expect(packed).toContain('bin/run.js');
+    // What makes bin/run.js CommonJS, which Node 20 starts sooner than an ES module.
+    expect(packed).toContain('bin/package.json');
     expect(packed).toContain('dist/commands/analyze.js');
     expect(packed).toContain('schema/imgscope-config.schema.json');
     expect(packed).toContain('README.md');
@@ -79,7 +81,7 @@ describe('npm pack: the tarball installs and runs', () => {
     expect(packed).toContain('dist/layers/poly1305-wasm/poly1305.wasm');
     expect(packed.filter((path) => path.endsWith('.c'))).toEqual([]);
     expect(
-      packed.filter((path) => /^(src|test|bench|fixtures)\//.test(path) || path === 'bin/dev.js'),
+      packed.filter((path) => /^(src|test|bench|fixtures)\//.test(path) || path === 'bin/dev.mjs'),
     ).toEqual([]);
   });
 
