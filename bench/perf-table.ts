@@ -184,6 +184,23 @@ const blobs = (layout: string): string[] =>
 const small = resolve('fixtures/dive/test-docker-image.tar');
 const dive = findDive();
 
+/**
+ * The small image's start-up rows on `node` (`cliCommand` runs bin/run.js with it), JSON and the
+ * table (the default output), each beside that Node's `node -e 0`; `named` ends the rows' names.
+ */
+function startupRows(node: string, cliCommand: string, named: string, anchorLabel: string): Row[] {
+  return [
+    [`small image (dive test image, 1.2 MB)${named}`, ' --json'],
+    [`small image, table${named}`, ''],
+  ].map(([work = '', format = '']) => ({
+    work,
+    subject: { label: 'imgscope', command: `${cliCommand} analyze ${small}${format}` },
+    anchor: { label: anchorLabel, command: `${node} -e 0` },
+    goal: '<= 2.5x',
+    rounds: STARTUP_ROUNDS,
+  }));
+}
+
 const load = (): string =>
   loadavg()
     .map((n) => n.toFixed(2))
@@ -243,20 +260,7 @@ rows.push(
     },
     goal: '< 1x on 2 cores',
   },
-  {
-    work: 'small image (dive test image, 1.2 MB)',
-    subject: { label: 'imgscope', command: `${cli} analyze ${small} --json` },
-    anchor: { label: '`node -e 0`', command: 'node -e 0' },
-    goal: '<= 2.5x',
-    rounds: STARTUP_ROUNDS,
-  },
-  {
-    work: 'small image, table',
-    subject: { label: 'imgscope', command: `${cli} analyze ${small}` },
-    anchor: { label: '`node -e 0`', command: 'node -e 0' },
-    goal: '<= 2.5x',
-    rounds: STARTUP_ROUNDS,
-  },
+  ...startupRows('node', cli, '', '`node -e 0`'),
   {
     work: 'diff of two images sharing their layers',
     subject: { label: 'imgscope', command: `${cli} diff ${archive} oci:${gzipLayout} --json ${COLD}` },
@@ -280,19 +284,8 @@ const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-li
 if (existsSync(node24)) {
   const version24 = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const cli24 = `${node24} ${resolve('bin/run.js')}`;
-  // Start-up where Node has a compile cache (>= 22.1; the first run fills it); the table is the default output.
-  for (const [work, format] of [
-    [`small image, Node ${version24}`, ' --json'],
-    [`small image, table, Node ${version24}`, ''],
-  ] as const) {
-    rows.push({
-      work,
-      subject: { label: 'imgscope', command: `${cli24} analyze ${small}${format}` },
-      anchor: { label: '`node -e 0`, same Node', command: `${node24} -e 0` },
-      goal: '<= 2.5x',
-      rounds: STARTUP_ROUNDS,
-    });
-  }
+  // Start-up where Node has a compile cache (>= 22.1; the first run fills it).
+  rows.push(...startupRows(node24, cli24, `, Node ${version24}`, '`node -e 0`, same Node'));
   if (dive !== null) {
     rows.push({
       work: `docker-archive (uncompressed), Node ${version24}`,
