@@ -1,6 +1,6 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
@@ -164,6 +164,24 @@ describe('flag and argument errors: why, in one line, exit 2', () => {
       expect(expectOneLineError(result)).toBe(`imgscope: error: ${reason}`);
     });
   }
+});
+
+describe('a checkout that was never built', () => {
+  it('says to build it, in one line, exit 70, instead of a stack trace', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'bin'));
+    for (const file of ['run.js', 'package.json'])
+      await copyFile(join(PROJECT_ROOT, 'bin', file), join(dir, 'bin', file));
+    const result = spawnSync(process.execPath, [join(dir, 'bin', 'run.js'), 'analyze', image], {
+      encoding: 'utf8',
+      env: hermeticEnv(dir),
+    });
+    expect(result.status).toBe(70);
+    expect(result.stdout).toBe('');
+    expect(expectOneLineError({ code: result.status, stdout: result.stdout, stderr: result.stderr })).toBe(
+      'imgscope: error: this copy of imgscope is not built (run npm run build)',
+    );
+  });
 });
 
 describe('shell completion', () => {
