@@ -49,16 +49,13 @@ export function computeDiveMetrics(
    * AUFS name (from the root down, the first one) it creates nothing more and sets no state.
    */
   const addPath = (tree: Int32Array, id: number, state: number): void => {
-    if (aufsNames === null) {
-      for (let node = paths.parent(id); node > 0 && tree[node] === ABSENT; node = paths.parent(node))
-        tree[node] = IMPLICIT;
-      tree[id] = state;
-      return;
-    }
-    // Walked up, not down, so that no list of the missing nodes is needed: the topmost AUFS name.
+    // Walked up, not down, so that no list of the missing nodes is needed: the topmost AUFS name
+    // (an image without any skips the walk).
     let aufs = -1;
-    for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) {
-      if (aufsNames.has(node)) aufs = node;
+    if (aufsNames !== null) {
+      for (let node = id; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) {
+        if (aufsNames.has(node)) aufs = node;
+      }
     }
     const from = aufs < 0 ? id : paths.parent(aufs);
     for (let node = from; node > 0 && tree[node] === ABSENT; node = paths.parent(node)) tree[node] = IMPLICIT;
