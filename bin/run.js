@@ -9,8 +9,7 @@ try {
   launcher = require('../dist/cli/launch.cjs');
 } catch (error) {
   // A checkout that was never built: say what to do instead of printing a stack trace.
-  if (error === null || typeof error !== 'object' || error.code !== 'MODULE_NOT_FOUND') throw error;
-  if (!String(error.message).includes('launch.cjs')) throw error;
+  if (error?.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes('launch.cjs')) throw error;
   process.stderr.write('imgscope: error: this copy of imgscope is not built (run npm run build)\n');
   process.exit(70);
 }
