@@ -15,7 +15,8 @@
  * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd, the
  * small image's start-up (JSON and table) on a Node with a compile cache, and the docker-archive
  * row on that Node (information).
- * ONLY=text runs only the rows whose name holds it.
+ * ONLY=text runs only the rows whose name holds it. Every command runs without
+ * NODE_EXTRA_CA_CERTS (measured-env.ts); where it is set, a floor row shows what it costs.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { startFaultProxy } from '../test/helpers/fault-proxy.js';
 import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
+import { measuredEnv } from './measured-env.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
 /** The start-up rows' rounds: each takes well under 0.1 s, and their medians need more runs. */
@@ -49,7 +51,7 @@ async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sa
   const timed = `TIMEFORMAT='BENCH %3R %3U %3S'; time { ${command} ; } > /dev/null`;
   const result = await promisify(execFile)('/usr/bin/time', ['-f', 'RSS %M', 'bash', '-c', timed], {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: measuredEnv(env),
     maxBuffer: 1 << 26,
   }).catch((err: { code?: number; stderr?: string }) => {
     // dive --ci exits 1 when its rules fail the image: still a complete run.
@@ -355,12 +357,18 @@ if (registrySkip !== null) {
 
 // Floors: what any reader of these bytes pays at least.
 const layers = readdirSync(join(gzipLayout, 'blobs/sha256')).length;
-const floor = async (label: string, command: string): Promise<void> => {
+const floor = async (label: string, command: string, env: NodeJS.ProcessEnv = {}): Promise<void> => {
   const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await measure(command));
+  for (let i = 0; i < RUNS; i++) samples.push(await measure(command, env));
   console.log(`| floor: ${label} | ${show(medians(samples))} | | | | |`);
 };
 await floor('`node -e 0`', 'node -e 0');
+// Every run above is made without it (measured-env.ts); what it costs each start where it is set.
+const extraCerts = process.env['NODE_EXTRA_CA_CERTS'];
+if (extraCerts !== undefined && extraCerts !== '')
+  await floor(`\`node -e 0\` with NODE_EXTRA_CA_CERTS=${extraCerts}`, 'node -e 0', {
+    NODE_EXTRA_CA_CERTS: extraCerts,
+  });
 await floor('import @oclif/core', `node --input-type=module -e "await import('@oclif/core')"`);
 // Node's sha256 (OpenSSL, with the CPU's SHA extensions where present) of bytes read as imgscope
 // reads an archive's layers: synchronous reads into one reused 1 MiB buffer (a stream of fresh

@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { startFaultProxy } from '../test/helpers/fault-proxy.js';
 import { makeTempDir, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
+import { measuredEnv } from './measured-env.js';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const BASELINE = process.env['BASELINE'];
@@ -33,7 +34,7 @@ async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sa
   const { stderr } = await promisify(execFile)(
     '/usr/bin/time',
     ['-f', 'BENCH %e %U %S %M', 'sh', '-c', `( ${command} ) > /dev/null`],
-    { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 },
+    { encoding: 'utf8', env: measuredEnv(env), maxBuffer: 1 << 26 },
   );
   const [, wall, user, sys, kb] = (stderr.split('\n').find((l) => l.startsWith('BENCH ')) ?? '')
     .split(' ')
