@@ -5,7 +5,6 @@ export { classifyEntryName, normalizePath, WHITEOUT_PREFIX, OPAQUE_MARKER } from
 export { WarningList, abbreviate, MAX_WARNINGS_PER_LAYER } from './warning-list.js';
 export {
   LayerReader,
-  defaultThreads,
   IN_PROCESS_MAX_BYTES,
   type LayerReaderInput,
   type RemoteLayer,

@@ -79,7 +79,7 @@ const WINDOW_BYTES = 8 * 1024 * 1024;
  * The number of worker threads to use: IMGSCOPE_THREADS when set, else one per core but one (the
  * calling thread is the last reader: one V8 isolate fewer, about 10 MiB of resident memory).
  */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   const configured = process.env['IMGSCOPE_THREADS'];
   if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
   return availableParallelism() - 1;
