@@ -20,19 +20,17 @@ function webAssembly(): WebAssemblyApi | undefined {
   return (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
 }
 
+/** Makes a new instance of a compiled module and returns its exports (ours import nothing). */
+export type WasmInstantiator = () => object;
+
 /**
  * One of our WebAssembly modules, `path` under dist/ (scripts/bundle-commands.js copies them
- * there; from the sources, the same path under src/), compiled; undefined where WebAssembly is
- * off. Throws where the file cannot be read.
+ * there; from the sources, the same path under src/), compiled, as what instantiates it;
+ * undefined where WebAssembly is off. Throws where the file cannot be read.
  */
-export function compileBuiltWasm(path: string): object | undefined {
+export function compileBuiltWasm(path: string): WasmInstantiator | undefined {
   const wasm = webAssembly();
-  return wasm === undefined ? undefined : new wasm.Module(readFileSync(builtFileUrl(import.meta.url, path)));
-}
-
-/** The exports of a new instance of a module `compileBuiltWasm` compiled (ours import nothing). */
-export function instantiateWasm(module: object): object {
-  const wasm = webAssembly();
-  if (wasm === undefined) throw new WebAssemblyOffError();
-  return new wasm.Instance(module, {}).exports;
+  if (wasm === undefined) return undefined;
+  const module = new wasm.Module(readFileSync(builtFileUrl(import.meta.url, path)));
+  return () => new wasm.Instance(module, {}).exports;
 }

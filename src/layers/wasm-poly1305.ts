@@ -1,6 +1,6 @@
 import { createCipheriv } from 'node:crypto';
 import { CONTENT_HASH_BYTES } from '../model/index.js';
-import { compileBuiltWasm, instantiateWasm } from './built-wasm.js';
+import { compileBuiltWasm, type WasmInstantiator } from './built-wasm.js';
 import type { ContentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
 
@@ -45,17 +45,17 @@ let loaded: Poly1305Module | null | undefined;
  */
 function poly1305Module(): Poly1305Module | null {
   if (loaded !== undefined) return loaded;
-  let module: object | undefined;
+  let instantiate: WasmInstantiator | undefined;
   try {
-    module = compileBuiltWasm(WASM_PATH);
+    instantiate = compileBuiltWasm(WASM_PATH);
   } catch {
     // No module file: see above.
   }
-  if (module === undefined) {
+  if (instantiate === undefined) {
     loaded = null;
     return loaded;
   }
-  const exports = instantiateWasm(module) as Poly1305Exports;
+  const exports = instantiate() as Poly1305Exports;
   loaded = {
     exports,
     bytes: new Uint8Array(exports.memory.buffer),

@@ -1,4 +1,4 @@
-import { compileBuiltWasm, instantiateWasm, WebAssemblyOffError } from './built-wasm.js';
+import { compileBuiltWasm, WebAssemblyOffError, type WasmInstantiator } from './built-wasm.js';
 import type { InlineDecoder } from './inline-decoder.js';
 
 /** zstd-wasm/zstd-decompress.wasm, libzstd's decoder built by scripts/build-zstd-wasm.sh. */
@@ -29,13 +29,13 @@ const SIZE = 1;
 const POS = 2;
 const NO_BYTES = Buffer.alloc(0);
 
-let compiled: object | undefined;
+let compiled: WasmInstantiator | undefined;
 
-/** Compiled once per thread, on the first zstd layer. */
-function zstdModule(): object {
+/** A new instance of the module, compiled once per thread, on the first zstd layer. */
+function zstdInstance(): ZstdExports {
   compiled ??= compileBuiltWasm(WASM_PATH);
   if (compiled === undefined) throw new WebAssemblyOffError();
-  return compiled;
+  return compiled() as ZstdExports;
 }
 
 /**
@@ -74,7 +74,7 @@ export class WasmZstdDecoder implements InlineDecoder {
   private badMagic = false;
 
   constructor() {
-    this.zstd = instantiateWasm(zstdModule()) as ZstdExports;
+    this.zstd = zstdInstance();
     const zstd = this.zstd;
     this.dctx = zstd.ZSTD_createDCtx();
     this.input = zstd.malloc(INPUT_BYTES);
