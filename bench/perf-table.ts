@@ -1,9 +1,9 @@
 /**
  * Issue 13's table: each imgscope row beside its anchor, run alternately in the same invocation
- * (RUNS rounds, at least 15 for the start-up rows; medians), with wall time, CPU time (user + sys), peak RSS and the ratios, then
- * the floors (`node -e 0`, importing @oclif/core, sha256 of the layer bytes on one and two
- * cores, `gzip -dc` of the gzip blobs). On a shared machine wall times swing with the load:
- * read the ratios of alternating runs, and the CPU ratios.
+ * (RUNS rounds, at least 15 for the start-up rows; medians), with wall time, CPU time (user +
+ * sys), peak RSS and the ratios, then the floors (`node -e 0`, importing @oclif/core, sha256 of
+ * the layer bytes on one and two cores, `gzip -dc` of the gzip blobs). On a shared machine wall
+ * times swing with the load: read the ratios of alternating runs, and the CPU ratios.
  *
  *   bash bench/make-debian-image.sh            # realistic image, once (.bench/debian)
  *   npm run build && node --import tsx bench/perf-table.ts [RUNS]
