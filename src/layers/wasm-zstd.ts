@@ -31,22 +31,61 @@ const NO_BYTES = Buffer.alloc(0);
 
 let compiled: WasmInstantiator | undefined;
 
-/** A new instance of the module, compiled once per thread, on the first zstd layer. */
-function zstdInstance(): ZstdExports {
+/** An instance of the module and the buffers allocated in it, which outlive one decoder. */
+interface ZstdWorkspace {
+  zstd: ZstdExports;
+  input: number;
+  output: number;
+  /** The ZSTD_inBuffer and ZSTD_outBuffer descriptors (24 bytes). */
+  descriptors: number;
+}
+
+/**
+ * A workspace a decoder on this thread left, kept for the next: an instance's memory never
+ * shrinks and is freed only when the instance is collected, so a fresh one per layer kept one
+ * window (8 MiB for most layers) per layer read until a collection. Of two, the one whose
+ * decoder took more input is kept: its window's pages are the ones already touched.
+ */
+let idle: { workspace: ZstdWorkspace; used: number } | null = null;
+/**
+ * A workspace whose memory grew past this (for a frame's window over 8 MiB, which most layers'
+ * are not) is not kept: it goes with its decoder.
+ */
+const KEEP_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The idle workspace, or a new instance (the module compiled once per thread). */
+function takeWorkspace(): ZstdWorkspace {
+  const kept = idle;
+  if (kept !== null) {
+    idle = null;
+    return kept.workspace;
+  }
   compiled ??= compileBuiltWasm(WASM_PATH);
   if (compiled === undefined) throw new WebAssemblyOffError();
-  return compiled() as ZstdExports;
+  const zstd = compiled() as ZstdExports;
+  const workspace = {
+    zstd,
+    input: zstd.malloc(INPUT_BYTES),
+    output: zstd.malloc(OUTPUT_BYTES),
+    descriptors: zstd.malloc(24),
+  };
+  if (workspace.input === 0 || workspace.output === 0 || workspace.descriptors === 0) {
+    throw new Error('zstd: out of WebAssembly memory');
+  }
+  return workspace;
 }
 
 /**
  * libzstd's streaming decoder, compiled to WebAssembly, driven on the calling thread: for a Node
  * whose zlib has no working zstd (native-zstd.ts). It follows concatenated and skippable frames,
  * verifies each frame's content checksum (libzstd's default, never turned off) and refuses
- * windows above 128 MiB. Each decoder has its own instance, so its memory (up to the window)
- * goes with it. Output is handed on 256 KiB at a time as it is made, so a small chunk that
- * expands a million times is never held whole.
+ * windows above 128 MiB. Each decoder has its own libzstd context; the instance it runs in goes
+ * to the thread's next decoder once its stream ended cleanly (`takeWorkspace`). Output is handed
+ * on 256 KiB at a time as it is made, so a small chunk that expands a million times is never
+ * held whole.
  */
 export class WasmZstdDecoder implements InlineDecoder {
+  private readonly workspace: ZstdWorkspace;
   private readonly zstd: ZstdExports;
   private dctx: number;
   private readonly input: number;
@@ -74,15 +113,13 @@ export class WasmZstdDecoder implements InlineDecoder {
   private badMagic = false;
 
   constructor() {
-    this.zstd = zstdInstance();
-    const zstd = this.zstd;
+    this.workspace = takeWorkspace();
+    const { zstd, input, output, descriptors } = this.workspace;
+    this.zstd = zstd;
+    this.input = input;
+    this.output = output;
     this.dctx = zstd.ZSTD_createDCtx();
-    this.input = zstd.malloc(INPUT_BYTES);
-    this.output = zstd.malloc(OUTPUT_BYTES);
-    const descriptors = zstd.malloc(24);
-    if (this.dctx === 0 || this.input === 0 || this.output === 0 || descriptors === 0) {
-      throw new Error('zstd: out of WebAssembly memory');
-    }
+    if (this.dctx === 0) throw new Error('zstd: out of WebAssembly memory');
     this.check(zstd.ZSTD_DCtx_setParameter(this.dctx, ZSTD_D_WINDOW_LOG_MAX, WINDOW_LOG_MAX));
     this.inWords = descriptors / 4;
     this.outWords = descriptors / 4 + 3;
@@ -110,7 +147,14 @@ export class WasmZstdDecoder implements InlineDecoder {
   end(): void {
     if (this.offset !== this.frameStart)
       throw new Error(`unexpected end of data in the frame at byte ${this.frameStart}`);
+    // Only after a clean end (and once): a decoder stopped by an error or an abort leaves its
+    // instance to the collector, whatever state the error left libzstd's allocator in.
+    const keep =
+      this.dctx !== 0 &&
+      (idle === null || idle.used < this.offset) &&
+      this.zstd.memory.buffer.byteLength <= KEEP_MAX_BYTES;
     this.close();
+    if (keep) idle = { workspace: this.workspace, used: this.offset };
   }
 
   close(): void {

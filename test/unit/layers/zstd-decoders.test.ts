@@ -59,6 +59,26 @@ const flip = (bytes: Buffer, at: number): Buffer => {
   return copy;
 };
 
+/** Counts the WebAssembly instances made until `restore` (the global, as built-wasm.ts reads it). */
+function countInstances(): { readonly count: number; restore(): void } {
+  type Made = new (...args: unknown[]) => object;
+  const api = (globalThis as unknown as { WebAssembly: { Instance: Made } }).WebAssembly;
+  const original = api.Instance;
+  let count = 0;
+  api.Instance = class extends original {
+    constructor(...args: unknown[]) {
+      super(...args);
+      count++;
+    }
+  };
+  return {
+    get count() {
+      return count;
+    },
+    restore: () => void (api.Instance = original),
+  };
+}
+
 const random = fillBytes('zstd-unit', 300_000);
 const text = fillBytes('zstd-unit-text', 300_000, 'text');
 
@@ -234,6 +254,59 @@ describe('libzstd as WebAssembly (wasm-zstd.ts)', () => {
     const bad = flip(stream, (starts[3] ?? 0) - 1);
     for (const [at, chunks] of splits(bad)) {
       await expect(decodeChunks(chunks), `split at ${at}`).rejects.toThrow(/^content checksum mismatch$/);
+    }
+  });
+
+  it('gives the next decoder the instance a clean decode left, not a failed or grown one', async () => {
+    const made = countInstances();
+    try {
+      const small = zstd(text.subarray(0, 1000), '--check');
+      const expected = text.subarray(0, 1000);
+      expect((await decompress(small)).equals(expected)).toBe(true);
+      const before = made.count;
+      // Two in a row: the second takes the instance the first left.
+      expect((await decompress(small)).equals(expected)).toBe(true);
+      expect((await decompress(small)).equals(expected)).toBe(true);
+      expect(made.count).toBe(before);
+      // A decode that fails keeps its instance from the next one.
+      await expect(decompress(flip(small, small.length - 1))).rejects.toThrow(/^content checksum mismatch$/);
+      expect((await decompress(small)).equals(expected)).toBe(true);
+      expect(made.count).toBe(before + 1);
+      // A frame whose 128 MiB window grows the instance it was given: that one is not kept.
+      const wide = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 17 << 3, 0x09, 0x00, 0x00, 0x78]);
+      expect((await decompress(wide)).toString()).toBe('x');
+      expect(made.count).toBe(before + 1);
+      expect((await decompress(small)).equals(expected)).toBe(true);
+      expect(made.count).toBe(before + 2);
+    } finally {
+      made.restore();
+    }
+  });
+
+  it('gives decoders alive at once instances of their own, and keeps one of them', async () => {
+    const first = text.subarray(0, 200_000);
+    const second = random.subarray(0, 200_000);
+    const frameA = zstd(first, '--check');
+    const frameB = zstd(second, '--check');
+    await decompress(frameA);
+    const made = countInstances();
+    try {
+      const [a, b] = [new WasmZstdDecoder(), new WasmZstdDecoder()];
+      expect(made.count).toBe(1);
+      const outA: Buffer[] = [];
+      const outB: Buffer[] = [];
+      for (let at = 0; at < Math.max(frameA.length, frameB.length); at += 1000) {
+        a.write(frameA.subarray(at, at + 1000), (piece) => void outA.push(Buffer.from(piece)));
+        b.write(frameB.subarray(at, at + 1000), (piece) => void outB.push(Buffer.from(piece)));
+      }
+      a.end();
+      b.end();
+      expect(Buffer.concat(outA).equals(first)).toBe(true);
+      expect(Buffer.concat(outB).equals(second)).toBe(true);
+      expect((await decompress(frameB)).equals(second)).toBe(true);
+      expect(made.count).toBe(1);
+    } finally {
+      made.restore();
     }
   });
 
