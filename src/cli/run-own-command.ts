@@ -4,6 +4,7 @@ import { flush } from '@oclif/core/flush';
 import type { Manifest, PJSON, PluginOptions } from '@oclif/core/interfaces';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { recordHelperThreads } from '../layers/helper-threads.js';
 import type { RootManifest } from './own-command.js';
 import { reportUncaught } from './report-uncaught.js';
 
@@ -22,6 +23,9 @@ export async function runOwnCommand(
   manifest: RootManifest,
   load: () => Promise<Command.Class>,
 ): Promise<void> {
+  // Node's and V8's threads, before the command starts any of its own: an analysis lowers their
+  // priority once it reads layers (src/layers/helper-threads.ts).
+  recordHelperThreads();
   // With SHELL unset oclif asks the passwd entry for the login shell (see main.ts).
   process.env['SHELL'] ??= '/bin/sh';
   try {

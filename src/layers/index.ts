@@ -18,6 +18,8 @@ export {
 } from './layer-contents-codec.js';
 export type { FileRegion } from './worker-protocol.js';
 export { layerResultVersion } from './layer-result-version.js';
+export { lowerHelperThreads } from './helper-threads.js';
+export { hasNativeZstd } from './native-zstd.js';
 export {
   CONTENT_KEY_BYTES,
   contentKeyFrom,

@@ -1,7 +1,9 @@
 import { buildAnalysis, LayerPaths } from '../analysis/index.js';
 import {
+  hasNativeZstd,
   IN_PROCESS_MAX_BYTES,
   LayerReader,
+  lowerHelperThreads,
   peekStream,
   processContentKey,
   sniffCompression,
@@ -117,6 +119,10 @@ export async function analyzeResolved(
   reader?: LayerReader,
   closeReader = reader === undefined,
 ): Promise<Analysis> {
+  // V8's helper threads give the cores to the layer readers (helper-threads.ts), unless a zstd
+  // layer is decoded as WebAssembly here: V8 compiles that code's fast tier on those threads.
+  const wasmZstd = image.layers.some((layer) => declaredCompression(layer.descriptor?.mediaType) === 'zstd');
+  if (hasNativeZstd || !wasmZstd) lowerHelperThreads();
   const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
   const abort = new AbortController();
