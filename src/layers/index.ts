@@ -19,7 +19,6 @@ export {
 export type { FileRegion } from './worker-protocol.js';
 export { layerResultVersion } from './layer-result-version.js';
 export { lowerHelperThreads } from './helper-threads.js';
-export { hasNativeZstd } from './native-zstd.js';
 export {
   CONTENT_KEY_BYTES,
   contentKeyFrom,
