@@ -34,9 +34,10 @@ export function recordHelperThreads(): void {
  * the cores first. On a machine whose cores the readers keep busy (two readers on two cores),
  * V8's optimizing compiler otherwise takes a share of them: a quarter of the docker-archive
  * bench's CPU, for code that mostly runs once. At the lowest priority it still runs whenever a
- * core is free (the analysis after the last layer leaves one), and the collector's parallel
- * work falls to the thread that asked for it. Only a speed-up: a thread that is gone or a
- * refusal is passed over, and nothing raises a priority again (an unprivileged process cannot).
+ * core is free (the analysis after the last layer leaves one). The price is in collections: a
+ * reader's collection can wait for a helper holding a share of its parallel work (measured in
+ * docs/architecture.md, "Both cores"). Only a speed-up: a thread that is gone or a refusal is
+ * passed over, and nothing raises a priority again (an unprivileged process cannot).
  */
 export function lowerHelperThreads(): void {
   const threads = helpers.splice(0);
