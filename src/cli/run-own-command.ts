@@ -4,6 +4,7 @@ import { flush } from '@oclif/core/flush';
 import type { Manifest, PJSON, PluginOptions } from '@oclif/core/interfaces';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// The module itself, not the layers index: every command's start bundle takes this import.
 import { recordHelperThreads } from '../layers/helper-threads.js';
 import type { RootManifest } from './own-command.js';
 import { reportUncaught } from './report-uncaught.js';

@@ -226,7 +226,7 @@ function givesWayToReaders(image: ResolvedImage): boolean {
   );
 }
 
-/** What a layer's media type says of its compression (only used where the bytes are not read). */
+/** What a layer's media type says of its compression, where the bytes are not read (or not yet). */
 function declaredCompression(mediaType: string | undefined): Compression {
   if (mediaType === undefined) return 'gzip';
   if (mediaType.includes('zstd')) return 'zstd';
