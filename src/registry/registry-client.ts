@@ -20,6 +20,7 @@ import { HttpExchange } from './http-exchange.js';
 import {
   HttpTransport,
   type HttpResponse,
+  type RequestSpec,
   type TransportOptions,
   TransportFailure,
   isTlsVerificationFailure,
@@ -27,7 +28,7 @@ import {
 import { nextPageLink } from './link-header.js';
 import type { RemoteBlob } from './remote-blob.js';
 import { describeErrorBody, discardBody, readSmallBody } from './response-body.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, isRetryableErrno, isRetryableStatus, type RetryPolicy } from './retry.js';
 
 /** The manifest types imgscope reads, best first; without them registries answer 404 or schema 1. */
 export const MANIFEST_ACCEPT = [
@@ -127,29 +128,67 @@ export class RegistryClient {
     return this.base;
   }
 
+  /**
+   * HTTPS, and plain HTTP where TLS itself fails (not its verification) on a registry that may
+   * use it. A loopback registry is asked over plain HTTP once first (see plainFirst): the
+   * outcome is the same, the order only saves loading TLS where the answer is plain.
+   */
   private async ping(): Promise<URL> {
     const httpsBase = new URL(`https://${this.apiHost}`);
+    const httpBase = new URL(`http://${this.apiHost}`);
     const mayUseHttp = this.insecure || isLoopbackHost(this.apiHost);
+    const plain = isLoopbackHost(this.apiHost) ? await this.plainFirst(httpBase) : 'retry';
+    if (plain === 'registry') return httpBase;
     try {
-      await this.pingAt(httpsBase);
+      // A plain-HTTP server answering a TLS hello is not worth retrying.
+      await this.pingAt(httpsBase, mayUseHttp ? 1 : undefined);
       return httpsBase;
     } catch (error) {
-      const failure =
-        error instanceof NetworkError ? (error.cause as TransportFailure | undefined) : undefined;
-      const tlsProblem = failure instanceof TransportFailure && !isTlsVerificationFailure(failure.errno);
-      if (!mayUseHttp || !tlsProblem) throw error;
+      if (!mayUseHttp || !isTlsProtocolProblem(error)) throw error;
+      // A loopback server that spoke plain HTTP only to say no is taken at its word; one that
+      // failed to answer is asked again, with retries, as if it had not been asked.
+      if (plain !== 'retry') throw plain.refused;
     }
-    const httpBase = new URL(`http://${this.apiHost}`);
     await this.pingAt(httpBase);
     return httpBase;
   }
 
-  private async pingAt(base: URL): Promise<void> {
-    const res = await this.http.send(
-      { method: 'GET', url: new URL('/v2/', base), headers: {} },
-      // A plain-HTTP server answering a TLS hello is not worth retrying.
-      base.protocol === 'https:' && (this.insecure || isLoopbackHost(this.apiHost)) ? 1 : undefined,
-    );
+  /**
+   * One plain-HTTP ping of a loopback registry, before any TLS: most local registries (a CI
+   * service, `docker run registry`) speak plain HTTP, and a TLS attempt first loads node:tls and
+   * its root certificates (20-30 ms) only to be answered with a 400. A registry that speaks TLS
+   * answers this with a 400 or drops it, and is then asked over HTTPS as before; the ping
+   * carries no credentials. 'retry': it failed as another try (which this one did not make)
+   * might not.
+   */
+  private async plainFirst(httpBase: URL): Promise<'registry' | 'retry' | { refused: unknown }> {
+    let res: HttpResponse;
+    try {
+      res = await this.http.send(pingRequest(httpBase), 1);
+    } catch (error) {
+      const failure = error instanceof NetworkError ? error.cause : undefined;
+      return failure instanceof TransportFailure && isRetryableErrno(failure.errno)
+        ? 'retry'
+        : { refused: error };
+    }
+    if (isRetryableStatus(res.status)) {
+      discardBody(res.body);
+      return 'retry';
+    }
+    try {
+      await this.pingAnswer(httpBase, res);
+      return 'registry';
+    } catch (error) {
+      return { refused: error };
+    }
+  }
+
+  private async pingAt(base: URL, attempts?: number): Promise<void> {
+    await this.pingAnswer(base, await this.http.send(pingRequest(base), attempts));
+  }
+
+  /** What GET /v2/ at `base` answered: a registry (its challenge kept), or an error. */
+  private async pingAnswer(base: URL, res: HttpResponse): Promise<void> {
     if (res.status === 401) {
       const header = res.headers['www-authenticate'];
       discardBody(res.body);
@@ -458,4 +497,14 @@ export class RegistryClient {
     const stream = await this.openBlob(repository, descriptor);
     return readSmallBody(stream, MAX_CONFIG_BYTES);
   }
+}
+
+function pingRequest(base: URL): RequestSpec {
+  return { method: 'GET', url: new URL('/v2/', base), headers: {} };
+}
+
+/** A failure of TLS or the connection itself, not of the certificate's verification: plain HTTP may answer. */
+function isTlsProtocolProblem(error: unknown): boolean {
+  const failure = error instanceof NetworkError ? error.cause : undefined;
+  return failure instanceof TransportFailure && !isTlsVerificationFailure(failure.errno);
 }
