@@ -156,7 +156,7 @@ export class RegistryClient {
   /**
    * One plain-HTTP ping of a loopback registry, before any TLS: most local registries (a CI
    * service, `docker run registry`) speak plain HTTP, and a TLS attempt first loads node:tls and
-   * its root certificates (20-30 ms) only to be answered with a 400. A registry that speaks TLS
+   * its root certificates (25-45 ms on Node 20) only to be answered with a 400. A registry that speaks TLS
    * answers this with a 400 or drops it, and is then asked over HTTPS as before; the ping
    * carries no credentials. 'retry': it failed as another try (which this one did not make)
    * might not.
