@@ -1,7 +1,8 @@
 /**
  * Issue 13's table: each imgscope row beside its anchor, run alternately in the same invocation
- * (RUNS rounds, at least 15 for the start-up rows; medians), with wall time, CPU time (user +
- * sys), peak RSS and the ratios, then the floors (`node -e 0`, importing @oclif/core, sha256 of
+ * (RUNS rounds, at least 21 for the start-up rows; medians), with wall time, CPU time (user +
+ * sys), peak RSS and the ratios (the wall ratio of the medians, and in brackets the middle half
+ * of the rounds' own ratios), then the floors (`node -e 0`, importing @oclif/core, sha256 of
  * the layer bytes on one and two cores, `gzip -dc` of the gzip blobs). On a shared machine wall
  * times swing with the load: read the ratios of alternating runs, and the CPU ratios.
  *
@@ -32,7 +33,7 @@ import { measuredEnv } from './measured-env.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
 /** The start-up rows' rounds: each takes well under 0.1 s, and their medians need more runs. */
-const STARTUP_ROUNDS = Math.max(RUNS, 15);
+const STARTUP_ROUNDS = Math.max(RUNS, 21);
 const cli = `node ${resolve('bin/run.js')}`;
 /** Cold rows read every layer: the layer-result cache (issue 16) would make them warm after the first run. */
 const COLD = '--no-cache';
@@ -69,6 +70,13 @@ async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sa
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** The lower and upper quartiles (nearest ranks): where the middle half of the values lie. */
+function quartiles(values: number[]): [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const last = sorted.length - 1;
+  return [sorted[Math.floor(last / 4)] ?? NaN, sorted[Math.ceil((last * 3) / 4)] ?? NaN];
 }
 
 interface Side {
@@ -118,7 +126,11 @@ async function runRow(row: Row, over?: number): Promise<string> {
   const s = medians(subject);
   const a = medians(anchor);
   const goal = over === undefined ? row.goal : `${row.goal}: ${f2(s.wall / over)}x`;
-  return `| ${row.work} | ${show(s)} | ${row.anchor.label}: ${show(a)} | ${f2(s.wall / a.wall)}x | ${f2(s.cpu / a.cpu)}x | ${goal} |`;
+  // Each round's own ratio (its two runs were neighbours): the middle half of them shows how far
+  // the ratio of the medians can be trusted on a machine whose load moves.
+  const [low, high] = quartiles(subject.map((run, i) => run.wall / (anchor[i]?.wall ?? NaN)));
+  const wall = `${f2(s.wall / a.wall)}x (${f2(low)}-${f2(high)}x)`;
+  return `| ${row.work} | ${show(s)} | ${row.anchor.label}: ${show(a)} | ${wall} | ${f2(s.cpu / a.cpu)}x | ${goal} |`;
 }
 
 function findDive(): string | null {
@@ -210,7 +222,9 @@ const load = (): string =>
     .join(' ');
 console.log(`image: ${which}; ${RUNS} alternating runs per row, medians; Node ${process.version}`);
 console.log(`load average at start: ${load()}`);
-console.log(`| work | imgscope | anchor | wall ratio | cpu ratio | goal |\n|---|---|---|---|---|---|`);
+console.log(
+  `| work | imgscope | anchor | wall ratio (rounds' middle half) | cpu ratio | goal |\n|---|---|---|---|---|---|`,
+);
 const rows: Row[] = [];
 const warmCacheDir = await mkdtemp(join(tmpdir(), 'perf-table-warm-'));
 const warmCache = { XDG_CACHE_HOME: warmCacheDir };
