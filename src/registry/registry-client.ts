@@ -156,10 +156,10 @@ export class RegistryClient {
   /**
    * One plain-HTTP ping of a loopback registry, before any TLS: most local registries (a CI
    * service, `docker run registry`) speak plain HTTP, and a TLS attempt first loads node:tls and
-   * its root certificates (25-45 ms on Node 20) only to be answered with a 400. A registry that speaks TLS
-   * answers this with a 400 or drops it, and is then asked over HTTPS as before; the ping
-   * carries no credentials. 'retry': it failed as another try (which this one did not make)
-   * might not.
+   * its root certificates (25-45 ms on Node 20) only to be answered with a 400. A registry that
+   * speaks TLS answers this with a 400 or drops it, and is then asked over HTTPS as before; the
+   * ping carries no credentials. 'retry': it failed as another try (which this one did not
+   * make) might not.
    */
   private async plainFirst(httpBase: URL): Promise<'registry' | 'retry' | { refused: unknown }> {
     let res: HttpResponse;
