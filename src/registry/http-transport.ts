@@ -41,10 +41,16 @@ export class TransportFailure extends Error {
   }
 }
 
+/** The connection's own failure behind a NetworkError (its cause), or null. */
+export function transportFailureOf(error: unknown): TransportFailure | null {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof TransportFailure ? cause : null;
+}
+
 /** The timeout behind a NetworkError (no data for the whole timeout, on every try), or null. */
 export function timeoutFailure(error: unknown): TransportFailure | null {
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return cause instanceof TransportFailure && cause.errno === 'ETIMEDOUT' ? cause : null;
+  const failure = transportFailureOf(error);
+  return failure?.errno === 'ETIMEDOUT' ? failure : null;
 }
 
 const TLS_CODES = new Set([

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Readable } from 'node:stream';
-import {
-  AuthError,
-  DigestMismatchError,
-  InputFormatError,
-  NetworkError,
-  RegistryError,
-  UsageError,
-} from '../errors.js';
+import { AuthError, DigestMismatchError, InputFormatError, RegistryError, UsageError } from '../errors.js';
 import { type Descriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, MEDIA_TYPES } from '../model/index.js';
 import { isLoopbackHost, registryApiHost } from '../reference/index.js';
 import { Authenticator } from './authenticator.js';
@@ -22,8 +15,8 @@ import {
   type HttpResponse,
   type RequestSpec,
   type TransportOptions,
-  TransportFailure,
   isTlsVerificationFailure,
+  transportFailureOf,
 } from './http-transport.js';
 import { nextPageLink } from './link-header.js';
 import type { RemoteBlob } from './remote-blob.js';
@@ -136,8 +129,9 @@ export class RegistryClient {
   private async ping(): Promise<URL> {
     const httpsBase = new URL(`https://${this.apiHost}`);
     const httpBase = new URL(`http://${this.apiHost}`);
-    const mayUseHttp = this.insecure || isLoopbackHost(this.apiHost);
-    const plain = isLoopbackHost(this.apiHost) ? await this.plainFirst(httpBase) : 'retry';
+    const loopback = isLoopbackHost(this.apiHost);
+    const mayUseHttp = this.insecure || loopback;
+    const plain = loopback ? await this.plainFirst(httpBase) : 'retry';
     if (plain === 'registry') return httpBase;
     try {
       // A plain-HTTP server answering a TLS hello is not worth retrying.
@@ -166,10 +160,8 @@ export class RegistryClient {
     try {
       res = await this.http.send(pingRequest(httpBase), 1);
     } catch (error) {
-      const failure = error instanceof NetworkError ? error.cause : undefined;
-      return failure instanceof TransportFailure && isRetryableErrno(failure.errno)
-        ? 'retry'
-        : { refused: error };
+      const failure = transportFailureOf(error);
+      return failure !== null && isRetryableErrno(failure.errno) ? 'retry' : { refused: error };
     }
     if (isRetryableStatus(res.status)) {
       discardBody(res.body);
@@ -505,6 +497,6 @@ function pingRequest(base: URL): RequestSpec {
 
 /** A failure of TLS or the connection itself, not of the certificate's verification: plain HTTP may answer. */
 function isTlsProtocolProblem(error: unknown): boolean {
-  const failure = error instanceof NetworkError ? error.cause : undefined;
-  return failure instanceof TransportFailure && !isTlsVerificationFailure(failure.errno);
+  const failure = transportFailureOf(error);
+  return failure !== null && !isTlsVerificationFailure(failure.errno);
 }
