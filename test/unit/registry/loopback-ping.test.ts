@@ -1,55 +1,36 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RegistryError } from '../../../src/errors.js';
 import { RegistryClient } from '../../../src/registry/index.js';
+import { type LoopbackServer, startLoopbackServer } from '../../helpers/loopback-server.js';
 
 /**
  * How a loopback registry's protocol is found: plain HTTP is asked first, TLS only where plain
  * HTTP did not find a registry (a registry that speaks TLS is tested against the real
  * docker-registry in test/integration/registry/auth.test.ts).
  */
-interface PlainServer {
-  host: string;
-  /** "METHOD PATH" of each request, in order. */
-  requests: string[];
-  /** Connections that did not speak HTTP: a TLS client hello is one. */
-  notHttp: number;
-  close(): Promise<void>;
-}
-
+type PlainServer = LoopbackServer & { host: string };
 let server: PlainServer | null = null;
+/** "METHOD PATH" of each request the server got, in order. */
+let requests: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = null;
+  requests = [];
 });
 
+/** A server answering `answer(path, times this path was asked)`; its host is "127.0.0.1:PORT". */
 async function startPlainServer(
   answer: (path: string, seen: number) => [number, string],
 ): Promise<PlainServer> {
   const seen = new Map<string, number>();
-  const httpServer = http.createServer((req, res) => {
+  const started = await startLoopbackServer((req, res) => {
     const path = req.url ?? '';
-    started.requests.push(`${req.method} ${path}`);
+    requests.push(`${req.method} ${path}`);
     seen.set(path, (seen.get(path) ?? 0) + 1);
     const [status, body] = answer(path, seen.get(path) ?? 0);
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
   });
-  httpServer.on('clientError', (_error, socket) => {
-    started.notHttp += 1;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const started: PlainServer = {
-    host: `127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
-    requests: [],
-    notHttp: 0,
-    async close() {
-      httpServer.closeAllConnections();
-      await new Promise((resolve) => httpServer.close(resolve));
-    },
-  };
-  return started;
+  return Object.assign(started, { host: new URL(started.base).host });
 }
 
 const NOT_FOUND = JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
@@ -62,7 +43,7 @@ describe('a registry on loopback', () => {
   it('is asked over plain HTTP first: a plain registry never sees a TLS hello', async () => {
     server = await startPlainServer((path) => (path === '/v2/' ? [200, '{}'] : [404, NOT_FOUND]));
     await expect(client(server.host).getManifest('app', 'v1')).rejects.toThrow(/not found/);
-    expect(server.requests).toEqual(['GET /v2/', 'GET /v2/app/manifests/v1']);
+    expect(requests).toEqual(['GET /v2/', 'GET /v2/app/manifests/v1']);
     expect(server.notHttp).toBe(0);
   });
 
@@ -71,7 +52,7 @@ describe('a registry on loopback', () => {
       path === '/v2/' && seen === 1 ? [503, '{}'] : path === '/v2/' ? [200, '{}'] : [404, NOT_FOUND],
     );
     await expect(client(server.host).getManifest('app', 'v1')).rejects.toThrow(/not found/);
-    expect(server.requests).toEqual(['GET /v2/', 'GET /v2/', 'GET /v2/app/manifests/v1']);
+    expect(requests).toEqual(['GET /v2/', 'GET /v2/', 'GET /v2/app/manifests/v1']);
     expect(server.notHttp).toBe(1);
   });
 
@@ -87,7 +68,7 @@ describe('a registry on loopback', () => {
     expect((error as Error).message).toBe(
       `${server.host} does not answer as a container registry (GET /v2/ gave HTTP 404: no such page)`,
     );
-    expect(server.requests).toEqual(['GET /v2/']);
+    expect(requests).toEqual(['GET /v2/']);
     expect(server.notHttp).toBe(1);
   });
 });
