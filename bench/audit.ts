@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { type TestImage, noise } from '../test/helpers/registry-images.js';
 import { startRegistryFixture } from '../test/helpers/registry-fixture.js';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../bin/run.js', import.meta.url));
@@ -36,11 +37,6 @@ async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<Measure> {
   if (line === undefined) throw new Error(`no timing: ${stderr}`);
   const [, seconds, kb] = line.split(' ');
   return { seconds: Number(seconds), rssMb: Number(kb) / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const base: TestImage['layers'] = [

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,11 +47,6 @@ async function analyze(image: string, cache: string, flags: string[]): Promise<M
     rssMb: Number(kb) / 1024,
     stdout,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const fmt = (m: Measure[]): string =>

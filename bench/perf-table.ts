@@ -30,6 +30,7 @@ import { startFaultProxy } from '../test/helpers/fault-proxy.js';
 import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
 import { measuredEnv } from './measured-env.js';
+import { median, quartiles } from './stats.js';
 
 const RUNS = Number(process.argv[2] ?? 3);
 /** The start-up rows' rounds: each takes well under 0.1 s, and their medians need more runs. */
@@ -65,18 +66,6 @@ async function measure(command: string, env: NodeJS.ProcessEnv = {}): Promise<Sa
   const [wall, user, sys] = field('BENCH');
   const [kb] = field('RSS');
   return { wall: wall ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN), rssMib: (kb ?? NaN) / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-/** The lower and upper quartiles (nearest ranks): where the middle half of the values lie. */
-function quartiles(values: number[]): [number, number] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const last = sorted.length - 1;
-  return [sorted[Math.floor(last / 4)] ?? NaN, sorted[Math.ceil((last * 3) / 4)] ?? NaN];
 }
 
 interface Side {

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,11 +39,6 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
   if (line === undefined) throw new Error(`no timing from ${cmd}: ${stderr}`);
   const [, seconds, kb, user, system] = line.split(' ');
   return { seconds: Number(seconds), cpuSeconds: Number(user) + Number(system), rssMb: Number(kb) / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 // The project's shared benchmark image (bench/make-large-image.ts), gzip OCI layout; built once.
