@@ -25,7 +25,7 @@ import type { FileRegion } from './worker-protocol.js';
  * it keeps, hashes, scans or warns about) changes the result a layer yields, so results cached by
  * an older reader are not used (see layer-result-version.ts).
  */
-export const LAYER_READER_VERSION = 2;
+export const LAYER_READER_VERSION = 3;
 
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */
@@ -368,6 +368,14 @@ function hashHardLinks(entries: EntryTable): void {
     if (target !== undefined) targets.set(target, -1);
   }
   if (targets.size === 0) return;
+  /** By directory: the targets under it, which anything but a directory written there removes. */
+  const under = new Map<string, string[]>();
+  for (const target of targets.keys()) {
+    for (let slash = target.lastIndexOf('/'); slash > 0; slash = target.lastIndexOf('/', slash - 1)) {
+      const directory = target.slice(0, slash);
+      under.set(directory, [...(under.get(directory) ?? []), target]);
+    }
+  }
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
@@ -377,6 +385,10 @@ function hashHardLinks(entries: EntryTable): void {
       const parent = path.slice(0, slash);
       if (targets.has(parent)) targets.set(parent, -1);
     }
+    // Anything but a directory written over a directory removes what was under it, as the merge
+    // does, before a link written there looks for its target (a tar that replaces the directory
+    // a target is in).
+    if (type !== 'directory') for (const below of under.get(path) ?? []) targets.set(below, -1);
     if (type === 'hardlink') {
       const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
       if (file >= 0) entries.shareContentHash(index, file);

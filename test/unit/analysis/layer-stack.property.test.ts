@@ -318,6 +318,18 @@ describe('end to end through real archives', () => {
               [],
             ],
           ],
+          // Found by a random run: a hard link written over the directory its target is in. The
+          // reader shared the target's hash with the link; the merge had removed the target first.
+          [
+            [
+              [{ kind: 'file', path: '/b', size: 0, fill: 'x' }],
+              [
+                { kind: 'file', path: '/b/a', size: 0, fill: 'x' },
+                { kind: 'hardlink', path: '/b', target: '/b/a' },
+              ],
+              [],
+            ],
+          ],
         ],
       },
     );
