@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, openSync, readFileSync, statSync } from 'node:fs';
 import { readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import {
   type ContentKey,
   CorruptLayerResultError,
@@ -68,6 +68,8 @@ export class LayerResultCache {
   #evicting: Promise<void> = Promise.resolve();
   /** The stored bytes as last counted plus what this process stored since; null: not counted yet. */
   #storedBytes: number | null = null;
+  /** ROOT/layers/VERSION, joined once: each lookup only appends a file name to it. */
+  readonly #versionDir: string;
 
   constructor(
     readonly root: string,
@@ -75,6 +77,7 @@ export class LayerResultCache {
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_LAYER_CACHE_MAX_BYTES;
     this.version = options.version ?? `${layerResultVersion()}-${imgscopeVersion()}`;
+    this.#versionDir = join(this.layersDir, this.version);
   }
 
   private get layersDir(): string {
@@ -85,11 +88,9 @@ export class LayerResultCache {
     if (parseDigest(storedDigest)?.algorithm !== 'sha256' || parseDigest(diffId)?.algorithm !== 'sha256') {
       return null;
     }
-    return join(
-      this.layersDir,
-      this.version,
-      `${storedDigest.replace(':', '-')}.${diffId.replace(':', '-')}`,
-    );
+    // Two checked digests make a plain file name (no separator, no dot-dot): appended, not joined,
+    // since path.join's normalizing of the whole path runs cold, for every layer of a small image.
+    return `${this.#versionDir}${sep}${storedDigest.replace(':', '-')}.${diffId.replace(':', '-')}`;
   }
 
   private makePrivate(): Promise<void> {
@@ -106,7 +107,7 @@ export class LayerResultCache {
    */
   contentKey(): Promise<ContentKey | null> {
     this.#contentKey ??= this.makePrivate()
-      .then(() => storedContentKey(this.root, join(this.layersDir, this.version)))
+      .then(() => storedContentKey(this.root, this.#versionDir))
       .then(({ key, warning }) => {
         if (warning !== null) this.options.onWarning?.(warning);
         return key;
@@ -137,7 +138,7 @@ export class LayerResultCache {
     if (key === null) return null;
     let bytes: Buffer;
     try {
-      bytes = await readEntry(path);
+      bytes = await readUsedEntry(path);
     } catch {
       return null;
     }
@@ -156,12 +157,6 @@ export class LayerResultCache {
       // Hashed under a key since replaced: its hashes mean nothing to this run's.
       await rm(path, { force: true }).catch(() => undefined);
       return null;
-    }
-    const now = new Date();
-    try {
-      utimesSync(path, now, now);
-    } catch {
-      // A read-only cache: the entry is used, only not marked as used.
     }
     contents.warnings = contents.warnings.map((warning) => `${label}: ${warning}`);
     return contents;
@@ -248,7 +243,7 @@ export class LayerResultCache {
           diffId: `sha256:${match[2]}`,
           bytes: info.size,
           lastUsed: info.mtime,
-          current: dirname(path) === join(this.layersDir, this.version),
+          current: dirname(path) === this.#versionDir,
         });
       }
     }
@@ -264,10 +259,20 @@ export class LayerResultCache {
  */
 const READ_AT_ONCE_MAX_BYTES = 1024 * 1024;
 
-async function readEntry(path: string): Promise<Buffer> {
+/**
+ * The entry at `path`, marked as used (its modification time, which eviction and `cache prune`
+ * read) through the descriptor it is read from: one lookup of the path instead of two.
+ */
+async function readUsedEntry(path: string): Promise<Buffer> {
   const fd = openSync(path, 'r');
   let small: Buffer | null = null;
   try {
+    const now = Date.now() / 1000;
+    try {
+      futimesSync(fd, now, now);
+    } catch {
+      // A read-only cache: the entry is used, only not marked as used.
+    }
     if (fstatSync(fd).size <= READ_AT_ONCE_MAX_BYTES) small = readFileSync(fd);
   } finally {
     closeSync(fd);

@@ -65,7 +65,9 @@ export async function runOwnCommand(
     } finally {
       await config.runHook('finally', { argv, Command: command, error, id });
     }
-    await flush();
+    // oclif's flush writes an empty string and races stdout's 'drain' against a timer: only worth
+    // it while output is queued (what a full pipe did not take at once).
+    if (process.stdout.writableLength > 0) await flush();
   } catch (error) {
     reportUncaught(error);
   }
