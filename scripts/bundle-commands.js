@@ -70,6 +70,12 @@ const commandId = (file) =>
     .replace(/(^|\/)index$/, '')
     .replaceAll('/', ':');
 
+/**
+ * What a changed package asks instead of process.stderr.isTTY: src/cli/stderr-stream.ts's answer,
+ * which makes no stream where stderr is a pipe or a file (the module is bundled, by its path).
+ */
+const STDERR_IS_TERMINAL = `require(${JSON.stringify(join(dist, 'cli', 'stderr-stream.js'))}).stderrIsTerminal()`;
+
 /** `const name = expression;` evaluated on the first use of one of its properties. */
 const deferred = (name, expression) =>
   `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
@@ -84,7 +90,8 @@ const deferred = (name, expression) =>
  *   ejs (help templates, S3 URLs), node:perf_hooks (OCLIF_PERFORMANCE markers), node:readline
  *   (a flag read from stdin), the help classes (an error's help, the --help flag), the module
  *   loader (hooks and commands found by path: the bundle gives its command) and the spinner
- *   (cli-spinners' table; a TTY's progress), and what only an error's message or a flag's JSON
+ *   (cli-spinners' table; a TTY's progress), the colours of a theme (ansis: a warning's or help's
+ *   colours, which build their tables as ansis loads), and what only an error's message or a flag's JSON
  *   output uses (clean-stack, indent-string, wrap-ansi, the JSON colouring, the argument list of a
  *   usage error), or only a plugin without a manifest, root or package.json (finding its root,
  *   reading its package.json with lilconfig and its tsconfig, caching its commands, ranking
@@ -98,7 +105,12 @@ const deferred = (name, expression) =>
  * - debug asks node:tty whether stderr is a terminal, for every logger made (oclif makes dozens
  *   when it loads), and supports-color (which debug loads) whether stdout and stderr are: loading
  *   node:tty loads node:net too (about 0.6 ms on Node 24), for nothing where they are files or
- *   /dev/null; process.stdout and process.stderr (made for the question anyway) know;
+ *   /dev/null; process.stdout knows (it is made to write the output anyway), and for stderr
+ *   src/cli/stderr-stream.ts answers, as it does for oclif's choice of progress display when it
+ *   loads: process.stderr, made for the question, loads node:net and opens a socket where stderr
+ *   is a pipe (about 1.5 ms of a small image's start on Node 20), for a run that writes nothing
+ *   there. For the same reason oclif's screen.js measures stderr's width when an error message
+ *   first asks for it, and its progress action keeps stderr's write from when it first writes;
  * - lilconfig (oclif reads package.json files with it) takes fs.promises.readFile when it loads,
  *   which loads node:fs/promises (about 1 ms on Node 24; our modules' imports of it are lazy,
  *   src/cli/bundle-require.ts): it looks it up when it reads;
@@ -200,6 +212,10 @@ const PACKAGE_CHANGES = {
   ],
   '@oclif/core/lib/ux/index.js': [
     [
+      'const ACTION_TYPE = (Boolean(process.stderr.isTTY) &&',
+      `const ACTION_TYPE = (${STDERR_IS_TERMINAL} &&`,
+    ],
+    [
       'const spinner_1 = __importDefault(require("./action/spinner"));',
       deferred('spinner_1', '__importDefault(require("./action/spinner"))'),
     ],
@@ -262,7 +278,7 @@ const PACKAGE_CHANGES = {
   ],
   'debug/src/node.js': [
     ["const tty = require('tty');", deferred('tty', "require('tty')")],
-    ['\t\ttty.isatty(process.stderr.fd);', '\t\tBoolean(process.stderr.isTTY);'],
+    ['\t\ttty.isatty(process.stderr.fd);', `\t\t${STDERR_IS_TERMINAL};`],
   ],
   'supports-color/index.js': [
     ["const tty = require('tty');", deferred('tty', "require('tty')")],
@@ -272,7 +288,25 @@ const PACKAGE_CHANGES = {
     ],
     [
       '\tstderr: getSupportLevel({isTTY: tty.isatty(2)})',
-      '\tstderr: getSupportLevel({isTTY: Boolean(process.stderr.isTTY)})',
+      `\tstderr: getSupportLevel({isTTY: ${STDERR_IS_TERMINAL}})`,
+    ],
+  ],
+  '@oclif/core/lib/ux/theme.js': [
+    [
+      'const ansis_1 = __importDefault(require("ansis"));',
+      deferred('ansis_1', '__importDefault(require("ansis"))'),
+    ],
+  ],
+  '@oclif/core/lib/screen.js': [
+    [
+      'exports.errtermwidth = columns || termwidth(process.stderr);',
+      "Object.defineProperty(exports, 'errtermwidth', { get: () => columns || termwidth(process.stderr) });",
+    ],
+  ],
+  '@oclif/core/lib/ux/action/base.js': [
+    [
+      '    stdmockOrigs = {\n        stderr: process.stderr.write,\n        stdout: process.stdout.write,\n    };',
+      '    stdmockOrigs = {\n        get stderr() { return process.stderr.write; },\n        get stdout() { return process.stdout.write; },\n    };',
     ],
   ],
   'lilconfig/src/index.js': [

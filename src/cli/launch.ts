@@ -8,6 +8,7 @@ import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
 import { bundleRequire } from './bundle-require.js';
 import { codeCacheAvailable, codeCachePath, loadCommonJsBundle } from './code-cache.js';
 import { ownCommandOf, type OwnCommandRun, type RootManifest } from './own-command.js';
+import { stderrQueued, watchStderr } from './stderr-stream.js';
 
 /** What a command's bundle, dist/own-commands/ID.cjs, exports (scripts/bundle-commands.js builds it). */
 interface OwnCommandBundle {
@@ -23,6 +24,7 @@ interface OwnCommandBundle {
  * bin/run.js's URL.
  */
 export async function launch(bin: string): Promise<void> {
+  watchStderr();
   const root = fileURLToPath(new URL('..', bin));
   const manifest = rootManifest(root);
   const own = manifest === null ? null : ownCommandOf(manifest.commands, process.argv.slice(2));
@@ -107,5 +109,5 @@ async function runFromBundle(root: string, own: OwnCommandRun, manifest: RootMan
  */
 function exitWhenDone(): void {
   const succeeded = Number(process.exitCode ?? 0) === 0;
-  if (succeeded && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+  if (succeeded && process.stdout.writableLength === 0 && stderrQueued() === 0) process.exit();
 }

@@ -7,6 +7,7 @@ import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
 import { oneLine } from './failure.js';
+import { stderrIsTerminal } from './stderr-stream.js';
 
 /** Flags of every command that reads images from registries. */
 export const registryFlags = {
@@ -99,7 +100,7 @@ export async function registrySetup(
     if (password === '') throw new UsageError('--password-stdin read an empty password');
     credentials = { username: flags.username, password };
   }
-  const progress = !context.json && process.stderr.isTTY ? new TerminalDownloadProgress() : undefined;
+  const progress = !context.json && stderrIsTerminal() ? new TerminalDownloadProgress() : undefined;
   const onWarning = (line: string): void =>
     void process.stderr.write(`imgscope: warning: ${oneLine(line)}\n`);
   const caps = cacheCaps();

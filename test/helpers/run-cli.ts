@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,8 @@ export interface CliOptions {
   stdin?: string;
   /** Kill the run and fail naming it after this long: a hang watchdog, not a speed limit. */
   watchdogMs?: number;
+  /** stdout to this file, as `> FILE` gives it, instead of a pipe; the result's stdout is its text. */
+  stdoutFile?: string;
 }
 
 /**
@@ -76,10 +79,11 @@ export async function startCli(
   options: CliOptions = {},
 ): Promise<CliRun> {
   const sandbox = await cliSandbox();
+  const stdoutFd = options.stdoutFile === undefined ? null : openSync(options.stdoutFile, 'w');
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? sandbox.cwd,
     env: hermeticEnv(sandbox.home, env),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', stdoutFd ?? 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -88,7 +92,13 @@ export async function startCli(
   child.stdin?.end(options.stdin ?? '');
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      if (stdoutFd !== null && options.stdoutFile !== undefined) {
+        closeSync(stdoutFd);
+        stdout = readFileSync(options.stdoutFile, 'utf8');
+      }
+      resolve({ code, stdout, stderr });
+    });
   });
   const result =
     options.watchdogMs === undefined

@@ -248,3 +248,36 @@ describe('a uid with no passwd entry', () => {
     expect((JSON.parse(run.stdout) as { layers: unknown[] }).layers).toHaveLength(8);
   });
 });
+
+describe('stderr: a terminal or not', () => {
+  // stderr is asked whether it is a terminal without making process.stderr where it cannot be
+  // one (src/cli/stderr-stream.ts): DEBUG's colours must still follow what it is.
+  const debugRun = ['analyze', image, '--json'];
+  const env = { DEBUG: 'imgscope:layers' };
+
+  it('prints DEBUG lines plain, with a timestamp, where stderr is a pipe', async () => {
+    const result = await runCli(debugRun, env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z imgscope:layers layer 0 /m);
+    expect(result.stderr).not.toContain('\u001b[');
+  });
+
+  it.skipIf(hostLacks("util-linux's script, to give a run a terminal", existsSync('/usr/bin/script')))(
+    'colours DEBUG lines where stderr is a terminal',
+    async () => {
+      const { cwd, home } = await cliSandbox();
+      const command = [process.execPath, `${PROJECT_ROOT}bin/run.js`, ...debugRun]
+        .map((word) => `'${word}'`)
+        .join(' ');
+      // script gives the run a terminal; stdout goes to /dev/null, so what it shows is stderr.
+      const run = spawnSync('script', ['-qec', `${command} > /dev/null`, '/dev/null'], {
+        cwd,
+        env: hermeticEnv(home, { ...env, TERM: 'xterm' }),
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      // debug's coloured form: the namespace in a bold colour, then the message.
+      expect(run.stdout).toContain(';1mimgscope:layers \u001b[0mlayer 0 ');
+    },
+  );
+});

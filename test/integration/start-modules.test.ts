@@ -8,9 +8,13 @@ afterAll(cleanupTempDirs);
 
 /**
  * The Node modules a run of the built CLI loaded, and the files it required, from a preload that
- * lists them at exit; the run ends with `exitCode`.
+ * lists them at exit; the run ends with `exitCode`, its stdout to `stdoutFile` where one is named.
  */
-async function modulesLoaded(args: string[], exitCode = 0): Promise<{ modules: string[]; files: string[] }> {
+async function modulesLoaded(
+  args: string[],
+  exitCode = 0,
+  stdoutFile?: string,
+): Promise<{ modules: string[]; files: string[] }> {
   const dir = await tempDir();
   const preload = join(dir, 'list-modules.cjs');
   const list = join(dir, 'modules.json');
@@ -18,7 +22,11 @@ async function modulesLoaded(args: string[], exitCode = 0): Promise<{ modules: s
     preload,
     `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify({ modules: process.moduleLoadList, files: Object.keys(require.cache) })));`,
   );
-  const result = await runCli(args, { NODE_OPTIONS: `--require ${preload}` });
+  const result = await runCli(
+    args,
+    { NODE_OPTIONS: `--require ${preload}` },
+    stdoutFile === undefined ? {} : { stdoutFile },
+  );
   expect(result.code).toBe(exitCode);
   return JSON.parse(await readFile(list, 'utf8')) as { modules: string[]; files: string[] };
 }
@@ -39,6 +47,22 @@ describe('what a start loads', () => {
       expect(modules).toContain('NativeModule crypto');
       expect(modules).not.toContain('NativeModule worker_threads');
       expect(modules).not.toContain('NativeModule child_process');
+    }
+  });
+
+  it('analyze of a small image, stderr a pipe, never makes process.stderr (no socket, no node:net)', async () => {
+    // stderr through a pipe, as CI runners take it, where a stream made for it would be a socket;
+    // stdout to a file, whose stream needs no socket.
+    for (const format of ['json', 'table']) {
+      const output = join(await tempDir(), 'output');
+      const { modules } = await modulesLoaded(
+        ['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--format', format],
+        0,
+        output,
+      );
+      expect(modules).not.toContain('NativeModule net');
+      expect(modules).not.toContain('NativeModule tty');
+      expect(await readFile(output, 'utf8')).toContain('sha256:75ae28b8ebf8');
     }
   });
 
