@@ -368,14 +368,19 @@ function hashHardLinks(entries: EntryTable): void {
     if (target !== undefined) targets.set(target, -1);
   }
   if (targets.size === 0) return;
-  /** By directory: the targets under it, which anything but a directory written there removes. */
-  const under = new Map<string, string[]>();
-  for (const target of targets.keys()) {
-    for (let slash = target.lastIndexOf('/'); slash > 0; slash = target.lastIndexOf('/', slash - 1)) {
-      const directory = target.slice(0, slash);
-      under.set(directory, [...(under.get(directory) ?? []), target]);
-    }
-  }
+  /**
+   * By directory a target is in: the index of the last entry other than a directory written
+   * there (-1: none yet), which removed what was under it, as the merge does. A link's target
+   * written before that is gone: checked per link, along its target's directories, so a layer
+   * that writes over such a directory again and again costs one lookup an entry.
+   */
+  const replaced = new Map<string, number>();
+  for (const target of targets.keys())
+    for (const directory of directoriesOf(target)) replaced.set(directory, -1);
+  const replacedSince = (target: string, file: number): boolean => {
+    for (const directory of directoriesOf(target)) if ((replaced.get(directory) ?? -1) > file) return true;
+    return false;
+  };
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
@@ -388,13 +393,20 @@ function hashHardLinks(entries: EntryTable): void {
     // Anything but a directory written over a directory removes what was under it, as the merge
     // does, before a link written there looks for its target (a tar that replaces the directory
     // a target is in).
-    if (type !== 'directory') for (const below of under.get(path) ?? []) targets.set(below, -1);
+    if (type !== 'directory' && replaced.has(path)) replaced.set(path, index);
     if (type === 'hardlink') {
-      const file = targets.get(entries.linkTarget(index) ?? '') ?? -1;
-      if (file >= 0) entries.shareContentHash(index, file);
+      const target = entries.linkTarget(index) ?? '';
+      const file = targets.get(target) ?? -1;
+      if (file >= 0 && !replacedSince(target, file)) entries.shareContentHash(index, file);
     }
     if (targets.has(path)) targets.set(path, type === 'file' ? index : -1);
   }
+}
+
+/** The directories `path` is in, innermost first ("/a/b/c": "/a/b", "/a"; the root left out). */
+function* directoriesOf(path: string): Generator<string> {
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1))
+    yield path.slice(0, slash);
 }
 
 function entryType(typeflag: string): EntryType {
