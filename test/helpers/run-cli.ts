@@ -79,11 +79,14 @@ export async function startCli(
   options: CliOptions = {},
 ): Promise<CliRun> {
   const sandbox = await cliSandbox();
-  const stdoutFd = options.stdoutFile === undefined ? null : openSync(options.stdoutFile, 'w');
+  const output =
+    options.stdoutFile === undefined
+      ? null
+      : { path: options.stdoutFile, fd: openSync(options.stdoutFile, 'w') };
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? sandbox.cwd,
     env: hermeticEnv(sandbox.home, env),
-    stdio: ['pipe', stdoutFd ?? 'pipe', 'pipe'],
+    stdio: ['pipe', output?.fd ?? 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -93,9 +96,9 @@ export async function startCli(
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      if (stdoutFd !== null && options.stdoutFile !== undefined) {
-        closeSync(stdoutFd);
-        stdout = readFileSync(options.stdoutFile, 'utf8');
+      if (output !== null) {
+        closeSync(output.fd);
+        stdout = readFileSync(output.path, 'utf8');
       }
       resolve({ code, stdout, stderr });
     });
