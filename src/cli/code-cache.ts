@@ -47,14 +47,34 @@ export function codeCacheAvailable(): boolean {
 /**
  * Where the cache of `source`, the script at `file`, for a run of `key` is kept in `dir`: named by
  * the running Node, the script's path (two checkouts or installs keep their own caches, instead of
- * each run replacing the other's), the source's length and crc32 (a rebuilt or edited script gets
- * a fresh cache; a mismatch is never handed to V8), and by `key`, since each run stores what it
- * compiled (`analyze` compiles other functions than `cache list`).
+ * each run replacing the other's), the options Node was started with where there are any (V8
+ * rejects a cache made under other flags: runs that alternate them keep one each instead of
+ * rewriting each other's), the source's length and crc32 (a rebuilt or edited script gets a fresh
+ * cache; a mismatch is never handed to V8), and by `key`, since each run stores what it compiled
+ * (`analyze` compiles other functions than `cache list`).
  */
-export function codeCachePath(dir: string, file: string, source: Uint8Array, key: string): string {
+export function codeCachePath(
+  dir: string,
+  file: string,
+  source: Uint8Array,
+  key: string,
+  options: string = nodeOptions(),
+): string {
   const hex = (sum: number): string => sum.toString(16).padStart(8, '0');
-  const name = `${key}-${process.version}-${process.arch}-${hex(zlib.crc32(file))}`;
+  const flags = options === '' ? '' : `-o${hex(zlib.crc32(options))}`;
+  const name = `${key}-${process.version}-${process.arch}-${hex(zlib.crc32(file))}${flags}`;
   return join(dir, `${name}-${source.length}-${hex(zlib.crc32(source))}.v8`);
+}
+
+/**
+ * The options this Node was started with, from its command line and NODE_OPTIONS: where V8's
+ * flags come from. Node's own options (`--require`, `--cpu-prof`) are among them; they only give
+ * a run a cache of its own.
+ */
+function nodeOptions(): string {
+  const fromEnvironment = process.env['NODE_OPTIONS'] ?? '';
+  if (process.execArgv.length === 0 && fromEnvironment === '') return '';
+  return [...process.execArgv, fromEnvironment].join('\0');
 }
 
 export interface CompiledScript {
@@ -149,11 +169,18 @@ function ownedPrivately(info: Stats): boolean {
   return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
 }
 
-/** Caches of the same key, Node and script path for sources that are gone (earlier builds): one stays. */
+/** The source's length and crc32 at the end of a cache's name: what a rebuild changes. */
+const BUILD_SUFFIX = /\d+-[0-9a-f]{8}\.v8$/;
+
+/**
+ * Caches of the same key, Node, script path and options for sources that are gone (earlier
+ * builds): one stays. Those of other options are another family, even where their name begins
+ * with this one's.
+ */
 function removeOtherBuilds(dir: string, kept: string): void {
-  const family = kept.replace(/\d+-[0-9a-f]{8}\.v8$/, '');
+  const family = kept.replace(BUILD_SUFFIX, '');
   for (const name of readdirSync(dir)) {
-    if (name !== kept && name.startsWith(family) && name.endsWith('.v8'))
+    if (name !== kept && name.endsWith('.v8') && name.replace(BUILD_SUFFIX, '') === family)
       rmSync(join(dir, name), { force: true });
   }
 }

@@ -15,7 +15,7 @@ export interface Instruction {
   /** For RUN the shell command; otherwise the arguments (classic `X in Y` made `X Y`). */
   args: string;
   /** Names of the build args the step ran with (never their values). */
-  buildArgNames: string[];
+  buildArgNames: readonly string[];
 }
 
 const KEYWORDS = new Set([
@@ -44,6 +44,26 @@ const SHELL_WRAPPER = /^(?:\S*\/)?(?:ba|da|z|k|a)?sh(?:\s+-[a-zA-Z]+(?:\s+[a-z]+
 const BUILD_ARGS = /^\|(\d+)\s+/;
 
 export function parseCreatedBy(createdBy: string): Instruction {
+  let instruction = parsed.get(createdBy);
+  if (instruction === undefined) {
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    const fresh = parseText(createdBy);
+    Object.freeze(fresh.buildArgNames);
+    instruction = Object.freeze(fresh);
+    parsed.set(createdBy, instruction);
+  }
+  return instruction;
+}
+
+/**
+ * The instructions parsed so far, by their text: several rules ask for the same history lines
+ * (three times each in a run), and a parse is a handful of regular expressions. Frozen, since
+ * every caller gets the same one.
+ */
+const parsed = new Map<string, Readonly<Instruction>>();
+const PARSED_KEPT = 4096;
+
+function parseText(createdBy: string): Instruction {
   let text = createdBy.trim().replace(/\s*# buildkit$/, '');
   let buildkitRun = false;
   if (text.startsWith('RUN ')) {

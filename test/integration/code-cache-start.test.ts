@@ -64,6 +64,30 @@ describe('own commands start from their bundles with V8 code cache (dist/own-com
     expect(result.stdout).toBe((await analyze(await tempDir())).stdout);
   });
 
+  it("runs under other V8 flags keep a cache of their own instead of rewriting each other's", async () => {
+    const cache = await tempDir();
+    const flagged = (): ReturnType<typeof runCli> =>
+      runCli(['analyze', IMAGE, '--json'], {
+        XDG_CACHE_HOME: cache,
+        NODE_OPTIONS: '--max-old-space-size=1000',
+      });
+    const first = await analyze(cache);
+    // Each stores its cache twice (see code-cache.ts), then keeps it.
+    for (let run = 0; run < 2; run++) expect([await flagged(), await analyze(cache)]).toEqual([first, first]);
+    const files = await codeCacheFiles(cache);
+    expect(files).toHaveLength(2);
+    const written = async (): Promise<string[]> =>
+      Promise.all(
+        files.map(async (file) => {
+          const info = await stat(join(cache, 'imgscope', 'code-cache', file));
+          return `${info.ino} ${info.mtimeMs}`;
+        }),
+      );
+    const kept = await written();
+    expect([await flagged(), await analyze(cache)]).toEqual([first, first]);
+    expect(await written()).toEqual(kept);
+  });
+
   it('each command, and each set of options, keeps its own cache', async () => {
     const cache = await tempDir();
     await analyze(cache);

@@ -14,7 +14,7 @@ const run = (compiled: ReturnType<typeof compileWithCodeCache>): number =>
 
 async function cachedScript(): Promise<{ dir: string; path: string }> {
   const dir = join(await tempDir(), 'code-cache');
-  return { dir, path: codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze') };
+  return { dir, path: codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze', '') };
 }
 
 describe('V8 code cache for the own-commands bundles', () => {
@@ -80,9 +80,15 @@ describe('V8 code cache for the own-commands bundles', () => {
 
   it("storing replaces the caches of the key's other builds and keeps the other keys' and other paths'", async () => {
     const { dir, path } = await cachedScript();
-    const older = codeCachePath(dir, BUNDLE, Buffer.from(`${SOURCE} `), 'analyze');
-    const otherKey = codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'cache-list');
-    const otherCheckout = codeCachePath(dir, `/src/imgscope${BUNDLE}`, Buffer.from(`${SOURCE}  `), 'analyze');
+    const older = codeCachePath(dir, BUNDLE, Buffer.from(`${SOURCE} `), 'analyze', '');
+    const otherKey = codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'cache-list', '');
+    const otherCheckout = codeCachePath(
+      dir,
+      `/src/imgscope${BUNDLE}`,
+      Buffer.from(`${SOURCE}  `),
+      'analyze',
+      '',
+    );
     const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', older);
     run(compiled);
     storeCodeCache(compiled.script, older, 0);
@@ -94,12 +100,41 @@ describe('V8 code cache for the own-commands bundles', () => {
     );
   });
 
+  it("each set of Node's options keeps its own cache, replaced only by its own later builds", async () => {
+    const { dir, path } = await cachedScript();
+    const flagged = codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze', '--max-old-space-size=1000');
+    const flaggedOlder = codeCachePath(
+      dir,
+      BUNDLE,
+      Buffer.from(`${SOURCE} `),
+      'analyze',
+      '--max-old-space-size=1000',
+    );
+    const otherFlags = codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze', '--stack-size=990');
+    expect(flagged).toMatch(
+      new RegExp(
+        `/analyze-${process.version}-${process.arch}-[0-9a-f]{8}-o[0-9a-f]{8}-${SOURCE.length}-[0-9a-f]{8}\\.v8$`,
+      ),
+    );
+    expect(new Set([path, flagged, otherFlags]).size).toBe(3);
+    const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
+    run(compiled);
+    storeCodeCache(compiled.script, flaggedOlder, 0);
+    storeCodeCache(compiled.script, otherFlags, 0);
+    storeCodeCache(compiled.script, path, 0);
+    storeCodeCache(compiled.script, flagged, 0);
+    expect((await readdir(dir)).sort()).toEqual(
+      [path, flagged, otherFlags].map((p) => p.slice(dir.length + 1)).sort(),
+    );
+  });
+
   it('is not stored where the cache directory itself does not exist yet', async () => {
     const path = codeCachePath(
       join(await tempDir(), 'imgscope', 'code-cache'),
       BUNDLE,
       Buffer.from(SOURCE),
       'analyze',
+      '',
     );
     const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
     run(compiled);
@@ -114,7 +149,7 @@ describe('V8 code cache for the own-commands bundles', () => {
   it('a cache that cannot be stored (no directory can be made there) is no failure', async () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, '');
-    const path = codeCachePath(join(file, 'code-cache'), BUNDLE, Buffer.from(SOURCE), 'analyze');
+    const path = codeCachePath(join(file, 'code-cache'), BUNDLE, Buffer.from(SOURCE), 'analyze', '');
     const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
     run(compiled);
     expect(() => storeCodeCache(compiled.script, path, 0)).not.toThrow();

@@ -32,6 +32,19 @@ describe('parseCreatedBy', () => {
     expect(parseCreatedBy(createdBy)).toEqual({ keyword, args, buildArgNames });
   });
 
+  it('hands each caller of the same text a result no caller can change for the next', () => {
+    const first = parseCreatedBy('|1 TOKEN=abc /bin/sh -c make');
+    expect(() => {
+      (first as { args: string }).args = 'changed';
+    }).toThrow(TypeError);
+    expect(() => (first.buildArgNames as string[]).push('OTHER')).toThrow(TypeError);
+    expect(parseCreatedBy('|1 TOKEN=abc /bin/sh -c make')).toEqual({
+      keyword: 'RUN',
+      args: 'make',
+      buildArgNames: ['TOKEN'],
+    });
+  });
+
   it('writes the Dockerfile line without build-arg values', () => {
     expect(dockerfileLine(parseCreatedBy('|1 TOKEN=secret /bin/sh -c make'))).toBe('RUN make');
   });
