@@ -17,6 +17,7 @@
  * small image's start-up (JSON and table) on a Node with a compile cache, and the docker-archive
  * row on that Node (information). NODE22 (or .ci/node22, as .ci/run installs it) adds the small
  * image's start-up rows on Node 22.
+ * The million-file row writes its docker-archive once, .bench/million-empty-files.docker.tar (513 MB).
  * ONLY=text runs only the rows whose name holds it. Every command runs without
  * NODE_EXTRA_CA_CERTS (measured-env.ts); where it is set, a floor row shows what it costs.
  */
@@ -27,6 +28,7 @@ import { promisify } from 'node:util';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFaultProxy } from '../test/helpers/fault-proxy.js';
+import { writeManyFilesDockerArchive } from '../test/helpers/many-files.js';
 import { registryTestsSkipReason, skopeoPush, startRegistry } from '../test/helpers/registry-server.js';
 import { makeLargeImage } from './make-large-image.js';
 import { measuredEnv } from './measured-env.js';
@@ -252,6 +254,19 @@ if (dive !== null) {
       goal: 'none (information)',
     });
   }
+  // Per entry: one layer of a million empty files (written once, 513 MB), read cold. Each run takes
+  // seconds (dive's about 15), so at most 3 rounds.
+  const million = resolve('.bench/million-empty-files.docker.tar');
+  const millionRow = 'one layer of 1,000,000 empty files (docker-archive)';
+  if (!existsSync(million) && (ONLY === undefined || millionRow.includes(ONLY)))
+    await writeManyFilesDockerArchive(million, 1_000_000);
+  rows.push({
+    work: millionRow,
+    subject: { label: 'imgscope', command: `${cli} analyze ${million} --json ${COLD}` },
+    anchor: diveSide(million),
+    goal: '<= 0.6x, peak RSS < 400 MB (381 MiB)',
+    rounds: Math.min(RUNS, 3),
+  });
 } else {
   console.log('| dive rows | skipped: no dive in $DIVE or PATH | | | | |');
 }

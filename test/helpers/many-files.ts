@@ -1,10 +1,11 @@
 // An OCI layout whose one gzip layer holds `count` files (1000 per directory): empty, each with
 // 16 bytes of its own (small), hard links to the first (links), or whiteouts of paths no layer
 // holds (whiteouts); streamed to disk: the million-file layer of the hostile-input catalogue,
-// without holding it in memory.
+// without holding it in memory. The same layer as a docker-archive is what dive reads (the
+// benchmark's anchor).
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -48,6 +49,17 @@ function* entries(count: number, kind: ManyFilesKind): Generator<Buffer> {
 
 const hex = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
+/** The image config of the one layer whose tar has the sha256 `diffId` (hex). */
+function configOf(count: number, kind: ManyFilesKind, diffId: string): string {
+  return JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [`sha256:${diffId}`] },
+    history: [{ created_by: `/bin/sh -c create ${count} ${kind} files` }],
+  });
+}
+
 /** Writes the layout into `dir`; returns the layer's uncompressed and stored sizes. */
 export async function writeManyFilesLayout(
   dir: string,
@@ -67,15 +79,8 @@ export async function writeManyFilesLayout(
     createWriteStream(temp),
   );
   const layerDigest = blobHash.hash.digest('hex');
-  const { rename } = await import('node:fs/promises');
   await rename(temp, join(blobs, layerDigest));
-  const config = JSON.stringify({
-    architecture: 'amd64',
-    os: 'linux',
-    config: {},
-    rootfs: { type: 'layers', diff_ids: [`sha256:${tarHash.hash.digest('hex')}`] },
-    history: [{ created_by: `/bin/sh -c create ${count} ${kind} files` }],
-  });
+  const config = configOf(count, kind, tarHash.hash.digest('hex'));
   await writeFile(join(blobs, hex(config)), config);
   const manifest = JSON.stringify({
     schemaVersion: 2,
@@ -109,4 +114,46 @@ export async function writeManyFilesLayout(
     }),
   );
   return { tarBytes: tarHash.bytes, blobBytes: blobHash.bytes };
+}
+
+/**
+ * Writes the same image as a docker-archive at `file`, as `docker save` writes one (the layer an
+ * uncompressed `layer.tar`); returns the layer's size. The layer goes to a file beside it first:
+ * its size and digest come before it in the archive.
+ */
+export async function writeManyFilesDockerArchive(
+  file: string,
+  count: number,
+  kind: ManyFilesKind = 'empty',
+): Promise<{ tarBytes: number }> {
+  const layerFile = `${file}.layer.tmp`;
+  const tarHash = new Hashing();
+  await pipeline(Readable.from(entries(count, kind)), tarHash, createWriteStream(layerFile));
+  const diffId = tarHash.hash.digest('hex');
+  const config = configOf(count, kind, diffId);
+  const manifest = JSON.stringify([
+    { Config: `${hex(config)}.json`, RepoTags: [`many-files:${kind}`], Layers: [`${diffId}/layer.tar`] },
+  ]);
+  const padding = (bytes: number): Buffer => Buffer.alloc((512 - (bytes % 512)) % 512);
+  async function* members(): AsyncGenerator<Buffer> {
+    yield tarHeader({ name: `${diffId}/layer.tar` }, tarHash.bytes);
+    for await (const chunk of createReadStream(layerFile)) yield chunk as Buffer;
+    yield padding(tarHash.bytes);
+    for (const [name, text] of [
+      [`${hex(config)}.json`, config],
+      ['manifest.json', manifest],
+    ] as const) {
+      const body = Buffer.from(text);
+      yield Buffer.concat([tarHeader({ name }, body.length), body, padding(body.length)]);
+    }
+    yield Buffer.alloc(1024);
+  }
+  try {
+    await pipeline(Readable.from(members()), createWriteStream(`${file}.tmp`));
+    await rename(`${file}.tmp`, file);
+  } finally {
+    await rm(layerFile, { force: true });
+    await rm(`${file}.tmp`, { force: true });
+  }
+  return { tarBytes: tarHash.bytes };
 }
