@@ -32,13 +32,16 @@ export function computeDiveMetrics(
   const { typeCodes } = entries;
   const whiteoutNodeIds = stack.whiteoutNodeIds;
   const size = paths.size;
+  // A layer's own tree holds whiteout nodes; the stack below it and the counts (whose keys are
+  // the paths a whiteout deletes) hold only the entries' paths.
   const layerTree = new Int32Array(size).fill(ABSENT);
-  const stacked = new Int32Array(size).fill(ABSENT);
-  stacked[0] = IMPLICIT;
   const leaf = new Uint8Array(size);
-  const counts = new Int32Array(size);
-  const cumulative = new Float64Array(size);
-  const smallest = new Float64Array(size);
+  const pathCount = stack.entryPathCount;
+  const stacked = new Int32Array(pathCount).fill(ABSENT);
+  stacked[0] = IMPLICIT;
+  const counts = new Int32Array(pathCount);
+  const cumulative = new Float64Array(pathCount);
+  const smallest = new Float64Array(pathCount);
 
   const nodeSize = (state: number): number => (state < 0 ? 0 : entries.size(state));
   const isWhiteout = (state: number): boolean =>
@@ -62,10 +65,22 @@ export function computeDiveMetrics(
     if (aufs < 0) tree[id] = state;
   };
   const order = new Int32Array(size);
-  /** The walk's stack: a node, the next of its sorted children to look at, whether it had one. */
-  const stackNodes = new Int32Array(size);
-  const stackCursors = new Int32Array(size);
-  const stackParents = new Uint8Array(size);
+  /**
+   * The walk's stack: a node, the next of its sorted children to look at, whether it had one.
+   * As deep as the tree (grown when a walk goes deeper), not as long as the paths.
+   */
+  let stackNodes = new Int32Array(64);
+  let stackCursors = new Int32Array(64);
+  let stackParents = new Uint8Array(64);
+  const deepen = (): void => {
+    const grown = <T extends Int32Array | Uint8Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    stackNodes = grown(stackNodes, new Int32Array(stackNodes.length * 2));
+    stackCursors = grown(stackCursors, new Int32Array(stackCursors.length * 2));
+    stackParents = grown(stackParents, new Uint8Array(stackParents.length * 2));
+  };
   /**
    * Every node of `tree` below the root, children before their parent, siblings sorted (dive's
    * VisitDepthChildFirst): fills `order` (returns how many) and flags leaves in `leaf`.
@@ -85,6 +100,7 @@ export function computeDiveMetrics(
       if (child >= 0) {
         stackCursors[top] = next[child] ?? -1;
         stackParents[top] = 1;
+        if (depth === stackNodes.length) deepen();
         stackNodes[depth] = child;
         stackCursors[depth] = first[child] ?? -1;
         stackParents[depth] = 0;
@@ -106,7 +122,7 @@ export function computeDiveMetrics(
     for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
       total += nodeSize(stacked[node] ?? ABSENT);
       for (let child = paths.firstChild(node); child >= 0; child = paths.nextSibling(child)) {
-        if (stacked[child] !== ABSENT) pending.push(child);
+        if ((stacked[child] ?? ABSENT) !== ABSENT) pending.push(child);
       }
     }
     return total;
@@ -117,7 +133,7 @@ export function computeDiveMetrics(
     for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
       stacked[node] = ABSENT;
       for (let child = paths.firstChild(node); child >= 0; child = paths.nextSibling(child)) {
-        if (stacked[child] !== ABSENT) pending.push(child);
+        if ((stacked[child] ?? ABSENT) !== ABSENT) pending.push(child);
       }
     }
   };

@@ -2,8 +2,6 @@ import type { EntryTable, LayerContents } from '../model/index.js';
 import { StackedEntries } from './stacked-entries.js';
 import { PathIndex } from './path-index.js';
 
-const WHITEOUT_PREFIX = '.wh.';
-
 /**
  * A stack of layers as the merge and dive's metrics walk it: every entry by serial, with the id
  * of its path in a shared PathIndex, so what they keep per entry or per path fits in typed arrays.
@@ -20,6 +18,12 @@ export class LayerStack {
    * X (-1 for others; null while the stack has no whiteout).
    */
   readonly whiteoutNodeIds: Int32Array | null;
+  /**
+   * Path ids below this are the entries' paths and their parents; the whiteouts' ".wh.X" nodes
+   * come after them (where no entry has that path). What is kept per path of the merged stack
+   * needs only the first ones: a layer of a million whiteouts doubles the ids.
+   */
+  readonly entryPathCount: number;
 
   /**
    * `paths` are the layers' paths numbered already (`LayerPaths`, while they were read): the
@@ -46,32 +50,17 @@ export class LayerStack {
         whiteoutNodeIds[start + index] = 0;
       }
     });
+    this.entryPathCount = this.paths.size;
     if (whiteoutNodeIds !== null) this.#numberWhiteoutNodes(whiteoutNodeIds);
     this.paths.seal();
     this.linkTargetIds = linkTargetIds;
     this.whiteoutNodeIds = whiteoutNodeIds;
   }
 
-  /**
-   * Gives each whiteout its ".wh.X" node beside X: the path of that name if an entry has it (a
-   * directory named so), else one node per target that path lookups do not find (a layer of a
-   * million whiteouts would otherwise grow the path map by a million).
-   */
+  /** Gives each whiteout its ".wh.X" node beside X (`PathIndex.whiteoutNode`). */
   #numberWhiteoutNodes(nodeIds: Int32Array): void {
-    const byTarget = new Int32Array(this.paths.size).fill(-1);
     nodeIds.forEach((flag, serial) => {
-      if (flag < 0) return;
-      const target = this.pathIds[serial] ?? 0;
-      let node = byTarget[target] ?? -1;
-      if (node < 0) {
-        const path = this.paths.path(target);
-        const slash = path.lastIndexOf('/');
-        // join writes one flat string (a template literal would keep a rope of slices).
-        const nodePath = [path.slice(0, slash + 1), path.slice(slash + 1)].join(WHITEOUT_PREFIX);
-        node = this.paths.id(nodePath) ?? this.paths.addUnindexed(nodePath, this.paths.parent(target));
-        byTarget[target] = node;
-      }
-      nodeIds[serial] = node;
+      if (flag >= 0) nodeIds[serial] = this.paths.whiteoutNode(this.pathIds[serial] ?? 0);
     });
   }
 }

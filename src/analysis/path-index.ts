@@ -17,7 +17,14 @@ export interface SortedPaths {
  */
 export class PathIndex {
   #ids: Map<string, number> | null = new Map([['/', 0]]);
+  /** The paths by id, up to the first whiteout node (`whiteoutNode`). */
   readonly #paths: string[] = ['/'];
+  /** By whiteout node (from the id #paths.length on): the path it is named after. */
+  readonly #whiteoutTargets: number[] = [];
+  /** By path id (made with the first whiteout node): the whiteout node named after it, or NO_NODE. */
+  #whiteoutNodeOf: Int32Array | null = null;
+  /** Whether some path's name starts with ".wh." (a whiteout node's name can then be a path). */
+  #whiteoutNamed = false;
   #parents: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #firstChildren: Int32Array = new Int32Array(1024).fill(NO_NODE);
   #nextSiblings: Int32Array = new Int32Array(1024).fill(NO_NODE);
@@ -29,7 +36,7 @@ export class PathIndex {
 
   /** Number of ids given out; ids run from 0 (the root, "/") to size - 1. */
   get size(): number {
-    return this.#paths.length;
+    return this.#paths.length + this.#whiteoutTargets.length;
   }
 
   /** No more paths will be numbered: drops the map from path to id. */
@@ -37,7 +44,7 @@ export class PathIndex {
     this.#ids = null;
   }
 
-  /** The id of a path numbered so far (not of those added unindexed). */
+  /** The id of a path numbered so far (not of whiteout nodes). */
   id(path: string): number | undefined {
     const ids = this.#ids;
     if (ids === null) throw new Error('PathIndex: lookup after seal');
@@ -45,17 +52,32 @@ export class PathIndex {
   }
 
   /**
-   * Numbers a child of `parent` that lookups will not find: for nodes the caller tracks itself
-   * (one per key of its own), so a million of them do not grow the map.
+   * The node dive's tree gives a whiteout of `target` (a path id): ".wh.NAME" beside it. That is
+   * a path of its own where one has that name (a directory named so); else one node per target,
+   * numbered after every path (no path may be numbered after it), with no string of its own and
+   * not in the map: a layer of a million whiteouts would otherwise hold a million more names.
+   * Whiteout nodes are in the sibling lists of `sorted`, not in its path order.
    */
-  addUnindexed(path: string, parent: number): number {
-    return this.#add(path, parent, false);
+  whiteoutNode(target: number): number {
+    if (this.#whiteoutNamed) {
+      const named = this.id(whiteoutPath(this.path(target)));
+      if (named !== undefined) return named;
+    }
+    const nodeOf = (this.#whiteoutNodeOf ??= new Int32Array(this.#paths.length).fill(NO_NODE));
+    const known = nodeOf[target] ?? NO_NODE;
+    if (known !== NO_NODE) return known;
+    const id = this.size;
+    this.#link(id, this.parent(target));
+    this.#whiteoutTargets.push(target);
+    nodeOf[target] = id;
+    return id;
   }
 
   /** The id of an absolute, normalised path, numbering it and its missing ancestors first. */
   intern(path: string): number {
     const ids = this.#ids;
     if (ids === null) throw new Error('PathIndex: intern after seal');
+    if (this.#whiteoutNodeOf !== null) throw new Error('PathIndex: intern after a whiteout node');
     const known = ids.get(path);
     if (known !== undefined) return known;
     // Tar lists a directory's entries together: most paths have the previous one's parent.
@@ -79,7 +101,10 @@ export class PathIndex {
   }
 
   path(id: number): string {
-    return this.#paths[id] ?? '';
+    const path = this.#paths[id];
+    if (path !== undefined) return path;
+    const target = this.#whiteoutTargets[id - this.#paths.length];
+    return target === undefined ? '' : whiteoutPath(this.path(target));
   }
 
   /** The last component of the path ("" for the root). */
@@ -113,27 +138,72 @@ export class PathIndex {
 
   /**
    * One sort of every path (siblings share their parent's path, so their whole paths sort as
-   * their names do), then each appended to its parent's list: one sort of nearly sorted paths
-   * (tar lists them mostly in order) instead of one per directory and per layer.
+   * their names do), then each prepended to its parent's list, last to first: one sort of nearly
+   * sorted paths (tar lists them mostly in order) instead of one per directory and per layer.
+   * Whiteout nodes are then merged into their parents' lists.
    */
   #sortSiblings(): SortedPaths {
     const size = this.size;
     const order = this.#sortedIds();
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
-    const last = new Int32Array(size).fill(NO_NODE);
-    for (let at = 0; at < order.length; at++) {
+    for (let at = order.length - 1; at >= 0; at--) {
       const id = order[at] ?? 0;
       const parent = this.parent(id);
-      const tail = last[parent] ?? NO_NODE;
-      if (tail === NO_NODE) first[parent] = id;
-      else next[tail] = id;
-      last[parent] = id;
+      next[id] = first[parent] ?? NO_NODE;
+      first[parent] = id;
     }
+    const nodeOf = this.#whiteoutNodeOf;
+    if (nodeOf !== null) this.#mergeWhiteoutNodes(order, nodeOf, first, next);
     return { order, first, next };
   }
 
-  /** Ids but the root's in path order (byte order of the paths, by UTF-16 code unit). */
+  /**
+   * Merges each parent's whiteout nodes into its (sorted) list of children. The nodes of one
+   * parent are in their targets' order (".wh." + each name keeps the names' order), so each
+   * parent merges two sorted lists, comparing a name with ".wh." + a name in place.
+   */
+  #mergeWhiteoutNodes(order: Int32Array, nodeOf: Int32Array, first: Int32Array, next: Int32Array): void {
+    // Each parent's whiteout nodes, linked through `next` (theirs is free) in their targets' order.
+    const nodesFirst = new Int32Array(this.#paths.length).fill(NO_NODE);
+    for (let at = order.length - 1; at >= 0; at--) {
+      const target = order[at] ?? 0;
+      const node = nodeOf[target] ?? NO_NODE;
+      if (node === NO_NODE) continue;
+      const parent = this.parent(target);
+      next[node] = nodesFirst[parent] ?? NO_NODE;
+      nodesFirst[parent] = node;
+    }
+    nodesFirst.forEach((firstNode, parent) => {
+      if (firstNode === NO_NODE) return;
+      let child = first[parent] ?? NO_NODE;
+      let node = firstNode;
+      let tail = NO_NODE;
+      const append = (id: number): void => {
+        if (tail === NO_NODE) first[parent] = id;
+        else next[tail] = id;
+        tail = id;
+      };
+      while (child !== NO_NODE && node !== NO_NODE) {
+        const following = child;
+        const target = this.#whiteoutTargets[node - this.#paths.length] ?? 0;
+        if (beforeWhiteoutName(this.path(child), this.path(target))) {
+          child = next[child] ?? NO_NODE;
+          append(following);
+        } else {
+          const nextNode = next[node] ?? NO_NODE;
+          append(node);
+          node = nextNode;
+        }
+      }
+      // The rest of either list is linked already (a node's rest through `next` too).
+      const rest = child !== NO_NODE ? child : node;
+      if (tail === NO_NODE) first[parent] = rest;
+      else next[tail] = rest;
+    });
+  }
+
+  /** Path ids but the root's (no whiteout nodes) in path order (by UTF-16 code unit). */
   #sortedIds(): Int32Array {
     const paths = this.#paths;
     const ids = Array.from({ length: paths.length - 1 }, (_, index) => index + 1);
@@ -145,16 +215,22 @@ export class PathIndex {
     return Int32Array.from(ids);
   }
 
-  #add(path: string, parent: number, indexed = true): number {
-    this.#sorted = null;
+  #add(path: string, parent: number): number {
     const id = this.#paths.length;
-    if (id === this.#parents.length) this.#grow();
-    if (indexed) this.#ids?.set(path, id);
+    this.#link(id, parent);
+    this.#ids?.set(path, id);
     this.#paths.push(path);
+    if (path.startsWith(WHITEOUT_PREFIX, path.lastIndexOf('/') + 1)) this.#whiteoutNamed = true;
+    return id;
+  }
+
+  /** Makes `id` a child of `parent`. */
+  #link(id: number, parent: number): void {
+    this.#sorted = null;
+    if (id === this.#parents.length) this.#grow();
     this.#parents[id] = parent;
     this.#nextSiblings[id] = this.firstChild(parent);
     this.#firstChildren[parent] = id;
-    return id;
   }
 
   #grow(): void {
@@ -167,6 +243,34 @@ export class PathIndex {
     this.#firstChildren = grown(this.#firstChildren);
     this.#nextSiblings = grown(this.#nextSiblings);
   }
+}
+
+const WHITEOUT_PREFIX = '.wh.';
+
+/** The path of the whiteout node of `path`: "/a/b" -> "/a/.wh.b". */
+function whiteoutPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return `${path.slice(0, slash + 1)}${WHITEOUT_PREFIX}${path.slice(slash + 1)}`;
+}
+
+/**
+ * Whether the last name of `path` sorts before ".wh." followed by the last name of `target`
+ * (by UTF-16 code unit, as `<` compares strings), without making that name.
+ */
+function beforeWhiteoutName(path: string, target: string): boolean {
+  const from = path.lastIndexOf('/') + 1;
+  const targetFrom = target.lastIndexOf('/') + 1;
+  const length = path.length - from;
+  const whiteoutLength = WHITEOUT_PREFIX.length + target.length - targetFrom;
+  for (let at = 0; at < length && at < whiteoutLength; at++) {
+    const code = path.charCodeAt(from + at);
+    const whiteoutCode =
+      at < WHITEOUT_PREFIX.length
+        ? WHITEOUT_PREFIX.charCodeAt(at)
+        : target.charCodeAt(targetFrom + at - WHITEOUT_PREFIX.length);
+    if (code !== whiteoutCode) return code < whiteoutCode;
+  }
+  return length < whiteoutLength;
 }
 
 /** "/a/b" -> "/a", "/a" -> "/". */

@@ -12,8 +12,9 @@ import { referenceMerge } from '../../helpers/reference-filesystem.js';
 /**
  * Generated layer stacks checked against the flat-map reference model of
  * test/helpers/reference-filesystem.ts, and dive's metrics against invariants. Paths come from
- * three names and three levels, so layers collide constantly: overwrites, whiteouts of files and
- * directories, opaque markers, files replacing directories and back, links to anything.
+ * five names (among them "-" and ".z", which sort before and after a whiteout's ".wh." node) and
+ * three levels, so layers collide constantly: overwrites, whiteouts of files and directories,
+ * opaque markers, files replacing directories and back, links to anything.
  */
 
 type GenEntry =
@@ -25,7 +26,7 @@ type GenEntry =
   | { kind: 'opaque'; path: string };
 
 const pathArb = fc
-  .array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 })
+  .array(fc.constantFrom('a', 'b', 'c', '-', '.z'), { minLength: 1, maxLength: 3 })
   .map((parts) => `/${parts.join('/')}`);
 
 const entryArb: fc.Arbitrary<GenEntry> = fc.oneof(

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PathIndex } from '../../../src/analysis/path-index.js';
 
@@ -39,14 +40,25 @@ describe('PathIndex', () => {
     expect(index.path(id)).toBe('/d'.repeat(10_000));
   });
 
-  it('adds unindexed children that lookups do not find, under their parent', () => {
+  it("gives a whiteout a '.wh.' node beside its target, once, that lookups do not find", () => {
     const index = new PathIndex();
-    const dir = index.intern('/d/x');
-    const hidden = index.addUnindexed('/d/.wh.x', index.parent(dir));
-    expect(index.id('/d/x')).toBe(dir);
+    const target = index.intern('/d/x');
+    const node = index.whiteoutNode(target);
+    expect(index.whiteoutNode(target)).toBe(node);
+    expect(index.size).toBe(4);
+    expect(index.path(node)).toBe('/d/.wh.x');
+    expect(index.name(node)).toBe('.wh.x');
+    expect(index.parent(node)).toBe(index.parent(target));
     expect(index.id('/d/.wh.x')).toBeUndefined();
-    expect(children(index, index.parent(dir))).toEqual(['/d/.wh.x', '/d/x']);
-    expect(index.intern('/d/.wh.x')).not.toBe(hidden);
+    expect(children(index, index.parent(target))).toEqual(['/d/.wh.x', '/d/x']);
+    expect(() => index.intern('/d/y')).toThrow('intern after a whiteout node');
+  });
+
+  it("takes a path named '.wh.' and the target's name as the target's whiteout node", () => {
+    const index = new PathIndex();
+    const named = index.intern('/d/.wh.x');
+    expect(index.whiteoutNode(index.intern('/d/x'))).toBe(named);
+    expect(index.size).toBe(4);
   });
 
   it("sorts ids by path (UTF-16 code units), and each node's children by name, numbered in any order", () => {
@@ -54,21 +66,11 @@ describe('PathIndex', () => {
     // Descending, scrambled and past-the-end ranks: each id's rank is searched from the last one's.
     for (const path of ['/z', '/b/\u00e9', '/b/Z', '/a', '/b/a', '/b', '/b/\ud800x', '/ab', '/b/.wh.a'])
       index.intern(path);
-    index.addUnindexed('/b/.wh.Z', index.intern('/b'));
+    index.whiteoutNode(index.intern('/b/Z'));
     const { order, first, next } = index.sorted();
     const sorted = [...order].map((id) => index.path(id));
-    expect(sorted).toEqual([
-      '/a',
-      '/ab',
-      '/b',
-      '/b/.wh.Z',
-      '/b/.wh.a',
-      '/b/Z',
-      '/b/a',
-      '/b/\u00e9',
-      '/b/\ud800x',
-      '/z',
-    ]);
+    // Whiteout nodes are in the sibling lists only.
+    expect(sorted).toEqual(['/a', '/ab', '/b', '/b/.wh.a', '/b/Z', '/b/a', '/b/\u00e9', '/b/\ud800x', '/z']);
     const childrenOf = (path: string): string[] => {
       const names: string[] = [];
       for (let child = first[index.id(path) ?? 0] ?? -1; child >= 0; child = next[child] ?? -1)
@@ -77,6 +79,44 @@ describe('PathIndex', () => {
     };
     expect(childrenOf('/')).toEqual(['a', 'ab', 'b', 'z']);
     expect(childrenOf('/b')).toEqual(['.wh.Z', '.wh.a', 'Z', 'a', '\u00e9', '\ud800x']);
+  });
+
+  it("merges whiteout nodes into their parents' children as their whole names sort", () => {
+    const names = [
+      '-',
+      '.',
+      '.a',
+      '.w',
+      '.wh',
+      '.wh.',
+      '.wh.a',
+      '.wh.b',
+      '.whz',
+      'a',
+      'b',
+      'wh',
+      'Z',
+      '\u00e9',
+    ];
+    const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...names), { minLength: 1 }),
+        fc.array(fc.nat()),
+        (real, picks) => {
+          const index = new PathIndex();
+          for (const name of real) index.intern(`/d/${name}`);
+          const targets = [...new Set(picks.map((pick) => real[pick % real.length] ?? ''))];
+          for (const target of targets) index.whiteoutNode(index.id(`/d/${target}`) ?? 0);
+          const { first, next } = index.sorted();
+          const listed: string[] = [];
+          for (let child = first[index.id('/d') ?? 0] ?? -1; child >= 0; child = next[child] ?? -1)
+            listed.push(index.name(child));
+          const whole = [...new Set([...real, ...targets.map((target) => `.wh.${target}`)])];
+          expect(listed).toEqual(whole.sort(byCodeUnit));
+        },
+      ),
+    );
   });
 
   it('sorts a thousand paths numbered out of order', () => {
