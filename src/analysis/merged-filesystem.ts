@@ -162,18 +162,25 @@ export function mergeLayers(
     return tracker.finish(stateOf);
   });
 
-  // Path order: the paths' own, which dive's walk sorted already.
-  const finalSerials: number[] = [];
-  const finalPaths: string[] = [];
-  for (const id of paths.sorted().order) {
+  // Path order: the paths' own, which dive's walk sorted already. Counted first, so that a
+  // million files fill two lists of their size instead of growing them (copies, all kept until
+  // the next full collection: the image's peak memory).
+  const { order } = paths.sorted();
+  let fileCount = 0;
+  for (let at = 0; at < order.length; at++) if ((held[order[at] ?? 0] ?? ABSENT) >= 0) fileCount++;
+  const finalSerials = new Int32Array(fileCount);
+  const finalPaths = new Array<string>(fileCount);
+  for (let at = 0, filled = 0; at < order.length; at++) {
+    const id = order[at] ?? 0;
     const state = held[id] ?? ABSENT;
     if (state < 0) continue;
-    finalSerials.push(state);
-    finalPaths.push(paths.path(id));
+    finalSerials[filled] = state;
+    finalPaths[filled++] = paths.path(id);
   }
   const counted = new Uint8Array(serials.total);
   let visibleBytes = 0;
-  for (const serial of finalSerials) {
+  for (let at = 0; at < fileCount; at++) {
+    const serial = finalSerials[at] ?? 0;
     const type = entries.type(serial);
     const inode = type === 'file' ? serial : type === 'hardlink' ? links.inodeOf(serial) : NOTHING;
     if (inode !== NOTHING && counted[inode] === 0) {
@@ -186,7 +193,7 @@ export function mergeLayers(
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(entries, Int32Array.from(finalSerials), finalPaths, links),
+    finalFiles: new MergedFiles(entries, finalSerials, finalPaths, links),
     fates,
     warnings,
   };

@@ -205,14 +205,7 @@ export class PathIndex {
 
   /** Path ids but the root's (no whiteout nodes) in path order (by UTF-16 code unit). */
   #sortedIds(): Int32Array {
-    const paths = this.#paths;
-    const ids = Array.from({ length: paths.length - 1 }, (_, index) => index + 1);
-    ids.sort((a, b) => {
-      const pathA = paths[a] ?? '';
-      const pathB = paths[b] ?? '';
-      return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
-    });
-    return Int32Array.from(ids);
+    return sortedByPath(this.#paths);
   }
 
   #add(path: string, parent: number): number {
@@ -271,6 +264,54 @@ function beforeWhiteoutName(path: string, target: string): boolean {
     if (code !== whiteoutCode) return code < whiteoutCode;
   }
   return length < whiteoutLength;
+}
+
+/** Runs of this many ids are sorted by insertion before the runs are merged. */
+const SORTED_RUN = 32;
+
+/**
+ * The ids 1 to paths.length - 1 in the order of their paths (`<`: by UTF-16 code unit), sorted
+ * by merging in two Int32Arrays: Array.prototype.sort would take a boxed copy of the ids, its own
+ * work array and a typed copy of the result (24 bytes an id against 8, at a million-path image's
+ * peak memory) and is no faster on paths in tar's order (measured: 0.15 s against 0.18 s for a
+ * million, the same 2.7 s shuffled). Paths are distinct: no question of stability.
+ */
+function sortedByPath(paths: readonly string[]): Int32Array {
+  const count = paths.length - 1;
+  let ids = new Int32Array(count);
+  for (let at = 0; at < count; at++) ids[at] = at + 1;
+  const pathOf = (at: number): string => paths[ids[at] ?? 0] ?? '';
+  for (let start = 0; start < count; start += SORTED_RUN) {
+    const end = Math.min(start + SORTED_RUN, count);
+    for (let at = start + 1; at < end; at++) {
+      const id = ids[at] ?? 0;
+      const path = paths[id] ?? '';
+      let to = at;
+      for (; to > start && pathOf(to - 1) > path; to--) ids[to] = ids[to - 1] ?? 0;
+      ids[to] = id;
+    }
+  }
+  let merged = new Int32Array(count);
+  for (let width = SORTED_RUN; width < count; width *= 2) {
+    for (let low = 0; low < count; low += 2 * width) {
+      const middle = Math.min(low + width, count);
+      const high = Math.min(low + 2 * width, count);
+      // Runs already in order (tar lists a directory's entries together) are copied as they are.
+      if (middle >= high || pathOf(middle - 1) <= pathOf(middle)) {
+        merged.set(ids.subarray(low, high), low);
+        continue;
+      }
+      let left = low;
+      let right = middle;
+      let to = low;
+      while (left < middle && right < high)
+        merged[to++] = (pathOf(right) < pathOf(left) ? ids[right++] : ids[left++]) ?? 0;
+      merged.set(ids.subarray(left, middle), to);
+      merged.set(ids.subarray(right, high), to + middle - left);
+    }
+    [ids, merged] = [merged, ids];
+  }
+  return ids;
 }
 
 /** "/a/b" -> "/a", "/a" -> "/". */
