@@ -4,8 +4,8 @@
  * has a content hash of its own), or of one file and as many hard links to it (KIND links), or of as many whiteouts of nothing
  * (KIND whiteouts). Writes a gzip OCI layout (1000 directories of 1000 files) and
  * runs the built CLI under GNU time RUNS times with Node's default heap sizing (no flags), each
- * time with an empty layer-result cache (the first analysis reads the layer and stores its result,
- * the worst case for memory) and then again (the result read back from that cache).
+ * time with an empty layer-result cache (the first analysis reads the layer and stores its result),
+ * then again (the result read back from that cache), then with --no-cache (read, nothing stored).
  * Run: npm run build && node --import tsx bench/million-files.ts [COUNT] [WORKDIR] [RUNS=3] [KIND=empty|small|links|whiteouts]
  */
 import { spawnSync } from 'node:child_process';
@@ -26,10 +26,10 @@ if (!existsSync(`${dir}/index.json`)) {
 }
 const runs = Number(process.argv[4] ?? 3);
 
-function run(label: string, cache: string): void {
+function run(label: string, cache: string, options: string[] = []): void {
   const result = spawnSync(
     '/usr/bin/time',
-    ['-f', '%e %M', process.execPath, resolve('bin/run.js'), 'analyze', `oci:${dir}`, '--json'],
+    ['-f', '%e %M', process.execPath, resolve('bin/run.js'), 'analyze', `oci:${dir}`, '--json', ...options],
     { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, XDG_CACHE_HOME: cache } },
   );
   if (result.status !== 0) throw new Error(`analyze (${label}) failed (${result.status}): ${result.stderr}`);
@@ -45,6 +45,7 @@ for (let i = 1; i <= runs; i++) {
   try {
     run(`run ${i} of ${runs}, read and stored`, cache);
     run(`run ${i} of ${runs}, from the layer-result cache`, cache);
+    run(`run ${i} of ${runs}, --no-cache`, cache, ['--no-cache']);
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
