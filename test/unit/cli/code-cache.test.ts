@@ -17,6 +17,17 @@ async function cachedScript(): Promise<{ dir: string; path: string }> {
   return { dir, path: codeCachePath(dir, BUNDLE, Buffer.from(SOURCE), 'analyze', '') };
 }
 
+/** Stores one compiled script's cache at each of `paths` in turn; the names then in `dir`, sorted. */
+async function storeEach(dir: string, paths: string[]): Promise<string[]> {
+  const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', null);
+  run(compiled);
+  for (const path of paths) storeCodeCache(compiled.script, path, 0);
+  return (await readdir(dir)).sort();
+}
+
+/** The names of `paths` in `dir`, sorted. */
+const namesIn = (dir: string, paths: string[]): string[] => paths.map((p) => p.slice(dir.length + 1)).sort();
+
 describe('V8 code cache for the own-commands bundles', () => {
   it('is stored by the first run, once more by the second, then used as it is', async () => {
     const { path } = await cachedScript();
@@ -89,14 +100,8 @@ describe('V8 code cache for the own-commands bundles', () => {
       'analyze',
       '',
     );
-    const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', older);
-    run(compiled);
-    storeCodeCache(compiled.script, older, 0);
-    storeCodeCache(compiled.script, otherKey, 0);
-    storeCodeCache(compiled.script, otherCheckout, 0);
-    storeCodeCache(compiled.script, path, 0);
-    expect((await readdir(dir)).sort()).toEqual(
-      [path, otherKey, otherCheckout].map((p) => p.slice(dir.length + 1)).sort(),
+    expect(await storeEach(dir, [older, otherKey, otherCheckout, path])).toEqual(
+      namesIn(dir, [path, otherKey, otherCheckout]),
     );
   });
 
@@ -117,14 +122,8 @@ describe('V8 code cache for the own-commands bundles', () => {
       ),
     );
     expect(new Set([path, flagged, otherFlags]).size).toBe(3);
-    const compiled = compileWithCodeCache(SOURCE, 'bundle.cjs', path);
-    run(compiled);
-    storeCodeCache(compiled.script, flaggedOlder, 0);
-    storeCodeCache(compiled.script, otherFlags, 0);
-    storeCodeCache(compiled.script, path, 0);
-    storeCodeCache(compiled.script, flagged, 0);
-    expect((await readdir(dir)).sort()).toEqual(
-      [path, flagged, otherFlags].map((p) => p.slice(dir.length + 1)).sort(),
+    expect(await storeEach(dir, [flaggedOlder, otherFlags, path, flagged])).toEqual(
+      namesIn(dir, [path, flagged, otherFlags]),
     );
   });
 
