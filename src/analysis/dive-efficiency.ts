@@ -212,10 +212,7 @@ export function computeDiveMetrics(
 function aufsNameIds(paths: PathIndex): Set<number> | null {
   let found: Set<number> | null = null;
   for (let id = 1; id < paths.size; id++) {
-    const path = paths.path(id);
-    // Most paths have no such part anywhere: one search of the path says so.
-    if (path.includes(AUFS_META_PREFIX) && path.startsWith(AUFS_META_PREFIX, path.lastIndexOf('/') + 1))
-      (found ??= new Set()).add(id);
+    if (paths.nameStartsWith(id, AUFS_META_PREFIX)) (found ??= new Set()).add(id);
   }
   return found;
 }

@@ -113,6 +113,24 @@ export class PathIndex {
     return path.slice(path.lastIndexOf('/') + 1);
   }
 
+  /** Whether the last name of `id`'s path starts with `prefix` (a whiteout node's path is not made). */
+  nameStartsWith(id: number, prefix: string): boolean {
+    const path = this.#paths[id];
+    // Most paths have the prefix nowhere: one search of the path says so.
+    if (path !== undefined)
+      return path.includes(prefix) && path.startsWith(prefix, path.lastIndexOf('/') + 1);
+    const target = this.#whiteoutTargets[id - this.#paths.length];
+    if (target === undefined) return false;
+    // ".wh." and the target's name.
+    if (prefix.length <= WHITEOUT_PREFIX.length) return WHITEOUT_PREFIX.startsWith(prefix);
+    if (!prefix.startsWith(WHITEOUT_PREFIX)) return false;
+    const targetPath = this.path(target);
+    const name = targetPath.lastIndexOf('/') + 1 - WHITEOUT_PREFIX.length;
+    for (let at = WHITEOUT_PREFIX.length; at < prefix.length; at++)
+      if (targetPath.charCodeAt(name + at) !== prefix.charCodeAt(at)) return false;
+    return true;
+  }
+
   parent(id: number): number {
     return this.#parents[id] ?? NO_NODE;
   }

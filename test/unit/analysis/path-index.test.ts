@@ -54,6 +54,21 @@ describe('PathIndex', () => {
     expect(() => index.intern('/d/y')).toThrow('intern after a whiteout node');
   });
 
+  it("tells whether a name starts with a prefix, a whiteout node's name included", () => {
+    const index = new PathIndex();
+    const aufs = index.intern('/d/.wh..wh.plnk');
+    const under = index.intern('/d/.wh..wh.plnk/x');
+    const [x, y] = [index.intern('/d/x'), index.intern('/d/.wh.y')];
+    const node = index.whiteoutNode(x);
+    const nodeOfWhiteoutName = index.whiteoutNode(y);
+    expect([aufs, under, node, nodeOfWhiteoutName].map((id) => index.nameStartsWith(id, '.wh..wh.'))).toEqual(
+      [true, false, false, true],
+    );
+    expect(
+      ['.wh', '.wh.', '.wh.x', '.wh.xy', 'x', ''].map((prefix) => index.nameStartsWith(node, prefix)),
+    ).toEqual([true, true, true, false, false, true]);
+  });
+
   it("takes a path named '.wh.' and the target's name as the target's whiteout node", () => {
     const index = new PathIndex();
     const named = index.intern('/d/.wh.x');
