@@ -377,27 +377,51 @@ function hashHardLinks(entries: EntryTable): void {
   const replaced = new Map<string, number>();
   for (const target of targets.keys())
     for (const directory of directoriesOf(target)) replaced.set(directory, -1);
-  const replacedSince = (target: string, file: number): boolean => {
-    for (const directory of directoriesOf(target)) if ((replaced.get(directory) ?? -1) > file) return true;
-    return false;
+  // The latest replacement among the directories of the target asked last, until anything is
+  // replaced again: a layer of a million links to one file asks for the same target each time.
+  let replacements = 0;
+  let asked: { target: string; latest: number; at: number } | null = null;
+  const latestReplacement = (target: string): number => {
+    if (asked?.target === target && asked.at === replacements) return asked.latest;
+    let latest = -1;
+    for (const directory of directoriesOf(target)) latest = Math.max(latest, replaced.get(directory) ?? -1);
+    asked = { target, latest, at: replacements };
+    return latest;
   };
+  /**
+   * The previous entry's directory, whose ancestors were checked then (tar lists a directory's
+   * entries together).
+   */
+  let checkedDirectory: string | null = null;
   for (let index = 0; index < entries.length; index++) {
     const type = entries.type(index);
     const path = entries.path(index);
     // A path under a target makes the target a directory before this entry applies, as the merge
     // does, so a link written after it shares no file's bytes (a tar that nests under a file).
-    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-      const parent = path.slice(0, slash);
-      if (targets.has(parent)) targets.set(parent, -1);
+    // The previous entry in the same directory checked the same ancestors, and changed none of them.
+    const slash = path.lastIndexOf('/');
+    if (!(
+      checkedDirectory !== null &&
+      slash === checkedDirectory.length &&
+      path.startsWith(checkedDirectory)
+    )) {
+      for (let at = slash; at > 0; at = path.lastIndexOf('/', at - 1)) {
+        const parent = path.slice(0, at);
+        if (targets.has(parent)) targets.set(parent, -1);
+      }
+      checkedDirectory = path.slice(0, Math.max(slash, 0));
     }
     // Anything but a directory written over a directory removes what was under it, as the merge
     // does, before a link written there looks for its target (a tar that replaces the directory
     // a target is in).
-    if (type !== 'directory' && replaced.has(path)) replaced.set(path, index);
+    if (type !== 'directory' && replaced.has(path)) {
+      replaced.set(path, index);
+      replacements++;
+    }
     if (type === 'hardlink') {
       const target = entries.linkTarget(index) ?? '';
       const file = targets.get(target) ?? -1;
-      if (file >= 0 && !replacedSince(target, file)) entries.shareContentHash(index, file);
+      if (file >= 0 && latestReplacement(target) <= file) entries.shareContentHash(index, file);
     }
     if (targets.has(path)) targets.set(path, type === 'file' ? index : -1);
   }
