@@ -286,6 +286,11 @@ function beforeWhiteoutName(path: string, target: string): boolean {
 
 /** Runs of this many ids are sorted by insertion before the runs are merged. */
 const SORTED_RUN = 32;
+/**
+ * Below this many ids, `Array.prototype.sort` (V8's, compiled) sorts faster than the merge in
+ * JavaScript run cold, by about 0.1 ms on a small image, and its copies are small.
+ */
+const MERGED_FROM = 1 << 16;
 
 /**
  * The ids 1 to paths.length - 1 in the order of their paths (`<`: by UTF-16 code unit), sorted
@@ -296,6 +301,13 @@ const SORTED_RUN = 32;
  */
 function sortedByPath(paths: readonly string[]): Int32Array {
   const count = paths.length - 1;
+  const byPath = (a: number, b: number): number => {
+    const pathA = paths[a] ?? '';
+    const pathB = paths[b] ?? '';
+    return pathA < pathB ? -1 : pathA > pathB ? 1 : 0;
+  };
+  if (count < MERGED_FROM)
+    return Int32Array.from(Array.from({ length: count }, (_, at) => at + 1).sort(byPath));
   let ids = new Int32Array(count);
   for (let at = 0; at < count; at++) ids[at] = at + 1;
   const pathOf = (at: number): string => paths[ids[at] ?? 0] ?? '';

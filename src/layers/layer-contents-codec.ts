@@ -408,15 +408,20 @@ function encodeRun(run: string): { bytes: Buffer; encoding: RunEncoding } {
   return { bytes: Buffer.from(run, encoding), encoding };
 }
 
+/** Runs of at least this many bytes are decoded piece by piece (see `cut`). */
+const DECODED_BY_PIECE_FROM = 1 << 16;
+
 /**
  * Cuts a run of strings (`encodeRun`'s bytes) into its pieces by their lengths in code units.
- * Each piece is decoded as a string of its own, not sliced from the whole run's: V8 compares a
- * slice several times slower (a million paths are sorted and looked up) and a slice keeps the
- * whole run alive.
+ * A large run's pieces are each decoded as a string of their own, not sliced from one string of
+ * the whole run: V8 compares a slice several times slower (a million paths are sorted and looked
+ * up) and a slice keeps the whole run alive. A small run (a few thousand paths at most) is
+ * decoded once and sliced, which costs less than a decoding call per piece.
  */
 function cut(bytes: Uint8Array, encoding: RunEncoding, lengths: Uint32Array, what: string): string[] {
   if (encoding === 'utf16le' && bytes.length % 2 !== 0) throw new CorruptLayerResultError('has a cut name');
   const run = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (run.length < DECODED_BY_PIECE_FROM) return sliced(run.toString(encoding), lengths, what);
   const unit = encoding === 'utf16le' ? 2 : 1;
   const pieces = new Array<string>(lengths.length);
   let start = 0;
@@ -424,6 +429,19 @@ function cut(bytes: Uint8Array, encoding: RunEncoding, lengths: Uint32Array, wha
     const end = start + (lengths[i] ?? 0) * unit;
     if (end > run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);
     pieces[i] = run.toString(encoding, start, end);
+    start = end;
+  }
+  if (start !== run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);
+  return pieces;
+}
+
+/** Slices a run of strings into its pieces by their lengths. */
+function sliced(run: string, lengths: Uint32Array, what: string): string[] {
+  const pieces = new Array<string>(lengths.length);
+  let start = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = start + (lengths[i] ?? 0);
+    pieces[i] = run.slice(start, end);
     start = end;
   }
   if (start !== run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);

@@ -134,6 +134,18 @@ describe('PathIndex', () => {
     );
   });
 
+  it('sorts 70,000 paths numbered out of order (by merging, past 65,536)', () => {
+    const index = new PathIndex();
+    const paths = Array.from(
+      { length: 70_000 },
+      (_, at) => `/d${(at * 7919) % 211}/f${(at * 104_729) % 70_001}`,
+    );
+    for (const path of paths) index.intern(path);
+    const sorted = [...index.sorted().order].map((id) => index.path(id));
+    const expected = [...new Set([...paths, ...paths.map((path) => path.slice(0, path.indexOf('/', 1)))])];
+    expect(sorted).toEqual(expected.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   it('sorts a thousand paths numbered out of order', () => {
     const index = new PathIndex();
     const paths = Array.from(

@@ -194,6 +194,30 @@ describe('layer contents codec', () => {
     expect(decoded.entries.get(1).contentHash).toBe(HASH);
   });
 
+  it.each([
+    ['one byte a character', ''],
+    ['two bytes a character', '\u00fc\ud83d\ude00'],
+  ])(
+    'gives back the names of a layer whose names run past 64 KiB (%s), each decoded on its own',
+    (_, wide) => {
+      const entries = new EntryTable();
+      for (let i = 0; i < 5_000; i++) {
+        const index = entries.add({
+          path: `/srv/data${wide}/file-${i}`,
+          type: 'hardlink',
+          size: 0,
+          mode: 0o644,
+          uid: 0,
+          gid: 0,
+        });
+        entries.setLinkTarget(index, `/srv/data${wide}/file-${i >> 4}`);
+      }
+      const contents: LayerContents = { ...sample(), entries };
+      const decoded = decodeLayerContents(encodeLayerContents(contents));
+      expect(plain(decoded)).toEqual(plain(contents));
+    },
+  );
+
   it('round-trips an empty layer', () => {
     const empty: LayerContents = {
       entries: new EntryTable(),
