@@ -102,11 +102,11 @@ const show = (s: Sample): string => `${sec(s.wall)} s (cpu ${sec(s.cpu)} s), ${s
 
 /** ONLY=text runs only the rows whose work names it (and the floors). */
 const ONLY = process.env['ONLY'];
+const wanted = (work: string): boolean => ONLY === undefined || work.includes(ONLY);
 
 /** The row's line; `over` (seconds) adds the subject's wall time over it to the goal column. */
 async function runRow(row: Row, over?: number): Promise<string> {
-  if (ONLY !== undefined && !row.work.includes(ONLY))
-    return `| ${row.work} | not run (ONLY=${ONLY}) | | | | |`;
+  if (!wanted(row.work)) return `| ${row.work} | not run (ONLY=${ONLY}) | | | | |`;
   if (row.prepare !== undefined) await measure(row.prepare.command, row.prepare.env);
   const subject: Sample[] = [];
   const anchor: Sample[] = [];
@@ -258,8 +258,7 @@ if (dive !== null) {
   // seconds (dive's about 15), so at most 3 rounds.
   const million = resolve('.bench/million-empty-files.docker.tar');
   const millionRow = 'one layer of 1,000,000 empty files (docker-archive)';
-  if (!existsSync(million) && (ONLY === undefined || millionRow.includes(ONLY)))
-    await writeManyFilesDockerArchive(million, 1_000_000);
+  if (!existsSync(million) && wanted(millionRow)) await writeManyFilesDockerArchive(million, 1_000_000);
   rows.push({
     work: millionRow,
     subject: { label: 'imgscope', command: `${cli} analyze ${million} --json ${COLD}` },
@@ -345,8 +344,13 @@ for (const row of rows) console.log(await runRow(row));
 // From a registry on loopback (download nearly free), then through a link of BANDWIDTH bytes/s.
 const BANDWIDTH = Number(process.env['BANDWIDTH'] ?? 40e6);
 const registrySkip = registryTestsSkipReason();
+const loopbackRow = 'registry on loopback, `--no-cache`';
+const linkRow = `registry through a ${(BANDWIDTH / 1e6).toFixed(0)} MB/s link, \`--no-cache\``;
 if (registrySkip !== null) {
   console.log(`| registry rows | skipped: ${registrySkip} | | | | |`);
+} else if (!wanted(loopbackRow) && !wanted(linkRow)) {
+  // Neither registry row is run: no registry is started nor the image pushed to it.
+  console.log(`| registry rows | not run (ONLY=${ONLY}) | | | | |`);
 } else {
   const registry = await startRegistry();
   const proxy = await startFaultProxy(registry.host, { bandwidth: BANDWIDTH });
@@ -359,7 +363,7 @@ if (registrySkip !== null) {
     const cache = { XDG_CACHE_HOME: join(work, 'cache') };
     console.log(
       await runRow({
-        work: 'registry on loopback, `--no-cache`',
+        work: loopbackRow,
         subject: { label: 'imgscope', command: pull(registry.host), env: cache },
         anchor: { label: '`skopeo copy` to `dir:`', command: skopeo(registry.host) },
         goal: '<= 1.5x',
@@ -369,7 +373,7 @@ if (registrySkip !== null) {
     const transfer = stored / BANDWIDTH;
     const limited = await runRow(
       {
-        work: `registry through a ${(BANDWIDTH / 1e6).toFixed(0)} MB/s link, \`--no-cache\``,
+        work: linkRow,
         subject: { label: 'imgscope', command: pull(proxy.host), env: cache },
         anchor: { label: '`skopeo copy` to `dir:` through it', command: skopeo(proxy.host) },
         goal: `<= 1.2x transfer (${f2(transfer)} s)`,
