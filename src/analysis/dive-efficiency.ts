@@ -1,4 +1,10 @@
-import { typeCode, type DiveMetrics, type InefficientFile, type LayerContents } from '../model/index.js';
+import {
+  grown,
+  typeCode,
+  type DiveMetrics,
+  type InefficientFile,
+  type LayerContents,
+} from '../model/index.js';
 import { LayerStack } from './layer-stack.js';
 import type { PathIndex } from './path-index.js';
 
@@ -36,7 +42,7 @@ export function computeDiveMetrics(
   // the paths a whiteout deletes) hold only the entries' paths.
   const layerTree = new Int32Array(size).fill(ABSENT);
   const leaf = new Uint8Array(size);
-  const pathCount = stack.entryPathCount;
+  const pathCount = paths.pathCount;
   const stacked = new Int32Array(pathCount).fill(ABSENT);
   stacked[0] = IMPLICIT;
   const counts = new Int32Array(pathCount);
@@ -73,10 +79,6 @@ export function computeDiveMetrics(
   let stackCursors = new Int32Array(64);
   let stackParents = new Uint8Array(64);
   const deepen = (): void => {
-    const grown = <T extends Int32Array | Uint8Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
     stackNodes = grown(stackNodes, new Int32Array(stackNodes.length * 2));
     stackCursors = grown(stackCursors, new Int32Array(stackCursors.length * 2));
     stackParents = grown(stackParents, new Uint8Array(stackParents.length * 2));

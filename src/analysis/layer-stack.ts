@@ -18,12 +18,6 @@ export class LayerStack {
    * X (-1 for others; null while the stack has no whiteout).
    */
   readonly whiteoutNodeIds: Int32Array | null;
-  /**
-   * Path ids below this are the entries' paths and their parents; the whiteouts' ".wh.X" nodes
-   * come after them (where no entry has that path). What is kept per path of the merged stack
-   * needs only the first ones: a layer of a million whiteouts doubles the ids.
-   */
-  readonly entryPathCount: number;
 
   /**
    * `paths` are the layers' paths numbered already (`LayerPaths`, while they were read): the
@@ -50,7 +44,6 @@ export class LayerStack {
         whiteoutNodeIds[start + index] = 0;
       }
     });
-    this.entryPathCount = this.paths.size;
     if (whiteoutNodeIds !== null) this.#numberWhiteoutNodes(whiteoutNodeIds);
     this.paths.seal();
     this.linkTargetIds = linkTargetIds;

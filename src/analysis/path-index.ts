@@ -1,3 +1,5 @@
+import { grown } from '../model/index.js';
+
 /** No such node (no parent, no child, no sibling). */
 const NO_NODE = -1;
 
@@ -37,6 +39,15 @@ export class PathIndex {
   /** Number of ids given out; ids run from 0 (the root, "/") to size - 1. */
   get size(): number {
     return this.#paths.length + this.#whiteoutTargets.length;
+  }
+
+  /**
+   * Number of ids that are paths: 0 to pathCount - 1; whiteout nodes (`whiteoutNode`) come after
+   * them. What is kept per path of a merged stack needs only these: a layer of a million whiteouts
+   * doubles the ids.
+   */
+  get pathCount(): number {
+    return this.#paths.length;
   }
 
   /** No more paths will be numbered: drops the map from path to id. */
@@ -162,7 +173,7 @@ export class PathIndex {
    */
   #sortSiblings(): SortedPaths {
     const size = this.size;
-    const order = this.#sortedIds();
+    const order = sortedByPath(this.#paths);
     const first = new Int32Array(size).fill(NO_NODE);
     const next = new Int32Array(size).fill(NO_NODE);
     for (let at = order.length - 1; at >= 0; at--) {
@@ -221,11 +232,6 @@ export class PathIndex {
     });
   }
 
-  /** Path ids but the root's (no whiteout nodes) in path order (by UTF-16 code unit). */
-  #sortedIds(): Int32Array {
-    return sortedByPath(this.#paths);
-  }
-
   #add(path: string, parent: number): number {
     const id = this.#paths.length;
     this.#link(id, parent);
@@ -245,14 +251,11 @@ export class PathIndex {
   }
 
   #grow(): void {
-    const grown = (from: Int32Array): Int32Array => {
-      const to = new Int32Array(from.length * 2).fill(NO_NODE);
-      to.set(from);
-      return to;
-    };
-    this.#parents = grown(this.#parents);
-    this.#firstChildren = grown(this.#firstChildren);
-    this.#nextSiblings = grown(this.#nextSiblings);
+    const twice = (from: Int32Array): Int32Array =>
+      grown(from, new Int32Array(from.length * 2).fill(NO_NODE));
+    this.#parents = twice(this.#parents);
+    this.#firstChildren = twice(this.#firstChildren);
+    this.#nextSiblings = twice(this.#nextSiblings);
   }
 }
 

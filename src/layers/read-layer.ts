@@ -405,10 +405,7 @@ function hashHardLinks(entries: EntryTable): void {
       slash === checkedDirectory.length &&
       path.startsWith(checkedDirectory)
     )) {
-      for (let at = slash; at > 0; at = path.lastIndexOf('/', at - 1)) {
-        const parent = path.slice(0, at);
-        if (targets.has(parent)) targets.set(parent, -1);
-      }
+      for (const parent of directoriesOf(path)) if (targets.has(parent)) targets.set(parent, -1);
       checkedDirectory = path.slice(0, Math.max(slash, 0));
     }
     // Anything but a directory written over a directory removes what was under it, as the merge

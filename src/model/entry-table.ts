@@ -1,4 +1,5 @@
 import type { EntryType, LayerEntry } from './layer-entry.js';
+import { grown } from './grown.js';
 
 /** Entry types by their code in a table's type column (`EntryTable.typeCodes`). */
 export const ENTRY_TYPES: readonly EntryType[] = [
@@ -342,12 +343,4 @@ export class EntryTable implements Iterable<LayerEntry> {
     this.#gids = grown(this.#gids, new Uint32Array(capacity));
     this.#hashSlots = grown(this.#hashSlots, new Int32Array(capacity).fill(NO_HASH));
   }
-}
-
-function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
-  from: ArrayLike<number>,
-  to: T,
-): T {
-  to.set(from);
-  return to;
 }

@@ -3,6 +3,7 @@ export * from './manifest.js';
 export * from './image-config.js';
 export * from './layer-entry.js';
 export * from './entry-table.js';
+export * from './grown.js';
 export * from './analysis.js';
 export * from './finding.js';
 export * from './gate-result.js';
