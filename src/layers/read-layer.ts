@@ -25,7 +25,7 @@ import type { FileRegion } from './worker-protocol.js';
  * it keeps, hashes, scans or warns about) changes the result a layer yields, so results cached by
  * an older reader are not used (see layer-result-version.ts).
  */
-export const LAYER_READER_VERSION = 3;
+export const LAYER_READER_VERSION = 4;
 
 export interface LayerReadOptions {
   /** How errors name the layer, e.g. "layer 3". */

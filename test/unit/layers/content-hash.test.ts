@@ -1,8 +1,10 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  CipherTag,
   contentHasher,
+  GMAC_KEY_INFO,
+  GmacTag,
+  Poly1305CipherTag,
   SMALL_BODY_BYTES,
   type ContentHasher,
 } from '../../../src/layers/content-hash.js';
@@ -10,9 +12,14 @@ import { WasmPoly1305Tag } from '../../../src/layers/wasm-poly1305.js';
 import { contentKeyFrom, randomContentKey, type ContentKey } from '../../../src/layers/index.js';
 import { fillBytes } from '../../helpers/fill.js';
 
-/** The hash of `body` fed in pieces of the given lengths (the rest in one), as OpenSSL computes it. */
+/** The Poly1305 hash of `body` fed in pieces of the given lengths (the rest in one), as OpenSSL computes it. */
 function hashOf(key: ContentKey, body: Uint8Array, pieces: number[] = []): string {
-  return feed(new CipherTag(key), body, pieces);
+  return feed(new Poly1305CipherTag(key), body, pieces);
+}
+
+/** The same with GMAC, the hash of a large body. */
+function gmacOf(key: ContentKey, body: Uint8Array, pieces: number[] = []): string {
+  return feed(new GmacTag(key), body, pieces);
 }
 
 function feed(hasher: ContentHasher, body: Uint8Array, pieces: number[] = []): string {
@@ -47,6 +54,40 @@ function poly1305Reference(key: ContentKey, aad: Uint8Array): string {
   return Buffer.from(tag.toString(16).padStart(32, '0'), 'hex').reverse().toString('hex');
 }
 
+/**
+ * NIST SP 800-38D's GCM tag with `aad` as the additional data and nothing encrypted, written out
+ * with BigInt: the AES-256 key is HKDF-SHA256 of the content key (no salt, GMAC_KEY_INFO), H the
+ * key's encryption of the zero block, the tag GHASH_H(aad, zero padding, both lengths in bits as
+ * 64-bit big-endian numbers) XOR the encryption of the zero nonce followed by the counter 1.
+ */
+function gmacReference(key: ContentKey, aad: Uint8Array): string {
+  const aesKey = Buffer.from(hkdfSync('sha256', key.bytes, new Uint8Array(0), GMAC_KEY_INFO, 32));
+  const encrypt = (block: Uint8Array): bigint => {
+    const cipher = createCipheriv('aes-256-ecb', aesKey, null).setAutoPadding(false);
+    return BigInt(`0x${cipher.update(block).toString('hex')}`);
+  };
+  const be = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+  const h = encrypt(new Uint8Array(16));
+  // Multiplication in GF(2^128) with GCM's bit order (Algorithm 1 of SP 800-38D).
+  const times = (x: bigint, y: bigint): bigint => {
+    let z = 0n;
+    let v = y;
+    for (let bit = 127n; bit >= 0n; bit--) {
+      if ((x >> bit) & 1n) z ^= v;
+      v = v & 1n ? (v >> 1n) ^ (0xe1n << 120n) : v >> 1n;
+    }
+    return z;
+  };
+  const lengths = Buffer.alloc(16);
+  lengths.writeBigUInt64BE(BigInt(aad.length) * 8n, 0);
+  const message = Buffer.concat([aad, Buffer.alloc((16 - (aad.length % 16)) % 16), lengths]);
+  let y = 0n;
+  for (let at = 0; at < message.length; at += 16) y = times(y ^ be(message.subarray(at, at + 16)), h);
+  const counter = Buffer.alloc(16);
+  counter[15] = 1;
+  return (y ^ encrypt(counter)).toString(16).padStart(32, '0');
+}
+
 const key = contentKeyFrom(Buffer.alloc(32, 7));
 const body = fillBytes('content-hash', 100_003);
 
@@ -56,6 +97,21 @@ describe('content hash', () => {
       const bytes = body.subarray(0, length);
       expect(hashOf(key, bytes)).toBe(poly1305Reference(key, bytes));
     }
+  });
+
+  it('is the GMAC tag of SP 800-38D over a large body, its padding and its length, in any chunking', () => {
+    for (const length of [0, 1, 16, 17, 1000, SMALL_BODY_BYTES + 1]) {
+      const bytes = body.subarray(0, length);
+      expect(gmacOf(key, bytes)).toBe(gmacReference(key, bytes));
+    }
+    const whole = gmacOf(key, body);
+    expect(gmacOf(key, body, [1, 15, 16, 17, 4096, 65_535])).toBe(whole);
+    expect(gmacOf(key, body, [0, 0, 100_003])).toBe(whole);
+    expect(gmacOf(contentKeyFrom(Buffer.alloc(32, 8)), body)).not.toBe(whole);
+    const flipped = Buffer.from(body);
+    flipped[50_000] = (flipped[50_000] ?? 0) ^ 0x80;
+    expect(gmacOf(key, flipped)).not.toBe(whole);
+    expect(gmacOf(key, Buffer.concat([body, Buffer.alloc(1)]))).not.toBe(whole);
   });
 
   it('is the same tag from WebAssembly for every length of a last block and carries of all ones', () => {
@@ -82,9 +138,11 @@ describe('content hash', () => {
     expect(tags).toEqual(bodies.map((bytes, i) => hashOf(keys[i]!, bytes)));
   });
 
-  it('hashes a body up to SMALL_BODY_BYTES with WebAssembly, a larger one with OpenSSL', () => {
+  it("hashes a body up to SMALL_BODY_BYTES with WebAssembly's Poly1305, a larger one with OpenSSL's GMAC", () => {
     expect(contentHasher(key, SMALL_BODY_BYTES)).toBeInstanceOf(WasmPoly1305Tag);
-    expect(contentHasher(key, SMALL_BODY_BYTES + 1)).toBeInstanceOf(CipherTag);
+    expect(contentHasher(key, SMALL_BODY_BYTES + 1)).toBeInstanceOf(GmacTag);
+    const large = body.subarray(0, SMALL_BODY_BYTES + 1);
+    expect(feed(contentHasher(key, large.length), large)).toBe(gmacReference(key, large));
   });
 
   it('gives the same 16-byte tag for the same bytes in any chunking', () => {
