@@ -1,4 +1,4 @@
-import type { EntryTable, FileList, MergedFile } from '../model/index.js';
+import type { EntryTable, FileList, FilePeek, MergedFile } from '../model/index.js';
 import type { HardLinks } from './hard-links.js';
 import { NOTHING } from './layer-changes.js';
 import type { StackedEntries } from './stacked-entries.js';
@@ -42,6 +42,16 @@ export class MergedFiles implements FileList {
     return position < 0 ? undefined : this.#file(this.visible[position] ?? 0);
   }
 
+  peek(path: string, into: FilePeek): boolean {
+    const position = this.#position(path);
+    if (position < 0) return false;
+    const serial = this.visible[position] ?? 0;
+    const layer = this.entries.serials.layerOf(serial);
+    into.layerIndex = layer;
+    this.#describe(serial, this.#table(layer), serial - this.entries.serials.start(layer), into);
+    return true;
+  }
+
   *under(path: string): Iterable<MergedFile> {
     // Paths with a common prefix are adjacent in path (string) order.
     const prefix = path.endsWith('/') ? path : `${path}/`;
@@ -83,9 +93,23 @@ export class MergedFiles implements FileList {
   #file(serial: number): MergedFile {
     const layer = this.entries.serials.layerOf(serial);
     const index = serial - this.entries.serials.start(layer);
+    const table = this.#table(layer);
+    const file = new FinalFile(this, serial, table, index, layer);
+    this.#describe(serial, table, index, file);
+    return file;
+  }
+
+  #table(layer: number): EntryTable {
     const table = this.entries.tables[layer];
     if (table === undefined) throw new RangeError(`no layer ${layer}`);
-    const file = new FinalFile(this, serial, table, index, layer);
+    return table;
+  }
+
+  /** Sets the type, size and link target of the final file `serial` (entry `index` of `table`); the others are as made. */
+  #describe(serial: number, table: EntryTable, index: number, file: Omit<FilePeek, 'layerIndex'>): void {
+    file.type = 'other';
+    file.size = 0;
+    file.linkTarget = null;
     switch (table.type(index)) {
       case 'file':
         file.type = 'file';
@@ -104,7 +128,6 @@ export class MergedFiles implements FileList {
         file.linkTarget = table.linkTarget(index) ?? '';
         break;
     }
-    return file;
   }
 
   /** The content hash of the final file `serial` (a hard link's is its own or its target's). */

@@ -94,12 +94,21 @@ export interface MergedFile {
   layerIndex: number;
 }
 
+/** The fields of a final file that `FileList.peek` writes (one object, reused across lookups). */
+export type FilePeek = Pick<MergedFile, 'type' | 'size' | 'linkTarget' | 'layerIndex'>;
+
 /** The final filesystem's files in path order, built from the layers' entry tables on demand. */
 export interface FileList extends Iterable<MergedFile> {
   readonly length: number;
   has(path: string): boolean;
   /** The file at exactly `path` (no symlink is followed); undefined for directories and absent paths. */
   get(path: string): MergedFile | undefined;
+  /**
+   * `get`'s type, size, link target and layer for `path`, written into `into` without building a
+   * MergedFile; false (`into` untouched) where `get` gives undefined. For callers that look up
+   * thousands of paths and read only these (the package inventory weighs every listed file).
+   */
+  peek(path: string, into: FilePeek): boolean;
   /** The files below directory `path` ("/usr/lib/node_modules/x"), in path order. */
   under(path: string): Iterable<MergedFile>;
 }

@@ -1,4 +1,4 @@
-import type { FileList, MergedFile } from '../model/index.js';
+import type { FileList, FilePeek } from '../model/index.js';
 
 /** Symlinks followed while resolving one path before giving up (the kernel's limit). */
 const MAX_SYMLINKS = 40;
@@ -14,14 +14,18 @@ export class FinalPaths {
 
   constructor(private readonly files: FileList) {}
 
-  file(path: string): MergedFile | undefined {
-    const direct = this.files.get(path);
-    if (direct !== undefined) return direct;
+  /**
+   * Writes what `FileList.peek` gives of the file `path` names into `into` and returns the path
+   * it is stored at; null (`into` untouched) where there is none.
+   */
+  peek(path: string, into: FilePeek): string | null {
+    if (this.files.peek(path, into)) return path;
     const slash = path.lastIndexOf('/');
-    if (slash <= 0) return undefined;
+    if (slash <= 0) return null;
     const directory = this.#realDirectory(path.slice(0, slash), 0);
-    if (directory === null || directory === path.slice(0, slash)) return undefined;
-    return this.files.get(`${directory}${path.slice(slash)}`);
+    if (directory === null || directory === path.slice(0, slash)) return null;
+    const stored = `${directory}${path.slice(slash)}`;
+    return this.files.peek(stored, into) ? stored : null;
   }
 
   /** The directory's path with every symlink in it followed; null when it cannot be resolved. */

@@ -1,5 +1,5 @@
 import type { SqlJsStatic } from 'sql.js';
-import type { FileList, LayerContents, MergedFile, PackageInventory, PackageRecord } from '../model/index.js';
+import type { FileList, FilePeek, LayerContents, PackageInventory, PackageRecord } from '../model/index.js';
 import { readApkPackages } from './apk.js';
 import { readDpkgPackages } from './dpkg-reader.js';
 import { FinalPaths } from './final-paths.js';
@@ -65,6 +65,8 @@ class Scale {
    * store per file instead of two sets' four.
    */
   readonly #counted = new Map<string, number>();
+  /** What a listed path's lookup gives (one object for every lookup). */
+  readonly #peeked: FilePeek = { type: 'other', size: 0, linkTarget: null, layerIndex: 0 };
   #weighed = 0;
   ownedBytes = 0;
   readonly storedPaths = new Map<PackageRecord, string[]>();
@@ -80,9 +82,9 @@ class Scale {
     const mark = ++this.#weighed;
     let sizeBytes = 0;
     let fileCount = 0;
-    const count = (file: MergedFile): void => {
+    const count = (path: string, file: FilePeek): void => {
       // A hard link is its target's inode: a package listing both pays once.
-      const inode = file.type === 'hardlink' ? (file.linkTarget ?? file.path) : file.path;
+      const inode = file.type === 'hardlink' ? (file.linkTarget ?? path) : path;
       const before = counted.get(inode) ?? 0;
       if (before >> 1 === mark) return;
       fileCount++;
@@ -97,16 +99,17 @@ class Scale {
       if ((before & 1) === 0) this.ownedBytes += file.size;
     };
     if (found.files !== null) {
-      for (const path of found.files) {
-        const file = this.#paths.file(path);
-        if (file !== undefined) count(file);
+      const file = this.#peeked;
+      for (const listed of found.files) {
+        const path = this.#paths.peek(listed, file);
+        if (path !== null) count(path, file);
       }
     } else if (found.directory !== null) {
       const prefix = `${found.directory}/`;
       for (const file of this.files.under(found.directory)) {
         const rest = file.path.slice(prefix.length);
         // Nested dependencies are packages of their own.
-        if (!rest.startsWith('node_modules/') && !rest.includes('/node_modules/')) count(file);
+        if (!rest.startsWith('node_modules/') && !rest.includes('/node_modules/')) count(file.path, file);
       }
     }
     const listed = found.files !== null || found.directory !== null;

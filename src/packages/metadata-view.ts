@@ -1,4 +1,7 @@
-import type { FileList, LayerContents } from '../model/index.js';
+import { typeCode, type FileList, type FilePeek, type LayerContents } from '../model/index.js';
+
+const WHITEOUT = typeCode('whiteout');
+const OPAQUE = typeCode('opaque');
 
 /** One layer's version of a metadata file. */
 export interface MetadataWrite {
@@ -22,6 +25,8 @@ export class MetadataView {
   readonly #writes = new Map<string, MetadataWrite[]>();
   readonly #deletions: Deletion[] = [];
   #finalPaths: readonly string[] | undefined;
+  /** What a lookup in the final filesystem gives (one object for every lookup). */
+  readonly #peeked: FilePeek = { type: 'other', size: 0, linkTarget: null, layerIndex: 0 };
 
   constructor(
     contents: readonly LayerContents[],
@@ -41,10 +46,12 @@ export class MetadataView {
     if (this.#writes.size === 0) return;
     contents.forEach((layer, index) => {
       const { entries } = layer;
-      for (let entry = 0; entry < entries.length; entry++) {
-        const type = entries.type(entry);
-        if (type === 'whiteout' || type === 'opaque')
-          this.#deletions.push({ layer: index, path: entries.path(entry), opaque: type === 'opaque' });
+      // The type codes, not a call per entry: this looks at every entry of the image.
+      const types = entries.typeCodes();
+      for (let entry = 0; entry < types.length; entry++) {
+        const type = types[entry];
+        if (type === WHITEOUT || type === OPAQUE)
+          this.#deletions.push({ layer: index, path: entries.path(entry), opaque: type === OPAQUE });
       }
     });
   }
@@ -58,9 +65,10 @@ export class MetadataView {
 
   /** The body of `path` in the final filesystem; undefined where it is absent or was not kept. */
   finalBody(path: string): Buffer | undefined {
-    const file = this.finalFiles.get(path);
-    if (file?.type !== 'file') return undefined;
-    return this.#writes.get(path)?.find((write) => write.layer === file.layerIndex)?.body;
+    const file = this.#peeked;
+    if (!this.finalFiles.peek(path, file) || file.type !== 'file') return undefined;
+    const layer = file.layerIndex;
+    return this.#writes.get(path)?.find((write) => write.layer === layer)?.body;
   }
 
   /** The writes of `path` that lead to the final filesystem (none before its last deletion), oldest first. */

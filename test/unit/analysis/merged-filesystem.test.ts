@@ -21,6 +21,39 @@ describe('mergeLayers', () => {
     expect(result.reclaimableBytes).toBe(970);
   });
 
+  it('peeks at the type, size, link target and layer of a path as get gives them, without a file object', () => {
+    const merged = mergeLayers([
+      layer(['file', '/a', 7], ['symlink', '/l', '/a'], ['dir', '/d']),
+      layer(['file', '/d/f', 3]),
+    ]);
+    const into = { type: 'other' as const, size: -1, linkTarget: 'unchanged', layerIndex: -1 };
+    for (const path of ['/a', '/l', '/d/f']) {
+      const file = merged.finalFiles.get(path)!;
+      expect(merged.finalFiles.peek(path, into)).toBe(true);
+      expect(into).toEqual({
+        type: file.type,
+        size: file.size,
+        linkTarget: file.linkTarget,
+        layerIndex: file.layerIndex,
+      });
+    }
+    expect(into).toEqual({ type: 'file', size: 3, linkTarget: null, layerIndex: 1 });
+    // A hard link weighs its file's bytes and names it, as get says.
+    const tool = result.finalFiles.get('/bin/tool2')!;
+    expect(result.finalFiles.peek('/bin/tool2', into)).toBe(true);
+    expect(into).toEqual({
+      type: 'hardlink',
+      size: 1000,
+      linkTarget: tool.linkTarget,
+      layerIndex: tool.layerIndex,
+    });
+    // A directory or an absent path is not a file: nothing is written.
+    for (const path of ['/d', '/absent']) {
+      expect(merged.finalFiles.peek(path, into)).toBe(false);
+      expect(into.size).toBe(1000);
+    }
+  });
+
   it('reports what each layer added, modified and removed', () => {
     expect(result.layerChanges).toEqual(SCENARIO_CHANGES);
   });
