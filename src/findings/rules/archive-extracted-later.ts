@@ -7,9 +7,9 @@ import { commandWords, parseShell, programName } from '../shell-command.js';
 
 const TAR_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/;
 const OTHER_ARCHIVE = /\.(?:zip|jar|war|7z)$/;
-const ARCHIVES = selection(
-  (entry) => entry.type === 'file' && (TAR_ARCHIVE.test(entry.path) || OTHER_ARCHIVE.test(entry.path)),
-);
+/** Either: one test of every stored file's path instead of two. */
+const ANY_ARCHIVE = new RegExp(`(?:${TAR_ARCHIVE.source})|(?:${OTHER_ARCHIVE.source})`);
+const ARCHIVES = selection((entry) => entry.type === 'file' && ANY_ARCHIVE.test(entry.path));
 
 /**
  * hadolint DL3010 ("Use ADD for extracting archives into an image") is the Dockerfile-side view:
