@@ -8,11 +8,11 @@ const NONCE = new Uint8Array(12);
 
 /**
  * Bodies up to this size are hashed by Poly1305 (by WebAssembly: wasm-poly1305.ts), larger ones
- * by GMAC (OpenSSL): a cipher object costs 3.5-5 µs a file, and OpenSSL's GMAC hashes about
- * four times faster per byte than the WebAssembly Poly1305. Warm, the two cost the same near 5 KiB
- * (bench/content-hash.ts); a run's first files find OpenSSL's wrappers cold, and on the Debian
- * bench archive 8 KiB and 16 KiB gave the same time, 4 KiB slightly more. The size also chooses
- * the MAC, so it is part of what a tag means: a change needs LAYER_READER_VERSION bumped.
+ * by GMAC (OpenSSL): a cipher object costs 3.5-6.5 µs a file, and OpenSSL's GMAC hashes five to
+ * eight times faster per byte than the WebAssembly Poly1305. Warm, the two cost the same near
+ * 4-5 KiB (bench/content-hash.ts); a run's first files find OpenSSL's wrappers cold, and the
+ * Debian bench archive took the same time with 8 KiB as with 4 KiB. The size also chooses the
+ * MAC, so it is part of what a tag means: a change needs LAYER_READER_VERSION bumped.
  */
 export const SMALL_BODY_BYTES = 8 * 1024;
 
