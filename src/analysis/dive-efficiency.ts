@@ -212,6 +212,8 @@ export function computeDiveMetrics(
 
 /** The nodes whose name starts with AUFS_META_PREFIX (null when none: then no name is looked at). */
 function aufsNameIds(paths: PathIndex): Set<number> | null {
+  // The prefix begins with ".wh.": without a path named so, no name has it (nearly every image).
+  if (!paths.hasWhiteoutNamedPaths) return null;
   let found: Set<number> | null = null;
   for (let id = 1; id < paths.size; id++) {
     if (paths.nameStartsWith(id, AUFS_META_PREFIX)) (found ??= new Set()).add(id);

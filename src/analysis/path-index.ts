@@ -124,6 +124,15 @@ export class PathIndex {
     return path.slice(path.lastIndexOf('/') + 1);
   }
 
+  /**
+   * Whether some path's last name starts with ".wh." (its whiteout prefix). Where none does, no
+   * name starts with a longer prefix that begins so, a whiteout node's (".wh." and its target's
+   * name) included: a search for such names can stop before it starts.
+   */
+  get hasWhiteoutNamedPaths(): boolean {
+    return this.#whiteoutNamed;
+  }
+
   /** Whether the last name of `id`'s path starts with `prefix` (a whiteout node's path is not made). */
   nameStartsWith(id: number, prefix: string): boolean {
     const path = this.#paths[id];

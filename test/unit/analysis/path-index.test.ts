@@ -69,6 +69,19 @@ describe('PathIndex', () => {
     ).toEqual([true, true, true, false, false, true]);
   });
 
+  it("says whether any name starts with '.wh.', which no whiteout node alone makes so", () => {
+    const none = new PathIndex();
+    none.intern('/d/x.wh.y/z');
+    none.intern('/d/a.wh..wh.b');
+    none.whiteoutNode(none.intern('/d/x'));
+    expect(none.hasWhiteoutNamedPaths).toBe(false);
+    const named = new PathIndex();
+    named.intern('/d/x');
+    expect(named.hasWhiteoutNamedPaths).toBe(false);
+    named.intern('/d/.wh..wh.plnk/x');
+    expect(named.hasWhiteoutNamedPaths).toBe(true);
+  });
+
   it("takes a path named '.wh.' and the target's name as the target's whiteout node", () => {
     const index = new PathIndex();
     const named = index.intern('/d/.wh.x');
