@@ -30,7 +30,7 @@ export class LayerStack {
     this.pathIds = new Int32Array(serials.total);
     let linkTargetIds: Int32Array | null = null;
     let whiteoutNodeIds: Int32Array | null = null;
-    tables.forEach((table, layer) => {
+    const whiteouts = tables.map((table, layer) => {
       const numbered = paths.numbered(layer, table);
       const start = serials.start(layer);
       this.pathIds.set(numbered.pathIds, start);
@@ -38,23 +38,20 @@ export class LayerStack {
         linkTargetIds ??= new Int32Array(serials.total);
         linkTargetIds.set(numbered.linkTargetIds, start);
       }
-      // The whiteouts' nodes are numbered once every real path has its id.
-      for (const index of numbered.whiteouts) {
+      return numbered.whiteouts;
+    });
+    // The whiteouts' nodes are numbered once every real path has its id, in serial order (each
+    // layer's list is in entry order), without a look at the other serials.
+    whiteouts.forEach((indexes, layer) => {
+      const start = serials.start(layer);
+      for (const index of indexes) {
         whiteoutNodeIds ??= new Int32Array(serials.total).fill(-1);
-        whiteoutNodeIds[start + index] = 0;
+        whiteoutNodeIds[start + index] = this.paths.whiteoutNode(this.pathIds[start + index] ?? 0);
       }
     });
-    if (whiteoutNodeIds !== null) this.#numberWhiteoutNodes(whiteoutNodeIds);
     this.paths.seal();
     this.linkTargetIds = linkTargetIds;
     this.whiteoutNodeIds = whiteoutNodeIds;
-  }
-
-  /** Gives each whiteout its ".wh.X" node beside X (`PathIndex.whiteoutNode`). */
-  #numberWhiteoutNodes(nodeIds: Int32Array): void {
-    nodeIds.forEach((flag, serial) => {
-      if (flag >= 0) nodeIds[serial] = this.paths.whiteoutNode(this.pathIds[serial] ?? 0);
-    });
   }
 }
 
