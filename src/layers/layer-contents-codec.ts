@@ -421,30 +421,19 @@ const DECODED_BY_PIECE_FROM = 1 << 16;
 function cut(bytes: Uint8Array, encoding: RunEncoding, lengths: Uint32Array, what: string): string[] {
   if (encoding === 'utf16le' && bytes.length % 2 !== 0) throw new CorruptLayerResultError('has a cut name');
   const run = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (run.length < DECODED_BY_PIECE_FROM) return sliced(run.toString(encoding), lengths, what);
-  const unit = encoding === 'utf16le' ? 2 : 1;
+  // A small run as one string, cut in code units; a large one cut in bytes, each piece decoded.
+  const whole = run.length < DECODED_BY_PIECE_FROM ? run.toString(encoding) : null;
+  const size = whole?.length ?? run.length;
+  const unit = whole === null && encoding === 'utf16le' ? 2 : 1;
   const pieces = new Array<string>(lengths.length);
   let start = 0;
   for (let i = 0; i < lengths.length; i++) {
     const end = start + (lengths[i] ?? 0) * unit;
-    if (end > run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);
-    pieces[i] = run.toString(encoding, start, end);
+    if (end > size) throw new CorruptLayerResultError(`has ${what} that do not add up`);
+    pieces[i] = whole === null ? run.toString(encoding, start, end) : whole.slice(start, end);
     start = end;
   }
-  if (start !== run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);
-  return pieces;
-}
-
-/** Slices a run of strings into its pieces by their lengths. */
-function sliced(run: string, lengths: Uint32Array, what: string): string[] {
-  const pieces = new Array<string>(lengths.length);
-  let start = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const end = start + (lengths[i] ?? 0);
-    pieces[i] = run.slice(start, end);
-    start = end;
-  }
-  if (start !== run.length) throw new CorruptLayerResultError(`has ${what} that do not add up`);
+  if (start !== size) throw new CorruptLayerResultError(`has ${what} that do not add up`);
   return pieces;
 }
 
