@@ -33,7 +33,7 @@ export const SMALL_BODY_BYTES = 8 * 1024;
 export interface ContentHasher {
   update(chunk: Uint8Array): void;
   /** The 16-byte tag; the hasher is finished afterwards. */
-  digest(): Buffer;
+  digest(): Uint8Array;
 }
 
 /**

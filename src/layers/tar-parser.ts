@@ -35,6 +35,7 @@ type State = 'header' | 'body' | 'metadata' | 'ended';
  */
 export class TarParser extends Writable {
   private state: State = 'header';
+  /** A header split between chunks, put together. */
   private readonly block = Buffer.alloc(BLOCK_SIZE);
   private blockFill = 0;
   private offset = 0;
@@ -121,6 +122,14 @@ export class TarParser extends Writable {
         this.offset += take;
         continue;
       }
+      if (this.blockFill === 0 && chunk.length - pos >= BLOCK_SIZE) {
+        // A whole header in the chunk is decoded where it is: no copy, nor Buffer's copy code (run
+        // cold for much of a layer, as the reader's first layer is).
+        pos += BLOCK_SIZE;
+        this.offset += BLOCK_SIZE;
+        this.onHeaderBlock(chunk.subarray(pos - BLOCK_SIZE, pos));
+        continue;
+      }
       const take = Math.min(BLOCK_SIZE - this.blockFill, chunk.length - pos);
       chunk.copy(this.block, this.blockFill, pos, pos + take);
       this.blockFill += take;
@@ -128,21 +137,22 @@ export class TarParser extends Writable {
       this.offset += take;
       if (this.blockFill === BLOCK_SIZE) {
         this.blockFill = 0;
-        this.onHeaderBlock();
+        this.onHeaderBlock(this.block);
       }
     }
   }
 
-  private onHeaderBlock(): void {
+  /** A header block: a view of the chunk or the parser's own copy, not kept past the call. */
+  private onHeaderBlock(block: Buffer): void {
     const blockOffset = this.offset - BLOCK_SIZE;
-    if (isZeroBlock(this.block)) {
+    if (isZeroBlock(block)) {
       this.zeroBlocks++;
       if (this.zeroBlocks === 2) this.state = 'ended';
       return;
     }
     if (this.zeroBlocks > 0)
       throw new TarFormatError(`corrupt tar: data after a zero block at offset ${blockOffset}`);
-    const decoded = decodeHeader(this.block);
+    const decoded = decodeHeader(block);
     if (!decoded.ok) {
       throw new TarFormatError(
         blockOffset === 0

@@ -58,7 +58,7 @@ describe('LayerReader', () => {
     // Bodies hashed under the key given; the hard link shares its target's; the empty file a marker.
     const big = contentHasher(contentKey, 300_000);
     big.update(fillBytes('layer-reader', 300_000));
-    const bigHash = big.digest().toString('hex');
+    const bigHash = Buffer.from(big.digest()).toString('hex');
     expect([2, 3, 6].map((i) => here.entries.contentHash(i))).toEqual([bigHash, bigHash, EMPTY_CONTENT_HASH]);
     expect(here.contentKeyId).toBe(contentKey.id);
     const [fromFile, fromStream] = await Promise.all([

@@ -99,4 +99,73 @@ describe('TarParser', () => {
   it('accepts an empty stream as an empty layer', async () => {
     expect(await parse(Buffer.alloc(0))).toEqual([]);
   });
+
+  it('reads the same entries whether headers are whole in a chunk or split between chunks', async () => {
+    const bytes = await gnuTar('pax');
+    const expected = await parse(bytes);
+    expect(expected).toHaveLength(5);
+    for (const size of [1, 511, 512, 513, 1024, 4096, bytes.length])
+      expect(await parse(bytes, size)).toEqual(expected);
+    // A header at an odd offset of its chunk (a copy that does not start on a block).
+    const odd = Buffer.alloc(bytes.length + 3);
+    bytes.copy(odd, 3);
+    expect(await parse(odd.subarray(3), bytes.length)).toEqual(expected);
+  });
+
+  describe('numeric fields', () => {
+    /** A one-entry ustar archive whose uid field is `uid` (8 bytes), with a valid checksum. */
+    function withUid(uid: Buffer): Buffer {
+      const header = Buffer.alloc(512);
+      header.write('file', 0);
+      header.write('0000644\0', 100);
+      uid.copy(header, 108);
+      header.write('0000000\0', 116);
+      header.write('00000000000\0', 124);
+      header.write('00000000000\0', 136);
+      header.write('0', 156);
+      header.write('ustar\x0000', 257);
+      header.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const byte of header) sum += byte;
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      return Buffer.concat([header, Buffer.alloc(1024)]);
+    }
+    async function uidOf(uid: Buffer, chunkSize: number): Promise<number> {
+      const uids: number[] = [];
+      const parser = new TarParser((header) => {
+        uids.push(header.uid);
+        return null;
+      });
+      const bytes = withUid(uid);
+      for (let i = 0; i < bytes.length; i += chunkSize) parser.parse(bytes.subarray(i, i + chunkSize));
+      parser.finish();
+      expect(uids).toHaveLength(1);
+      return uids[0]!;
+    }
+
+    it.each([
+      ['0001750\0', 1000],
+      [' 1750 \0 ', 1000],
+      ['\t 17\r\n  ', 15],
+      ['1750\0xyz', 1000],
+      ['\0\0\0\0\0\0\0\0', 0],
+      ['        ', 0],
+      ['17501750', 0o17501750],
+    ])('reads %j as %d', async (field, value) => {
+      for (const chunkSize of [7, 4096])
+        expect(await uidOf(Buffer.from(field, 'latin1'), chunkSize)).toBe(value);
+    });
+
+    it('reads a GNU base-256 value', async () => {
+      const field = Buffer.from([0x80, 0, 0, 0, 0, 0x01, 0x00, 0x01]);
+      expect(await uidOf(field, 4096)).toBe(65537);
+    });
+
+    it.each(['17 50\0  ', '0001758\0', '-0000001', '175x\0   '])('rejects %j', async (field) => {
+      for (const chunkSize of [7, 4096])
+        await expect(uidOf(Buffer.from(field, 'latin1'), chunkSize)).rejects.toThrow(
+          /not a tar stream|corrupt tar header at offset 0 \(bad numeric field\)/,
+        );
+    });
+  });
 });
