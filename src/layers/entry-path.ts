@@ -33,6 +33,9 @@ export function classifyEntryName(name: string): ClassifiedPath {
     };
   }
   if (path === '/') return { kind: 'root' };
+  // Opaque markers, whiteouts and AUFS names all have a name that starts with ".wh.": without
+  // one, the path is a path (nearly every entry), and its name and directory need no slicing.
+  if (!path.includes(`/${WHITEOUT_PREFIX}`)) return { kind: 'path', path };
   const slash = path.lastIndexOf('/');
   const dir = slash === 0 ? '/' : path.slice(0, slash);
   const base = path.slice(slash + 1);

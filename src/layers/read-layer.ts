@@ -2,7 +2,13 @@ import { closeSync, openSync } from 'node:fs';
 import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError, UnsupportedError } from '../errors.js';
-import { EntryTable, type Compression, type EntryType, type LayerContents } from '../model/index.js';
+import {
+  EntryTable,
+  typeCode,
+  type Compression,
+  type EntryType,
+  type LayerContents,
+} from '../model/index.js';
 import { WebAssemblyOffError } from './built-wasm.js';
 import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
 import { contentHasher } from './content-hash.js';
@@ -305,10 +311,11 @@ function entryCollector(
     if (type === 'symlink') entries.setLinkTarget(index, header.linkname);
     if (target !== null) entries.setLinkTarget(index, target);
     if (type !== 'file') return null;
+    const metadataLimit = packageMetadataLimit(path);
     if (header.size === 0) {
       entries.setEmptyContent(index);
       // An emptied database says "no packages": kept, so the inventory does not read an older one.
-      if (packageMetadataLimit(path) > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
+      if (metadataLimit > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
     const hash = contentHasher(contentKey, header.size);
@@ -317,7 +324,6 @@ function entryCollector(
     const checks = secretChecks(path);
     const accounts = isAccountFile(path);
     // Package metadata is kept whole or not at all: a cut-off database would list wrong packages.
-    const metadataLimit = packageMetadataLimit(path);
     let metadata = false;
     if (metadataLimit > 0) {
       metadata =
@@ -356,15 +362,21 @@ function entryCollector(
   };
 }
 
+const FILE = typeCode('file');
+const DIRECTORY = typeCode('directory');
+const HARDLINK = typeCode('hardlink');
+
 /**
  * Gives each hard link its target's content hash, where the layer wrote that file before the link
  * (tar's order). Only link targets are remembered, not every file of the layer.
  */
 function hashHardLinks(entries: EntryTable): void {
+  // Type codes, not a call per entry: this runs once per layer, over every entry, mostly cold.
+  const types = entries.typeCodes();
   /** By target path: the index of the file last written there (or -1: something else). */
   const targets = new Map<string, number>();
   for (let index = 0; index < entries.length; index++) {
-    const target = entries.type(index) === 'hardlink' ? entries.linkTarget(index) : undefined;
+    const target = types[index] === HARDLINK ? entries.linkTarget(index) : undefined;
     if (target !== undefined) targets.set(target, -1);
   }
   if (targets.size === 0) return;
@@ -394,7 +406,7 @@ function hashHardLinks(entries: EntryTable): void {
    */
   let checkedDirectory: string | null = null;
   for (let index = 0; index < entries.length; index++) {
-    const type = entries.type(index);
+    const type = types[index];
     const path = entries.path(index);
     // A path under a target makes the target a directory before this entry applies, as the merge
     // does, so a link written after it shares no file's bytes (a tar that nests under a file).
@@ -411,16 +423,16 @@ function hashHardLinks(entries: EntryTable): void {
     // Anything but a directory written over a directory removes what was under it, as the merge
     // does, before a link written there looks for its target (a tar that replaces the directory
     // a target is in).
-    if (type !== 'directory' && replaced.has(path)) {
+    if (type !== DIRECTORY && replaced.has(path)) {
       replaced.set(path, index);
       replacements++;
     }
-    if (type === 'hardlink') {
+    if (type === HARDLINK) {
       const target = entries.linkTarget(index) ?? '';
       const file = targets.get(target) ?? -1;
       if (file >= 0 && latestReplacement(target) <= file) entries.shareContentHash(index, file);
     }
-    if (targets.has(path)) targets.set(path, type === 'file' ? index : -1);
+    if (targets.has(path)) targets.set(path, type === FILE ? index : -1);
   }
 }
 
