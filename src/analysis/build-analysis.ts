@@ -7,7 +7,8 @@ import {
   type LayerContents,
   type LayerReport,
 } from '../model/index.js';
-import { computeDiveMetrics } from './dive-efficiency.js';
+import { diveMetrics } from './dive-efficiency.js';
+import { countDiveWaste, diveWasteInput, type DiveWaste, type DiveWasteInput } from './dive-waste.js';
 import { shortCommand } from '../model/index.js';
 import { mapHistory } from './history.js';
 import { emptyChanges } from './layer-changes.js';
@@ -35,9 +36,35 @@ export interface AnalysisInput {
 
 /** Both metric families, per-layer reports and the history view, from layers already read. */
 export function buildAnalysis(input: AnalysisInput): Analysis {
+  const stack = new LayerStack(input.contents, input.paths);
+  const waste = diveWasteInput(stack);
+  return analyzeStack(input, stack)(countDiveWaste(waste));
+}
+
+/**
+ * `buildAnalysis`, with dive's count handed to `countElsewhere` (a worker thread that read
+ * layers, idle now): it counts there while this thread merges the layers and lists the
+ * packages. Where it answers null, or its count fails (a worker that died), the count runs here.
+ */
+export async function buildAnalysisWith(
+  input: AnalysisInput,
+  countElsewhere: (waste: DiveWasteInput) => Promise<DiveWaste> | null,
+): Promise<Analysis> {
+  const stack = new LayerStack(input.contents, input.paths);
+  const waste = diveWasteInput(stack);
+  const counting = countElsewhere(waste);
+  const finish = analyzeStack(input, stack);
+  return finish(
+    counting === null ? countDiveWaste(waste) : await counting.catch(() => countDiveWaste(waste)),
+  );
+}
+
+/**
+ * Everything of the analysis but dive's metrics (the merged filesystem, packages, layer reports,
+ * history): what is left to do once dive's counts are in.
+ */
+function analyzeStack(input: AnalysisInput, stack: LayerStack): (waste: DiveWaste) => Analysis {
   const { contents } = input;
-  const stack = new LayerStack(contents, input.paths);
-  const dive = computeDiveMetrics(contents, stack);
   const filesystem = mergeLayers(contents, stack);
   const packages = inventoryPackages(contents, filesystem.finalFiles, input.sqlite ?? null);
   const history = mapHistory(input.config.history ?? [], contents.length);
@@ -62,22 +89,29 @@ export function buildAnalysis(input: AnalysisInput): Analysis {
     };
   });
   const compressed = layers.map((layer) => layer.compressedSizeBytes);
-  return {
-    image: input.image,
-    config: input.config,
-    layers,
-    history,
-    dive,
-    sizeBytes: dive.sizeBytes,
-    compressedSizeBytes: compressed.every((size): size is number => size !== null)
-      ? compressed.reduce((sum, size) => sum + size, 0)
-      : null,
-    reclaimableBytes: filesystem.reclaimableBytes,
-    contents,
-    finalFiles: filesystem.finalFiles,
-    fates: filesystem.fates,
-    packages,
-    warnings: [...contents.flatMap((layer) => layer.warnings), ...filesystem.warnings, ...packages.warnings],
+  return (waste) => {
+    const dive = diveMetrics(contents, waste, stack.paths);
+    return {
+      image: input.image,
+      config: input.config,
+      layers,
+      history,
+      dive,
+      sizeBytes: dive.sizeBytes,
+      compressedSizeBytes: compressed.every((size): size is number => size !== null)
+        ? compressed.reduce((sum, size) => sum + size, 0)
+        : null,
+      reclaimableBytes: filesystem.reclaimableBytes,
+      contents,
+      finalFiles: filesystem.finalFiles,
+      fates: filesystem.fates,
+      packages,
+      warnings: [
+        ...contents.flatMap((layer) => layer.warnings),
+        ...filesystem.warnings,
+        ...packages.warnings,
+      ],
+    };
   };
 }
 

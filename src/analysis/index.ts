@@ -1,4 +1,9 @@
-export { buildAnalysis, type AnalysisInput, type LayerIdentity } from './build-analysis.js';
+export {
+  buildAnalysis,
+  buildAnalysisWith,
+  type AnalysisInput,
+  type LayerIdentity,
+} from './build-analysis.js';
 export { computeDiveMetrics } from './dive-efficiency.js';
 export { mergeLayers } from './merged-filesystem.js';
 export { mapHistory } from './history.js';

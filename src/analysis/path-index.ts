@@ -164,6 +164,19 @@ export class PathIndex {
   }
 
   /**
+   * The tree as it stands, by id (views of `size` ids, not copies): each id's parent, first child
+   * and next sibling (NO_NODE: none), for passes that copy it or read every node.
+   */
+  tree(): { parents: Int32Array; firstChildren: Int32Array; nextSiblings: Int32Array } {
+    const size = this.size;
+    return {
+      parents: this.#parents.subarray(0, size),
+      firstChildren: this.#firstChildren.subarray(0, size),
+      nextSiblings: this.#nextSiblings.subarray(0, size),
+    };
+  }
+
+  /**
    * Every id but the root's in path order (byte order of the whole paths, as the reports sort
    * them), and each node's children in that order (byte order of their names, as Go's
    * sort.Strings orders them): `first[id]` is the first child of `id`, `next[child]` the one

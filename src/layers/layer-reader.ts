@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { DiveWaste, DiveWasteInput } from '../analysis/dive-waste.js';
 import { ImgscopeError } from '../errors.js';
 import type { LayerContents } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
@@ -18,6 +19,7 @@ import {
   reviveError,
   serializeError,
   type DigestJob,
+  type DiveWasteJob,
   type FileRegion,
   type FromWorker,
   type ReadJob,
@@ -74,6 +76,12 @@ const YOUNG_GENERATION_MB = 4;
 const CLOSE_GRACE_MS = 1000;
 /** Chunk bytes forwarded to a worker and not yet taken off its queue: the backpressure window. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
+/**
+ * Above this many entries dive's count stays on the calling thread: the worker's copy of the
+ * stack (about 40 bytes an entry) and its own arrays would add to the peak memory of a
+ * million-entry image, whose count the merge does not hide anyway.
+ */
+const OFFLOAD_MAX_ENTRIES = 250_000;
 
 /**
  * The number of worker threads to use: IMGSCOPE_THREADS when set, else one per core but one (the
@@ -120,7 +128,9 @@ function stopped(signal: AbortSignal | undefined): boolean {
 }
 
 /** A job queued or running: a layer's read, or (a digest-only job) its region's sha256. */
-type PendingJob = PendingRead | PendingDigest;
+type QueuedJob = PendingRead | PendingDigest;
+/** A job running on a worker: one from the queue, or dive's count (`countDiveWaste`), never queued. */
+type PendingJob = QueuedJob | PendingDiveWaste;
 
 interface PendingRead extends Pending {
   kind: 'read';
@@ -133,6 +143,12 @@ interface PendingDigest extends Pending {
   kind: 'digest';
   job: DigestJob;
   resolve: (digest: string) => void;
+}
+
+interface PendingDiveWaste extends Pending {
+  kind: 'dive-waste';
+  job: DiveWasteJob;
+  resolve: (waste: DiveWaste) => void;
 }
 
 interface Pending {
@@ -165,7 +181,7 @@ interface Thread {
  */
 export class LayerReader {
   readonly #threads: Thread[] = [];
-  readonly #queue: PendingJob[] = [];
+  readonly #queue: QueuedJob[] = [];
   readonly #maxThreads: number;
   readonly #inProcessMaxBytes: number;
   readonly #limit: LimitFunction;
@@ -220,6 +236,22 @@ export class LayerReader {
     });
   }
 
+  /**
+   * dive's count (`countDiveWaste`) on a worker thread that is idle, once the layers are read, so
+   * that this thread merges them meanwhile; null where there is none (no worker was started, or
+   * none is free) or the stack is too large to copy (`OFFLOAD_MAX_ENTRIES`): then the caller
+   * counts it itself. The input is copied to the worker (structured clone), not taken.
+   */
+  countDiveWaste(input: DiveWasteInput): Promise<DiveWaste> | null {
+    if (this.#closed || input.typeCodes.length > OFFLOAD_MAX_ENTRIES) return null;
+    const thread = this.#threads.find((candidate) => candidate.job === null);
+    if (thread === undefined) return null;
+    return new Promise<DiveWaste>((resolve, reject) => {
+      const job: DiveWasteJob = { kind: 'dive-waste', id: this.#nextId++, input };
+      void this.#start(thread, { kind: 'dive-waste', job, bytes: null, signal: undefined, resolve, reject });
+    });
+  }
+
   /** Whether a job of `bytes` (null: unknown) is done on this thread: no workers, or too small for one. */
   #isSmall(bytes: number | null): boolean {
     return this.#maxThreads === 0 || (bytes !== null && bytes <= this.#inProcessMaxBytes);
@@ -244,7 +276,7 @@ export class LayerReader {
   }
 
   /** Queues a large layer, largest first (unknown sizes before all: they may be the largest). */
-  #enqueue(pending: PendingJob): void {
+  #enqueue(pending: QueuedJob): void {
     const rank = (bytes: number | null): number => bytes ?? Number.POSITIVE_INFINITY;
     const at = this.#queue.findIndex((queued) => rank(queued.bytes) < rank(pending.bytes));
     this.#queue.splice(at < 0 ? this.#queue.length : at, 0, pending);
@@ -298,19 +330,19 @@ export class LayerReader {
     while (this.#queue.length > 0 && !this.#closed) {
       // The calling thread first: a layer read here needs no worker and no encoding.
       if (!this.#readingHere) {
-        this.#readHere(this.#queue.shift() as PendingJob);
+        this.#readHere(this.#queue.shift() as QueuedJob);
         continue;
       }
       const thread =
         this.#threads.find((candidate) => candidate.job === null) ??
         (this.#threads.length < this.#maxThreads ? this.#spawn() : undefined);
       if (thread === undefined) return;
-      void this.#start(thread, this.#queue.shift() as PendingJob);
+      void this.#start(thread, this.#queue.shift() as QueuedJob);
     }
   }
 
   /** Reads a large layer on the calling thread, exactly as a worker would. */
-  #readHere(pending: PendingJob): void {
+  #readHere(pending: QueuedJob): void {
     this.#readingHere = true;
     const { signal } = pending;
     let done: Promise<void>;
@@ -354,7 +386,8 @@ export class LayerReader {
     }
     signal?.addEventListener('abort', () => this.#abort(thread, job.id), { once: true });
     const remote = thread.remote;
-    if (remote !== null) debug(`${job.label} downloaded by a worker thread`);
+    if (remote !== null && pending.kind === 'read')
+      debug(`${pending.job.label} downloaded by a worker thread`);
     this.#post(thread, {
       kind: 'job',
       job:
@@ -461,7 +494,10 @@ export class LayerReader {
         return;
       case 'refused':
         if (pending.kind === 'read') void this.#fetchHere(thread, pending);
-        else this.#finish(thread, () => pending.reject(new Error('a layer worker refused a digest job')));
+        else
+          this.#finish(thread, () =>
+            pending.reject(new Error(`a layer worker refused a ${pending.kind} job`)),
+          );
         return;
       case 'done':
         thread.remote?.onEnd?.();
@@ -474,13 +510,19 @@ export class LayerReader {
             return;
           }
           if (pending.kind === 'read') pending.resolve(contents);
-          else pending.reject(new Error('a layer worker answered a digest job with contents'));
+          else pending.reject(new Error(`a layer worker answered a ${pending.kind} job with contents`));
         });
         return;
       case 'digest':
         this.#finish(thread, () => {
           if (pending.kind === 'digest') pending.resolve(message.digest);
-          else pending.reject(new Error('a layer worker answered a read with a digest'));
+          else pending.reject(new Error(`a layer worker answered a ${pending.kind} job with a digest`));
+        });
+        return;
+      case 'dive-waste':
+        this.#finish(thread, () => {
+          if (pending.kind === 'dive-waste') pending.resolve(message.waste);
+          else pending.reject(new Error(`a layer worker answered a ${pending.kind} job with dive's counts`));
         });
         return;
       case 'failed': {

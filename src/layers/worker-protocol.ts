@@ -11,6 +11,7 @@ import {
   UnsupportedError,
   UsageError,
 } from '../errors.js';
+import type { DiveWaste, DiveWasteInput } from '../analysis/dive-waste.js';
 import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
 import type { LayerReadOptions } from './read-layer.js';
@@ -66,7 +67,17 @@ export interface DigestJob {
   region: FileRegion;
 }
 
-export type LayerJob = ReadJob | DigestJob;
+/**
+ * dive's count of wasted bytes (`countDiveWaste`) once the layers are read: a worker idle by then
+ * counts while the main thread merges the layers.
+ */
+export interface DiveWasteJob {
+  kind: 'dive-waste';
+  id: number;
+  input: DiveWasteInput;
+}
+
+export type LayerJob = ReadJob | DigestJob | DiveWasteJob;
 
 /** Main thread -> worker. */
 export type ToWorker =
@@ -84,6 +95,7 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'done'; id: number; contents: ArrayBuffer }
   | { kind: 'digest'; id: number; digest: string }
+  | { kind: 'dive-waste'; id: number; waste: DiveWaste }
   | { kind: 'failed'; id: number; error: SerializedError }
   | { kind: 'consumed'; id: number; bytes: number }
   | { kind: 'received'; id: number; bytes: number }

@@ -2,12 +2,14 @@
  * A layer-reading worker thread (started by LayerReader, through worker-start.ts where built):
  * reads one layer at a time, from a file region it opens itself, a registry blob it downloads
  * itself, or chunks the main thread forwards, with every check of `readLayer`, and hands the
- * result back encoded as one transferable ArrayBuffer.
+ * result back encoded as one transferable ArrayBuffer. Once the layers are read, an idle worker
+ * may count dive's waste for the analysis (a `dive-waste` job).
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { countDiveWaste } from '../analysis/dive-waste.js';
 import type { RemoteDownload } from '../registry/index.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
@@ -17,6 +19,7 @@ import {
   reviveError,
   serializeError,
   type DigestJob,
+  type DiveWasteJob,
   type FileRegion,
   type FromWorker,
   type LayerJob,
@@ -122,7 +125,29 @@ function inboundStream(id: number): Readable {
 }
 
 function run(job: LayerJob, beforeResult: () => void): Promise<void> {
-  return job.kind === 'digest' ? runDigest(job) : runRead(job, beforeResult);
+  switch (job.kind) {
+    case 'digest':
+      return runDigest(job);
+    case 'dive-waste':
+      runDiveWaste(job);
+      return Promise.resolve();
+    case 'read':
+      return runRead(job, beforeResult);
+  }
+}
+
+/** dive's counts, handed back in buffers this thread gives up (they are not copied). */
+function runDiveWaste(job: DiveWasteJob): void {
+  try {
+    const waste = countDiveWaste(job.input);
+    post({ kind: 'dive-waste', id: job.id, waste }, [
+      waste.ids.buffer,
+      waste.counts.buffer,
+      waste.wastedBytes.buffer,
+    ]);
+  } catch (err) {
+    post({ kind: 'failed', id: job.id, error: serializeError(err) });
+  }
 }
 
 async function runDigest(job: DigestJob): Promise<void> {

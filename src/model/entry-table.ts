@@ -240,6 +240,11 @@ export class EntryTable implements Iterable<LayerEntry> {
     return this.#types.subarray(0, this.#length);
   }
 
+  /** The size column (a view, not a copy): for passes over many entries. */
+  sizes(): Float64Array {
+    return this.#sizes.subarray(0, this.#length);
+  }
+
   path(index: number): string {
     return this.#paths[index] ?? '';
   }

@@ -1,4 +1,4 @@
-import { buildAnalysis, LayerPaths } from '../analysis/index.js';
+import { buildAnalysis, buildAnalysisWith, LayerPaths } from '../analysis/index.js';
 import {
   IN_PROCESS_MAX_BYTES,
   LayerReader,
@@ -108,9 +108,10 @@ export interface LayerCache {
 /**
  * Reads every layer of a resolved image (through `reader`, or a reader of its own; a layer whose
  * result the image's layer-result cache holds is not read) and analyzes the result. Layers run
- * as one pipeline: each is opened, verified, decompressed and parsed while the others are. The
- * reader is closed once the layers are read (its threads' memory freed before the analysis)
- * where `closeReader` says so: by default when it is its own.
+ * as one pipeline: each is opened, verified, decompressed and parsed while the others are. A
+ * worker thread idle once the layers are read counts dive's waste while this thread merges them.
+ * The reader is closed once its threads are done (the layers read, and that count) where
+ * `closeReader` says so: by default when it is its own.
  */
 export async function analyzeResolved(
   image: ResolvedImage,
@@ -130,9 +131,8 @@ export async function analyzeResolved(
     paths.add(index, contents.entries);
     return contents;
   };
-  let contents: LayerContents[];
   try {
-    contents = await Promise.all(
+    const contents = await Promise.all(
       image.layers.map((layer, index) => {
         const cached = layer.diffId === null ? undefined : cache.get(layer.diffId);
         // A read another analysis started may be given up when that analysis fails on a layer of
@@ -144,6 +144,30 @@ export async function analyzeResolved(
             .then(numbered(index));
         return readOwn(layer, index).then(numbered(index));
       }),
+    );
+    return await buildAnalysisWith(
+      {
+        image: imageInfo(image),
+        config: image.config,
+        layers: image.layers.map((layer) => ({
+          diffId: layer.diffId,
+          digest: layer.descriptor?.digest ?? null,
+        })),
+        contents,
+        sqlite: await sqliteForRpm(contents),
+        paths,
+      },
+      (waste) => {
+        const counting = layerReader.countDiveWaste(waste);
+        // The threads' memory is freed once they are done: before the rest of the analysis
+        // where none counts, once the count is in where one does.
+        if (closeReader) {
+          const close = (): void => void layerReader.close();
+          if (counting === null) close();
+          else counting.then(close, close);
+        }
+        return counting;
+      },
     );
   } finally {
     if (closeReader) await layerReader.close();
@@ -183,14 +207,6 @@ export async function analyzeResolved(
     if (layer.diffId !== null) cache.set(layer.diffId, read);
     return read;
   }
-  return buildAnalysis({
-    image: imageInfo(image),
-    config: image.config,
-    layers: image.layers.map((layer) => ({ diffId: layer.diffId, digest: layer.descriptor?.digest ?? null })),
-    contents,
-    sqlite: await sqliteForRpm(contents),
-    paths,
-  });
 }
 
 /**

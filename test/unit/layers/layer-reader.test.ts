@@ -2,12 +2,15 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LayerStack } from '../../../src/analysis/index.js';
+import { countDiveWaste, diveWasteInput } from '../../../src/analysis/dive-waste.js';
 import { DigestMismatchError, InputFormatError, NetworkError } from '../../../src/errors.js';
 import { LayerReader, randomContentKey, readLayer, type LayerInput } from '../../../src/layers/index.js';
 import { contentHasher } from '../../../src/layers/content-hash.js';
 import { EMPTY_CONTENT_HASH, type LayerContents } from '../../../src/model/index.js';
 import { cleanupTempDirs } from '../../helpers/image-builder.js';
 import { fillBytes } from '../../helpers/fill.js';
+import { scenario } from '../analysis/scenario.js';
 import { rawTar, sha256, tarEntry, writeTempFile } from '../../helpers/raw-tar.js';
 
 afterAll(cleanupTempDirs);
@@ -67,6 +70,19 @@ describe('LayerReader', () => {
     ]);
     expect(plain(fromFile)).toEqual(plain(here));
     expect(plain(fromStream)).toEqual(plain(here));
+  });
+
+  it("counts dive's waste on an idle worker thread as this thread counts it", async () => {
+    const input = diveWasteInput(new LayerStack(scenario));
+    const here = countDiveWaste(input);
+    // The scenario's three paths counted twice (see dive-efficiency.test.ts).
+    expect([...here.wastedBytes].sort((a, b) => a - b)).toEqual([220, 400, 1000]);
+    reader.prestart();
+    const there = await reader.countDiveWaste(input);
+    expect(there).toEqual(here);
+    // The input was copied, not taken: this thread still has it.
+    expect(input.pathIds.length).toBeGreaterThan(0);
+    expect(countDiveWaste(input)).toEqual(here);
   });
 
   it("hashes a file region's bytes on a worker thread or on this one, and nothing around them", async () => {
@@ -201,5 +217,19 @@ describe('LayerReader', () => {
       'stopped while opening',
     );
     expect(opened.destroyed).toBe(true);
+  });
+});
+
+describe("LayerReader's count of dive's waste", () => {
+  const input = diveWasteInput(new LayerStack(scenario));
+
+  it('is left to the caller where no worker thread was started, the stack is too large, or the reader is closed', async () => {
+    expect(new LayerReader({ threads: 0, concurrency: 1 }).countDiveWaste(input)).toBeNull();
+    const reader = new LayerReader({ threads: 1, concurrency: 1 });
+    reader.prestart();
+    expect(reader.countDiveWaste({ ...input, typeCodes: new Uint8Array(250_001) })).toBeNull();
+    await expect(reader.countDiveWaste(input)).resolves.toEqual(countDiveWaste(input));
+    await reader.close();
+    expect(reader.countDiveWaste(input)).toBeNull();
   });
 });
