@@ -74,6 +74,38 @@ describe('build-tools-shipped', () => {
     });
     expect(findingsOf(inBase, 'build-tools-shipped')).toEqual([]);
   });
+
+  it('knows each toolchain by its place, and not the paths beside them', async () => {
+    const report = await reportFor({
+      layers: [
+        BASE.layer,
+        {
+          createdBy: run('install toolchains'),
+          entries: [
+            file('usr/lib/llvm-16/bin/clang', 100),
+            file('usr/local/bin/x86_64-linux-gnu-ld.gold', 200),
+            file('usr/local/go/bin/go', 400),
+            file('root/.cargo/bin/cargo', 800),
+            file('opt/jdk/bin/javac', 1600),
+            file('app/node_modules/.cache/babel/x.json', 3200),
+            // Beside them: none of these is a toolchain.
+            file('usr/bin/gccx', 1),
+            file('usr/local/bin/makefile', 2),
+            file('usr/lib/go/README', 4),
+            file('home/app/cargo-notes/x', 8),
+            file('opt/jdk/bin/javac.txt', 16),
+            file('app/node_modules/cache/y', 32),
+          ],
+        },
+      ],
+      emptyHistory: [BASE.history],
+    });
+    const [finding] = findingsOf(report, 'build-tools-shipped');
+    expect(finding?.wastedBytes).toBe(6300);
+    expect(finding?.message).toBe(
+      'The final image ships C/C++ compiler (100 bytes), build tools (make, cmake, binutils) (200 bytes), Go toolchain (400 bytes), Rust toolchain (800 bytes), Java compiler (1,600 bytes), node_modules/.cache (3,200 bytes): 6,300 bytes that only building needs.',
+    );
+  });
 });
 
 describe('temp-files-left', () => {
