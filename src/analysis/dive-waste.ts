@@ -1,4 +1,5 @@
 import { grown, typeCode } from '../model/index.js';
+import { EntrySerials } from './entry-serials.js';
 import type { LayerStack } from './layer-stack.js';
 import type { PathIndex } from './path-index.js';
 
@@ -33,12 +34,10 @@ export interface DiveWasteInput {
   /** By serial: path id and type code of the entry. */
   pathIds: Int32Array;
   typeCodes: Uint8Array;
-  /** By layer, by index in the layer: the entries' sizes (the tables' own columns). */
+  /** By layer, by index in the layer: the entries' sizes (the tables' own columns; their lengths number the serials). */
   layerSizes: Float64Array[];
   /** By serial: a whiteout's node in dive's layer tree (-1 for others); null: no whiteouts. */
   whiteoutNodeIds: Int32Array | null;
-  /** Serial of each layer's first entry, then the total. */
-  layerStarts: Int32Array;
 }
 
 /** dive's counts: the sums its efficiency divides, and the paths counted twice or more. */
@@ -59,10 +58,7 @@ export interface DiveWaste {
  */
 export function diveWasteInput(stack: LayerStack): DiveWasteInput {
   const { paths, entries } = stack;
-  const { serials, tables } = entries;
   const sorted = paths.sorted();
-  const layerStarts = new Int32Array(serials.layerCount + 1);
-  for (let layer = 0; layer <= serials.layerCount; layer++) layerStarts[layer] = serials.start(layer);
   return {
     ...paths.tree(),
     sortedFirst: sorted.first,
@@ -71,9 +67,8 @@ export function diveWasteInput(stack: LayerStack): DiveWasteInput {
     aufsNames: aufsNameIds(paths),
     pathIds: stack.pathIds,
     typeCodes: entries.typeCodes,
-    layerSizes: tables.map((table) => table.sizes()),
+    layerSizes: entries.tables.map((table) => table.sizes()),
     whiteoutNodeIds: stack.whiteoutNodeIds,
-    layerStarts,
   };
 }
 
@@ -90,8 +85,7 @@ export function diveWasteInput(stack: LayerStack): DiveWasteInput {
  * (this runs once per process, mostly unoptimized, and on a worker thread where there is one).
  */
 export function countDiveWaste(input: DiveWasteInput): DiveWaste {
-  const { parents, firstChildren, nextSiblings, pathCount, pathIds, typeCodes, layerSizes, layerStarts } =
-    input;
+  const { parents, firstChildren, nextSiblings, pathCount, pathIds, typeCodes, layerSizes } = input;
   const { whiteoutNodeIds } = input;
   const size = parents.length;
   // A layer's own tree holds whiteout nodes; the stack below it and the counts (whose keys are
@@ -105,24 +99,11 @@ export function countDiveWaste(input: DiveWasteInput): DiveWaste {
   const smallest = new Float64Array(pathCount);
 
   const parent = (node: number): number => parents[node] ?? NO_NODE;
-  const layerCount = layerStarts.length - 1;
-  /** The layer of a serial: the one found last when it holds it, else a binary search. */
-  let recent = 0;
-  const layerOf = (serial: number): number => {
-    if (serial >= (layerStarts[recent] ?? 0) && serial < (layerStarts[recent + 1] ?? 0)) return recent;
-    let low = 0;
-    let high = layerCount - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((layerStarts[middle] ?? 0) <= serial) low = middle;
-      else high = middle - 1;
-    }
-    return (recent = low);
-  };
+  const serials = new EntrySerials(layerSizes.map((sizes) => sizes.length));
   const nodeSize = (state: number): number => {
     if (state < 0) return 0;
-    const layer = layerOf(state);
-    return layerSizes[layer]?.[state - (layerStarts[layer] ?? 0)] ?? 0;
+    const layer = serials.layerOf(state);
+    return layerSizes[layer]?.[state - serials.start(layer)] ?? 0;
   };
   const isWhiteout = (state: number): boolean =>
     state >= 0 && whiteoutNodeIds !== null && (whiteoutNodeIds[state] ?? ABSENT) >= 0;
@@ -202,11 +183,11 @@ export function countDiveWaste(input: DiveWasteInput): DiveWaste {
     }
   };
 
-  for (let layer = 0; layer < layerCount; layer++) {
+  for (let layer = 0; layer < serials.layerCount; layer++) {
     // The layer's own tree, as dive builds it: opaque markers dropped, whiteouts as ".wh.X" nodes.
     layerTree[0] = IMPLICIT;
-    const start = layerStarts[layer] ?? 0;
-    const end = layerStarts[layer + 1] ?? start;
+    const start = serials.start(layer);
+    const end = serials.end(layer);
     for (let serial = start; serial < end; serial++) {
       const type = typeCodes[serial];
       if (type === OPAQUE) continue;
