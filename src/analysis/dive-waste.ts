@@ -1,4 +1,4 @@
-import { grown, typeCode } from '../model/index.js';
+import { grown, TYPE_CODE } from '../model/index.js';
 import { EntrySerials } from './entry-serials.js';
 import type { LayerStack } from './layer-stack.js';
 import type { PathIndex } from './path-index.js';
@@ -9,10 +9,6 @@ const NO_NODE = -1;
 /** Node states (besides an entry's serial): not in the tree, or a parent dive created ({size 0, not a dir}). */
 const ABSENT = -1;
 const IMPLICIT = -2;
-/** Type codes the walk tests. */
-const DIRECTORY = typeCode('directory');
-const WHITEOUT = typeCode('whiteout');
-const OPAQUE = typeCode('opaque');
 
 /**
  * What dive's count of wasted bytes reads of a LayerStack, as typed arrays and numbers only: it
@@ -190,8 +186,9 @@ export function countDiveWaste(input: DiveWasteInput): DiveWaste {
     const end = serials.end(layer);
     for (let serial = start; serial < end; serial++) {
       const type = typeCodes[serial];
-      if (type === OPAQUE) continue;
-      const node = type === WHITEOUT ? (whiteoutNodeIds?.[serial] ?? ABSENT) : (pathIds[serial] ?? ABSENT);
+      if (type === TYPE_CODE.opaque) continue;
+      const node =
+        type === TYPE_CODE.whiteout ? (whiteoutNodeIds?.[serial] ?? ABSENT) : (pathIds[serial] ?? ABSENT);
       if (node >= 0) addPath(layerTree, node, serial);
     }
     const nodes = order.subarray(0, childFirst(layerTree));
@@ -208,7 +205,7 @@ export function countDiveWaste(input: DiveWasteInput): DiveWaste {
         if (below === ABSENT) break;
         // A deleted directory counts the sizes of everything it held, itself included.
         bytes = 0;
-        if (below >= 0 && typeCodes[below] === DIRECTORY)
+        if (below >= 0 && typeCodes[below] === TYPE_CODE.directory)
           eachStackedBelow(key, (node) => (bytes += nodeSize(stacked[node] ?? ABSENT)));
       }
       if (counts[key] === 0) smallest[key] = bytes;

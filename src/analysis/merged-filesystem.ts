@@ -1,4 +1,4 @@
-import { typeCode, type FilesystemMetrics, type LayerChanges, type LayerContents } from '../model/index.js';
+import { TYPE_CODE, type FilesystemMetrics, type LayerChanges, type LayerContents } from '../model/index.js';
 import { abbreviate, WarningList } from '../layers/index.js';
 import { FateTable } from './entry-fates.js';
 import { ChangeTracker, NOTHING } from './layer-changes.js';
@@ -9,9 +9,6 @@ import { MergedFiles } from './merged-files.js';
 /** What a path holds, besides the serial of a non-directory entry. */
 const ABSENT = -2;
 const DIRECTORY = -3;
-/** Type codes of the markers, which most entries are not: tested without naming the type. */
-const WHITEOUT = typeCode('whiteout');
-const OPAQUE = typeCode('opaque');
 
 /**
  * Applies the layers as a container runtime does (OCI image spec, "Applying changesets"):
@@ -86,7 +83,7 @@ export function mergeLayers(
     if (table === undefined) return tracker.finish(stateOf);
     // A whiteout is checked against the layers below before any marker of this layer applies.
     for (let serial = start; serial < end; serial++) {
-      if (typeCodes[serial] === WHITEOUT && held[pathIds[serial] ?? 0] === ABSENT) {
+      if (typeCodes[serial] === TYPE_CODE.whiteout && held[pathIds[serial] ?? 0] === ABSENT) {
         layerWarnings.add(
           `${label}: whiteout of "${abbreviate(table.path(serial - start))}", which no lower layer holds`,
         );
@@ -96,11 +93,11 @@ export function mergeLayers(
     // whiteout never hides what the same layer adds.
     for (let serial = start; serial < end; serial++) {
       const code = typeCodes[serial];
-      if (code !== OPAQUE && code !== WHITEOUT) continue;
+      if (code !== TYPE_CODE.opaque && code !== TYPE_CODE.whiteout) continue;
       const id = pathIds[serial] ?? 0;
       // The root is never deleted (the reader refuses ".wh." alone, which would name it).
-      if (code === WHITEOUT && id === 0) continue;
-      if (held[id] !== ABSENT) remove(id, code === WHITEOUT, 'deleted');
+      if (code === TYPE_CODE.whiteout && id === 0) continue;
+      if (held[id] !== ABSENT) remove(id, code === TYPE_CODE.whiteout, 'deleted');
     }
 
     for (let serial = start; serial < end; serial++) {

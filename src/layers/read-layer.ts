@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError, UnsupportedError } from '../errors.js';
 import {
   EntryTable,
-  typeCode,
+  TYPE_CODE,
   type Compression,
   type EntryType,
   type LayerContents,
@@ -362,10 +362,6 @@ function entryCollector(
   };
 }
 
-const FILE = typeCode('file');
-const DIRECTORY = typeCode('directory');
-const HARDLINK = typeCode('hardlink');
-
 /**
  * Gives each hard link its target's content hash, where the layer wrote that file before the link
  * (tar's order). Only link targets are remembered, not every file of the layer.
@@ -376,7 +372,7 @@ function hashHardLinks(entries: EntryTable): void {
   /** By target path: the index of the file last written there (or -1: something else). */
   const targets = new Map<string, number>();
   for (let index = 0; index < entries.length; index++) {
-    const target = types[index] === HARDLINK ? entries.linkTarget(index) : undefined;
+    const target = types[index] === TYPE_CODE.hardlink ? entries.linkTarget(index) : undefined;
     if (target !== undefined) targets.set(target, -1);
   }
   if (targets.size === 0) return;
@@ -423,16 +419,16 @@ function hashHardLinks(entries: EntryTable): void {
     // Anything but a directory written over a directory removes what was under it, as the merge
     // does, before a link written there looks for its target (a tar that replaces the directory
     // a target is in).
-    if (type !== DIRECTORY && replaced.has(path)) {
+    if (type !== TYPE_CODE.directory && replaced.has(path)) {
       replaced.set(path, index);
       replacements++;
     }
-    if (type === HARDLINK) {
+    if (type === TYPE_CODE.hardlink) {
       const target = entries.linkTarget(index) ?? '';
       const file = targets.get(target) ?? -1;
       if (file >= 0 && latestReplacement(target) <= file) entries.shareContentHash(index, file);
     }
-    if (targets.has(path)) targets.set(path, type === FILE ? index : -1);
+    if (targets.has(path)) targets.set(path, type === TYPE_CODE.file ? index : -1);
   }
 }
 

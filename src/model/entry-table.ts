@@ -18,12 +18,15 @@ export const ENTRY_TYPES: readonly EntryType[] = [
 export const FILE_LIKE: Uint8Array = Uint8Array.from(ENTRY_TYPES, (type) =>
   type === 'directory' || type === 'whiteout' || type === 'opaque' ? 0 : 1,
 );
-const TYPE_CODES = new Map(ENTRY_TYPES.map((type, code) => [type, code]));
-const OTHER_CODE = ENTRY_TYPES.indexOf('other');
+/** Each type's code in a type column (its index in ENTRY_TYPES): what passes over columns compare. */
+export const TYPE_CODE: Readonly<Record<EntryType, number>> = Object.freeze(
+  Object.fromEntries(ENTRY_TYPES.map((type, code) => [type, code])) as Record<EntryType, number>,
+);
+const OTHER_CODE = TYPE_CODE.other;
 
-/** The code of `type` in a type column (its index in ENTRY_TYPES): what passes over columns compare. */
+/** The code of `type` in a type column (`TYPE_CODE[type]`; 'other' for a type it does not know). */
 export function typeCode(type: EntryType): number {
-  return TYPE_CODES.get(type) ?? OTHER_CODE;
+  return TYPE_CODE[type] ?? OTHER_CODE;
 }
 
 /** The type a code of a type column stands for (`typeCode`'s inverse; 'other' for none). */

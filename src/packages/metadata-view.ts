@@ -1,7 +1,4 @@
-import { typeCode, type FileList, type FilePeek, type LayerContents } from '../model/index.js';
-
-const WHITEOUT = typeCode('whiteout');
-const OPAQUE = typeCode('opaque');
+import { TYPE_CODE, type FileList, type FilePeek, type LayerContents } from '../model/index.js';
 
 /** One layer's version of a metadata file. */
 export interface MetadataWrite {
@@ -50,8 +47,12 @@ export class MetadataView {
       const types = entries.typeCodes();
       for (let entry = 0; entry < types.length; entry++) {
         const type = types[entry];
-        if (type === WHITEOUT || type === OPAQUE)
-          this.#deletions.push({ layer: index, path: entries.path(entry), opaque: type === OPAQUE });
+        if (type === TYPE_CODE.whiteout || type === TYPE_CODE.opaque)
+          this.#deletions.push({
+            layer: index,
+            path: entries.path(entry),
+            opaque: type === TYPE_CODE.opaque,
+          });
       }
     });
   }
