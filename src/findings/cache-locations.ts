@@ -28,6 +28,9 @@ function hasCacheWord(path: string): boolean {
   return path.includes('cache') || path.includes('apt/lists/') || path.includes('.npm/');
 }
 
+/** `hasCacheWord`'s words as a pattern: what a walk offers the cache rules (see Offer). */
+export const CACHE_WORDS = /cache|apt\/lists\/|\.npm\//;
+
 export function isPackageCache(path: string): boolean {
   return hasCacheWord(path) && ANY_CACHE_LOCATION.test(path);
 }

@@ -121,9 +121,24 @@ export interface EntryProbe {
   readonly secretKinds: readonly string[] | undefined;
 }
 
+/**
+ * The stored entries a selection's filter can take, as the walk finds them without calling it:
+ * those with a path in which `paths` matches (a pattern without flags, searched in a layer's
+ * paths joined by "\n": a match marks the path it starts in), those no longer visible
+ * (`hidden`), those whose content the reader flagged (`flagged`: it found secrets in them). The
+ * filter is then called for such entries only, so it must take no other.
+ */
+export interface Offer {
+  readonly paths?: RegExp;
+  readonly hidden?: true;
+  readonly flagged?: true;
+}
+
 /** A filter of stored entries that does not depend on the analysis (made by `selection`). */
 export interface Selection {
   readonly keep: (probe: EntryProbe) => boolean;
+  /** Null: every stored entry is offered. */
+  readonly offer: Offer | null;
 }
 
 /** Every selection made, in order: the shared walk evaluates them all. */
@@ -131,15 +146,18 @@ const selections: Selection[] = [];
 
 /**
  * Declares a filter of stored entries, once (at module level): the rules' filters are then
- * evaluated in one walk of the image's entries instead of one walk each.
+ * evaluated in one walk of the image's entries instead of one walk each. Where every selection
+ * has an `offer`, that walk calls the filters for the offered entries only (`walkOffered`).
  */
-export function selection(keep: (probe: EntryProbe) => boolean): Selection {
-  const made = { keep };
+export function selection(keep: (probe: EntryProbe) => boolean, offer: Offer | null = null): Selection {
+  if (offer?.paths !== undefined && offer.paths.flags !== '')
+    throw new Error(`selection: the pattern /${offer.paths.source}/ of an offer takes no flags`);
+  const made = { keep, offer };
   selections.push(made);
   return made;
 }
 
-const HIDDEN = selection((entry) => !entry.visible);
+const HIDDEN = selection((entry) => !entry.visible, { hidden: true });
 
 // The columns every filter reads are set as the probe moves; the others are read when asked.
 class MovingProbe implements EntryProbe {
@@ -182,11 +200,10 @@ export function timelineOf(analysis: Analysis): Timeline {
       if (known !== undefined) return known;
       // A selection made after the first walk (a module loaded later) gets a walk with the others missing.
       const missing = selections.filter((made) => !found.has(made));
-      const kept = walk(
-        analysis,
-        missing.map((made) => made.keep),
-        0,
-      );
+      const keeps = missing.map((made) => made.keep);
+      const offers = missing.flatMap((made) => (made.offer === null ? [] : [made.offer]));
+      const kept =
+        offers.length === missing.length ? walkOffered(analysis, keeps, offers) : walk(analysis, keeps, 0);
       missing.forEach((made, at) => found.set(made, kept[at] ?? []));
       return found.get(wanted) ?? [];
     },
@@ -221,6 +238,99 @@ function walk(
     }
   }
   return kept;
+}
+
+/**
+ * `walk` over the entries `offers` name (see Offer): per layer, one search of its joined paths
+ * for all the offers' patterns, its hidden entries and its flagged ones, found in V8's own code
+ * (a typed array's `indexOf`, a regular expression) instead of a call of every filter per entry,
+ * which runs cold once per image: the Debian bench image's 18,000 stored entries took 19-20 ms
+ * that way, 9-11 ms this way. Every filter sees every offered entry, in walk order.
+ */
+function walkOffered(
+  analysis: Analysis,
+  keeps: readonly ((probe: EntryProbe) => boolean)[],
+  offers: readonly Offer[],
+): TrackedEntry[][] {
+  const patterns = offers.flatMap((offer) =>
+    offer.paths === undefined ? [] : [`(?:${offer.paths.source})`],
+  );
+  const search = patterns.length === 0 ? null : new RegExp(patterns.join('|'), 'g');
+  const hidden = offers.some((offer) => offer.hidden === true);
+  const flagged = offers.some((offer) => offer.flagged === true);
+  const stored = storedEntriesOf(analysis);
+  const probe = new MovingProbe();
+  const kept = keeps.map((): TrackedEntry[] => []);
+  analysis.contents.forEach(({ entries: table }, layer) => {
+    const offered = new Uint8Array(table.length);
+    if (search !== null) markMatches(table.pathColumn(), search, offered);
+    if (flagged) for (const index of table.secretKindIndexes()) offered[index] = 1;
+    const first = firstOfLayer(stored, layer);
+    const end = firstOfLayer(stored, layer + 1);
+    if (hidden) {
+      const visible = stored.visible.subarray(first, end);
+      for (let at = visible.indexOf(0); at >= 0; at = visible.indexOf(0, at + 1))
+        offered[stored.indexes[first + at] ?? 0] = 1;
+    }
+    probe.layer = layer;
+    probe.table = table;
+    const types = table.typeCodes();
+    for (let index = offered.indexOf(1); index >= 0; index = offered.indexOf(1, index + 1)) {
+      // Stored entries only: a directory's path may match too.
+      if (FILE_LIKE[types[index] ?? 0] !== 1) continue;
+      probe.index = index;
+      probe.visible = analysis.fates.isVisible(layer, index);
+      probe.path = table.path(index);
+      probe.type = table.type(index);
+      for (let at = 0; at < keeps.length; at++) {
+        if (keeps[at]?.(probe) === true)
+          kept[at]?.push(new TrackedEntry(analysis, layer, index, probe.visible));
+      }
+    }
+  });
+  return kept;
+}
+
+/**
+ * Paths joined and searched at a time: each block's copy and text stay small enough for V8's
+ * young generation, collected as it goes (a million paths joined at once held 42 MB more at the
+ * million-file image's peak; blocks of 16,384, whose copies V8 puts among its large objects,
+ * still 6-9 MB).
+ */
+const SEARCHED_PATHS = 2048;
+
+/** Marks in `offered` each path of `paths` in which `search` (global) matches. */
+function markMatches(paths: readonly string[], search: RegExp, offered: Uint8Array): void {
+  const starts = new Float64Array(Math.min(paths.length, SEARCHED_PATHS) + 1);
+  for (let from = 0; from < paths.length; from += SEARCHED_PATHS) {
+    const block = paths.slice(from, from + SEARCHED_PATHS);
+    const joined = block.join('\n');
+    // Where each path of the block starts in `joined` (the one after the last: past its end).
+    for (let index = 0, at = 0; index < block.length; index++) {
+      starts[index] = at;
+      at += (block[index]?.length ?? 0) + 1;
+      starts[index + 1] = at;
+    }
+    search.lastIndex = 0;
+    for (let match = search.exec(joined); match !== null; match = search.exec(joined)) {
+      const index = pathAt(starts, block.length, match.index);
+      offered[from + index] = 1;
+      // On from the next path: a match that ran into it must not hide one of its own.
+      search.lastIndex = starts[index + 1] ?? joined.length;
+    }
+  }
+}
+
+/** The index (below `count`) of the path whose span in the joined paths (its "\n" included) holds `offset`. */
+function pathAt(starts: Float64Array, count: number, offset: number): number {
+  let low = 0;
+  let high = count - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { EntryTable, type Analysis, type FindingSeverity, plural } from '../model/index.js';
-import { isPackageCache } from './cache-locations.js';
+import { CACHE_WORDS, isPackageCache } from './cache-locations.js';
 import { buildFinding, bytesText, sumClaims } from './finding-builder.js';
 import { layerInstruction, runRewrite } from './layer-instruction.js';
 import { selection, timelineOf, type TrackedEntry } from './layer-timeline.js';
@@ -24,7 +24,9 @@ export interface PackageCacheSpec {
 }
 
 /** The stored files in any package cache location: found once for all the cache rules. */
-const CACHE_FILES = selection((entry) => entry.type === 'file' && isPackageCache(entry.path));
+const CACHE_FILES = selection((entry) => entry.type === 'file' && isPackageCache(entry.path), {
+  paths: CACHE_WORDS,
+});
 
 /**
  * The shape all package-cache rules share: cache files stored by a layer are waste whether or

@@ -280,6 +280,16 @@ export class EntryTable implements Iterable<LayerEntry> {
     return this.#secretKinds.get(index);
   }
 
+  /** The entries the reader found secrets in (those with `secretKinds`), in no order. */
+  secretKindIndexes(): Iterable<number> {
+    return this.#secretKinds.keys();
+  }
+
+  /** The path column (not a copy): for searches over every path of the layer at once. */
+  pathColumn(): readonly string[] {
+    return this.#paths;
+  }
+
   /** Gives entry `index` the content hash of entry `from` (a hard link its target's), sharing its bytes. */
   shareContentHash(index: number, from: number): void {
     const slot = this.#hashSlots[from] ?? NO_HASH;

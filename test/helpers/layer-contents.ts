@@ -1,4 +1,5 @@
-import { EntryTable, type LayerContents, type LayerEntry } from '../../src/model/index.js';
+import { buildAnalysis } from '../../src/analysis/index.js';
+import { EntryTable, type Analysis, type LayerContents, type LayerEntry } from '../../src/model/index.js';
 
 type Spec =
   | ['dir', string]
@@ -49,4 +50,14 @@ export function contentsOf(entries: LayerEntry[]): LayerContents {
     warnings: [],
     contentKeyId: 'test',
   };
+}
+
+/** The analysis of a docker-archive of `contents`, with `history` as its layers' commands (none by default). */
+export function analysisOfLayers(contents: LayerContents[], history: string[] = []): Analysis {
+  return buildAnalysis({
+    image: { reference: 'x', source: 'docker-archive', digest: null, id: null, platform: null, user: '' },
+    config: history.length === 0 ? {} : { history: history.map((createdBy) => ({ created_by: createdBy })) },
+    layers: contents.map(() => ({ diffId: null, digest: null })),
+    contents,
+  });
 }

@@ -9,7 +9,11 @@ const TAR_ARCHIVE = /\.(?:tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tz
 const OTHER_ARCHIVE = /\.(?:zip|jar|war|7z)$/;
 /** Either: one test of every stored file's path instead of two. */
 const ANY_ARCHIVE = new RegExp(`(?:${TAR_ARCHIVE.source})|(?:${OTHER_ARCHIVE.source})`);
-const ARCHIVES = selection((entry) => entry.type === 'file' && ANY_ARCHIVE.test(entry.path));
+/** What every archive's path holds: the start of one of the extensions above. */
+const ARCHIVE_EXTENSION = /\.(?:tar|tgz|tbz|txz|tzst|zip|jar|war|7z)/;
+const ARCHIVES = selection((entry) => entry.type === 'file' && ANY_ARCHIVE.test(entry.path), {
+  paths: ARCHIVE_EXTENSION,
+});
 
 /**
  * hadolint DL3010 ("Use ADD for extracting archives into an image") is the Dockerfile-side view:

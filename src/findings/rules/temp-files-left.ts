@@ -9,11 +9,16 @@ import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../ru
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;
 /** Non-empty files of the final filesystem in a temporary directory (package caches aside) or a .git directory. */
-const LEFT = selection((entry) => {
-  if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
-  const path = entry.path;
-  return GIT.test(path) || (TEMP.test(path) && !isPackageCache(path));
-});
+/** What TEMP's and GIT's paths hold, for the walk's offer. */
+const TEMP_OR_GIT = /\/tmp\/|\/root\/\.cache\/|\.git\//;
+const LEFT = selection(
+  (entry) => {
+    if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
+    const path = entry.path;
+    return GIT.test(path) || (TEMP.test(path) && !isPackageCache(path));
+  },
+  { paths: TEMP_OR_GIT },
+);
 
 /**
  * dockle DKL-LI-0003 ("Only put necessary files") flags similar leftovers. Files deleted by a later

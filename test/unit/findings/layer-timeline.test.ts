@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnalysis } from '../../../src/analysis/index.js';
 import { selection, timelineOf, type TrackedEntry } from '../../../src/findings/layer-timeline.js';
 import type { Analysis } from '../../../src/model/index.js';
-import { layer } from '../../helpers/layer-contents.js';
+import { analysisOfLayers, layer } from '../../helpers/layer-contents.js';
 
-function analysisOf(...contents: ReturnType<typeof layer>[]): Analysis {
-  return buildAnalysis({
-    image: { reference: 'x', source: 'docker-archive', digest: null, id: null, platform: null, user: '' },
-    config: {},
-    layers: contents.map(() => ({ diffId: null, digest: null })),
-    contents,
-  });
-}
+const analysisOf = (...contents: ReturnType<typeof layer>[]): Analysis => analysisOfLayers(contents);
 
 const named = (entries: readonly TrackedEntry[]): string[] =>
   entries.map((tracked) => `${tracked.layer}:${tracked.path}`);
