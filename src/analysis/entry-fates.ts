@@ -41,6 +41,16 @@ export class FateTable implements EntryFates {
     return this.#kinds[this.serials.start(layer) + index] === VISIBLE_KIND;
   }
 
+  markHidden(layer: number, into: Uint8Array): void {
+    // Each kind found by the typed array's own search: few entries are hidden, and a call per
+    // entry would run cold (the findings' walk asks this of every layer).
+    const kinds = this.#kinds.subarray(this.serials.start(layer), this.serials.end(layer));
+    for (const kind of [DELETED, REPLACED, REWRITTEN]) {
+      for (let index = kinds.indexOf(kind); index >= 0; index = kinds.indexOf(kind, index + 1))
+        into[index] = 1;
+    }
+  }
+
   of(entry: EntryRef): EntryFate {
     const serial = this.serials.serial(entry);
     const by = this.#by[serial] ?? 0;

@@ -97,9 +97,10 @@ export interface Timeline {
    * The stored entries (every file, link and special entry of every layer, in layer then tar
    * order) that `keep` takes, from layer `fromLayer` up. It sees each through one probe, moved
    * along, so a rule that wants a few files of thousands tracks only those. For a filter that
-   * depends on the analysis; the others are `selected`.
+   * depends on the analysis; the others are `selected`. With an `offer`, the filter sees only
+   * the entries it names, found as the shared walk finds them.
    */
-  where(keep: (probe: EntryProbe) => boolean, fromLayer?: number): TrackedEntry[];
+  where(keep: (probe: EntryProbe) => boolean, fromLayer?: number, offer?: Offer): TrackedEntry[];
   /**
    * The stored entries of a selection (see `selection`): every selection declared so far is
    * found in one walk, the first time one is asked for.
@@ -122,11 +123,12 @@ export interface EntryProbe {
 }
 
 /**
- * The stored entries a selection's filter can take, as the walk finds them without calling it:
- * those with a path in which `paths` matches (a pattern without flags, searched in a layer's
- * paths joined by "\n": a match marks the path it starts in), those no longer visible
- * (`hidden`), those whose content the reader flagged (`flagged`: it found secrets in them). The
- * filter is then called for such entries only, so it must take no other.
+ * The stored entries a filter can take, as the walk finds them without calling it: those with a
+ * path in which `paths` matches (a pattern without flags, searched as a multi-line pattern in a
+ * layer's paths joined by "\n", so `^` and `$` match at each path's ends; a match marks the path
+ * it starts in), those no longer visible (`hidden`), those whose content the reader flagged
+ * (`flagged`: it found secrets in them). The filter is then called for such entries only, so it
+ * must take no other.
  */
 export interface Offer {
   readonly paths?: RegExp;
@@ -190,8 +192,12 @@ export function timelineOf(analysis: Analysis): Timeline {
     get hidden() {
       return this.selected(HIDDEN);
     },
-    where(keep, fromLayer = 0) {
-      return walk(analysis, [keep], fromLayer)[0] ?? [];
+    where(keep, fromLayer = 0, offer) {
+      const kept =
+        offer === undefined
+          ? walk(analysis, [keep], fromLayer)
+          : walkOffered(analysis, [keep], [offer], fromLayer);
+      return kept[0] ?? [];
     },
     selected(wanted) {
       let found = selectedEntries.get(analysis);
@@ -251,27 +257,22 @@ function walkOffered(
   analysis: Analysis,
   keeps: readonly ((probe: EntryProbe) => boolean)[],
   offers: readonly Offer[],
+  fromLayer = 0,
 ): TrackedEntry[][] {
   const patterns = offers.flatMap((offer) =>
     offer.paths === undefined ? [] : [`(?:${offer.paths.source})`],
   );
-  const search = patterns.length === 0 ? null : new RegExp(patterns.join('|'), 'g');
+  const search = patterns.length === 0 ? null : new RegExp(patterns.join('|'), 'gm');
   const hidden = offers.some((offer) => offer.hidden === true);
   const flagged = offers.some((offer) => offer.flagged === true);
-  const stored = storedEntriesOf(analysis);
   const probe = new MovingProbe();
   const kept = keeps.map((): TrackedEntry[] => []);
   analysis.contents.forEach(({ entries: table }, layer) => {
+    if (layer < fromLayer) return;
     const offered = new Uint8Array(table.length);
     if (search !== null) markMatches(table.pathColumn(), search, offered);
     if (flagged) for (const index of table.secretKindIndexes()) offered[index] = 1;
-    const first = firstOfLayer(stored, layer);
-    const end = firstOfLayer(stored, layer + 1);
-    if (hidden) {
-      const visible = stored.visible.subarray(first, end);
-      for (let at = visible.indexOf(0); at >= 0; at = visible.indexOf(0, at + 1))
-        offered[stored.indexes[first + at] ?? 0] = 1;
-    }
+    if (hidden) analysis.fates.markHidden(layer, offered);
     probe.layer = layer;
     probe.table = table;
     const types = table.typeCodes();
@@ -299,7 +300,7 @@ function walkOffered(
  */
 const SEARCHED_PATHS = 2048;
 
-/** Marks in `offered` each path of `paths` in which `search` (global) matches. */
+/** Marks in `offered` each path of `paths` in which `search` (global, multi-line) matches. */
 function markMatches(paths: readonly string[], search: RegExp, offered: Uint8Array): void {
   const starts = new Float64Array(Math.min(paths.length, SEARCHED_PATHS) + 1);
   for (let from = 0; from < paths.length; from += SEARCHED_PATHS) {
@@ -374,18 +375,15 @@ function storedEntriesOf(analysis: Analysis): StoredEntries {
 
 /** The first visible entry at `path`, if any. */
 export function visibleEntry(analysis: Analysis, path: string): TrackedEntry | undefined {
-  // The final file at `path` names the layer that holds it: the walk starts at that layer.
+  // The final file at `path` names the layer that holds it, where it is the last entry at
+  // `path`: found by the path column's own search, with no table of the stored entries.
   const layerIndex = analysis.finalFiles.get(path)?.layerIndex;
   if (layerIndex === undefined) return undefined;
-  const stored = storedEntriesOf(analysis);
-  for (let position = firstOfLayer(stored, layerIndex); position < stored.length; position++) {
-    if (stored.visible[position] !== 1) continue;
-    const layer = stored.layers[position] ?? 0;
-    const index = stored.indexes[position] ?? 0;
-    if (analysis.contents[layer]?.entries.path(index) === path)
-      return new TrackedEntry(analysis, layer, index, true);
-  }
-  return undefined;
+  const table = analysis.contents[layerIndex]?.entries;
+  const index = table?.pathColumn().lastIndexOf(path) ?? -1;
+  if (table === undefined || index < 0) return undefined;
+  const held = FILE_LIKE[table.typeCodes()[index] ?? 0] === 1 && analysis.fates.isVisible(layerIndex, index);
+  return held ? new TrackedEntry(analysis, layerIndex, index, true) : undefined;
 }
 
 /** The first position of `layer`'s entries (positions are in layer order). */

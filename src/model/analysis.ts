@@ -134,6 +134,8 @@ export interface EntryFates {
   of(entry: EntryRef): EntryFate;
   /** Whether the entry is still visible (its fate's kind is `visible`), without building its fate. */
   isVisible(layer: number, index: number): boolean;
+  /** Marks in `into` (by index) every entry of `layer` no longer visible; `into` is the layer's length. */
+  markHidden(layer: number, into: Uint8Array): void;
 }
 
 /** The accurate metrics: what squashing would win, and the final filesystem. */

@@ -79,6 +79,7 @@ export const buildToolsShipped: Rule = {
     const tools = timelineOf(analysis).where(
       (entry) => entry.visible && entry.type === 'file' && ANY_TOOLCHAIN.test(entry.path),
       base,
+      { paths: ANY_TOOLCHAIN },
     );
     for (const tracked of tools) {
       const toolchain = TOOLCHAINS.find((t) => t.pattern.test(tracked.path));

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { selection, timelineOf, type TrackedEntry } from '../../../src/findings/layer-timeline.js';
+import {
+  selection,
+  timelineOf,
+  type EntryProbe,
+  type TrackedEntry,
+} from '../../../src/findings/layer-timeline.js';
 import { analysisOfLayers, layer } from '../../helpers/layer-contents.js';
 
 // Every selection of this file has an offer (as every rule's has): the shared walk here is
@@ -16,6 +21,9 @@ const FLAGGED_OR_KEY = selection(
   { paths: /id_/, flagged: true },
 );
 const HIDDEN_FILES = selection((entry) => !entry.visible && entry.type === 'file', { hidden: true });
+// Anchors hold at each path's ends: the search is multi-line.
+const ANCHORED_PATTERN = /^\/d\/x$|\.tar$/;
+const ANCHORED = selection((entry) => ANCHORED_PATTERN.test(entry.path), { paths: ANCHORED_PATTERN });
 
 const named = (entries: readonly TrackedEntry[]): string[] =>
   entries.map((tracked) => `${tracked.layer}:${tracked.index}:${tracked.fate.kind}`);
@@ -53,8 +61,13 @@ describe('the walk of offered entries', () => {
         });
         const analysis = analysisOfLayers(contents);
         const timeline = timelineOf(analysis);
-        for (const made of [ARCHIVE, SPANNING, FLAGGED_OR_KEY, HIDDEN_FILES])
+        for (const made of [ARCHIVE, SPANNING, FLAGGED_OR_KEY, HIDDEN_FILES, ANCHORED])
           expect(named(timeline.selected(made))).toEqual(named(timeline.where(made.keep)));
+        // A walk of its own from a later layer, with an offer, as the toolchain rule's.
+        const visibleArchives = (entry: EntryProbe): boolean => entry.visible && ARCHIVE.keep(entry);
+        expect(named(timeline.where(visibleArchives, 1, { paths: /\.tar/ }))).toEqual(
+          named(timeline.where(visibleArchives, 1)),
+        );
       }),
       { numRuns: 300 },
     );
