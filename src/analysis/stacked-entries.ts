@@ -9,7 +9,7 @@ import { EntrySerials } from './entry-serials.js';
  */
 export class StackedEntries {
   readonly serials: EntrySerials;
-  /** By serial: the entry's type as its code (`typeCode`). */
+  /** By serial: the entry's type as its code (`TYPE_CODE`). */
   readonly typeCodes: Uint8Array;
 
   constructor(readonly tables: readonly EntryTable[]) {

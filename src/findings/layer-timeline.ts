@@ -177,6 +177,26 @@ class MovingProbe implements EntryProbe {
   get secretKinds(): readonly string[] | undefined {
     return this.table?.secretKinds(this.index);
   }
+
+  /** Moves to entry `index` of `table`, whose visibility the walk knows. */
+  moveTo(index: number, visible: boolean): void {
+    this.index = index;
+    this.visible = visible;
+    this.path = this.table?.path(index) ?? '';
+    this.type = this.table?.type(index) ?? 'other';
+  }
+
+  /** Shows the entry to each of `keeps`, tracking it in `kept` for those that take it. */
+  offerTo(
+    analysis: Analysis,
+    keeps: readonly ((probe: EntryProbe) => boolean)[],
+    kept: TrackedEntry[][],
+  ): void {
+    for (let at = 0; at < keeps.length; at++) {
+      if (keeps[at]?.(this) === true)
+        kept[at]?.push(new TrackedEntry(analysis, this.layer, this.index, this.visible));
+    }
+  }
 }
 
 /** What each selection took of an analysis's entries, found so far. */
@@ -225,23 +245,15 @@ function walk(
   const stored = storedEntriesOf(analysis);
   const probe = new MovingProbe();
   const kept = keeps.map((): TrackedEntry[] => []);
-  let table: EntryTable | undefined;
   probe.layer = -1;
   for (let position = firstOfLayer(stored, fromLayer); position < stored.length; position++) {
     const layer = stored.layers[position] ?? 0;
     if (layer !== probe.layer) {
       probe.layer = layer;
-      probe.table = table = analysis.contents[layer]?.entries;
+      probe.table = analysis.contents[layer]?.entries;
     }
-    const index = stored.indexes[position] ?? 0;
-    probe.index = index;
-    probe.visible = stored.visible[position] === 1;
-    probe.path = table?.path(index) ?? '';
-    probe.type = table?.type(index) ?? 'other';
-    for (let at = 0; at < keeps.length; at++) {
-      if (keeps[at]?.(probe) === true)
-        kept[at]?.push(new TrackedEntry(analysis, layer, index, probe.visible));
-    }
+    probe.moveTo(stored.indexes[position] ?? 0, stored.visible[position] === 1);
+    probe.offerTo(analysis, keeps, kept);
   }
   return kept;
 }
@@ -279,14 +291,8 @@ function walkOffered(
     for (let index = offered.indexOf(1); index >= 0; index = offered.indexOf(1, index + 1)) {
       // Stored entries only: a directory's path may match too.
       if (FILE_LIKE[types[index] ?? 0] !== 1) continue;
-      probe.index = index;
-      probe.visible = analysis.fates.isVisible(layer, index);
-      probe.path = table.path(index);
-      probe.type = table.type(index);
-      for (let at = 0; at < keeps.length; at++) {
-        if (keeps[at]?.(probe) === true)
-          kept[at]?.push(new TrackedEntry(analysis, layer, index, probe.visible));
-      }
+      probe.moveTo(index, analysis.fates.isVisible(layer, index));
+      probe.offerTo(analysis, keeps, kept);
     }
   });
   return kept;

@@ -24,12 +24,7 @@ export const TYPE_CODE: Readonly<Record<EntryType, number>> = Object.freeze(
 );
 const OTHER_CODE = TYPE_CODE.other;
 
-/** The code of `type` in a type column (`TYPE_CODE[type]`; 'other' for a type it does not know). */
-export function typeCode(type: EntryType): number {
-  return TYPE_CODE[type] ?? OTHER_CODE;
-}
-
-/** The type a code of a type column stands for (`typeCode`'s inverse; 'other' for none). */
+/** The type a code of a type column stands for (`TYPE_CODE`'s inverse; 'other' for none). */
 export function typeOfCode(code: number | undefined): EntryType {
   return ENTRY_TYPES[code ?? OTHER_CODE] ?? 'other';
 }
@@ -183,7 +178,8 @@ export class EntryTable implements Iterable<LayerEntry> {
     if (index === this.#types.length) this.#grow();
     this.#paths.push(entry.path);
     this.#linkTargets?.push(undefined);
-    this.#types[index] = typeCode(entry.type);
+    // A type the table does not know is stored as 'other'.
+    this.#types[index] = TYPE_CODE[entry.type] ?? OTHER_CODE;
     this.#sizes[index] = entry.size;
     this.#modes[index] = entry.mode;
     this.#uids[index] = entry.uid;

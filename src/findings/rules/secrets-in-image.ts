@@ -80,9 +80,9 @@ function secretKinds(tracked: TrackedEntry): string[] {
 const PACKAGE_TEST_FIXTURE =
   /\/(?:node_modules\/(?:@[^/]+\/)?[^/]+|(?:site|dist)-packages\/[^/]+|gems\/[^/]+|vendor\/.+)\/(?:.*\/)?(?:tests?|__tests__|spec|fixtures?|testdata)\//;
 
-/** Files that may be secrets: the reader's scan found something, or the name says so. */
 /** What the path of a file BY_NAME names holds (a part of each name), for the walk's offer. */
 const NAME_PART = /id_|\.env|credentials|\.htpasswd|\.p12|\.pfx/;
+/** Files that may be secrets: the reader's scan found something, or the name says so. */
 const CANDIDATES = selection(
   (entry) => entry.type === 'file' && (entry.secretKinds !== undefined || ANY_NAME.test(nameOf(entry.path))),
   { paths: NAME_PART, flagged: true },

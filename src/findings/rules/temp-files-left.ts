@@ -8,9 +8,9 @@ import { WORTH_TEXT, type Rule, type RuleFinding, type RuleOptions } from '../ru
 
 const TEMP = /^\/(?:tmp|var\/tmp|root\/\.cache)\/./;
 const GIT = /(?:^|\/)\.git\//;
-/** Non-empty files of the final filesystem in a temporary directory (package caches aside) or a .git directory. */
 /** What TEMP's and GIT's paths hold, for the walk's offer. */
 const TEMP_OR_GIT = /\/tmp\/|\/root\/\.cache\/|\.git\//;
+/** Non-empty files of the final filesystem in a temporary directory (package caches aside) or a .git directory. */
 const LEFT = selection(
   (entry) => {
     if (!entry.visible || entry.type !== 'file' || entry.size === 0) return false;
