@@ -56,11 +56,11 @@ export class ChangeTracker {
     this.#below.set(id, state);
   }
 
-  /** Path `id` now holds `state` (written by this layer). */
-  wrote(id: number, state: number): void {
+  /** Path `id` now holds an entry of this layer, which stores `bytes` (a regular file's size, else 0). */
+  wrote(id: number, bytes: number): void {
     if (this.#below.has(id)) return;
     this.changes.addedFiles += 1;
-    this.changes.addedBytes += this.#bytes(state);
+    this.changes.addedBytes += bytes;
   }
 
   /** Compares every path that existed below with what it holds now. */

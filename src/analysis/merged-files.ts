@@ -1,15 +1,8 @@
 import type { EntryTable, FileList, FilePeek, MergedFile } from '../model/index.js';
 import type { HardLinks } from './hard-links.js';
+import { SortedPathLookup } from './sorted-path-lookup.js';
 import { NOTHING } from './layer-changes.js';
 import type { StackedEntries } from './stacked-entries.js';
-
-/**
- * Lookups by path before they are made through a map (path to position) instead of a binary
- * search, per file: a few lookups cost less than the map, a package inventory's thousands (a
- * search of long paths is ten times a map lookup) far more. A million files and few lookups
- * never build the 40 MB a map of them holds.
- */
-const LOOKUPS_PER_FILE_BEFORE_MAP = 1 / 16;
 
 /**
  * The final filesystem as serials of the entries that wrote each path, in path order; a
@@ -17,33 +10,42 @@ const LOOKUPS_PER_FILE_BEFORE_MAP = 1 / 16;
  * the path string (the entry's own), which lookups compare without finding the entry's layer.
  */
 export class MergedFiles implements FileList {
-  #lookups = 0;
-  #positions: Map<string, number> | null = null;
+  readonly #files: SortedPathLookup;
+  readonly #directories: SortedPathLookup;
 
   constructor(
     private readonly entries: StackedEntries,
     /** Sorted by path. */
     private readonly visible: Int32Array,
     /** The path of each position. */
-    private readonly paths: readonly string[],
+    paths: readonly string[],
     private readonly links: HardLinks,
-  ) {}
+    /** The final filesystem's directories but the root, sorted by path. */
+    directories: readonly string[],
+  ) {
+    this.#files = new SortedPathLookup(paths);
+    this.#directories = new SortedPathLookup(directories);
+  }
 
   get length(): number {
     return this.visible.length;
   }
 
   has(path: string): boolean {
-    return this.#position(path) >= 0;
+    return this.#files.position(path) >= 0;
+  }
+
+  isDirectory(path: string): boolean {
+    return this.#directories.position(path) >= 0;
   }
 
   get(path: string): MergedFile | undefined {
-    const position = this.#position(path);
+    const position = this.#files.position(path);
     return position < 0 ? undefined : this.#file(this.visible[position] ?? 0);
   }
 
   peek(path: string, into: FilePeek): boolean {
-    const position = this.#position(path);
+    const position = this.#files.position(path);
     if (position < 0) return false;
     const serial = this.visible[position] ?? 0;
     const layer = this.entries.serials.layerOf(serial);
@@ -55,39 +57,15 @@ export class MergedFiles implements FileList {
   *under(path: string): Iterable<MergedFile> {
     // Paths with a common prefix are adjacent in path (string) order.
     const prefix = path.endsWith('/') ? path : `${path}/`;
-    for (let position = this.#lowerBound(prefix); position < this.visible.length; position++) {
-      if (!(this.paths[position] ?? '').startsWith(prefix)) return;
+    const paths = this.#files.paths;
+    for (let position = this.#files.lowerBound(prefix); position < this.visible.length; position++) {
+      if (!(paths[position] ?? '').startsWith(prefix)) return;
       yield this.#file(this.visible[position] ?? 0);
     }
   }
 
   *[Symbol.iterator](): Iterator<MergedFile> {
     for (const serial of this.visible) yield this.#file(serial);
-  }
-
-  /** The position of exactly `path`, or -1. */
-  #position(path: string): number {
-    if (this.#positions === null && ++this.#lookups > this.paths.length * LOOKUPS_PER_FILE_BEFORE_MAP) {
-      const positions = new Map<string, number>();
-      this.paths.forEach((known, position) => positions.set(known, position));
-      this.#positions = positions;
-    }
-    if (this.#positions !== null) return this.#positions.get(path) ?? -1;
-    const position = this.#lowerBound(path);
-    return this.paths[position] === path ? position : -1;
-  }
-
-  /** The first position whose path is not before `path`. */
-  #lowerBound(path: string): number {
-    const paths = this.paths;
-    let low = 0;
-    let high = paths.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((paths[middle] ?? '') < path) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 
   #file(serial: number): MergedFile {

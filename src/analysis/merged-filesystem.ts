@@ -100,18 +100,22 @@ export function mergeLayers(
       if (held[id] !== ABSENT) remove(id, code === TYPE_CODE.whiteout, 'deleted');
     }
 
+    // Type codes, not type names: no call per entry for them.
     for (let serial = start; serial < end; serial++) {
+      const code = typeCodes[serial];
+      if (code === TYPE_CODE.opaque || code === TYPE_CODE.whiteout) continue;
       const index = serial - start;
-      const type = table.type(index);
-      if (type === 'opaque' || type === 'whiteout') continue;
-      if (type === 'file') storedBytes += table.size(index);
+      const directory = code === TYPE_CODE.directory;
+      // What the entry stores: a regular file's bytes.
+      const bytes = code === TYPE_CODE.file ? table.size(index) : 0;
+      storedBytes += bytes;
       const id = pathIds[serial] ?? 0;
       ensureParents(id);
       const existing = held[id] ?? ABSENT;
       // A non-directory replaces a directory and all it holds before anything resolves against
       // them (a runtime removes the directory, then creates the entry: a link into it dangles).
-      if (existing === DIRECTORY && type !== 'directory') remove(id, false, 'replaced');
-      if (type === 'hardlink') {
+      if (existing === DIRECTORY && !directory) remove(id, false, 'replaced');
+      if (code === TYPE_CODE.hardlink) {
         // A hard link shares its target's inode: its bytes are stored and visible once.
         const target = table.linkTarget(index) ?? '';
         const targetState = held[stack.linkTargetIds?.[serial] ?? 0] ?? ABSENT;
@@ -128,14 +132,14 @@ export function mergeLayers(
       }
 
       if (existing === ABSENT) {
-        if (type === 'directory') held[id] = DIRECTORY;
+        if (directory) held[id] = DIRECTORY;
         else {
           held[id] = serial;
-          tracker.wrote(id, serial);
+          tracker.wrote(id, bytes);
         }
         continue;
       }
-      if (type === 'directory') {
+      if (directory) {
         // Over a directory, a directory entry only updates metadata; over anything else it replaces it.
         if (existing !== DIRECTORY) {
           tracker.touch(id, existing);
@@ -148,49 +152,58 @@ export function mergeLayers(
       if (existing >= 0) {
         const existingHash = entries.type(existing) === 'file' ? entries.contentHash(existing) : undefined;
         const sameBytes =
-          type === 'file' && existingHash !== undefined && existingHash === table.contentHash(index);
+          code === TYPE_CODE.file && existingHash !== undefined && existingHash === table.contentHash(index);
         if (sameBytes) fates.rewritten(existing, layer, serial);
         else fates.replaced(existing, layer, serial);
       }
       held[id] = serial;
-      tracker.wrote(id, serial);
+      tracker.wrote(id, bytes);
     }
     warnings.push(...layerWarnings.toArray());
     return tracker.finish(stateOf);
   });
 
-  // Path order: the paths' own, which dive's walk sorted already. Counted first, so that a
-  // million files fill two lists of their size instead of growing them (copies, all kept until
-  // the next full collection: the image's peak memory).
+  // Path order: the paths' own, which dive's walk sorted already. One pass: the lists are made
+  // for every path and cut to the files' number after (a million files fill two lists of their
+  // size instead of growing them: copies, all kept until the next full collection, the image's
+  // peak memory). Visible bytes count each inode once: a hard link's bytes are its file's.
   const { order } = paths.sorted();
-  let fileCount = 0;
-  for (let at = 0; at < order.length; at++) if ((held[order[at] ?? 0] ?? ABSENT) >= 0) fileCount++;
-  const finalSerials = new Int32Array(fileCount);
-  const finalPaths = new Array<string>(fileCount);
-  for (let at = 0, filled = 0; at < order.length; at++) {
-    const id = order[at] ?? 0;
-    const state = held[id] ?? ABSENT;
-    if (state < 0) continue;
-    finalSerials[filled] = state;
-    finalPaths[filled++] = paths.path(id);
-  }
+  const finalSerials = new Int32Array(order.length);
+  const finalPaths = new Array<string>(order.length);
+  const finalDirectories: string[] = [];
   const counted = new Uint8Array(serials.total);
   let visibleBytes = 0;
-  for (let at = 0; at < fileCount; at++) {
-    const serial = finalSerials[at] ?? 0;
-    const type = entries.type(serial);
-    const inode = type === 'file' ? serial : type === 'hardlink' ? links.inodeOf(serial) : NOTHING;
+  let fileCount = 0;
+  for (let at = 0; at < order.length; at++) {
+    const id = order[at] ?? 0;
+    const state = held[id] ?? ABSENT;
+    if (state < 0) {
+      if (state === DIRECTORY) finalDirectories.push(paths.path(id));
+      continue;
+    }
+    finalSerials[fileCount] = state;
+    finalPaths[fileCount++] = paths.path(id);
+    const code = typeCodes[state];
+    const inode =
+      code === TYPE_CODE.file ? state : code === TYPE_CODE.hardlink ? links.inodeOf(state) : NOTHING;
     if (inode !== NOTHING && counted[inode] === 0) {
       counted[inode] = 1;
       visibleBytes += entries.size(inode);
     }
   }
+  finalPaths.length = fileCount;
   return {
     storedBytes,
     visibleBytes,
     reclaimableBytes: storedBytes - visibleBytes,
     layerChanges,
-    finalFiles: new MergedFiles(entries, finalSerials, finalPaths, links),
+    finalFiles: new MergedFiles(
+      entries,
+      finalSerials.subarray(0, fileCount),
+      finalPaths,
+      links,
+      finalDirectories,
+    ),
     fates,
     warnings,
   };

@@ -109,6 +109,8 @@ export interface FileList extends Iterable<MergedFile> {
    * thousands of paths and read only these (the package inventory weighs every listed file).
    */
   peek(path: string, into: FilePeek): boolean;
+  /** Whether `path` is a directory of the final filesystem (not the root): no file is there or below a symlink on its way. */
+  isDirectory(path: string): boolean;
   /** The files below directory `path` ("/usr/lib/node_modules/x"), in path order. */
   under(path: string): Iterable<MergedFile>;
 }

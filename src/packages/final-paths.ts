@@ -20,6 +20,9 @@ export class FinalPaths {
    */
   peek(path: string, into: FilePeek): string | null {
     if (this.files.peek(path, into)) return path;
+    // Every ancestor of a final directory is a directory: resolving them finds it again, no file
+    // (lists name their directories: a third of a Debian image's listed paths).
+    if (this.files.isDirectory(path)) return null;
     const slash = path.lastIndexOf('/');
     if (slash <= 0) return null;
     const directory = this.#realDirectory(path.slice(0, slash), 0);

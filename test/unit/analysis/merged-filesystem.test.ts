@@ -21,6 +21,29 @@ describe('mergeLayers', () => {
     expect(result.reclaimableBytes).toBe(970);
   });
 
+  it('finds each final file by search as by map, among more directories than files', () => {
+    // Twenty files among forty directories: a first lookup of each, on a merge of its own, is a
+    // binary search of the final files' paths; later ones go through the map.
+    const specs = Array.from({ length: 20 }, (_, at): ['dir', string][] => [
+      ['dir', `/d${at}`],
+      ['dir', `/d${at}/e`],
+    ]).flat();
+    const files = Array.from({ length: 20 }, (_, at): ['file', string, number] => ['file', `/d${at}/f`, at]);
+    const contents = [layer(...specs, ...files)];
+    for (const [, path, size] of files) {
+      const merged = mergeLayers(contents).finalFiles;
+      expect([merged.get(path)?.size, merged.has(`${path}x`), merged.isDirectory(`${path}`)]).toEqual([
+        size,
+        false,
+        false,
+      ]);
+    }
+    const merged = mergeLayers(contents).finalFiles;
+    expect(files.map(([, path]) => merged.has(path))).toEqual(files.map(() => true));
+    expect(specs.map(([, path]) => merged.isDirectory(path))).toEqual(specs.map(() => true));
+    expect(merged.length).toBe(20);
+  });
+
   it('peeks at the type, size, link target and layer of a path as get gives them, without a file object', () => {
     const merged = mergeLayers([
       layer(['file', '/a', 7], ['symlink', '/l', '/a'], ['dir', '/d']),
