@@ -34,3 +34,12 @@ export function compileBuiltWasm(path: string): WasmInstantiator | undefined {
   const module = new wasm.Module(readFileSync(builtFileUrl(import.meta.url, path)));
   return () => new wasm.Instance(module, {}).exports;
 }
+
+/**
+ * Instantiates a module given as its bytes (one small enough to keep in the code) and returns
+ * its exports; undefined where WebAssembly is off.
+ */
+export function instantiateWasm(bytes: Uint8Array): object | undefined {
+  const wasm = webAssembly();
+  return wasm === undefined ? undefined : new wasm.Instance(new wasm.Module(bytes), {}).exports;
+}

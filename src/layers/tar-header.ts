@@ -1,4 +1,5 @@
 /** ustar/GNU/PAX header decoding shared by the archive indexer and the layer parser. */
+import { blockByteSum } from './tar-block-sum.js';
 import { decodeTarText } from './tar-text.js';
 
 export const BLOCK_SIZE = 512;
@@ -64,18 +65,7 @@ export function decodeHeader(block: Buffer): HeaderResult {
 function headerChecksum(block: Buffer): number {
   let sum = 8 * 0x20;
   for (let i = 148; i < 156; i++) sum -= block[i] ?? 0;
-  if (block.byteOffset % 4 !== 0) {
-    for (let i = 0; i < BLOCK_SIZE; i++) sum += block[i] ?? 0;
-    return sum;
-  }
-  // Four bytes a step, in two 16-bit lanes (128 words of at most 2 x 255 each: no lane overflows).
-  const words = new Uint32Array(block.buffer, block.byteOffset, BLOCK_SIZE / 4);
-  let lanes = 0;
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? 0;
-    lanes += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff);
-  }
-  return sum + (lanes & 0xffff) + (lanes >>> 16);
+  return sum + blockByteSum(block);
 }
 
 /** "ustar" at offset 257, compared byte by byte (a callback a byte costs more while cold). */
