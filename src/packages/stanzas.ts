@@ -9,6 +9,26 @@ export type Stanza = Map<string, string>;
 const isPrintableAscii = (code: number): boolean => code > 0x20 && code < 0x7f;
 const isSpaceOrTab = (code: number): boolean => code === 0x20 || code === 0x09;
 
+/** Where the line `text[start, end)` stops: a line's one trailing CR is not part of it. */
+function lineStop(text: string, start: number, end: number): number {
+  return end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+}
+
+/**
+ * Whether the line `text[start, stop)` is blank (whitespace only). Only a line starting with
+ * whitespace can be; most such are plainly continuations, told by their first two characters.
+ */
+function isBlankLine(text: string, start: number, stop: number): boolean {
+  if (stop <= start) return true;
+  const first = text.charCodeAt(start);
+  const second = stop > start + 1 ? text.charCodeAt(start + 1) : -1;
+  return (
+    !isPrintableAscii(first) &&
+    !(isSpaceOrTab(first) && isPrintableAscii(second)) &&
+    text.slice(start, stop).trim() === ''
+  );
+}
+
 /**
  * The stanzas, with only the fields in `fields` (lower-case) when it is given: no map entry for
  * the rest. With `fields`, the lines that matter (blank lines, the wanted fields' lines) are
@@ -42,8 +62,8 @@ export function parseStanzas(text: string, fields?: ReadonlySet<string>): Stanza
       const start = end + 1;
       const newline = scanned.indexOf('\n', start);
       const lineEnd = newline < 0 ? scanned.length : newline;
-      const stop = scanned.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-      if (scanned.slice(start, stop).trim() === '') break;
+      const stop = lineStop(scanned, start, lineEnd);
+      if (isBlankLine(scanned, start, stop)) break;
       joined = `${joined}\n${scanned.slice(start + 1, stop)}`;
       end = lineEnd;
     }
@@ -94,23 +114,15 @@ export function parseStanzasByLine(text: string, fields?: ReadonlySet<string>): 
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
     next = end + 1;
-    // A line's one trailing CR is not part of it.
-    const stop = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
-    const first = stop > start ? text.charCodeAt(start) : -1;
-    const second = stop > start + 1 ? text.charCodeAt(start + 1) : -1;
-    // Only a line starting with whitespace can be blank; most such are plainly continuations.
-    const blank =
-      first < 0 ||
-      (!isPrintableAscii(first) &&
-        !(isSpaceOrTab(first) && isPrintableAscii(second)) &&
-        text.slice(start, stop).trim() === '');
-    if (blank) {
+    const stop = lineStop(text, start, end);
+    if (isBlankLine(text, start, stop)) {
       if (current.size > 0) stanzas.push(current);
       current = new Map();
       field = null;
       continue;
     }
-    if (isSpaceOrTab(first)) {
+    // Not blank: the line has a first character.
+    if (isSpaceOrTab(text.charCodeAt(start))) {
       if (field !== null) current.set(field, `${current.get(field) ?? ''}\n${text.slice(start + 1, stop)}`);
       continue;
     }
