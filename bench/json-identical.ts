@@ -2,7 +2,9 @@
  * Proves a change to the layer reader left `analyze --format json` and `packages --format json`
  * byte-identical: records the outputs of a built CLI for every fixture, dive's images, the bench
  * images that exist under .bench/ and the hostile catalogue's accepted cases, then compares a
- * later run of this checkout's CLI with them.
+ * later run of this checkout's CLI with them. Each output is made twice, with the layer-result
+ * cache and with `--no-cache` (which reads every layer, and hashes large bodies only where they
+ * are compared): the two must be the same, or the run fails.
  *
  *   (in a checkout of the old code)     npm run build
  *   node --import tsx bench/json-identical.ts record /tmp/json-before /path/to/old-checkout
@@ -49,19 +51,33 @@ function images(): string[] {
   return found;
 }
 
-function record(into: string): void {
+/** Records every output into `into`; returns how many differed between the cache and `--no-cache`. */
+function record(into: string): number {
   mkdirSync(join(into, 'images'), { recursive: true });
   mkdirSync(join(into, 'hostile'), { recursive: true });
+  let uncachedDifferences = 0;
   for (const image of images()) {
     for (const command of ['analyze', 'packages']) {
-      const run = spawnSync(
-        process.execPath,
-        [join(cliRoot, 'bin/run.js'), command, image, '--format', 'json'],
-        { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } },
-      );
+      const output = (...extra: string[]): string => {
+        const run = spawnSync(
+          process.execPath,
+          [join(cliRoot, 'bin/run.js'), command, image, '--format', 'json', ...extra],
+          { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } },
+        );
+        return `exit ${run.status}\n${run.stderr}\n${run.stdout}`;
+      };
       const name = `${command}-${image.replace(/[^a-z0-9.]+/gi, '-')}`;
-      writeFileSync(join(into, 'images', `${name}.out`), `exit ${run.status}\n${run.stderr}\n${run.stdout}`);
-      console.log(`${command} ${image}: exit ${run.status}`);
+      const cached = output();
+      writeFileSync(join(into, 'images', `${name}.out`), cached);
+      const uncached = output('--no-cache');
+      if (uncached !== cached) {
+        writeFileSync(join(into, 'images', `${name}.no-cache.out`), uncached);
+        console.log(
+          `DIFFERENT with --no-cache: ${command} ${image} (${join(into, 'images', `${name}.no-cache.out`)})`,
+        );
+        uncachedDifferences++;
+      }
+      console.log(`${command} ${image}: ${cached.slice(0, cached.indexOf('\n'))}`);
     }
   }
   const hostile = spawnSync('npx', ['vitest', 'run', 'test/integration/hostile-catalogue.test.ts'], {
@@ -69,6 +85,7 @@ function record(into: string): void {
     env: { ...process.env, HOSTILE_OUTPUTS: join(into, 'hostile'), IMGSCOPE_CLI_ROOT: cliRoot },
   });
   console.log(`hostile catalogue: exit ${hostile.status}`);
+  return uncachedDifferences;
 }
 
 function files(root: string): string[] {
@@ -78,10 +95,10 @@ function files(root: string): string[] {
 }
 
 if (mode === 'record') {
-  record(dir);
+  process.exit(record(dir) === 0 ? 0 : 1);
 } else {
   const now = mkdtempSync(join(tmpdir(), 'json-identical-'));
-  record(now);
+  const uncachedDifferences = record(now);
   const before = files(dir);
   const after = new Set(files(now));
   let differences = 0;
@@ -97,5 +114,6 @@ if (mode === 'record') {
   }
   for (const name of after) console.log(`new (not compared): ${name}`);
   console.log(`${before.length - differences} of ${before.length} outputs identical`);
-  process.exit(differences === 0 ? 0 : 1);
+  console.log(`${uncachedDifferences} outputs different with --no-cache`);
+  process.exit(differences === 0 && uncachedDifferences === 0 ? 0 : 1);
 }

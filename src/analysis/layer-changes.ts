@@ -104,6 +104,13 @@ export class ChangeTracker {
     }
     if (afterType !== 'file' && afterType !== 'hardlink') return beforeType === afterType;
     if (beforeType !== 'file' && beforeType !== 'hardlink') return false;
+    // Bodies of different lengths differ: no hash to compute (it may have been deferred).
+    if (
+      afterType === 'file' &&
+      beforeType === 'file' &&
+      this.entries.size(before) !== this.entries.size(after)
+    )
+      return false;
     const hash = this.hashOf(before);
     return hash !== null && hash === this.hashOf(after);
   }

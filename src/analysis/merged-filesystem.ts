@@ -150,9 +150,16 @@ export function mergeLayers(
       }
       tracker.touch(id, Math.max(existing, NOTHING));
       if (existing >= 0) {
-        const existingHash = entries.type(existing) === 'file' ? entries.contentHash(existing) : undefined;
-        const sameBytes =
-          code === TYPE_CODE.file && existingHash !== undefined && existingHash === table.contentHash(index);
+        // Sizes first: bodies of different lengths differ, and a hash may still have to be computed.
+        let sameBytes = false;
+        if (
+          code === TYPE_CODE.file &&
+          entries.type(existing) === 'file' &&
+          entries.size(existing) === bytes
+        ) {
+          const existingHash = entries.contentHash(existing);
+          sameBytes = existingHash !== undefined && existingHash === table.contentHash(index);
+        }
         if (sameBytes) fates.rewritten(existing, layer, serial);
         else fates.replaced(existing, layer, serial);
       }

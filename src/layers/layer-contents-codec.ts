@@ -3,6 +3,7 @@ import { InputFormatError } from '../errors.js';
 import {
   CONTENT_HASH_BYTES,
   EntryTable,
+  LOWEST_HASH_SLOT,
   type Compression,
   type EntryColumns,
   type LayerContents,
@@ -17,7 +18,8 @@ import {
  *
  * Layout: "ISLC", version (u32), header length (u32), 0 (u32), the sha256 of all the rest
  * (32 bytes), the header as JSON (counts, scalars, warnings, the sparse columns), padding to
- * 8 bytes, then the columns back to back: sizes (f64), modes, uids, gids (u32), hash slots
+ * 8 bytes, then the columns back to back: sizes (f64), the deferred bodies' offsets (f64, only
+ * where `deferredBodies`: a worker's read of a plain layer), modes, uids, gids (u32), hash slots
  * (i32), path lengths (u32), link-target indices (i32) and lengths (u32), package-metadata
  * indices (i32) and byte lengths (u32), types (u8), the content-hash store (16 bytes each), all paths
  * as one run, all link targets as one run, all package-metadata bodies. A run is Latin-1, or
@@ -28,15 +30,15 @@ import {
  * Decoding checks the digest, the header's shape and every column's range, so a cut or
  * corrupted buffer throws `CorruptLayerResultError` instead of crashing or misreading.
  */
-export const LAYER_CONTENTS_VERSION = 2;
+export const LAYER_CONTENTS_VERSION = 3;
 
 const MAGIC = 0x434c5349; // "ISLC" read as a little-endian u32
 const DIGEST_OFFSET = 16;
 const HEADER_OFFSET = DIGEST_OFFSET + 32;
-/** Entry type codes are EntryTable's (0..6); hash slots below 0 are its kinds (none, empty, other). */
+/** Entry type codes are EntryTable's (0..6); hash slots below 0 are its kinds (none, empty, other, deferred). */
 const TYPE_CODES = 7;
-const LOWEST_HASH_SLOT = -3;
 const OTHER_HASH_SLOT = -3;
+const DEFERRED_HASH_SLOT = -4;
 const COMPRESSIONS: readonly Compression[] = ['gzip', 'zstd', 'none'];
 
 /** A buffer that is not a whole, intact layer result of this version. */
@@ -64,6 +66,8 @@ interface Header {
   compression: Compression;
   warnings: string[];
   contentKeyId: string;
+  /** Whether the body-offsets column is there (some hash was deferred: EntryTable.setDeferredContent). */
+  deferredBodies: boolean;
   sparse: SparseColumns;
 }
 
@@ -72,6 +76,7 @@ function sectionLengths(header: Header): number[] {
   const n = header.length;
   return [
     n * 8,
+    header.deferredBodies ? n * 8 : 0,
     n * 4,
     n * 4,
     n * 4,
@@ -155,6 +160,7 @@ export function encodeLayerContentsParts(contents: LayerContents): Uint8Array[] 
     compression,
     warnings,
     contentKeyId,
+    deferredBodies: columns.bodyOffsets !== null,
     sparse: columns.sparse,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -168,6 +174,7 @@ export function encodeLayerContentsParts(contents: LayerContents): Uint8Array[] 
     new Uint8Array(section.buffer, section.byteOffset, section.byteLength);
   const sections = [
     columns.sizes,
+    columns.bodyOffsets ?? new Float64Array(0),
     columns.modes,
     columns.uids,
     columns.gids,
@@ -228,6 +235,7 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
   };
   const n = header.length;
   const sizes = next((at, count) => new Float64Array(buffer, at, count), 8);
+  const bodyOffsets = next((at, count) => new Float64Array(buffer, at, count), 8);
   const modes = next((at, count) => new Uint32Array(buffer, at, count), 4);
   const uids = next((at, count) => new Uint32Array(buffer, at, count), 4);
   const gids = next((at, count) => new Uint32Array(buffer, at, count), 4);
@@ -246,7 +254,11 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
   for (let i = 0; i < n; i++) {
     if ((types[i] ?? TYPE_CODES) >= TYPE_CODES) throw new CorruptLayerResultError('has a bad entry type');
     const slot = hashSlots[i] ?? LOWEST_HASH_SLOT - 1;
-    if (slot < LOWEST_HASH_SLOT || slot >= header.hashCount) {
+    if (
+      slot < LOWEST_HASH_SLOT ||
+      slot >= header.hashCount ||
+      (slot === DEFERRED_HASH_SLOT && !header.deferredBodies)
+    ) {
       throw new CorruptLayerResultError('has a bad content-hash slot');
     }
   }
@@ -256,6 +268,7 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
       throw new CorruptLayerResultError('has a content-hash slot with no hash');
     }
   });
+  if (header.deferredBodies) checkBodyOffsets(hashSlots, bodyOffsets);
   checkIndices(linkIndices, n, 'link targets');
   checkIndices(metadataIndices, n, 'package metadata');
 
@@ -295,6 +308,7 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
     gids,
     hashSlots,
     hashBytes,
+    bodyOffsets: header.deferredBodies ? bodyOffsets : null,
     linkTargets,
     sparse: header.sparse,
     packageMetadata,
@@ -360,6 +374,7 @@ function parseHeader(json: Uint8Array): Header {
   if (!COMPRESSIONS.includes(header.compression as Compression)) bad('compression');
   if (!isStrings(header.warnings)) bad('warnings');
   if (typeof header.contentKeyId !== 'string') bad('contentKeyId');
+  if (typeof header.deferredBodies !== 'boolean') bad('deferredBodies');
   const n = header.length as number;
   const sparse = header.sparse;
   if (typeof sparse !== 'object' || sparse === null) return bad('sparse');
@@ -390,6 +405,23 @@ function isSparse(value: unknown, length: number, isValue: (item: unknown) => bo
     if (!isCount(index) || index >= length || seen.has(index)) return false;
     seen.add(index);
     return isValue(item);
+  });
+}
+
+/**
+ * Each deferred hash's body offset: a byte offset, or -(i + 1) for a hard link sharing the
+ * deferred hash of an earlier entry i (as EntryTable.shareContentHash writes it).
+ */
+function checkBodyOffsets(hashSlots: Int32Array, bodyOffsets: Float64Array): void {
+  hashSlots.forEach((slot, index) => {
+    if (slot !== DEFERRED_HASH_SLOT) return;
+    const offset = bodyOffsets[index] ?? -1;
+    const from = -offset - 1;
+    const valid =
+      Number.isSafeInteger(offset) &&
+      (offset >= 0 ||
+        (from < index && hashSlots[from] === DEFERRED_HASH_SLOT && (bodyOffsets[from] ?? -1) >= 0));
+    if (!valid) throw new CorruptLayerResultError('has a bad offset of a deferred body');
   });
 }
 

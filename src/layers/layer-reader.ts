@@ -6,11 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import createDebug from 'debug';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { DeferredBody } from '../analysis/compared-bodies.js';
 import type { DiveWaste, DiveWasteInput } from '../analysis/dive-waste.js';
 import { ImgscopeError } from '../errors.js';
-import type { LayerContents } from '../model/index.js';
+import { CONTENT_HASH_BYTES, type EntryTable, type LayerContents } from '../model/index.js';
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
+import type { ContentKey } from './content-key.js';
+import { fileState, regionBodyHasher, type FileState } from './deferred-bodies.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
@@ -19,6 +22,7 @@ import {
   reviveError,
   serializeError,
   type DigestJob,
+  type BodyHashJob,
   type DiveWasteJob,
   type FileRegion,
   type FromWorker,
@@ -122,6 +126,13 @@ function bootstrap(entry: URL, before = ''): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
+/** A plain layer's file region, as a read with deferred hashes found it (`LayerReader.hashBodies`). */
+interface BodySource {
+  region: FileRegion;
+  contentKey: ContentKey;
+  before: FileState;
+}
+
 /** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
 function stopped(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
@@ -129,8 +140,11 @@ function stopped(signal: AbortSignal | undefined): boolean {
 
 /** A job queued or running: a layer's read, or (a digest-only job) its region's sha256. */
 type QueuedJob = PendingRead | PendingDigest;
-/** A job running on a worker: one from the queue, or dive's count (`countDiveWaste`), never queued. */
-type PendingJob = QueuedJob | PendingDiveWaste;
+/**
+ * A job running on a worker: one from the queue, or one given to an idle worker once the layers
+ * are read, never queued: dive's count (`countDiveWaste`), deferred bodies' hashes (`hashBodies`).
+ */
+type PendingJob = QueuedJob | PendingDiveWaste | PendingBodyHashes;
 
 interface PendingRead extends Pending {
   kind: 'read';
@@ -143,6 +157,12 @@ interface PendingDigest extends Pending {
   kind: 'digest';
   job: DigestJob;
   resolve: (digest: string) => void;
+}
+
+interface PendingBodyHashes extends Pending {
+  kind: 'body-hashes';
+  job: BodyHashJob;
+  resolve: (digests: Uint8Array) => void;
 }
 
 interface PendingDiveWaste extends Pending {
@@ -193,6 +213,8 @@ export class LayerReader {
   readonly #small: (() => void)[] = [];
   /** Whether the calling thread is reading a large layer itself (it takes one whenever it is free). */
   #readingHere: boolean;
+  /** Where the bodies of each table read with deferred hashes can be read again. */
+  readonly #bodySources = new WeakMap<EntryTable, BodySource>();
 
   constructor(options: LayerReaderOptions) {
     this.#maxThreads = options.threads ?? defaultThreads();
@@ -203,6 +225,81 @@ export class LayerReader {
   }
 
   read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
+    const region = options.deferBodyHashes === true ? input.region : null;
+    // The file as it is before the read: deferred bodies are hashed from it only while it is so.
+    const before = region === null ? null : fileState(region.path);
+    if (region === null || before === null) return this.#read(input, { ...options, deferBodyHashes: false });
+    return this.#read(input, options).then((contents) => {
+      const { entries } = contents;
+      if (entries.hasDeferredContent()) {
+        entries.hashDeferredBodiesWith(regionBodyHasher(region, options.contentKey, before));
+        this.#bodySources.set(entries, { region, contentKey: options.contentKey, before });
+      }
+      return contents;
+    });
+  }
+
+  /**
+   * Hashes the deferred bodies `bodies` now (the merge is about to compare them): about half of
+   * their bytes on an idle worker, the rest on this thread meanwhile, where it would otherwise
+   * hash them all, one after another, as the merge asks.
+   */
+  async hashBodies(bodies: readonly DeferredBody[]): Promise<void> {
+    const thread = this.#closed ? undefined : this.#threads.find((candidate) => candidate.job === null);
+    const here: DeferredBody[] = [];
+    const there = new Map<EntryTable, DeferredBody[]>();
+    let hereBytes = 0;
+    let thereBytes = 0;
+    const largestFirst = [...bodies].sort((a, b) => b.table.size(b.index) - a.table.size(a.index));
+    for (const body of largestFirst) {
+      const bytes = body.table.size(body.index);
+      if (thread !== undefined && thereBytes < hereBytes && this.#bodySources.has(body.table)) {
+        there.set(body.table, [...(there.get(body.table) ?? []), body]);
+        thereBytes += bytes;
+      } else {
+        here.push(body);
+        hereBytes += bytes;
+      }
+    }
+    const away = thread === undefined ? Promise.resolve() : this.#hashThere(thread, there);
+    try {
+      for (const { table, index } of here) table.contentHash(index);
+    } finally {
+      await away;
+    }
+  }
+
+  /** Hashes `bodies` on `thread`, one job per table (a layer's file region). */
+  async #hashThere(thread: Thread, bodies: Map<EntryTable, DeferredBody[]>): Promise<void> {
+    for (const [table, list] of bodies) {
+      const source = this.#bodySources.get(table);
+      if (source === undefined) continue;
+      const offsets = new Float64Array(list.length * 2);
+      list.forEach(({ index, offset }, body) => {
+        offsets[body * 2] = offset;
+        offsets[body * 2 + 1] = table.size(index);
+      });
+      const digests = await new Promise<Uint8Array>((resolve, reject) => {
+        const job: BodyHashJob = { kind: 'body-hashes', id: this.#nextId++, ...source, bodies: offsets };
+        void this.#start(thread, {
+          kind: 'body-hashes',
+          job,
+          bytes: null,
+          signal: undefined,
+          resolve,
+          reject,
+        });
+      });
+      list.forEach(({ index }, body) =>
+        table.setContentDigest(
+          index,
+          digests.subarray(body * CONTENT_HASH_BYTES, (body + 1) * CONTENT_HASH_BYTES),
+        ),
+      );
+    }
+  }
+
+  #read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
     const size = input.region?.length ?? options.size;
     if (this.#isSmall(size)) return this.#here(() => readLayer(input, options));
     return new Promise<LayerContents>((resolve, reject) => {
@@ -215,6 +312,7 @@ export class LayerReader {
         diffId: options.diffId,
         sourceVerifies: options.sourceVerifies === true,
         contentKey: options.contentKey,
+        deferBodyHashes: options.deferBodyHashes === true,
         region: input.region,
         remote: null,
         reportBytes: false,
@@ -517,6 +615,12 @@ export class LayerReader {
         this.#finish(thread, () => {
           if (pending.kind === 'digest') pending.resolve(message.digest);
           else pending.reject(new Error(`a layer worker answered a ${pending.kind} job with a digest`));
+        });
+        return;
+      case 'body-hashes':
+        this.#finish(thread, () => {
+          if (pending.kind === 'body-hashes') pending.resolve(message.digests);
+          else pending.reject(new Error(`a layer worker answered a ${pending.kind} job with content hashes`));
         });
         return;
       case 'dive-waste':

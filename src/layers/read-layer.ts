@@ -11,7 +11,7 @@ import {
 } from '../model/index.js';
 import { WebAssemblyOffError } from './built-wasm.js';
 import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression } from './compression.js';
-import { contentHasher } from './content-hash.js';
+import { contentHasher, SMALL_BODY_BYTES } from './content-hash.js';
 import type { InlineDecoder } from './inline-decoder.js';
 import type { ContentKey } from './content-key.js';
 import { DigestCheck, DigestVerifier } from './digest-check.js';
@@ -51,6 +51,13 @@ export interface LayerReadOptions {
   contentKey: ContentKey;
   /** Stops the read (another layer already failed, say). */
   signal?: AbortSignal;
+  /**
+   * Whether a large file's body (over SMALL_BODY_BYTES), where the layer is plain tar in a local
+   * file (`LayerInput.region`), is left unhashed: its hash is computed if and when something asks
+   * for it (`EntryTable.setDeferredContent`; most bodies are never compared with anything). Only
+   * for a result that is not stored: a stored result serves every later use, `diff`'s too.
+   */
+  deferBodyHashes?: boolean;
 }
 
 /** A layer's stored bytes: a stream to open, and where they lie when they are in a local file. */
@@ -129,7 +136,8 @@ async function readRegion(
   let chunk = await chunks.next();
   const head = chunk.done === true ? Buffer.alloc(0) : chunk.value;
   const compression = sniffCompression(head.subarray(0, 4));
-  const read = startLayerRead(compression, options);
+  // A plain layer's bodies lie in the file as they are in the tar: they can be read again.
+  const read = startLayerRead(compression, options, compression === 'none');
   try {
     if (!read.inline) return null;
     for (; chunk.done !== true; chunk = await chunks.next()) read.take(chunk.value);
@@ -143,9 +151,13 @@ async function readRegion(
 }
 
 /** A `LayerRead` of `compression`; where its decoder cannot start, the error that says why. */
-function startLayerRead(compression: Compression, options: LayerReadOptions): LayerRead {
+function startLayerRead(
+  compression: Compression,
+  options: LayerReadOptions,
+  bodiesInFile = false,
+): LayerRead {
   try {
-    return new LayerRead(compression, options);
+    return new LayerRead(compression, options, bodiesInFile);
   } catch (err) {
     throw describeLayerError(err, options.label, compression);
   }
@@ -199,7 +211,8 @@ class LayerRead {
   readonly #contents: LayerContents;
   readonly #warnings: WarningList;
 
-  constructor(compression: Compression, options: LayerReadOptions) {
+  /** `bodiesInFile`: the tar's bytes lie as they are in a local file, where a body can be read again. */
+  constructor(compression: Compression, options: LayerReadOptions, bodiesInFile: boolean) {
     this.stored = new DigestVerifier(`${options.label} blob`, options.digest, options.size);
     // An uncompressed blob named by its diff_id (skopeo, Docker >= 25) needs hashing only once.
     const sameBytes = compression === 'none' && options.digest === options.diffId;
@@ -217,7 +230,8 @@ class LayerRead {
       contentKeyId: options.contentKey.id,
     };
     this.#warnings = new WarningList(options.label);
-    this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings));
+    const deferBodies = bodiesInFile && options.deferBodyHashes === true;
+    this.parser = new TarParser(entryCollector(this.#contents, options, this.#warnings, deferBodies));
     this.#digestChecked = this.stored.checksDigest || options.sourceVerifies === true;
     this.#decoder = createInlineDecoder(compression);
     this.inline = compression === 'none' || this.#decoder !== null;
@@ -277,9 +291,10 @@ function entryCollector(
   contents: LayerContents,
   { label, contentKey }: LayerReadOptions,
   warnings: WarningList,
-): (header: TarHeader) => BodySink | null {
+  deferBodies: boolean,
+): (header: TarHeader, bodyOffset: number) => BodySink | null {
   let metadataBytes = 0;
-  return (header) => {
+  return (header, bodyOffset) => {
     const classified = classifyEntryName(header.name);
     if (classified.kind === 'root') return null;
     contents.tarSizeBytes += header.size;
@@ -318,7 +333,6 @@ function entryCollector(
       if (metadataLimit > 0) entries.setPackageMetadata(index, Buffer.alloc(0));
       return null;
     }
-    const hash = contentHasher(contentKey, header.size);
     // Likely credential files (by name) are also scanned, and account files read for their
     // ids; only the kinds of secret found and the name/id pairs are kept.
     const checks = secretChecks(path);
@@ -338,6 +352,11 @@ function entryCollector(
       accounts ? MAX_ACCOUNT_FILE_BYTES : checks.length > 0 ? MAX_SCAN_BYTES : 0,
       metadata ? header.size : 0,
     );
+    if (deferBodies && limit === 0 && header.size > SMALL_BODY_BYTES) {
+      entries.setDeferredContent(index, bodyOffset);
+      return null;
+    }
+    const hash = contentHasher(contentKey, header.size);
     const head: Buffer[] = [];
     let headBytes = 0;
     return {

@@ -53,7 +53,8 @@ export class TarParser extends Writable {
   private longName: string | null = null;
   private longLink: string | null = null;
 
-  constructor(private readonly onEntry: (header: TarHeader) => BodySink | null) {
+  /** `onEntry` is told each entry's header and where its body starts in the stream. */
+  constructor(private readonly onEntry: (header: TarHeader, bodyOffset: number) => BodySink | null) {
     super();
   }
 
@@ -176,7 +177,7 @@ export class TarParser extends Writable {
     this.pax = this.longName = this.longLink = null;
     this.state = 'body';
     this.entryName = header.name;
-    this.sink = this.onEntry(header);
+    this.sink = this.onEntry(header, this.offset);
     this.startBody(bodyLength(header));
   }
 

@@ -14,6 +14,7 @@ import {
 import type { DiveWaste, DiveWasteInput } from '../analysis/dive-waste.js';
 import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
+import type { FileState } from './deferred-bodies.js';
 import type { LayerReadOptions } from './read-layer.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */
@@ -34,6 +35,8 @@ export interface ReadJob {
   sourceVerifies: boolean;
   /** The key of the content hashes (plain data: it crosses to the worker as it is). */
   contentKey: ContentKey;
+  /** `LayerReadOptions.deferBodyHashes`. */
+  deferBodyHashes: boolean;
   /** The bytes from a file, or (null) from `remote` or as `chunk` messages from the main thread. */
   region: FileRegion | null;
   /** A registry blob the worker downloads itself; null when the bytes come otherwise. */
@@ -51,6 +54,7 @@ export function readOptionsOf(job: ReadJob, signal: AbortSignal | undefined): La
     diffId: job.diffId,
     sourceVerifies: job.sourceVerifies,
     contentKey: job.contentKey,
+    deferBodyHashes: job.deferBodyHashes,
   };
   if (signal !== undefined) options.signal = signal;
   return options;
@@ -77,7 +81,21 @@ export interface DiveWasteJob {
   input: DiveWasteInput;
 }
 
-export type LayerJob = ReadJob | DigestJob | DiveWasteJob;
+/**
+ * The content hashes of bodies a read left unhashed (`deferBodyHashes`) in the plain layer at
+ * `region`, once the merge is known to compare them: `bodies` holds an offset in the layer's tar
+ * and a length for each. `before` is the file's state when it was read (deferred-bodies.ts).
+ */
+export interface BodyHashJob {
+  kind: 'body-hashes';
+  id: number;
+  region: FileRegion;
+  contentKey: ContentKey;
+  before: FileState;
+  bodies: Float64Array;
+}
+
+export type LayerJob = ReadJob | DigestJob | DiveWasteJob | BodyHashJob;
 
 /** Main thread -> worker. */
 export type ToWorker =
@@ -96,6 +114,7 @@ export type FromWorker =
   | { kind: 'done'; id: number; contents: ArrayBuffer }
   | { kind: 'digest'; id: number; digest: string }
   | { kind: 'dive-waste'; id: number; waste: DiveWaste }
+  | { kind: 'body-hashes'; id: number; digests: Uint8Array }
   | { kind: 'failed'; id: number; error: SerializedError }
   | { kind: 'consumed'; id: number; bytes: number }
   | { kind: 'received'; id: number; bytes: number }

@@ -3,14 +3,17 @@
  * reads one layer at a time, from a file region it opens itself, a registry blob it downloads
  * itself, or chunks the main thread forwards, with every check of `readLayer`, and hands the
  * result back encoded as one transferable ArrayBuffer. Once the layers are read, an idle worker
- * may count dive's waste for the analysis (a `dive-waste` job).
+ * may count dive's waste for the analysis (a `dive-waste` job), and before that hash the bodies a
+ * read deferred that the merge compares (a `body-hashes` job).
  */
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { countDiveWaste } from '../analysis/dive-waste.js';
+import { CONTENT_HASH_BYTES } from '../model/index.js';
 import type { RemoteDownload } from '../registry/index.js';
+import { regionBodyHasher } from './deferred-bodies.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
@@ -18,6 +21,7 @@ import {
   readOptionsOf,
   reviveError,
   serializeError,
+  type BodyHashJob,
   type DigestJob,
   type DiveWasteJob,
   type FileRegion,
@@ -131,6 +135,9 @@ function run(job: LayerJob, beforeResult: () => void): Promise<void> {
     case 'dive-waste':
       runDiveWaste(job);
       return Promise.resolve();
+    case 'body-hashes':
+      runBodyHashes(job);
+      return Promise.resolve();
     case 'read':
       return runRead(job, beforeResult);
   }
@@ -145,6 +152,19 @@ function runDiveWaste(job: DiveWasteJob): void {
       waste.counts.buffer,
       waste.wastedBytes.buffer,
     ]);
+  } catch (err) {
+    post({ kind: 'failed', id: job.id, error: serializeError(err) });
+  }
+}
+
+/** The deferred bodies' hashes, one after another in a buffer this thread gives up. */
+function runBodyHashes(job: BodyHashJob): void {
+  try {
+    const hash = regionBodyHasher(job.region, job.contentKey, job.before);
+    const digests = new Uint8Array((job.bodies.length / 2) * CONTENT_HASH_BYTES);
+    for (let body = 0; body * 2 < job.bodies.length; body++)
+      digests.set(hash(job.bodies[body * 2] ?? 0, job.bodies[body * 2 + 1] ?? 0), body * CONTENT_HASH_BYTES);
+    post({ kind: 'body-hashes', id: job.id, digests }, [digests.buffer]);
   } catch (err) {
     post({ kind: 'failed', id: job.id, error: serializeError(err) });
   }

@@ -41,6 +41,16 @@ const HASH_HEX = new RegExp(`^[0-9a-f]{${CONTENT_HASH_BYTES * 2}}$`);
 const NO_HASH = -1;
 const EMPTY_HASH = -2;
 const OTHER_HASH = -3;
+/** A body left unhashed by the reader (`setDeferredContent`): hashed when first asked for. */
+const DEFERRED_HASH = -4;
+/** The lowest hash slot a table holds (a kind); the codec checks slots against it. */
+export const LOWEST_HASH_SLOT = DEFERRED_HASH;
+
+/**
+ * Hashes a deferred body: the `length` bytes at `offset` in the layer's tar stream, under the
+ * key of the table's other hashes (src/layers/deferred-bodies.ts).
+ */
+export type BodyHasher = (offset: number, length: number) => Uint8Array;
 
 /**
  * The columns few entries have, by entry index: plain data, so that they pass through the
@@ -63,9 +73,14 @@ export interface EntryColumns {
   modes: Uint32Array;
   uids: Uint32Array;
   gids: Uint32Array;
-  /** Per entry: an index into `hashBytes` (16 bytes each) or a negative kind (none, empty, other). */
+  /** Per entry: an index into `hashBytes` (16 bytes each) or a negative kind (none, empty, other, deferred). */
   hashSlots: Int32Array;
   hashBytes: Uint8Array;
+  /**
+   * Per entry whose hash is deferred: its body's offset in the tar stream, or -(i + 1) for a hard
+   * link that shares entry i's (not yet computed) hash. Null when no hash is deferred.
+   */
+  bodyOffsets: Float64Array | null;
   /** Null when no entry has a link target. */
   linkTargets: (string | undefined)[] | null;
   sparse: SparseColumns;
@@ -98,6 +113,10 @@ export class EntryTable implements Iterable<LayerEntry> {
   #hashCount = 0;
   /** Hashes that are not content-hash hex (tests write made-up ones). */
   readonly #otherHashes = new Map<number, string>();
+  /** EntryColumns' `bodyOffsets`, as a column from the first deferred hash on. */
+  #bodyOffsets: Float64Array | null = null;
+  /** Hashes the deferred bodies when they are asked for; null: none is hashed here. */
+  #bodyHasher: BodyHasher | null = null;
   /**
    * Link targets as a column from the first link on (a layer can be a million hard links; a map
    * would cost five times the column). A target equal to the previous one shares its string.
@@ -138,6 +157,8 @@ export class EntryTable implements Iterable<LayerEntry> {
     table.#hashBytes = Buffer.alloc(Math.max(16, table.#hashCount) * CONTENT_HASH_BYTES);
     table.#hashBytes.set(columns.hashBytes);
     table.#linkTargets = columns.linkTargets;
+    if (columns.bodyOffsets !== null)
+      table.#bodyOffsets = grown(columns.bodyOffsets, new Float64Array(capacity));
     for (const [index, hash] of columns.sparse.otherHashes) table.#otherHashes.set(index, hash);
     for (const [index, kinds] of columns.sparse.secretKinds) table.#secretKinds.set(index, kinds);
     for (const [index, ids] of columns.sparse.accountIds) table.#accountIds.set(index, ids);
@@ -158,6 +179,7 @@ export class EntryTable implements Iterable<LayerEntry> {
       gids: this.#gids.subarray(0, length),
       hashSlots: this.#hashSlots.subarray(0, length),
       hashBytes: this.#hashBytes.subarray(0, this.#hashCount * CONTENT_HASH_BYTES),
+      bodyOffsets: this.#bodyOffsets?.subarray(0, length) ?? null,
       linkTargets: this.#linkTargets,
       sparse: {
         otherHashes: [...this.#otherHashes],
@@ -215,6 +237,43 @@ export class EntryTable implements Iterable<LayerEntry> {
   /** Marks entry `index` an empty file (its content hash is EMPTY_CONTENT_HASH). */
   setEmptyContent(index: number): void {
     this.#hashSlots[index] = EMPTY_HASH;
+  }
+
+  /**
+   * Leaves entry `index`'s hash to be computed when it is first asked for: its body is the
+   * entry's `size` bytes at `bodyOffset` in the layer's tar stream, which `hashDeferredBodiesWith`
+   * says how to read again. Most of a layer's large bodies are never compared with anything.
+   */
+  setDeferredContent(index: number, bodyOffset: number): void {
+    this.#bodyOffsets ??= new Float64Array(this.#types.length);
+    this.#bodyOffsets[index] = bodyOffset;
+    this.#hashSlots[index] = DEFERRED_HASH;
+  }
+
+  /** Whether any entry's hash is deferred (and not computed since). */
+  hasDeferredContent(): boolean {
+    return this.#bodyOffsets !== null && this.#hashSlots.subarray(0, this.#length).includes(DEFERRED_HASH);
+  }
+
+  /**
+   * The entries whose hash is deferred with a body of their own (not a hard link sharing another
+   * entry's), each with that body's offset in the tar stream: `[index, offset]`.
+   */
+  deferredBodies(): [number, number][] {
+    const found: [number, number][] = [];
+    const offsets = this.#bodyOffsets;
+    if (offsets === null) return found;
+    for (let index = this.#hashSlots.indexOf(DEFERRED_HASH); index >= 0 && index < this.#length;) {
+      const offset = offsets[index] ?? -1;
+      if (offset >= 0) found.push([index, offset]);
+      index = this.#hashSlots.indexOf(DEFERRED_HASH, index + 1);
+    }
+    return found;
+  }
+
+  /** How the deferred bodies are hashed when asked for (the reader of the layer's bytes sets it). */
+  hashDeferredBodiesWith(hasher: BodyHasher): void {
+    this.#bodyHasher = hasher;
   }
 
   setSecretKinds(index: number, kinds: string[]): void {
@@ -290,16 +349,43 @@ export class EntryTable implements Iterable<LayerEntry> {
   shareContentHash(index: number, from: number): void {
     const slot = this.#hashSlots[from] ?? NO_HASH;
     if (slot === OTHER_HASH) this.#otherHashes.set(index, this.#otherHashes.get(from) ?? '');
+    // Not computed yet: the link refers to `from`, whose hash it takes when either is asked for.
+    if (slot === DEFERRED_HASH && this.#bodyOffsets !== null) {
+      const shared = this.#bodyOffsets[from] ?? 0;
+      this.#bodyOffsets[index] = shared < 0 ? shared : -(from + 1);
+    }
     this.#hashSlots[index] = slot;
   }
 
+  /** Whether entry `index` has a content hash (a deferred one counts: it is computed on demand). */
+  hasContentHash(index: number): boolean {
+    return (this.#hashSlots[index] ?? NO_HASH) !== NO_HASH;
+  }
+
   contentHash(index: number): string | undefined {
-    const slot = this.#hashSlots[index] ?? NO_HASH;
+    let slot = this.#hashSlots[index] ?? NO_HASH;
+    if (slot === DEFERRED_HASH) slot = this.#hashDeferred(index);
     if (slot >= 0) {
       return this.#hashBytes.toString('hex', slot * CONTENT_HASH_BYTES, (slot + 1) * CONTENT_HASH_BYTES);
     }
     if (slot === EMPTY_HASH) return EMPTY_CONTENT_HASH;
     return slot === OTHER_HASH ? this.#otherHashes.get(index) : undefined;
+  }
+
+  /** Computes a deferred hash (a shared one through the entry it shares); returns its slot. */
+  #hashDeferred(index: number): number {
+    const offset = this.#bodyOffsets?.[index] ?? 0;
+    if (offset < 0) {
+      const from = -offset - 1;
+      this.contentHash(from);
+      this.#hashSlots[index] = this.#hashSlots[from] ?? NO_HASH;
+      return this.#hashSlots[index] ?? NO_HASH;
+    }
+    if (this.#bodyHasher === null)
+      throw new Error(`the content hash of "${this.path(index)}" was deferred and cannot be computed here`);
+    const digest = this.#bodyHasher(offset, this.size(index));
+    this.setContentDigest(index, digest);
+    return this.#hashSlots[index] ?? NO_HASH;
   }
 
   get(index: number): LayerEntry {
@@ -356,5 +442,6 @@ export class EntryTable implements Iterable<LayerEntry> {
     this.#uids = grown(this.#uids, new Uint32Array(capacity));
     this.#gids = grown(this.#gids, new Uint32Array(capacity));
     this.#hashSlots = grown(this.#hashSlots, new Int32Array(capacity).fill(NO_HASH));
+    if (this.#bodyOffsets !== null) this.#bodyOffsets = grown(this.#bodyOffsets, new Float64Array(capacity));
   }
 }

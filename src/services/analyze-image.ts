@@ -1,4 +1,4 @@
-import { buildAnalysis, buildAnalysisWith, LayerPaths } from '../analysis/index.js';
+import { buildAnalysis, buildAnalysisWith, comparedBodies, LayerPaths } from '../analysis/index.js';
 import {
   IN_PROCESS_MAX_BYTES,
   LayerReader,
@@ -145,6 +145,10 @@ export async function analyzeResolved(
         return readOwn(layer, index).then(numbered(index));
       }),
     );
+    const tables = contents.map(({ entries }) => entries);
+    // The large bodies the reads left unhashed that the merge compares, hashed on both cores first.
+    if (tables.some((table) => table.hasDeferredContent()))
+      await layerReader.hashBodies(comparedBodies(tables, paths));
     return await buildAnalysisWith(
       {
         image: imageInfo(image),
@@ -196,6 +200,8 @@ export async function analyzeResolved(
           diffId: layer.diffId,
           contentKey,
           signal: abort.signal,
+          // Nothing stored: a large body is hashed only if this run compares it with another.
+          deferBodyHashes: results === null,
         },
       );
       if (results !== null) await storeLayerResult(results, layer, label, contents);

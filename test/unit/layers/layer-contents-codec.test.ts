@@ -161,6 +161,47 @@ describe('layer contents codec', () => {
     expect(decoded.entries.get(14).packageMetadata).toEqual(sample().entries.get(14).packageMetadata);
   });
 
+  it('carries hashes a read deferred, a hard link sharing one, and where their bodies lie', () => {
+    const contents = sample();
+    const table = contents.entries;
+    const big = table.add({ path: '/big', type: 'file', size: 20_000, mode: 0o644, uid: 0, gid: 0 });
+    table.setDeferredContent(big, 1536);
+    const link = table.add({ path: '/link', type: 'hardlink', size: 0, mode: 0o644, uid: 0, gid: 0 });
+    table.setLinkTarget(link, '/big');
+    table.shareContentHash(link, big);
+    const decoded = decodeLayerContents(encodeLayerContents(contents)).entries;
+    expect(decoded.deferredBodies()).toEqual([[big, 1536]]);
+    expect(decoded.hasDeferredContent()).toBe(true);
+    // Decoded where nothing can read the body: asking for its hash is an error, for both entries.
+    expect(() => decoded.contentHash(link)).toThrow('the content hash of "/big" was deferred');
+    decoded.hashDeferredBodiesWith((offset, length) => Buffer.from(`${offset}:${length}`.padEnd(16, '.')));
+    expect(Buffer.from(decoded.contentHash(link)!, 'hex').toString()).toBe('1536:20000......');
+    expect(decoded.contentHash(big)).toBe(decoded.contentHash(link));
+    // The rest as before the deferred entries were added.
+    expect(plain({ ...contents, entries: EntryTable.from([...decoded].slice(0, 15)) })).toEqual(
+      plain(sample()),
+    );
+
+    // A link that shares a later entry's body, or one that shares nothing deferred: a writer bug.
+    const buffer = encodeLayerContents(contents);
+    const columns = buffer.slice(0);
+    const jsonLength = new DataView(columns).getUint32(8, true);
+    const offsets = new Float64Array(columns, Math.ceil((48 + jsonLength) / 8) * 8 + 17 * 8, 17);
+    for (const bad of [-(link + 1), -(link + 2), -3, 0.5]) {
+      offsets[link] = bad;
+      expect(() => decodeLayerContents(resealed(columns.slice(0)))).toThrow(
+        'an encoded layer result has a bad offset of a deferred body',
+      );
+    }
+    // A deferred hash in a result without the column of offsets.
+    const plainBuffer = encodeLayerContents(sample());
+    const plainJson = new DataView(plainBuffer).getUint32(8, true);
+    new Int32Array(plainBuffer, Math.ceil((48 + plainJson) / 8) * 8 + 15 * 8 + 15 * 4 * 3, 15)[0] = -4;
+    expect(() => decodeLayerContents(resealed(plainBuffer))).toThrow(
+      'an encoded layer result has a bad content-hash slot',
+    );
+  });
+
   it('decodes bytes read from a file, wherever they start in their buffer', () => {
     const encoded = new Uint8Array(encodeLayerContents(sample()));
     const pooled = Buffer.alloc(encoded.length + 3);

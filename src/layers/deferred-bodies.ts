@@ -1,0 +1,83 @@
+import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { InputFormatError } from '../errors.js';
+import type { BodyHasher } from '../model/index.js';
+import { contentHasher } from './content-hash.js';
+import type { ContentKey } from './content-key.js';
+import type { FileRegion } from './worker-protocol.js';
+
+/** How much of a body one read takes while it is hashed again. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * What says a file still holds the bytes a layer's read verified: the same file (device and
+ * inode), the same size, and no write since (the change time moves with every write and cannot
+ * be set back by a user; the modification time is checked too).
+ */
+export interface FileState {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+/** The state of the file at `path` now; null where it cannot be read (the read then says why). */
+export function fileState(path: string): FileState | null {
+  try {
+    return stateOf(statSync(path, { bigint: true }));
+  } catch {
+    return null;
+  }
+}
+
+function stateOf(stats: BigIntStats): FileState {
+  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
+}
+
+function sameState(a: FileState, b: FileState): boolean {
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
+}
+
+/**
+ * Hashes the deferred bodies of a plain layer at `region` (EntryTable.setDeferredContent), as its
+ * read would have: the same content hash under `key`, from the same bytes. `before` is the file's
+ * state from before the read began: a file written since (whose bytes the layer's diff_id no
+ * longer vouches for) fails the run instead of giving a hash of other bytes.
+ */
+export function regionBodyHasher(region: FileRegion, key: ContentKey, before: FileState): BodyHasher {
+  let buffer: Buffer | null = null;
+  return (offset, length) => {
+    if (offset + length > region.length)
+      throw new Error(`a deferred body at ${offset} (${length} bytes) lies outside its layer`);
+    const fd = openSync(region.path, 'r');
+    try {
+      if (!sameState(stateOf(fstatSync(fd, { bigint: true })), before))
+        throw new InputFormatError(`${region.path} changed while it was read`, {
+          hint: 'run imgscope again once nothing writes to it',
+        });
+      buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
+      const hash = contentHasher(key, length);
+      for (let done = 0; done < length;) {
+        const read = readSync(
+          fd,
+          buffer,
+          0,
+          Math.min(buffer.length, length - done),
+          region.offset + offset + done,
+        );
+        if (read === 0) throw new InputFormatError(`${region.path} ended early while it was read`);
+        hash.update(buffer.subarray(0, read));
+        done += read;
+      }
+      return hash.digest();
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
