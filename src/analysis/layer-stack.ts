@@ -1,4 +1,4 @@
-import type { EntryTable, LayerContents } from '../model/index.js';
+import { grown, TYPE_CODE, type EntryTable, type LayerContents } from '../model/index.js';
 import { StackedEntries } from './stacked-entries.js';
 import { PathIndex } from './path-index.js';
 
@@ -74,6 +74,16 @@ interface NumberedLayer {
 export class LayerPaths {
   readonly index = new PathIndex();
   readonly #layers = new Map<number, { table: EntryTable; numbered: NumberedLayer }>();
+  /** By path id: the files and hard links written there, counted up to 2 (a link's target: 2). */
+  #writes = new Uint8Array(1024);
+
+  /**
+   * Whether more than one file or hard link of the layers numbered so far is written at path
+   * `id`, or a hard link names it: where the merge compares content hashes.
+   */
+  writtenAgain(id: number): boolean {
+    return (this.#writes[id] ?? 0) > 1;
+  }
 
   /** Numbers layer `layer`'s paths (once: a table seen before is not numbered again). */
   add(layer: number, table: EntryTable): void {
@@ -93,17 +103,28 @@ export class LayerPaths {
     const pathIds = new Int32Array(table.length);
     let linkTargetIds: Int32Array | null = null;
     const whiteouts: number[] = [];
+    const types = table.typeCodes();
     for (let index = 0; index < table.length; index++) {
       const path = table.path(index);
-      pathIds[index] = this.index.intern(path);
-      const type = table.type(index);
-      if (type === 'hardlink') {
+      const id = this.index.intern(path);
+      pathIds[index] = id;
+      const code = types[index];
+      if (code === TYPE_CODE.file || code === TYPE_CODE.hardlink) this.#wrote(id, 1);
+      if (code === TYPE_CODE.hardlink) {
         linkTargetIds ??= new Int32Array(table.length);
-        linkTargetIds[index] = this.index.intern(table.linkTarget(index) ?? '/');
+        const target = this.index.intern(table.linkTarget(index) ?? '/');
+        linkTargetIds[index] = target;
+        this.#wrote(target, 2);
       }
       // A whiteout of the root has no name to prefix: dive's tree gets no node for it.
-      if (type === 'whiteout' && path !== '/') whiteouts.push(index);
+      if (code === TYPE_CODE.whiteout && path !== '/') whiteouts.push(index);
     }
     return { pathIds, linkTargetIds, whiteouts };
+  }
+
+  #wrote(id: number, writes: number): void {
+    if (id >= this.#writes.length)
+      this.#writes = grown(this.#writes, new Uint8Array(Math.max(id + 1, this.#writes.length * 2)));
+    this.#writes[id] = Math.min(2, (this.#writes[id] ?? 0) + writes);
   }
 }

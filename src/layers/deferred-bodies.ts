@@ -45,23 +45,30 @@ function sameState(a: FileState, b: FileState): boolean {
 }
 
 /**
- * Hashes the deferred bodies of a plain layer at `region` (EntryTable.setDeferredContent), as its
- * read would have: the same content hash under `key`, from the same bytes. `before` is the file's
- * state from before the read began: a file written since (whose bytes the layer's diff_id no
- * longer vouches for) fails the run instead of giving a hash of other bytes.
+ * The content hashes of deferred bodies of the plain layer at `region` (EntryTable.setDeferredContent),
+ * each `[offset in the layer's tar, length]`, as its read would have made them: the same hash
+ * under `key`, of the same bytes, the file opened once for all. `before` is the file's state
+ * from before the read began: a file written since (whose bytes the layer's diff_id no longer
+ * vouches for) fails the run instead of giving a hash of other bytes.
  */
-export function regionBodyHasher(region: FileRegion, key: ContentKey, before: FileState): BodyHasher {
-  let buffer: Buffer | null = null;
-  return (offset, length) => {
-    if (offset + length > region.length)
-      throw new Error(`a deferred body at ${offset} (${length} bytes) lies outside its layer`);
-    const fd = openSync(region.path, 'r');
-    try {
-      if (!sameState(stateOf(fstatSync(fd, { bigint: true })), before))
-        throw new InputFormatError(`${region.path} changed while it was read`, {
-          hint: 'run imgscope again once nothing writes to it',
-        });
-      buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
+export function hashRegionBodies(
+  region: FileRegion,
+  key: ContentKey,
+  before: FileState,
+  bodies: readonly (readonly [number, number])[],
+): Uint8Array[] {
+  const fd = openSync(region.path, 'r');
+  try {
+    if (!sameState(stateOf(fstatSync(fd, { bigint: true })), before))
+      throw new InputFormatError(`${region.path} changed while it was read`, {
+        hint: 'run imgscope again once nothing writes to it',
+      });
+    const buffer = Buffer.allocUnsafe(
+      Math.min(CHUNK_BYTES, Math.max(0, ...bodies.map(([, length]) => length))),
+    );
+    return bodies.map(([offset, length]) => {
+      if (offset + length > region.length)
+        throw new Error(`a deferred body at ${offset} (${length} bytes) lies outside its layer`);
       const hash = contentHasher(key, length);
       for (let done = 0; done < length;) {
         const read = readSync(
@@ -76,8 +83,13 @@ export function regionBodyHasher(region: FileRegion, key: ContentKey, before: Fi
         done += read;
       }
       return hash.digest();
-    } finally {
-      closeSync(fd);
-    }
-  };
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `hashRegionBodies` one body at a time: how a table hashes a deferred body when asked for it. */
+export function regionBodyHasher(region: FileRegion, key: ContentKey, before: FileState): BodyHasher {
+  return (offset, length) => hashRegionBodies(region, key, before, [[offset, length]])[0] as Uint8Array;
 }

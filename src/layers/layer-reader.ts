@@ -13,7 +13,7 @@ import { CONTENT_HASH_BYTES, type EntryTable, type LayerContents } from '../mode
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
 import type { ContentKey } from './content-key.js';
-import { fileState, regionBodyHasher, type FileState } from './deferred-bodies.js';
+import { fileState, hashRegionBodies, regionBodyHasher, type FileState } from './deferred-bodies.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
@@ -133,6 +133,17 @@ interface BodySource {
   before: FileState;
 }
 
+/** `bodies` by the table they are entries of. */
+function byTable(bodies: readonly DeferredBody[]): Map<EntryTable, DeferredBody[]> {
+  const tables = new Map<EntryTable, DeferredBody[]>();
+  for (const body of bodies) {
+    const list = tables.get(body.table);
+    if (list === undefined) tables.set(body.table, [body]);
+    else list.push(body);
+  }
+  return tables;
+}
+
 /** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
 function stopped(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
@@ -247,14 +258,14 @@ export class LayerReader {
   async hashBodies(bodies: readonly DeferredBody[]): Promise<void> {
     const thread = this.#closed ? undefined : this.#threads.find((candidate) => candidate.job === null);
     const here: DeferredBody[] = [];
-    const there = new Map<EntryTable, DeferredBody[]>();
+    const there: DeferredBody[] = [];
     let hereBytes = 0;
     let thereBytes = 0;
     const largestFirst = [...bodies].sort((a, b) => b.table.size(b.index) - a.table.size(a.index));
     for (const body of largestFirst) {
       const bytes = body.table.size(body.index);
       if (thread !== undefined && thereBytes < hereBytes && this.#bodySources.has(body.table)) {
-        there.set(body.table, [...(there.get(body.table) ?? []), body]);
+        there.push(body);
         thereBytes += bytes;
       } else {
         here.push(body);
@@ -263,15 +274,25 @@ export class LayerReader {
     }
     const away = thread === undefined ? Promise.resolve() : this.#hashThere(thread, there);
     try {
-      for (const { table, index } of here) table.contentHash(index);
+      for (const [table, list] of byTable(here)) {
+        const source = this.#bodySources.get(table);
+        if (source === undefined) for (const { index } of list) table.contentHash(index);
+        else
+          hashRegionBodies(
+            source.region,
+            source.contentKey,
+            source.before,
+            list.map(({ index, offset }) => [offset, table.size(index)]),
+          ).forEach((digest, body) => table.setContentDigest(list[body]?.index ?? 0, digest));
+      }
     } finally {
       await away;
     }
   }
 
   /** Hashes `bodies` on `thread`, one job per table (a layer's file region). */
-  async #hashThere(thread: Thread, bodies: Map<EntryTable, DeferredBody[]>): Promise<void> {
-    for (const [table, list] of bodies) {
+  async #hashThere(thread: Thread, bodies: readonly DeferredBody[]): Promise<void> {
+    for (const [table, list] of byTable(bodies)) {
       const source = this.#bodySources.get(table);
       if (source === undefined) continue;
       const offsets = new Float64Array(list.length * 2);

@@ -13,7 +13,7 @@ import { parentPort } from 'node:worker_threads';
 import { countDiveWaste } from '../analysis/dive-waste.js';
 import { CONTENT_HASH_BYTES } from '../model/index.js';
 import type { RemoteDownload } from '../registry/index.js';
-import { regionBodyHasher } from './deferred-bodies.js';
+import { hashRegionBodies } from './deferred-bodies.js';
 import { encodeLayerContents } from './layer-contents-codec.js';
 import { readLayer } from './read-layer.js';
 import { regionDigest } from './region-digest.js';
@@ -160,10 +160,14 @@ function runDiveWaste(job: DiveWasteJob): void {
 /** The deferred bodies' hashes, one after another in a buffer this thread gives up. */
 function runBodyHashes(job: BodyHashJob): void {
   try {
-    const hash = regionBodyHasher(job.region, job.contentKey, job.before);
-    const digests = new Uint8Array((job.bodies.length / 2) * CONTENT_HASH_BYTES);
-    for (let body = 0; body * 2 < job.bodies.length; body++)
-      digests.set(hash(job.bodies[body * 2] ?? 0, job.bodies[body * 2 + 1] ?? 0), body * CONTENT_HASH_BYTES);
+    const bodies = Array.from(
+      { length: job.bodies.length / 2 },
+      (_, body) => [job.bodies[body * 2] ?? 0, job.bodies[body * 2 + 1] ?? 0] as const,
+    );
+    const digests = new Uint8Array(bodies.length * CONTENT_HASH_BYTES);
+    hashRegionBodies(job.region, job.contentKey, job.before, bodies).forEach((digest, body) =>
+      digests.set(digest, body * CONTENT_HASH_BYTES),
+    );
     post({ kind: 'body-hashes', id: job.id, digests }, [digests.buffer]);
   } catch (err) {
     post({ kind: 'failed', id: job.id, error: serializeError(err) });

@@ -111,7 +111,8 @@ export interface LayerCache {
  * as one pipeline: each is opened, verified, decompressed and parsed while the others are. A
  * worker thread idle once the layers are read counts dive's waste while this thread merges them.
  * The reader is closed once its threads are done (the layers read, and that count) where
- * `closeReader` says so: by default when it is its own.
+ * `closeReader` says so: by default when it is its own. `hashEveryBody`: the files will be compared
+ * with another image's (`diff`), so every body is hashed as it is read, even with nothing stored.
  */
 export async function analyzeResolved(
   image: ResolvedImage,
@@ -119,6 +120,7 @@ export async function analyzeResolved(
   cache: LayerCache = new Map(),
   reader?: LayerReader,
   closeReader = reader === undefined,
+  hashEveryBody = false,
 ): Promise<Analysis> {
   if (givesWayToReaders(image)) lowerHelperThreads();
   const layerReader = reader ?? new LayerReader({ concurrency });
@@ -200,8 +202,8 @@ export async function analyzeResolved(
           diffId: layer.diffId,
           contentKey,
           signal: abort.signal,
-          // Nothing stored: a large body is hashed only if this run compares it with another.
-          deferBodyHashes: results === null,
+          // Nothing stored: a large body is hashed only if this image compares it with another.
+          deferBodyHashes: results === null && !hashEveryBody,
         },
       );
       if (results !== null) await storeLayerResult(results, layer, label, contents);

@@ -52,11 +52,12 @@ export async function diffImages(
     const cache: LayerCache = new Map();
     const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
     // Findings redact history before anything compares or prints it: no secret value in a diff either.
+    // Every body hashed as it is read: the diff compares the files the two images share.
     const before = findImageProblems(
-      await analyzeResolved(await resolve(beforeSource), concurrency, cache, reader),
+      await analyzeResolved(await resolve(beforeSource), concurrency, cache, reader, false, true),
     );
     const after = findImageProblems(
-      await analyzeResolved(await resolve(afterSource), concurrency, cache, reader),
+      await analyzeResolved(await resolve(afterSource), concurrency, cache, reader, false, true),
     );
     const growth = options.maxGrowth;
     return {
