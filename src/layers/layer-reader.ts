@@ -277,13 +277,11 @@ export class LayerReader {
       for (const [table, list] of byTable(here)) {
         const source = this.#bodySources.get(table);
         if (source === undefined) for (const { index } of list) table.contentHash(index);
-        else
-          hashRegionBodies(
-            source.region,
-            source.contentKey,
-            source.before,
-            list.map(({ index, offset }) => [offset, table.size(index)]),
-          ).forEach((digest, body) => table.setContentDigest(list[body]?.index ?? 0, digest));
+        else {
+          const bodies = list.map(({ index, offset }) => [offset, table.size(index)] as const);
+          const digests = hashRegionBodies(source.region, source.contentKey, source.before, bodies);
+          list.forEach(({ index }, body) => table.setContentDigest(index, digests[body] as Uint8Array));
+        }
       }
     } finally {
       await away;
