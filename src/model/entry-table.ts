@@ -357,11 +357,6 @@ export class EntryTable implements Iterable<LayerEntry> {
     this.#hashSlots[index] = slot;
   }
 
-  /** Whether entry `index` has a content hash (a deferred one counts: it is computed on demand). */
-  hasContentHash(index: number): boolean {
-    return (this.#hashSlots[index] ?? NO_HASH) !== NO_HASH;
-  }
-
   contentHash(index: number): string | undefined {
     let slot = this.#hashSlots[index] ?? NO_HASH;
     if (slot === DEFERRED_HASH) slot = this.#hashDeferred(index);

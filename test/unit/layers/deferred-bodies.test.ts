@@ -58,7 +58,6 @@ describe('deferred body hashes', () => {
     const lazy = await readLayer(input, { ...checks, deferBodyHashes: true });
     expect(eager.entries.hasDeferredContent()).toBe(false);
     expect(deferredPaths(lazy)).toEqual(['/bin/big', '/bin/other']);
-    expect(lazy.entries.hasContentHash(2)).toBe(true);
     // Nothing says how to read the bodies again yet: a hash asked for is an error, not a guess.
     expect(() => lazy.entries.contentHash(1)).toThrow('the content hash of "/bin/big" was deferred');
     lazy.entries.hashDeferredBodiesWith(
