@@ -144,6 +144,11 @@ function byTable(bodies: readonly DeferredBody[]): Map<EntryTable, DeferredBody[
   return tables;
 }
 
+/** Where each body lies in its layer's tar, as `hashRegionBodies` takes them: `[offset, length]`. */
+function spans(bodies: readonly DeferredBody[]): [number, number][] {
+  return bodies.map(({ table, index, offset }) => [offset, table.size(index)]);
+}
+
 /** Whether a read was stopped (a function: TypeScript keeps no narrowing of `aborted` across an await). */
 function stopped(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
@@ -278,8 +283,7 @@ export class LayerReader {
         const source = this.#bodySources.get(table);
         if (source === undefined) for (const { index } of list) table.contentHash(index);
         else {
-          const bodies = list.map(({ index, offset }) => [offset, table.size(index)] as const);
-          const digests = hashRegionBodies(source.region, source.contentKey, source.before, bodies);
+          const digests = hashRegionBodies(source.region, source.contentKey, source.before, spans(list));
           list.forEach(({ index }, body) => table.setContentDigest(index, digests[body] as Uint8Array));
         }
       }
@@ -293,13 +297,8 @@ export class LayerReader {
     for (const [table, list] of byTable(bodies)) {
       const source = this.#bodySources.get(table);
       if (source === undefined) continue;
-      const offsets = new Float64Array(list.length * 2);
-      list.forEach(({ index, offset }, body) => {
-        offsets[body * 2] = offset;
-        offsets[body * 2 + 1] = table.size(index);
-      });
       const digests = await new Promise<Uint8Array>((resolve, reject) => {
-        const job: BodyHashJob = { kind: 'body-hashes', id: this.#nextId++, ...source, bodies: offsets };
+        const job: BodyHashJob = { kind: 'body-hashes', id: this.#nextId++, ...source, bodies: spans(list) };
         void this.#start(thread, {
           kind: 'body-hashes',
           job,

@@ -83,8 +83,8 @@ export interface DiveWasteJob {
 
 /**
  * The content hashes of bodies a read left unhashed (`deferBodyHashes`) in the plain layer at
- * `region`, once the merge is known to compare them: `bodies` holds an offset in the layer's tar
- * and a length for each. `before` is the file's state when it was read (deferred-bodies.ts).
+ * `region`, once the merge is known to compare them: `bodies` holds each one's offset in the
+ * layer's tar and its length. `before` is the file's state when it was read (deferred-bodies.ts).
  */
 export interface BodyHashJob {
   kind: 'body-hashes';
@@ -92,7 +92,7 @@ export interface BodyHashJob {
   region: FileRegion;
   contentKey: ContentKey;
   before: FileState;
-  bodies: Float64Array;
+  bodies: [number, number][];
 }
 
 export type LayerJob = ReadJob | DigestJob | DiveWasteJob | BodyHashJob;

@@ -160,12 +160,8 @@ function runDiveWaste(job: DiveWasteJob): void {
 /** The deferred bodies' hashes, one after another in a buffer this thread gives up. */
 function runBodyHashes(job: BodyHashJob): void {
   try {
-    const bodies = Array.from(
-      { length: job.bodies.length / 2 },
-      (_, body) => [job.bodies[body * 2] ?? 0, job.bodies[body * 2 + 1] ?? 0] as const,
-    );
-    const digests = new Uint8Array(bodies.length * CONTENT_HASH_BYTES);
-    hashRegionBodies(job.region, job.contentKey, job.before, bodies).forEach((digest, body) =>
+    const digests = new Uint8Array(job.bodies.length * CONTENT_HASH_BYTES);
+    hashRegionBodies(job.region, job.contentKey, job.before, job.bodies).forEach((digest, body) =>
       digests.set(digest, body * CONTENT_HASH_BYTES),
     );
     post({ kind: 'body-hashes', id: job.id, digests }, [digests.buffer]);
