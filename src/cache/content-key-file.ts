@@ -1,6 +1,8 @@
 /**
  * The content key of the stored layer results: `ROOT/layers/VERSION/content-key`, 32 random
- * bytes, 0600, made by the first run that uses the results of that version. Every result
+ * bytes and the key's id (16 bytes, written with the key so that reading it needs no hash: a
+ * small image's warm run hashes nothing), 0600, made by the first run that uses the results of
+ * that version. Every result
  * stored there was hashed under it (and carries its id), so a run that uses them hashes the
  * layers it reads under it too. Made race-free: the key is written to a temporary file and
  * hard-linked into place, which fails when another process got there first; the loser then
@@ -14,11 +16,14 @@
 import { readFileSync } from 'node:fs';
 import { link, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONTENT_KEY_BYTES, contentKeyFrom, randomContentKey, type ContentKey } from '../layers/index.js';
+import { CONTENT_KEY_BYTES, randomContentKey, type ContentKey } from '../layers/index.js';
 import { PRIVATE_FILE_MODE, makePrivateDir, makePrivateFile } from '../private-files.js';
 import { temporaryPath } from './cache-files.js';
 
 export const CONTENT_KEY_FILE = 'content-key';
+
+/** The key's id as stored after it: its 32 hex digits as bytes. */
+const ID_BYTES = 16;
 
 export interface StoredContentKey {
   /** Null when no key could be read or made: no result is used or stored then. */
@@ -64,7 +69,16 @@ async function readKey(path: string): Promise<ContentKey | 'damaged' | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  return bytes.length === CONTENT_KEY_BYTES ? contentKeyFrom(bytes) : 'damaged';
+  if (bytes.length !== CONTENT_KEY_BYTES + ID_BYTES) return 'damaged';
+  return {
+    bytes: Uint8Array.from(bytes.subarray(0, CONTENT_KEY_BYTES)),
+    id: bytes.subarray(CONTENT_KEY_BYTES).toString('hex'),
+  };
+}
+
+/** What the key file holds: the key, then its id. */
+export function storedKeyBytes(key: ContentKey): Buffer {
+  return Buffer.concat([key.bytes, Buffer.from(key.id, 'hex')]);
 }
 
 /** Moves a damaged key out of the way (gone already: another process moved it). */
@@ -85,7 +99,7 @@ async function makeKey(root: string, versionDir: string, path: string): Promise<
   const tmpPath = temporaryPath(root, CONTENT_KEY_FILE);
   try {
     await makePrivateDir(join(root, 'tmp'));
-    await writeFile(tmpPath, key.bytes, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    await writeFile(tmpPath, storedKeyBytes(key), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     await makePrivateFile(tmpPath);
     await makePrivateDir(versionDir);
     await link(tmpPath, path);

@@ -14,6 +14,7 @@ import { tightenPrivateTree } from '../private-files.js';
 import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
 import { removeLeastRecentlyUsed, removeUnused } from './least-recently-used.js';
 import { CONTENT_KEY_FILE, storedContentKey } from './content-key-file.js';
+import { FileDigests } from './file-digests.js';
 import { imgscopeVersion } from './imgscope-version.js';
 
 /** The default size cap of the stored layer results (`IMGSCOPE_LAYER_CACHE_MAX` changes it). */
@@ -50,7 +51,7 @@ interface StoredFile extends StoredLayerResult {
  * by the caller's word that both digests were computed from the bytes it came from (the blob's
  * checked against the descriptor as it streamed, the diff_id checked after decompression), and
  * found only under both, so a document that pairs a blob with another diff_id finds nothing.
- * Written through a temporary file and a rename; checked (the codec's sha256) when read, a
+ * Written through a temporary file and a rename; checked (the codec's CRC-32) when read, a
  * damaged entry removed with a warning; touched when used, and the least recently used removed
  * past `maxBytes`. The file-content hashes in a result are keyed (src/layers/content-hash.ts):
  * each version directory keeps its key (content-key-file.ts), whose id every result carries; a
@@ -62,6 +63,8 @@ interface StoredFile extends StoredLayerResult {
 export class LayerResultCache {
   readonly maxBytes: number;
   readonly version: string;
+  /** The digests of local files' regions (an archive's layers), kept beside the results. */
+  readonly fileDigests: FileDigests;
   #privacy: Promise<void> | null = null;
   #contentKey: Promise<ContentKey | null> | null = null;
   #swept = false;
@@ -78,6 +81,7 @@ export class LayerResultCache {
     this.maxBytes = options.maxBytes ?? DEFAULT_LAYER_CACHE_MAX_BYTES;
     this.version = options.version ?? `${layerResultVersion()}-${imgscopeVersion()}`;
     this.#versionDir = join(this.layersDir, this.version);
+    this.fileDigests = new FileDigests(root);
   }
 
   private get layersDir(): string {

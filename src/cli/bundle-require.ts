@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
  * Node's modules that a run of one of our commands seldom uses: on Node 24 each costs about 1-2
  * ms of every start (worker_threads: an image of small layers starts no worker; child_process:
  * the daemon source's `docker`, credential helpers, oclif's Windows shell lookup; fs/promises: a
- * small image's files are read with synchronous calls, and oclif's are too).
+ * small image's files are read with synchronous calls, and oclif's are too; crypto, 2-4 ms on
+ * Node 20 with OpenSSL's first use: an archive analyzed again, its digests known and every
+ * layer's result stored, hashes nothing).
  */
-const ON_FIRST_USE = new Set(['worker_threads', 'child_process', 'fs/promises']);
+const ON_FIRST_USE = new Set(['worker_threads', 'child_process', 'fs/promises', 'crypto']);
 
 /**
  * The `require` an own-commands bundle runs with (src/cli/launch.ts): `createRequire(file)`'s,

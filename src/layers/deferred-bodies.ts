@@ -1,48 +1,13 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputFormatError } from '../errors.js';
 import type { BodyHasher } from '../model/index.js';
 import { contentHasher } from './content-hash.js';
 import type { ContentKey } from './content-key.js';
+import { sameState, stateOf, type FileState } from './file-state.js';
 import type { FileRegion } from './worker-protocol.js';
 
 /** How much of a body one read takes while it is hashed again. */
 const CHUNK_BYTES = 1024 * 1024;
-
-/**
- * What says a file still holds the bytes a layer's read verified: the same file (device and
- * inode), the same size, and no write since (the change time moves with every write and cannot
- * be set back by a user; the modification time is checked too).
- */
-export interface FileState {
-  dev: bigint;
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-}
-
-/** The state of the file at `path` now; null where it cannot be read (the read then says why). */
-export function fileState(path: string): FileState | null {
-  try {
-    return stateOf(statSync(path, { bigint: true }));
-  } catch {
-    return null;
-  }
-}
-
-function stateOf(stats: BigIntStats): FileState {
-  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
-}
-
-function sameState(a: FileState, b: FileState): boolean {
-  return (
-    a.dev === b.dev &&
-    a.ino === b.ino &&
-    a.size === b.size &&
-    a.mtimeNs === b.mtimeNs &&
-    a.ctimeNs === b.ctimeNs
-  );
-}
 
 /**
  * The content hashes of deferred bodies of the plain layer at `region` (EntryTable.setDeferredContent),

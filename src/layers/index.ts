@@ -17,6 +17,7 @@ export {
   LAYER_CONTENTS_VERSION,
 } from './layer-contents-codec.js';
 export type { FileRegion } from './worker-protocol.js';
+export { fileState, sameState, type FileState } from './file-state.js';
 export { layerResultVersion } from './layer-result-version.js';
 export { lowerHelperThreads } from './helper-threads.js';
 export {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { InputFormatError } from '../errors.js';
 import {
   CONTENT_HASH_BYTES,
@@ -9,6 +8,7 @@ import {
   type LayerContents,
   type SparseColumns,
 } from '../model/index.js';
+import { crc32 } from './crc32.js';
 
 /**
  * The one encoding of a layer's result (`LayerContents`, every field of it): one self-contained
@@ -16,8 +16,8 @@ import {
  * layer-result cache can store. Bump `LAYER_CONTENTS_VERSION` whenever the layout or the meaning
  * of a field changes; a reader refuses any other version instead of misreading it.
  *
- * Layout: "ISLC", version (u32), header length (u32), 0 (u32), the sha256 of all the rest
- * (32 bytes), the header as JSON (counts, scalars, warnings, the sparse columns), padding to
+ * Layout: "ISLC", version (u32), header length (u32), the CRC-32 of all the rest (u32), the
+ * header as JSON (counts, scalars, warnings, the sparse columns), padding to
  * 8 bytes, then the columns back to back: sizes (f64), the deferred bodies' offsets (f64, only
  * where `deferredBodies`: a worker's read of a plain layer), modes, uids, gids (u32), hash slots
  * (i32), path lengths (u32), link-target indices (i32) and lengths (u32), package-metadata
@@ -27,14 +27,14 @@ import {
  * code unit (a non-UTF-8 name holds lone surrogates, see tar-text.ts; a name may hold NUL, so
  * no separator would do).
  *
- * Decoding checks the digest, the header's shape and every column's range, so a cut or
+ * Decoding checks the CRC-32, the header's shape and every column's range, so a cut or
  * corrupted buffer throws `CorruptLayerResultError` instead of crashing or misreading.
  */
-export const LAYER_CONTENTS_VERSION = 3;
+export const LAYER_CONTENTS_VERSION = 4;
 
 const MAGIC = 0x434c5349; // "ISLC" read as a little-endian u32
-const DIGEST_OFFSET = 16;
-const HEADER_OFFSET = DIGEST_OFFSET + 32;
+const CHECK_OFFSET = 12;
+const HEADER_OFFSET = 16;
 /** Entry type codes are EntryTable's (0..6); hash slots below 0 are its kinds (none, empty, other, deferred). */
 const TYPE_CODES = 7;
 const OTHER_HASH_SLOT = -3;
@@ -108,7 +108,7 @@ export function encodeLayerContents(contents: LayerContents): ArrayBuffer {
 
 /**
  * The encoded layer result as the pieces that, put end to end, are `encodeLayerContents`'s
- * buffer: the header (digest included) and then views of the entry table's own columns, so a
+ * buffer: the header (CRC-32 included) and then views of the entry table's own columns, so a
  * cache write of a million-entry layer needs no second copy of the table.
  */
 export function encodeLayerContentsParts(contents: LayerContents): Uint8Array[] {
@@ -190,12 +190,10 @@ export function encodeLayerContentsParts(contents: LayerContents): Uint8Array[] 
     links.bytes,
     ...columns.packageMetadata.map(([, body]) => body),
   ].map(bytesOf);
-  // The digest covers everything but itself (digestOf), here piece by piece.
-  const digest = createHash('sha256')
-    .update(head.subarray(0, DIGEST_OFFSET))
-    .update(head.subarray(HEADER_OFFSET));
-  for (const section of sections) digest.update(section);
-  head.set(digest.digest(), DIGEST_OFFSET);
+  // The check covers everything but itself (checkOf), here piece by piece.
+  let check = crc32(head.subarray(HEADER_OFFSET), crc32(head.subarray(0, CHECK_OFFSET)));
+  for (const section of sections) check = crc32(section, check);
+  view.setUint32(CHECK_OFFSET, check, true);
   return [head, ...sections];
 }
 
@@ -214,8 +212,8 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
   if (version !== LAYER_CONTENTS_VERSION) {
     throw new CorruptLayerResultError(`is of version ${version}, not ${LAYER_CONTENTS_VERSION}`);
   }
-  if (!digestOf(bytes).equals(bytes.subarray(DIGEST_OFFSET, HEADER_OFFSET))) {
-    throw new CorruptLayerResultError('does not match its digest (cut short or damaged)');
+  if (checkOf(bytes) !== view.getUint32(CHECK_OFFSET, true)) {
+    throw new CorruptLayerResultError('does not match its CRC-32 (cut short or damaged)');
   }
   const jsonLength = view.getUint32(8, true);
   if (HEADER_OFFSET + jsonLength > buffer.byteLength) throw new CorruptLayerResultError('has a cut header');
@@ -324,7 +322,7 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
   };
 }
 
-/** sha256 of the buffer but the digest itself. */
+/** The buffer whole, as an ArrayBuffer of its own (copied where `encoded` views part of one). */
 function ownBuffer(encoded: ArrayBuffer | Uint8Array): ArrayBuffer {
   if (encoded instanceof ArrayBuffer) return encoded;
   const whole = encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength;
@@ -334,14 +332,12 @@ function ownBuffer(encoded: ArrayBuffer | Uint8Array): ArrayBuffer {
   return copy.buffer;
 }
 
-function digestOf(bytes: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(bytes.subarray(0, DIGEST_OFFSET))
-    .update(bytes.subarray(HEADER_OFFSET))
-    .digest();
+/** The CRC-32 of the buffer but the check itself. */
+function checkOf(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(HEADER_OFFSET), crc32(bytes.subarray(0, CHECK_OFFSET)));
 }
 
-/** The header, every field of the expected kind (the digest already matched; this guards a writer bug). */
+/** The header, every field of the expected kind (the CRC-32 already matched; this guards a writer bug). */
 function parseHeader(json: Uint8Array): Header {
   let value: unknown;
   try {

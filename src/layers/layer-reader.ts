@@ -13,7 +13,8 @@ import { CONTENT_HASH_BYTES, type EntryTable, type LayerContents } from '../mode
 import type { RemoteBlob } from '../registry/index.js';
 import { builtFileUrl } from './built-file-url.js';
 import type { ContentKey } from './content-key.js';
-import { fileState, hashRegionBodies, regionBodyHasher, type FileState } from './deferred-bodies.js';
+import { hashRegionBodies, regionBodyHasher } from './deferred-bodies.js';
+import { fileState, type FileState } from './file-state.js';
 import { decodeLayerContents } from './layer-contents-codec.js';
 import { readLayer, type LayerInput, type LayerReadOptions } from './read-layer.js';
 import { regionDigest } from './region-digest.js';

@@ -14,7 +14,7 @@ import {
 import type { DiveWaste, DiveWasteInput } from '../analysis/dive-waste.js';
 import type { RemoteBlob } from '../registry/index.js';
 import type { ContentKey } from './content-key.js';
-import type { FileState } from './deferred-bodies.js';
+import type { FileState } from './file-state.js';
 import type { LayerReadOptions } from './read-layer.js';
 
 /** Where a layer's stored bytes lie in a local file, so a worker thread reads them itself. */

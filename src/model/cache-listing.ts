@@ -34,6 +34,8 @@ export interface CacheListing {
   layerResultsMaxBytes: number;
   /** The start's compiled code (not entries: a speed-up, rewritten when missing). */
   codeCache: { files: number; bytes: number };
+  /** The digests of local archives analyzed before, one record per file (a speed-up too). */
+  fileDigests: { files: number; bytes: number };
 }
 
 /** What `imgscope cache prune` removed. */
@@ -45,5 +47,7 @@ export interface CachePruneSummary {
   removedTemporaryFiles: number;
   /** Files of the start's compiled code. */
   removedCodeCacheFiles: number;
+  /** Records of local files' digests. */
+  removedFileDigestFiles: number;
   removedBytes: number;
 }

@@ -26,10 +26,14 @@ function kindLine(listing: CacheListing, kind: CacheEntry['kind']): string {
   return `${name}: ${entries.length === 1 ? '1 entry' : `${entries.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(cap)} cap (least recently used removed past it)`;
 }
 
-/** The start's compiled code, where there is some: a line of its own, not entries. */
-function codeCacheLine(listing: CacheListing): string {
-  const { files, bytes } = listing.codeCache;
-  return files === 0 ? '' : `Compiled code of the start: ${plural(files, 'file')}, ${formatBytes(bytes)}\n`;
+/** The start's compiled code and the archives' digests, where there are some: lines of their own, not entries. */
+function speedUpLines(listing: CacheListing): string {
+  const line = (what: string, { files, bytes }: { files: number; bytes: number }, unit: string): string =>
+    files === 0 ? '' : `${what}: ${plural(files, unit)}, ${formatBytes(bytes)}\n`;
+  return (
+    line('Compiled code of the start', listing.codeCache, 'file') +
+    line('Digests of archives analyzed before', listing.fileDigests, 'record')
+  );
 }
 
 /** `imgscope cache list` as text: the location and its mode, one row per entry, the totals. */
@@ -38,7 +42,7 @@ export function renderCacheTable(listing: CacheListing): string {
     listing.mode === null
       ? `Cache: ${listing.location} (not created yet)`
       : `Cache: ${listing.location} (mode ${octalMode(listing.mode)})`;
-  if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n${codeCacheLine(listing)}`;
+  if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n${speedUpLines(listing)}`;
   const table = textTable({
     head: ['Kind', 'Entry', 'Size', 'Last used'],
     style: PLAIN,
@@ -50,7 +54,7 @@ export function renderCacheTable(listing: CacheListing): string {
   }
   const count = listing.entries.length === 1 ? '1 entry' : `${listing.entries.length} entries`;
   const total = `${count}, ${formatBytes(listing.totalBytes)} (${listing.totalBytes} bytes)`;
-  return `${where}\n${table.toString()}\n${total}\n${kindLine(listing, 'blob')}\n${kindLine(listing, 'layer')}\n${codeCacheLine(listing)}`;
+  return `${where}\n${table.toString()}\n${total}\n${kindLine(listing, 'blob')}\n${kindLine(listing, 'layer')}\n${speedUpLines(listing)}`;
 }
 
 function entryToJson(entry: CacheEntry): Record<string, unknown> {
@@ -70,6 +74,7 @@ export function renderCacheJson(listing: CacheListing): string {
     blobsMaxBytes: listing.blobsMaxBytes,
     layerResultsMaxBytes: listing.layerResultsMaxBytes,
     codeCache: listing.codeCache,
+    fileDigests: listing.fileDigests,
     entries: listing.entries.map(entryToJson),
   };
   return JSON.stringify(json, null, 2) + '\n';
@@ -77,11 +82,11 @@ export function renderCacheJson(listing: CacheListing): string {
 
 /** `imgscope cache prune`'s one line: what was removed, how many bytes that freed, from where. */
 export function renderCachePrune(summary: CachePruneSummary): string {
-  // Compiled code is named where some was removed: most prunes meet none.
+  // Compiled code and digest records are named where some were removed: most prunes meet none.
+  const named = (count: number, word: string): string => (count === 0 ? '' : `, ${plural(count, word)}`);
   const code =
-    summary.removedCodeCacheFiles === 0
-      ? ''
-      : `, ${plural(summary.removedCodeCacheFiles, 'compiled-code file')}`;
+    named(summary.removedCodeCacheFiles, 'compiled-code file') +
+    named(summary.removedFileDigestFiles, 'file-digest record');
   return (
     `Removed ${plural(summary.removedEntries, 'blob')}, ${plural(summary.removedLayerResults, 'layer result')}${code} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
     `(${formatBytes(summary.removedBytes)}, ${summary.removedBytes} bytes freed) from ${summary.location}\n`

@@ -147,6 +147,7 @@ export async function analyzeResolved(
         return readOwn(layer, index).then(numbered(index));
       }),
     );
+    await image.layerResults?.fileDigests.save();
     const tables = contents.map(({ entries }) => entries);
     // The large bodies the reads left unhashed that the merge compares, hashed on both cores first.
     if (tables.some((table) => table.hasDeferredContent()))
@@ -206,7 +207,7 @@ export async function analyzeResolved(
           deferBodyHashes: results === null && !hashEveryBody,
         },
       );
-      if (results !== null) await storeLayerResult(results, layer, label, contents);
+      if (results !== null) await storeLayerResult(results, image.source, layer, label, contents);
       return contents;
     })().catch((err: unknown) => {
       abort.abort();

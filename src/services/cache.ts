@@ -1,4 +1,10 @@
-import { codeCacheUsage, LayerResultCache, pruneCodeCache } from '../cache/index.js';
+import {
+  codeCacheUsage,
+  fileDigestsUsage,
+  LayerResultCache,
+  pruneCodeCache,
+  pruneFileDigests,
+} from '../cache/index.js';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 
@@ -28,10 +34,11 @@ export async function listCache(location: CacheLocation = {}): Promise<CacheList
     blobsMaxBytes: cache.maxBytes,
     layerResultsMaxBytes: layers.maxBytes,
     codeCache: await codeCacheUsage(root),
+    fileDigests: await fileDigestsUsage(root),
   };
 }
 
-/** Empties the cache (blobs, layer results, compiled code), or removes what was not used for `olderThanDays` days. */
+/** Empties the cache (blobs, layer results, compiled code, file digests), or removes what was not used for `olderThanDays` days. */
 export async function pruneCache(
   options: { olderThanDays?: number; root?: string } = {},
 ): Promise<CachePruneSummary> {
@@ -40,11 +47,13 @@ export async function pruneCache(
   const layers = await new LayerResultCache(root).prune(age);
   const blobs = await new BlobCache(root).prune(age);
   const code = await pruneCodeCache(root, age);
+  const digests = await pruneFileDigests(root, age);
   return {
     location: root,
     ...blobs,
     removedLayerResults: layers.entries,
     removedCodeCacheFiles: code.files,
-    removedBytes: blobs.removedBytes + layers.bytes + code.bytes,
+    removedFileDigestFiles: digests.files,
+    removedBytes: blobs.removedBytes + layers.bytes + code.bytes + digests.bytes,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FileDigests } from '../cache/index.js';
 import { DigestMismatchError, InputFormatError } from '../errors.js';
 import { parseDigest } from '../layers/index.js';
 import { type ArchiveFiles, readMember } from './archive-files.js';
@@ -20,15 +21,26 @@ export function parseJson(what: string, bytes: Buffer): unknown {
   }
 }
 
+/**
+ * A member's JSON, its bytes checked against `digest` where one is given: hashed, unless
+ * `digests` knows the member's region hashed to it and its file unchanged since (file-digests.ts).
+ */
 export async function readJsonMember(
   files: ArchiveFiles,
   name: string,
   maxBytes: number,
   digest: string | null = null,
+  digests: FileDigests | null = null,
 ): Promise<unknown> {
   const what = `${files.location}: ${name}`;
   const bytes = await readMember(files, name, maxBytes);
-  if (digest !== null) verifyBytes(what, bytes, digest);
+  if (digest !== null) {
+    const region = digests === null ? null : await files.region(name);
+    if (region === null || digests?.knownAfterReading(region) !== digest) {
+      verifyBytes(what, bytes, digest);
+      if (region !== null) digests?.remember(region, digest);
+    }
+  }
   return parseJson(what, bytes);
 }
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { LayerResultCache } from '../cache/index.js';
+import type { FileDigests, LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
 import { DOCKER_TRANSPORT, parseDaemonReference, parseImageReference } from '../reference/index.js';
 import { type ArchiveFiles, DirectoryFiles } from './archive-files.js';
@@ -58,15 +58,16 @@ export function localArchiveBytes(argument: string): number | null {
 }
 
 async function chooseSource(argument: string, options: OpenSourceOptions): Promise<ImageSource> {
+  const digests = options.layerResults?.fileDigests ?? null;
   for (const transport of LOCAL_TRANSPORTS) {
-    if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument);
+    if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument, digests);
   }
   const daemonName = parseDaemonReference(argument);
   if (daemonName !== null) return new DockerDaemonSource(daemonName, argument, options.env);
   if (argument.startsWith(DOCKER_TRANSPORT)) return openRegistry(argument, options);
   const kind = pathKind(argument);
-  if (kind === 'directory') return detectDirectory(argument);
-  if (kind === 'file') return detectFile(argument);
+  if (kind === 'directory') return detectDirectory(argument, digests);
+  if (kind === 'file') return detectFile(argument, digests);
   if (looksLikePath(argument)) throw new InputNotFoundError(`${argument}: no such file or directory`);
   return openRegistry(argument, options);
 }
@@ -80,11 +81,15 @@ function openRegistry(argument: string, options: OpenSourceOptions): ImageSource
   });
 }
 
-async function openTransport(transport: LocalTransport, argument: string): Promise<ImageSource> {
+async function openTransport(
+  transport: LocalTransport,
+  argument: string,
+  digests: FileDigests | null,
+): Promise<ImageSource> {
   const rest = argument.slice(transport.length + 1);
   if (rest === '') throw new UsageError(`${argument}: the ${transport}: transport needs a path`);
   if (transport === 'docker-archive') {
-    return new DockerArchiveSource(await archiveFiles(rest), argument);
+    return new DockerArchiveSource(await archiveFiles(rest), argument, digests);
   }
   const { path, tag } = splitTag(rest);
   const kind = transport === 'oci' ? 'oci-layout' : 'oci-archive';
@@ -107,18 +112,18 @@ async function archiveFiles(path: string): Promise<ArchiveFiles> {
   return TarFiles.index(path);
 }
 
-async function detectDirectory(path: string): Promise<ImageSource> {
+async function detectDirectory(path: string, digests: FileDigests | null): Promise<ImageSource> {
   const files = new DirectoryFiles(path);
-  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path);
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, digests);
   if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-layout', null);
   throw new InputFormatError(`${path}: not an image directory: it has neither manifest.json nor oci-layout`);
 }
 
-async function detectFile(path: string): Promise<ImageSource> {
+async function detectFile(path: string, digests: FileDigests | null): Promise<ImageSource> {
   refuseCompressedArchive(path);
   const files = await TarFiles.index(path);
   // Docker >= 25 writes both manifest.json and an OCI layout; manifest.json is the image's index there.
-  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path);
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, digests);
   if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-archive', null);
   throw new InputFormatError(
     `${path}: not a container image archive: it has neither manifest.json (docker save) nor oci-layout (OCI)`,

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlobCache } from '../../src/registry/index.js';
+import { formatBytes } from '../../src/render/format.js';
 import { cleanupTempDirs, tempDir } from '../helpers/temp.js';
-import { runCli } from '../helpers/run-cli.js';
+import { DIVE_FIXTURES, runCli } from '../helpers/run-cli.js';
 
 afterAll(cleanupTempDirs);
 
@@ -56,6 +57,7 @@ describe('imgscope cache list', () => {
       blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
+      fileDigests: { files: 0, bytes: 0 },
       entries: [],
     });
   });
@@ -89,6 +91,7 @@ describe('imgscope cache list', () => {
       blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
+      fileDigests: { files: 0, bytes: 0 },
       entries: [
         { kind: 'blob', digest: recent.digest, bytes: 250_000, lastUsed: recent.used.toISOString() },
         { kind: 'blob', digest: old.digest, bytes: 1500, lastUsed: old.used.toISOString() },
@@ -143,5 +146,31 @@ describe('imgscope cache prune', () => {
     );
     // Four cache commands ran: none of them kept compiled code of its own.
     expect(await readdir(code)).toEqual([]);
+  });
+
+  it('counts and removes the digests of archives analyzed before', async () => {
+    const xdg = await tempDir();
+    const root = join(xdg, 'imgscope');
+    // The fixture was checked out long before: its analysis records its digests.
+    expect(
+      (await runCli(['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--json'], { XDG_CACHE_HOME: xdg }))
+        .code,
+    ).toBe(0);
+    const [record] = await readdir(join(root, 'file-digests'));
+    const bytes = (await stat(join(root, 'file-digests', record ?? ''))).size;
+    const table = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
+    expect(table.stdout).toContain(
+      `\nDigests of archives analyzed before: 1 record, ${formatBytes(bytes)}\n`,
+    );
+    const json = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
+    expect((JSON.parse(json.stdout) as { fileDigests: unknown }).fileDigests).toEqual({ files: 1, bytes });
+
+    const recent = await runCli(['cache', 'prune', '--older-than', '1'], { XDG_CACHE_HOME: xdg });
+    expect(recent.stdout).not.toContain('file-digest record');
+    const all = await runCli(['cache', 'prune'], { XDG_CACHE_HOME: xdg });
+    expect(all.stdout).toMatch(
+      /^Removed 0 blobs, 14 layer results, 1 compiled-code file, 1 file-digest record and 0 temporary files /,
+    );
+    expect(await readdir(join(root, 'file-digests'))).toEqual([]);
   });
 });

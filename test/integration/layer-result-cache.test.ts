@@ -100,8 +100,8 @@ describe('layer results cached between runs', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings).toEqual(
       [
-        `imgscope: warning: the cached result of ${labelOf(cut.name)} (sha256:${cut.name.slice(7, 71)}) is damaged: an encoded layer result does not match its digest (cut short or damaged); it was removed and the layer is read again`,
-        `imgscope: warning: the cached result of ${labelOf(flipped.name)} (sha256:${flipped.name.slice(7, 71)}) is damaged: an encoded layer result does not match its digest (cut short or damaged); it was removed and the layer is read again`,
+        `imgscope: warning: the cached result of ${labelOf(cut.name)} (sha256:${cut.name.slice(7, 71)}) is damaged: an encoded layer result does not match its CRC-32 (cut short or damaged); it was removed and the layer is read again`,
+        `imgscope: warning: the cached result of ${labelOf(flipped.name)} (sha256:${flipped.name.slice(7, 71)}) is damaged: an encoded layer result does not match its CRC-32 (cut short or damaged); it was removed and the layer is read again`,
       ].sort(),
     );
     // Read again and stored again: the next run uses every entry, silently.

@@ -8,12 +8,14 @@ afterAll(cleanupTempDirs);
 
 /**
  * The Node modules a run of the built CLI loaded, and the files it required, from a preload that
- * lists them at exit; the run ends with `exitCode`, its stdout to `stdoutFile` where one is named.
+ * lists them at exit; the run ends with `exitCode`, its stdout to `stdoutFile` where one is named,
+ * with `env` (a cache to share with an earlier run).
  */
 async function modulesLoaded(
   args: string[],
   exitCode = 0,
   stdoutFile?: string,
+  env: Record<string, string> = {},
 ): Promise<{ modules: string[]; files: string[] }> {
   const dir = await tempDir();
   const preload = join(dir, 'list-modules.cjs');
@@ -24,7 +26,7 @@ async function modulesLoaded(
   );
   const result = await runCli(
     args,
-    { NODE_OPTIONS: `--require ${preload}` },
+    { ...env, NODE_OPTIONS: `--require ${preload}` },
     stdoutFile === undefined ? {} : { stdoutFile },
   );
   expect(result.code).toBe(exitCode);
@@ -48,6 +50,18 @@ describe('what a start loads', () => {
       expect(modules).not.toContain('NativeModule worker_threads');
       expect(modules).not.toContain('NativeModule child_process');
     }
+  });
+
+  it('analyze of a small image analyzed before loads no node:crypto: nothing is hashed', async () => {
+    // The fixture was checked out long before: the first run records its digests (file-digests.ts)
+    // and stores its layers' results; the second finds both and verifies nothing by hashing.
+    const home = join(await tempDir(), 'home');
+    const env = { HOME: home, XDG_CACHE_HOME: join(home, '.cache') };
+    const args = ['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--format', 'json'];
+    expect((await runCli(args, env)).code).toBe(0);
+    const { modules } = await modulesLoaded(args, 0, undefined, env);
+    expect(modules).toContain('NativeModule zlib');
+    expect(modules).not.toContain('NativeModule crypto');
   });
 
   it('analyze of a small image, stderr a pipe, never makes process.stderr (no socket, no node:net)', async () => {

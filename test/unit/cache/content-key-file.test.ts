@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { LayerResultCache } from '../../../src/cache/index.js';
-import { CONTENT_KEY_FILE, storedContentKey } from '../../../src/cache/content-key-file.js';
+import { CONTENT_KEY_FILE, storedContentKey, storedKeyBytes } from '../../../src/cache/content-key-file.js';
 import { contentKeyFrom } from '../../../src/layers/index.js';
 import { layer } from '../../helpers/layer-contents.js';
 import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
@@ -26,9 +26,11 @@ describe('the content key of stored layer results', () => {
     const made = await storedContentKey(root, versionDir);
     expect(made.warning).toBeNull();
     const bytes = await readFile(keyPath);
-    expect(bytes.length).toBe(32);
+    // The key, then its id: the hash of the key, as contentKeyFrom makes it.
+    expect(bytes.length).toBe(48);
     expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
-    expect(made.key?.id).toBe(contentKeyFrom(bytes).id);
+    expect(made.key?.id).toBe(contentKeyFrom(bytes.subarray(0, 32)).id);
+    expect(bytes.subarray(32).toString('hex')).toBe(made.key?.id);
     const again = await storedContentKey(root, versionDir);
     expect(again).toEqual({ key: made.key, warning: null });
     // Nothing left in tmp/.
@@ -37,20 +39,21 @@ describe('the content key of stored layer results', () => {
 
   it('ends with one key when many runs make it at once', async () => {
     const keys = await Promise.all(Array.from({ length: 8 }, () => storedContentKey(root, versionDir)));
-    const onDisk = contentKeyFrom(await readFile(keyPath)).id;
+    const onDisk = contentKeyFrom((await readFile(keyPath)).subarray(0, 32)).id;
     expect(keys.map(({ key }) => key?.id)).toEqual(Array.from({ length: 8 }, () => onDisk));
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
   });
 
   it('replaces a short or long key with a warning, once', async () => {
-    for (const damaged of [Buffer.alloc(0), Buffer.alloc(31, 1), Buffer.alloc(33, 1)]) {
+    // 32 bytes: a key without its id (as imgscope stored it before the id was stored too).
+    for (const damaged of [Buffer.alloc(0), Buffer.alloc(32, 1), Buffer.alloc(47, 1), Buffer.alloc(49, 1)]) {
       await mkdir(versionDir, { recursive: true });
       await writeFile(keyPath, damaged);
       const made = await storedContentKey(root, versionDir);
       expect(made.warning).toBe(
         `the layer-result cache's content key ${keyPath} is damaged; a new one was made (results stored under the old one are read again)`,
       );
-      expect(made.key?.id).toBe(contentKeyFrom(await readFile(keyPath)).id);
+      expect(made.key === null ? null : storedKeyBytes(made.key)).toEqual(await readFile(keyPath));
       expect((await storedContentKey(root, versionDir)).warning).toBeNull();
     }
   });

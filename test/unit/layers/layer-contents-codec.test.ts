@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   CorruptLayerResultError,
@@ -123,11 +123,10 @@ function plain(contents: LayerContents): unknown {
   return { ...contents, entries: [...contents.entries] };
 }
 
-/** Writes a new digest over an edited buffer, as a buggy writer would. */
+/** Writes a new CRC-32 over an edited buffer, as a buggy writer would. */
 function resealed(buffer: ArrayBuffer): ArrayBuffer {
   const bytes = new Uint8Array(buffer);
-  const digest = createHash('sha256').update(bytes.subarray(0, 16)).update(bytes.subarray(48)).digest();
-  bytes.set(digest, 16);
+  new DataView(buffer).setUint32(12, zlib.crc32(bytes.subarray(16), zlib.crc32(bytes.subarray(0, 12))), true);
   return buffer;
 }
 
@@ -136,15 +135,15 @@ function withHeader(buffer: ArrayBuffer, edit: (header: Record<string, unknown>)
   const copy = buffer.slice(0);
   const length = new DataView(copy).getUint32(8, true);
   const bytes = new Uint8Array(copy);
-  const header = JSON.parse(Buffer.from(bytes.subarray(48, 48 + length)).toString('utf8')) as Record<
+  const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + length)).toString('utf8')) as Record<
     string,
     unknown
   >;
   edit(header);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   expect(json.length).toBeLessThanOrEqual(length);
-  bytes.fill(0x20, 48, 48 + length);
-  bytes.set(json, 48);
+  bytes.fill(0x20, 16, 16 + length);
+  bytes.set(json, 16);
   return resealed(copy);
 }
 
@@ -186,7 +185,7 @@ describe('layer contents codec', () => {
     const buffer = encodeLayerContents(contents);
     const columns = buffer.slice(0);
     const jsonLength = new DataView(columns).getUint32(8, true);
-    const offsets = new Float64Array(columns, Math.ceil((48 + jsonLength) / 8) * 8 + 17 * 8, 17);
+    const offsets = new Float64Array(columns, Math.ceil((16 + jsonLength) / 8) * 8 + 17 * 8, 17);
     for (const bad of [-(link + 1), -(link + 2), -3, 0.5]) {
       offsets[link] = bad;
       expect(() => decodeLayerContents(resealed(columns.slice(0)))).toThrow(
@@ -196,7 +195,7 @@ describe('layer contents codec', () => {
     // A deferred hash in a result without the column of offsets.
     const plainBuffer = encodeLayerContents(sample());
     const plainJson = new DataView(plainBuffer).getUint32(8, true);
-    new Int32Array(plainBuffer, Math.ceil((48 + plainJson) / 8) * 8 + 15 * 8 + 15 * 4 * 3, 15)[0] = -4;
+    new Int32Array(plainBuffer, Math.ceil((16 + plainJson) / 8) * 8 + 15 * 8 + 15 * 4 * 3, 15)[0] = -4;
     expect(() => decodeLayerContents(resealed(plainBuffer))).toThrow(
       'an encoded layer result has a bad content-hash slot',
     );
@@ -317,7 +316,7 @@ describe('layer contents codec', () => {
     }
     expect([...failures]).toEqual([]);
     expect(() => decodeLayerContents(buffer.slice(0, buffer.byteLength - 1))).toThrow(
-      'an encoded layer result does not match its digest (cut short or damaged)',
+      'an encoded layer result does not match its CRC-32 (cut short or damaged)',
     );
   });
 
@@ -346,7 +345,7 @@ describe('layer contents codec', () => {
     // The first entry's type code (the types column follows the eight u32/i32 columns).
     const columns = buffer.slice(0);
     const jsonLength = new DataView(columns).getUint32(8, true);
-    const start = Math.ceil((48 + jsonLength) / 8) * 8;
+    const start = Math.ceil((16 + jsonLength) / 8) * 8;
     const n = 15;
     const links = 4;
     const metadata = 3;

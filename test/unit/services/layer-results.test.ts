@@ -44,7 +44,7 @@ describe('layer results by computed identity', () => {
   });
 
   it('a registry layer is found by its blob digest and diff_id, never by a mis-paired diff_id', async () => {
-    await storeLayerResult(cache, blob(blobBytes), 'layer 1', result(blobBytes.length));
+    await storeLayerResult(cache, 'registry', blob(blobBytes), 'layer 1', result(blobBytes.length));
     expect((await storedLayerResult(cache, 'registry', blob(blobBytes), 'layer 0'))?.entries.length).toBe(1);
     const misPaired = blob(blobBytes, { diffId: sha256(Buffer.from('another tar')) });
     expect(await storedLayerResult(cache, 'registry', misPaired, 'layer 0')).toBeNull();
@@ -54,7 +54,7 @@ describe('layer results by computed identity', () => {
   });
 
   it('a descriptor declaring another size than the bytes the result was read from finds nothing', async () => {
-    await storeLayerResult(cache, blob(blobBytes), 'layer 0', result(blobBytes.length));
+    await storeLayerResult(cache, 'oci-layout', blob(blobBytes), 'layer 0', result(blobBytes.length));
     const bigger = blob(blobBytes);
     bigger.descriptor = {
       ...(bigger.descriptor as NonNullable<LayerBlob['descriptor']>),
@@ -64,7 +64,7 @@ describe('layer results by computed identity', () => {
   });
 
   it('an archive layer is hashed first: other bytes under the same name find nothing', async () => {
-    await storeLayerResult(cache, blob(blobBytes), 'layer 0', result(blobBytes.length));
+    await storeLayerResult(cache, 'docker-archive', blob(blobBytes), 'layer 0', result(blobBytes.length));
     expect(await storedLayerResult(cache, 'docker-archive', blob(blobBytes), 'layer 0')).not.toBeNull();
     expect(await storedLayerResult(cache, 'docker-archive', blob(other), 'layer 0')).toBeNull();
   });
@@ -72,11 +72,14 @@ describe('layer results by computed identity', () => {
   it('an uncompressed archive member with no digest name is stored under its diff_id; a compressed one is not stored', async () => {
     const tar = Buffer.from('an uncompressed layer');
     const member = blob(tar, { descriptor: null, diffId: sha256(tar) });
-    await storeLayerResult(cache, member, 'layer 0', { ...result(tar.length), compression: 'none' });
+    await storeLayerResult(cache, 'docker-archive', member, 'layer 0', {
+      ...result(tar.length),
+      compression: 'none',
+    });
     expect(await storedLayerResult(cache, 'docker-archive', member, 'layer 0')).not.toBeNull();
 
     const gz = blob(blobBytes, { descriptor: null });
-    await storeLayerResult(cache, gz, 'layer 0', result(blobBytes.length));
+    await storeLayerResult(cache, 'docker-archive', gz, 'layer 0', result(blobBytes.length));
     expect((await cache.list()).map((entry) => entry.digest)).toEqual([sha256(tar)]);
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * The sha256 of regions of local files (a docker-archive's layers and config), kept between runs
+ * while the file is unchanged: `ROOT/file-digests/DEV-INO`, one small JSON record per file, so
+ * that analyzing the same archive again finds its stored layer results without hashing the
+ * layers again (a small image's warm run then loads no hash library at all).
+ *
+ * A record is trusted as git's index and Bazel's digest cache trust a file's stat: the same
+ * device and inode, size, modification and change time (in ns) as when the digests were made.
+ * The change time is the guard: every write sets it to the current time and no user can set it
+ * back. So that a write in the same clock tick as the file's last change cannot go unseen, a
+ * record is written only for a file whose change time is at least SETTLED_MS older than the run
+ * that hashed it, and still the same at the end of that run (nothing wrote to it meanwhile);
+ * and only on Linux filesystems known to keep a change time of their own (statfs): not network
+ * or FUSE filesystems, whose times come from elsewhere. Records are private (the cache's 0700
+ * tree), written through a temporary file and a rename, touched when used and the least
+ * recently used removed past MAX_BYTES; a record that is not what it should be is ignored.
+ */
+import { closeSync, futimesSync, openSync, readFileSync, statfsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileState, sameState, type FileRegion, type FileState } from '../layers/index.js';
+import { listDir, writeEntry } from './cache-files.js';
+import { FILE_DIGESTS_DIR } from './cache-root.js';
+import { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
+
+/** How much older than the run that hashed it a file's last change must be to be recorded. */
+export const SETTLED_MS = 2000;
+
+/** The records' cap (a record is some 100 bytes a region: thousands of archives). */
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Linux filesystems (statfs's f_type) whose change time is the kernel's own, set on every write:
+ * ext2/3/4, XFS, Btrfs, tmpfs, overlayfs (a container's root), ZFS, F2FS.
+ */
+const OWN_CHANGE_TIME = new Set([
+  0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1, 0xf2f52010,
+]);
+
+interface FileRecord {
+  /** The file's state as this run first saw it (null: it could not be stat'ed). */
+  state: FileState | null;
+  /** The digests stored for this state, by region ("OFFSET+LENGTH"). */
+  stored: ReadonlyMap<string, string>;
+  /** The digests this run computed, to store. */
+  found: Map<string, string>;
+}
+
+interface StoredRecord {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+  /** When the run that made the digests began (ms since the epoch). */
+  hashedAfterMs: number;
+  regions: Record<string, string>;
+}
+
+export class FileDigests {
+  readonly #dir: string;
+  readonly #startedMs: number;
+  readonly #files = new Map<string, FileRecord>();
+
+  /** `startedMs`: when this run began, before anything was read (default: the process's start). */
+  constructor(
+    readonly root: string,
+    options: { startedMs?: number } = {},
+  ) {
+    this.#dir = join(root, FILE_DIGESTS_DIR);
+    this.#startedMs = options.startedMs ?? performance.timeOrigin;
+  }
+
+  /**
+   * The sha256 ("sha256:...") that `region` had when an earlier run hashed it, where its file is
+   * unchanged since this run first looked at it; null otherwise. For a region whose results are
+   * used without reading it (a stored layer result): the run describes the file as it was then.
+   */
+  known(region: FileRegion): string | null {
+    return this.#file(region.path).stored.get(regionKey(region)) ?? null;
+  }
+
+  /**
+   * `known`, for bytes just read from `region` that the caller relies on (a config): the file is
+   * stat'ed again, so that a write since the run first looked at it (the bytes read may be the
+   * new ones) finds nothing.
+   */
+  knownAfterReading(region: FileRegion): string | null {
+    const file = this.#file(region.path);
+    const now = fileState(region.path);
+    if (file.state === null || now === null || !sameState(now, file.state)) return null;
+    return file.stored.get(regionKey(region)) ?? null;
+  }
+
+  /** Notes that `region` hashed to `digest` in this run, for `save` to store. */
+  remember(region: FileRegion, digest: string): void {
+    const file = this.#file(region.path);
+    if (file.stored.get(regionKey(region)) !== digest) file.found.set(regionKey(region), digest);
+  }
+
+  /**
+   * Stores the digests this run found, for each file that qualifies (see above). Never fails:
+   * a cache that cannot be written only means hashing again next time.
+   */
+  async save(): Promise<void> {
+    for (const [path, file] of this.#files) {
+      if (file.found.size === 0 || file.state === null) continue;
+      const now = fileState(path);
+      if (now === null || !sameState(now, file.state) || !this.#settled(now) || !ownChangeTime(path))
+        continue;
+      const record: StoredRecord = {
+        ...stateText(now),
+        hashedAfterMs: this.#startedMs,
+        regions: Object.fromEntries([...file.stored, ...file.found]),
+      };
+      const name = recordName(now);
+      try {
+        await writeEntry(this.root, name, join(this.#dir, name), Buffer.from(JSON.stringify(record)));
+      } catch {
+        continue;
+      }
+      file.found.clear();
+      await removeLeastRecentlyUsed(await recordFiles(this.root), MAX_BYTES).catch(() => undefined);
+    }
+  }
+
+  #settled(state: FileState): boolean {
+    return state.ctimeNs <= BigInt(Math.floor(this.#startedMs - SETTLED_MS)) * 1_000_000n;
+  }
+
+  #file(path: string): FileRecord {
+    let file = this.#files.get(path);
+    if (file === undefined) {
+      const state = fileState(path);
+      file = { state, stored: state === null ? new Map() : this.#stored(path, state), found: new Map() };
+      this.#files.set(path, file);
+    }
+    return file;
+  }
+
+  /** The digests recorded for the file in `state`; none where there is no record that holds. */
+  #stored(path: string, state: FileState): Map<string, string> {
+    const record = readRecord(join(this.#dir, recordName(state)));
+    if (record === null) return new Map();
+    const same = Object.entries(stateText(state)).every(
+      ([field, value]) => record[field as keyof StoredRecord] === value,
+    );
+    const settled =
+      typeof record.hashedAfterMs === 'number' &&
+      state.ctimeNs <= BigInt(Math.floor(record.hashedAfterMs - SETTLED_MS)) * 1_000_000n;
+    if (
+      !same ||
+      !settled ||
+      !ownChangeTime(path) ||
+      typeof record.regions !== 'object' ||
+      record.regions === null
+    )
+      return new Map();
+    return new Map(Object.entries(record.regions).filter(([, digest]) => typeof digest === 'string'));
+  }
+}
+
+/** The stored records as eviction and `cache prune` see them. */
+async function recordFiles(root: string): Promise<UsedFile[]> {
+  const dir = join(root, FILE_DIGESTS_DIR);
+  const files = await Promise.all(
+    (await listDir(dir)).map(async (name) => {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => null);
+      return info?.isFile() === true ? { path, bytes: info.size, lastUsed: info.mtime } : null;
+    }),
+  );
+  return files.filter((file) => file !== null);
+}
+
+/** Files and bytes of the stored file digests (`cache list`). */
+export async function fileDigestsUsage(root: string): Promise<{ files: number; bytes: number }> {
+  const files = await recordFiles(root);
+  return { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
+}
+
+/** Removes the records, or those not used for `olderThanMs` (`cache prune`). */
+export async function pruneFileDigests(
+  root: string,
+  options: { olderThanMs?: number } = {},
+): Promise<{ files: number; bytes: number }> {
+  const { entries, bytes } = await removeUnused(await recordFiles(root), options);
+  return { files: entries, bytes };
+}
+
+function regionKey(region: FileRegion): string {
+  return `${region.offset}+${region.length}`;
+}
+
+function recordName(state: FileState): string {
+  return `${state.dev}-${state.ino}`;
+}
+
+function stateText(state: FileState): Pick<StoredRecord, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'> {
+  return {
+    dev: String(state.dev),
+    ino: String(state.ino),
+    size: String(state.size),
+    mtimeNs: String(state.mtimeNs),
+    ctimeNs: String(state.ctimeNs),
+  };
+}
+
+/** Whether the file lies on a filesystem of OWN_CHANGE_TIME (Linux only: elsewhere nothing is trusted). */
+function ownChangeTime(path: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    return OWN_CHANGE_TIME.has(statfsSync(path).type);
+  } catch {
+    return false;
+  }
+}
+
+/** The record at `path`, marked as used; null where there is none or it is not a JSON object. */
+function readRecord(path: string): Partial<StoredRecord> | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const now = Date.now() / 1000;
+    try {
+      futimesSync(fd, now, now);
+    } catch {
+      // A read-only cache: used, only not marked as used.
+    }
+    const value: unknown = JSON.parse(readFileSync(fd, 'utf8'));
+    return typeof value === 'object' && value !== null ? (value as Partial<StoredRecord>) : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
