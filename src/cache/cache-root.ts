@@ -11,5 +11,5 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 /** The folder of the cache root holding V8's compiled code of the start (src/cli/code-cache.ts). */
 export const CODE_CACHE_DIR = 'code-cache';
 
-/** The folder of the cache root holding the digests of local files' regions (file-digests.ts). */
-export const FILE_DIGESTS_DIR = 'file-digests';
+/** The folder of the cache root holding the digests of local files' regions (known-files.ts). */
+export const KNOWN_FILES_DIR = 'known-files';

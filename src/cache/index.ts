@@ -14,4 +14,4 @@ export {
 } from './cache-files.js';
 export { codeCacheUsage, pruneCodeCache, type CodeCacheUsage } from './code-cache-files.js';
 export { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
-export { FileDigests, fileDigestsUsage, pruneFileDigests } from './file-digests.js';
+export { KnownFiles, knownFilesUsage, pruneKnownFiles, type TarMember } from './known-files.js';

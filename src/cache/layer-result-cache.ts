@@ -14,7 +14,7 @@ import { tightenPrivateTree } from '../private-files.js';
 import { listDir, sweepOrphans, writeEntry } from './cache-files.js';
 import { removeLeastRecentlyUsed, removeUnused } from './least-recently-used.js';
 import { CONTENT_KEY_FILE, storedContentKey } from './content-key-file.js';
-import { FileDigests } from './file-digests.js';
+import { KnownFiles } from './known-files.js';
 import { imgscopeVersion } from './imgscope-version.js';
 
 /** The default size cap of the stored layer results (`IMGSCOPE_LAYER_CACHE_MAX` changes it). */
@@ -64,7 +64,7 @@ export class LayerResultCache {
   readonly maxBytes: number;
   readonly version: string;
   /** The digests of local files' regions (an archive's layers), kept beside the results. */
-  readonly fileDigests: FileDigests;
+  readonly knownFiles: KnownFiles;
   #privacy: Promise<void> | null = null;
   #contentKey: Promise<ContentKey | null> | null = null;
   #swept = false;
@@ -81,7 +81,7 @@ export class LayerResultCache {
     this.maxBytes = options.maxBytes ?? DEFAULT_LAYER_CACHE_MAX_BYTES;
     this.version = options.version ?? `${layerResultVersion()}-${imgscopeVersion()}`;
     this.#versionDir = join(this.layersDir, this.version);
-    this.fileDigests = new FileDigests(root);
+    this.knownFiles = new KnownFiles(root);
   }
 
   private get layersDir(): string {

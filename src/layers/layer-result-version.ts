@@ -25,7 +25,7 @@ export function layerResultVersion(): string {
   };
   // The versions in plain sight; a CRC-32 of the rest (a change there, not an adversary, to
   // tell apart), so that naming the version loads no hash library: a small image's warm run
-  // hashes nothing (file-digests.ts).
+  // hashes nothing (known-files.ts).
   const check = crc32(Buffer.from(JSON.stringify(parts)))
     .toString(16)
     .padStart(8, '0');

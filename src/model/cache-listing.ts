@@ -35,7 +35,7 @@ export interface CacheListing {
   /** The start's compiled code (not entries: a speed-up, rewritten when missing). */
   codeCache: { files: number; bytes: number };
   /** The digests of local archives analyzed before, one record per file (a speed-up too). */
-  fileDigests: { files: number; bytes: number };
+  knownFiles: { files: number; bytes: number };
 }
 
 /** What `imgscope cache prune` removed. */
@@ -48,6 +48,6 @@ export interface CachePruneSummary {
   /** Files of the start's compiled code. */
   removedCodeCacheFiles: number;
   /** Records of local files' digests. */
-  removedFileDigestFiles: number;
+  removedKnownFileRecords: number;
   removedBytes: number;
 }

@@ -32,7 +32,7 @@ function speedUpLines(listing: CacheListing): string {
     files === 0 ? '' : `${what}: ${plural(files, unit)}, ${formatBytes(bytes)}\n`;
   return (
     line('Compiled code of the start', listing.codeCache, 'file') +
-    line('Digests of archives analyzed before', listing.fileDigests, 'record')
+    line('Local files analyzed before', listing.knownFiles, 'record')
   );
 }
 
@@ -74,7 +74,7 @@ export function renderCacheJson(listing: CacheListing): string {
     blobsMaxBytes: listing.blobsMaxBytes,
     layerResultsMaxBytes: listing.layerResultsMaxBytes,
     codeCache: listing.codeCache,
-    fileDigests: listing.fileDigests,
+    knownFiles: listing.knownFiles,
     entries: listing.entries.map(entryToJson),
   };
   return JSON.stringify(json, null, 2) + '\n';
@@ -86,7 +86,7 @@ export function renderCachePrune(summary: CachePruneSummary): string {
   const named = (count: number, word: string): string => (count === 0 ? '' : `, ${plural(count, word)}`);
   const code =
     named(summary.removedCodeCacheFiles, 'compiled-code file') +
-    named(summary.removedFileDigestFiles, 'file-digest record');
+    named(summary.removedKnownFileRecords, 'known-file record');
   return (
     `Removed ${plural(summary.removedEntries, 'blob')}, ${plural(summary.removedLayerResults, 'layer result')}${code} and ${plural(summary.removedTemporaryFiles, 'temporary file')} ` +
     `(${formatBytes(summary.removedBytes)}, ${summary.removedBytes} bytes freed) from ${summary.location}\n`

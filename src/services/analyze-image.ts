@@ -147,7 +147,7 @@ export async function analyzeResolved(
         return readOwn(layer, index).then(numbered(index));
       }),
     );
-    await image.layerResults?.fileDigests.save();
+    await image.layerResults?.knownFiles.save();
     const tables = contents.map(({ entries }) => entries);
     // The large bodies the reads left unhashed that the merge compares, hashed on both cores first.
     if (tables.some((table) => table.hasDeferredContent()))

@@ -1,9 +1,9 @@
 import {
   codeCacheUsage,
-  fileDigestsUsage,
+  knownFilesUsage,
   LayerResultCache,
   pruneCodeCache,
-  pruneFileDigests,
+  pruneKnownFiles,
 } from '../cache/index.js';
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
@@ -34,7 +34,7 @@ export async function listCache(location: CacheLocation = {}): Promise<CacheList
     blobsMaxBytes: cache.maxBytes,
     layerResultsMaxBytes: layers.maxBytes,
     codeCache: await codeCacheUsage(root),
-    fileDigests: await fileDigestsUsage(root),
+    knownFiles: await knownFilesUsage(root),
   };
 }
 
@@ -47,13 +47,13 @@ export async function pruneCache(
   const layers = await new LayerResultCache(root).prune(age);
   const blobs = await new BlobCache(root).prune(age);
   const code = await pruneCodeCache(root, age);
-  const digests = await pruneFileDigests(root, age);
+  const digests = await pruneKnownFiles(root, age);
   return {
     location: root,
     ...blobs,
     removedLayerResults: layers.entries,
     removedCodeCacheFiles: code.files,
-    removedFileDigestFiles: digests.files,
+    removedKnownFileRecords: digests.files,
     removedBytes: blobs.removedBytes + layers.bytes + code.bytes + digests.bytes,
   };
 }

@@ -43,15 +43,15 @@ export async function storedLayerResult(
   // An uncompressed member with no digest name is its tar: its digest is the diff_id.
   const stored = descriptor?.digest ?? diffId;
   if (!(await results.has(stored, diffId))) return null;
-  // Hashed by an earlier run, and the file unchanged since (file-digests.ts): not hashed again.
+  // Hashed by an earlier run, and the file unchanged since (known-files.ts): not hashed again.
   const region = await layer.region?.();
-  if (region !== undefined && results.fileDigests.known(region) === stored) {
+  if (region !== undefined && results.knownFiles.digest(region) === stored) {
     debug(`${label} ${stored} digest known`);
     return results.get(stored, diffId, label);
   }
   // A layer that cannot be hashed is read, and fails with the reader's words.
   if ((await blobDigest(layer, digestRegion).catch(() => null)) !== stored) return null;
-  if (region !== undefined) results.fileDigests.remember(region, stored);
+  if (region !== undefined) results.knownFiles.rememberDigest(region, stored);
   return results.get(stored, diffId, label);
 }
 
@@ -59,7 +59,7 @@ export async function storedLayerResult(
  * Stores what reading `layer` gave, under the digests the read checked: the blob's (against its
  * descriptor, by the reader or the registry client) and the diff_id (after decompression). A layer
  * with no diff_id, or a compressed archive member with no digest name, is not stored. An
- * archive's layer region is noted as hashed to that digest (file-digests.ts).
+ * archive's layer region is noted as hashed to that digest (known-files.ts).
  */
 export async function storeLayerResult(
   results: LayerResultCache,
@@ -73,7 +73,7 @@ export async function storeLayerResult(
   const stored = descriptor?.digest ?? (contents.compression === 'none' ? diffId : null);
   if (stored === null) return;
   const region = CONTENT_ADDRESSED.has(source) ? undefined : await layer.region?.();
-  if (region !== undefined) results.fileDigests.remember(region, stored);
+  if (region !== undefined) results.knownFiles.rememberDigest(region, stored);
   await results.put(stored, diffId, label, contents);
 }
 

@@ -1,4 +1,4 @@
-import type { FileDigests } from '../cache/index.js';
+import type { KnownFiles } from '../cache/index.js';
 import { InputFormatError } from '../errors.js';
 import { MEDIA_TYPES, type Descriptor, type ImageConfig } from '../model/index.js';
 import type { ArchiveFiles } from './archive-files.js';
@@ -21,11 +21,11 @@ interface ArchiveManifestEntry {
  * manifest.json). manifest.json is the one index all of them share.
  */
 export class DockerArchiveSource implements ImageSource {
-  /** `digests`: the digests of earlier runs, which spare hashing the config again (none with --no-cache). */
+  /** `known`: what earlier runs learned of the files, which spares hashing the config again (none with --no-cache). */
   constructor(
     private readonly files: ArchiveFiles,
     private readonly reference: string,
-    private readonly digests: FileDigests | null = null,
+    private readonly known: KnownFiles | null = null,
   ) {}
 
   async resolve(options: ResolveOptions = {}): Promise<ResolvedImage> {
@@ -33,7 +33,7 @@ export class DockerArchiveSource implements ImageSource {
     const configDigest = digestFromName(entry.Config);
     const what = `${this.files.location}: ${entry.Config}`;
     const config: ImageConfig = toImageConfig(
-      await readJsonMember(this.files, entry.Config, MAX_CONFIG_BYTES, configDigest, this.digests),
+      await readJsonMember(this.files, entry.Config, MAX_CONFIG_BYTES, configDigest, this.known),
       what,
     );
     checkLayerCount(config, entry.Layers.length, this.files.location);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileDigests } from '../cache/index.js';
+import type { KnownFiles } from '../cache/index.js';
 import { DigestMismatchError, InputFormatError } from '../errors.js';
 import { parseDigest } from '../layers/index.js';
 import { type ArchiveFiles, readMember } from './archive-files.js';
@@ -23,22 +23,22 @@ export function parseJson(what: string, bytes: Buffer): unknown {
 
 /**
  * A member's JSON, its bytes checked against `digest` where one is given: hashed, unless
- * `digests` knows the member's region hashed to it and its file unchanged since (file-digests.ts).
+ * `known` has the member's region hashed to it and its file unchanged since (known-files.ts).
  */
 export async function readJsonMember(
   files: ArchiveFiles,
   name: string,
   maxBytes: number,
   digest: string | null = null,
-  digests: FileDigests | null = null,
+  known: KnownFiles | null = null,
 ): Promise<unknown> {
   const what = `${files.location}: ${name}`;
   const bytes = await readMember(files, name, maxBytes);
   if (digest !== null) {
-    const region = digests === null ? null : await files.region(name);
-    if (region === null || digests?.knownAfterReading(region) !== digest) {
+    const region = known === null ? null : await files.region(name);
+    if (region === null || known?.digestAfterReading(region) !== digest) {
       verifyBytes(what, bytes, digest);
-      if (region !== null) digests?.remember(region, digest);
+      if (region !== null) known?.rememberDigest(region, digest);
     }
   }
   return parseJson(what, bytes);

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { FileDigests, LayerResultCache } from '../cache/index.js';
+import type { KnownFiles, LayerResultCache } from '../cache/index.js';
 import { InputFormatError, InputNotFoundError, UsageError } from '../errors.js';
 import { DOCKER_TRANSPORT, parseDaemonReference, parseImageReference } from '../reference/index.js';
 import { type ArchiveFiles, DirectoryFiles } from './archive-files.js';
@@ -58,16 +58,16 @@ export function localArchiveBytes(argument: string): number | null {
 }
 
 async function chooseSource(argument: string, options: OpenSourceOptions): Promise<ImageSource> {
-  const digests = options.layerResults?.fileDigests ?? null;
+  const known = options.layerResults?.knownFiles ?? null;
   for (const transport of LOCAL_TRANSPORTS) {
-    if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument, digests);
+    if (argument.startsWith(`${transport}:`)) return openTransport(transport, argument, known);
   }
   const daemonName = parseDaemonReference(argument);
   if (daemonName !== null) return new DockerDaemonSource(daemonName, argument, options.env);
   if (argument.startsWith(DOCKER_TRANSPORT)) return openRegistry(argument, options);
   const kind = pathKind(argument);
-  if (kind === 'directory') return detectDirectory(argument, digests);
-  if (kind === 'file') return detectFile(argument, digests);
+  if (kind === 'directory') return detectDirectory(argument, known);
+  if (kind === 'file') return detectFile(argument, known);
   if (looksLikePath(argument)) throw new InputNotFoundError(`${argument}: no such file or directory`);
   return openRegistry(argument, options);
 }
@@ -84,16 +84,16 @@ function openRegistry(argument: string, options: OpenSourceOptions): ImageSource
 async function openTransport(
   transport: LocalTransport,
   argument: string,
-  digests: FileDigests | null,
+  known: KnownFiles | null,
 ): Promise<ImageSource> {
   const rest = argument.slice(transport.length + 1);
   if (rest === '') throw new UsageError(`${argument}: the ${transport}: transport needs a path`);
   if (transport === 'docker-archive') {
-    return new DockerArchiveSource(await archiveFiles(rest), argument, digests);
+    return new DockerArchiveSource(await archiveFiles(rest, known), argument, known);
   }
   const { path, tag } = splitTag(rest);
   const kind = transport === 'oci' ? 'oci-layout' : 'oci-archive';
-  return new OciLayoutSource(await archiveFiles(path), argument, kind, tag);
+  return new OciLayoutSource(await archiveFiles(path, known), argument, kind, tag);
 }
 
 /** "DIR:TAG" where DIR itself may contain colons: the longest existing prefix is the path. */
@@ -104,26 +104,26 @@ function splitTag(rest: string): { path: string; tag: string | null } {
   return { path: rest, tag: null };
 }
 
-async function archiveFiles(path: string): Promise<ArchiveFiles> {
+async function archiveFiles(path: string, known: KnownFiles | null): Promise<ArchiveFiles> {
   const kind = pathKind(path);
   if (kind === null) throw new InputNotFoundError(`${path}: no such file or directory`);
   if (kind === 'directory') return new DirectoryFiles(path);
   refuseCompressedArchive(path);
-  return TarFiles.index(path);
+  return TarFiles.index(path, known);
 }
 
-async function detectDirectory(path: string, digests: FileDigests | null): Promise<ImageSource> {
+async function detectDirectory(path: string, known: KnownFiles | null): Promise<ImageSource> {
   const files = new DirectoryFiles(path);
-  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, digests);
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, known);
   if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-layout', null);
   throw new InputFormatError(`${path}: not an image directory: it has neither manifest.json nor oci-layout`);
 }
 
-async function detectFile(path: string, digests: FileDigests | null): Promise<ImageSource> {
+async function detectFile(path: string, known: KnownFiles | null): Promise<ImageSource> {
   refuseCompressedArchive(path);
-  const files = await TarFiles.index(path);
+  const files = await TarFiles.index(path, known);
   // Docker >= 25 writes both manifest.json and an OCI layout; manifest.json is the image's index there.
-  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, digests);
+  if (await files.has('manifest.json')) return new DockerArchiveSource(files, path, known);
   if (await files.has('oci-layout')) return new OciLayoutSource(files, path, 'oci-archive', null);
   throw new InputFormatError(
     `${path}: not a container image archive: it has neither manifest.json (docker save) nor oci-layout (OCI)`,

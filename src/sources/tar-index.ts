@@ -1,5 +1,6 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { KnownFiles, TarMember } from '../cache/index.js';
 import { InputFormatError } from '../errors.js';
 import {
   applyExtensions,
@@ -17,11 +18,6 @@ import { type ArchiveFiles, memberName, READ_CHUNK_BYTES } from './archive-files
 /** PAX and GNU long-name bodies are metadata: a megabyte is already absurd. */
 const MAX_METADATA_BYTES = 1024 * 1024;
 
-interface Member {
-  offset: number;
-  size: number;
-}
-
 /**
  * An image archive that is a tar file, indexed by reading only its headers: member bodies are
  * skipped with a seek, so indexing a multi-GB `docker save` costs a few reads. The reads are
@@ -30,13 +26,21 @@ interface Member {
 export class TarFiles implements ArchiveFiles {
   private constructor(
     readonly location: string,
-    private readonly members: Map<string, Member>,
+    private readonly members: ReadonlyMap<string, TarMember>,
   ) {}
 
-  static async index(path: string): Promise<TarFiles> {
+  /**
+   * The archive at `path`, its headers read, or its members as an earlier run indexed the file
+   * unchanged (`known`: none with --no-cache).
+   */
+  static async index(path: string, known: KnownFiles | null = null): Promise<TarFiles> {
+    const stored = known?.members(path) ?? null;
+    if (stored !== null) return new TarFiles(path, stored);
     const fd = openSync(path, 'r');
     try {
-      return new TarFiles(path, indexMembers(fd, fstatSync(fd).size, path));
+      const members = indexMembers(fd, fstatSync(fd).size, path);
+      known?.rememberMembers(path, members);
+      return new TarFiles(path, members);
     } finally {
       closeSync(fd);
     }
@@ -47,7 +51,7 @@ export class TarFiles implements ArchiveFiles {
     return [...this.members.keys()];
   }
 
-  private member(name: string): Member {
+  private member(name: string): TarMember {
     const member = this.members.get(memberName(name, this.location));
     if (member === undefined)
       throw new InputFormatError(`${this.location}: ${name} is missing from the archive`);
@@ -79,8 +83,8 @@ export class TarFiles implements ArchiveFiles {
   }
 }
 
-function indexMembers(fd: number, fileSize: number, location: string): Map<string, Member> {
-  const members = new Map<string, Member>();
+function indexMembers(fd: number, fileSize: number, location: string): Map<string, TarMember> {
+  const members = new Map<string, TarMember>();
   const links = new Map<string, string>();
   const block = Buffer.alloc(BLOCK);
   let offset = 0;
@@ -150,9 +154,9 @@ function indexMembers(fd: number, fileSize: number, location: string): Map<strin
 
 function resolveLink(
   target: string,
-  members: Map<string, Member>,
+  members: Map<string, TarMember>,
   links: Map<string, string>,
-): Member | undefined {
+): TarMember | undefined {
   let current = target;
   for (let hops = 0; hops < 16; hops++) {
     const member = members.get(current);

@@ -57,7 +57,7 @@ describe('imgscope cache list', () => {
       blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
-      fileDigests: { files: 0, bytes: 0 },
+      knownFiles: { files: 0, bytes: 0 },
       entries: [],
     });
   });
@@ -91,7 +91,7 @@ describe('imgscope cache list', () => {
       blobsMaxBytes: 5 * 1024 ** 3,
       layerResultsMaxBytes: 2 * 1024 ** 3,
       codeCache: { files: 0, bytes: 0 },
-      fileDigests: { files: 0, bytes: 0 },
+      knownFiles: { files: 0, bytes: 0 },
       entries: [
         { kind: 'blob', digest: recent.digest, bytes: 250_000, lastUsed: recent.used.toISOString() },
         { kind: 'blob', digest: old.digest, bytes: 1500, lastUsed: old.used.toISOString() },
@@ -156,21 +156,19 @@ describe('imgscope cache prune', () => {
       (await runCli(['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--json'], { XDG_CACHE_HOME: xdg }))
         .code,
     ).toBe(0);
-    const [record] = await readdir(join(root, 'file-digests'));
-    const bytes = (await stat(join(root, 'file-digests', record ?? ''))).size;
+    const [record] = await readdir(join(root, 'known-files'));
+    const bytes = (await stat(join(root, 'known-files', record ?? ''))).size;
     const table = await runCli(['cache', 'list'], { XDG_CACHE_HOME: xdg });
-    expect(table.stdout).toContain(
-      `\nDigests of archives analyzed before: 1 record, ${formatBytes(bytes)}\n`,
-    );
+    expect(table.stdout).toContain(`\nLocal files analyzed before: 1 record, ${formatBytes(bytes)}\n`);
     const json = await runCli(['cache', 'list', '--json'], { XDG_CACHE_HOME: xdg });
-    expect((JSON.parse(json.stdout) as { fileDigests: unknown }).fileDigests).toEqual({ files: 1, bytes });
+    expect((JSON.parse(json.stdout) as { knownFiles: unknown }).knownFiles).toEqual({ files: 1, bytes });
 
     const recent = await runCli(['cache', 'prune', '--older-than', '1'], { XDG_CACHE_HOME: xdg });
-    expect(recent.stdout).not.toContain('file-digest record');
+    expect(recent.stdout).not.toContain('known-file record');
     const all = await runCli(['cache', 'prune'], { XDG_CACHE_HOME: xdg });
     expect(all.stdout).toMatch(
-      /^Removed 0 blobs, 14 layer results, 1 compiled-code file, 1 file-digest record and 0 temporary files /,
+      /^Removed 0 blobs, 14 layer results, 1 compiled-code file, 1 known-file record and 0 temporary files /,
     );
-    expect(await readdir(join(root, 'file-digests'))).toEqual([]);
+    expect(await readdir(join(root, 'known-files'))).toEqual([]);
   });
 });

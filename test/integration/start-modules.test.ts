@@ -53,7 +53,7 @@ describe('what a start loads', () => {
   });
 
   it('analyze of a small image analyzed before loads no node:crypto: nothing is hashed', async () => {
-    // The fixture was checked out long before: the first run records its digests (file-digests.ts)
+    // The fixture was checked out long before: the first run records its digests (known-files.ts)
     // and stores its layers' results; the second finds both and verifies nothing by hashing.
     const home = join(await tempDir(), 'home');
     const env = { HOME: home, XDG_CACHE_HOME: join(home, '.cache') };

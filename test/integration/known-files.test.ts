@@ -1,7 +1,7 @@
-import { readdir, stat, utimes } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SETTLED_MS } from '../../src/cache/file-digests.js';
+import { SETTLED_MS } from '../../src/cache/known-files.js';
 import { copyFixture, flipByte, memberData } from '../helpers/archive-surgery.js';
 import { cleanupTempDirs, tempDir, writeDockerArchive, type ImageSpec } from '../helpers/image-builder.js';
 import { LAYER_DEBUG, layerLog } from '../helpers/layer-log.js';
@@ -20,7 +20,7 @@ const knownDigests = (stderr: string): string[] =>
     .sort();
 
 const records = async (cache: string): Promise<string[]> =>
-  readdir(join(cache, 'imgscope', 'file-digests')).catch(() => []);
+  readdir(join(cache, 'imgscope', 'known-files')).catch(() => []);
 
 /** Waits until `file` last changed more than SETTLED_MS ago: a run then records its digests. */
 async function settled(file: string): Promise<void> {
@@ -36,7 +36,13 @@ describe('digests of an archive kept between runs', () => {
     const cold = await analyze(image, cache);
     expect(cold.code).toBe(0);
     expect(knownDigests(cold.stderr)).toEqual([]);
-    expect(await records(cache)).toHaveLength(1);
+    const [record] = await records(cache);
+    // Where the archive's members lie too: the next run reads no tar header.
+    const stored = JSON.parse(
+      await readFile(join(cache, 'imgscope', 'known-files', record ?? ''), 'utf8'),
+    ) as { members: [string, number, number][]; regions: Record<string, string> };
+    expect(stored.members).toContainEqual(['manifest.json', expect.any(Number), expect.any(Number)]);
+    expect(Object.keys(stored.regions)).toHaveLength(15);
     const warm = await analyze(image, cache);
     const layers = Array.from({ length: 14 }, (_, i) => `layer ${i}`).sort();
     expect(layerLog(warm.stderr)).toEqual({ read: [], cached: layers });

@@ -1,6 +1,6 @@
 /**
  * The sha256 of regions of local files (a docker-archive's layers and config), kept between runs
- * while the file is unchanged: `ROOT/file-digests/DEV-INO`, one small JSON record per file, so
+ * while the file is unchanged: `ROOT/known-files/DEV-INO`, one small JSON record per file, so
  * that analyzing the same archive again finds its stored layer results without hashing the
  * layers again (a small image's warm run then loads no hash library at all).
  *
@@ -20,7 +20,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileState, sameState, type FileRegion, type FileState } from '../layers/index.js';
 import { listDir, writeEntry } from './cache-files.js';
-import { FILE_DIGESTS_DIR } from './cache-root.js';
+import { KNOWN_FILES_DIR } from './cache-root.js';
 import { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
 
 /** How much older than the run that hashed it a file's last change must be to be recorded. */
@@ -37,13 +37,23 @@ const OWN_CHANGE_TIME = new Set([
   0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x2fc12fc1, 0xf2f52010,
 ]);
 
+/** Where a member of a tar lies: its body's offset and size. */
+export interface TarMember {
+  offset: number;
+  size: number;
+}
+
 interface FileRecord {
   /** The file's state as this run first saw it (null: it could not be stat'ed). */
   state: FileState | null;
   /** The digests stored for this state, by region ("OFFSET+LENGTH"). */
   stored: ReadonlyMap<string, string>;
+  /** The tar members stored for this state; null: none. */
+  storedMembers: ReadonlyMap<string, TarMember> | null;
   /** The digests this run computed, to store. */
   found: Map<string, string>;
+  /** The tar members this run indexed, to store; null: none. */
+  foundMembers: ReadonlyMap<string, TarMember> | null;
 }
 
 interface StoredRecord {
@@ -52,12 +62,14 @@ interface StoredRecord {
   size: string;
   mtimeNs: string;
   ctimeNs: string;
-  /** When the run that made the digests began (ms since the epoch). */
-  hashedAfterMs: number;
+  /** When the run that read the file began (ms since the epoch). */
+  readAfterMs: number;
   regions: Record<string, string>;
+  /** The tar's members: name, body offset, size. */
+  members?: [string, number, number][];
 }
 
-export class FileDigests {
+export class KnownFiles {
   readonly #dir: string;
   readonly #startedMs: number;
   readonly #files = new Map<string, FileRecord>();
@@ -67,7 +79,7 @@ export class FileDigests {
     readonly root: string,
     options: { startedMs?: number } = {},
   ) {
-    this.#dir = join(root, FILE_DIGESTS_DIR);
+    this.#dir = join(root, KNOWN_FILES_DIR);
     this.#startedMs = options.startedMs ?? performance.timeOrigin;
   }
 
@@ -76,16 +88,16 @@ export class FileDigests {
    * unchanged since this run first looked at it; null otherwise. For a region whose results are
    * used without reading it (a stored layer result): the run describes the file as it was then.
    */
-  known(region: FileRegion): string | null {
+  digest(region: FileRegion): string | null {
     return this.#file(region.path).stored.get(regionKey(region)) ?? null;
   }
 
   /**
-   * `known`, for bytes just read from `region` that the caller relies on (a config): the file is
-   * stat'ed again, so that a write since the run first looked at it (the bytes read may be the
-   * new ones) finds nothing.
+   * `digest`, for bytes just read from `region` that the caller relies on (a config): the file
+   * is stat'ed again, so that a write since the run first looked at it (the bytes read may be
+   * the new ones) finds nothing.
    */
-  knownAfterReading(region: FileRegion): string | null {
+  digestAfterReading(region: FileRegion): string | null {
     const file = this.#file(region.path);
     const now = fileState(region.path);
     if (file.state === null || now === null || !sameState(now, file.state)) return null;
@@ -93,25 +105,48 @@ export class FileDigests {
   }
 
   /** Notes that `region` hashed to `digest` in this run, for `save` to store. */
-  remember(region: FileRegion, digest: string): void {
+  rememberDigest(region: FileRegion, digest: string): void {
     const file = this.#file(region.path);
     if (file.stored.get(regionKey(region)) !== digest) file.found.set(regionKey(region), digest);
   }
 
   /**
-   * Stores the digests this run found, for each file that qualifies (see above). Never fails:
-   * a cache that cannot be written only means hashing again next time.
+   * Where the members of the tar at `path` lie, as an earlier run indexed it, unchanged since;
+   * null where none did. Asked before anything of the file is read.
+   */
+  members(path: string): ReadonlyMap<string, TarMember> | null {
+    return this.#file(path).storedMembers;
+  }
+
+  /** Notes the members this run indexed in the tar at `path`, for `save` to store. */
+  rememberMembers(path: string, members: ReadonlyMap<string, TarMember>): void {
+    this.#file(path).foundMembers = members;
+  }
+
+  /**
+   * Stores what this run found, for each file that qualifies (see above). Never fails: a cache
+   * that cannot be written only means reading and hashing again next time.
    */
   async save(): Promise<void> {
     for (const [path, file] of this.#files) {
-      if (file.found.size === 0 || file.state === null) continue;
+      if ((file.found.size === 0 && file.foundMembers === null) || file.state === null) continue;
       const now = fileState(path);
       if (now === null || !sameState(now, file.state) || !this.#settled(now) || !ownChangeTime(path))
         continue;
+      const members = file.foundMembers ?? file.storedMembers;
       const record: StoredRecord = {
         ...stateText(now),
-        hashedAfterMs: this.#startedMs,
+        readAfterMs: this.#startedMs,
         regions: Object.fromEntries([...file.stored, ...file.found]),
+        ...(members === null
+          ? {}
+          : {
+              members: [...members].map(([name, { offset, size }]): [string, number, number] => [
+                name,
+                offset,
+                size,
+              ]),
+            }),
       };
       const name = recordName(now);
       try {
@@ -120,6 +155,7 @@ export class FileDigests {
         continue;
       }
       file.found.clear();
+      file.foundMembers = null;
       await removeLeastRecentlyUsed(await recordFiles(this.root), MAX_BYTES).catch(() => undefined);
     }
   }
@@ -132,37 +168,60 @@ export class FileDigests {
     let file = this.#files.get(path);
     if (file === undefined) {
       const state = fileState(path);
-      file = { state, stored: state === null ? new Map() : this.#stored(path, state), found: new Map() };
+      const record = state === null ? null : this.#record(path, state);
+      file = {
+        state,
+        stored: storedDigests(record),
+        storedMembers: storedMembers(record),
+        found: new Map(),
+        foundMembers: null,
+      };
       this.#files.set(path, file);
     }
     return file;
   }
 
-  /** The digests recorded for the file in `state`; none where there is no record that holds. */
-  #stored(path: string, state: FileState): Map<string, string> {
+  /** The record of the file in `state`; null where there is none that holds. */
+  #record(path: string, state: FileState): Partial<StoredRecord> | null {
     const record = readRecord(join(this.#dir, recordName(state)));
-    if (record === null) return new Map();
+    if (record === null) return null;
     const same = Object.entries(stateText(state)).every(
       ([field, value]) => record[field as keyof StoredRecord] === value,
     );
     const settled =
-      typeof record.hashedAfterMs === 'number' &&
-      state.ctimeNs <= BigInt(Math.floor(record.hashedAfterMs - SETTLED_MS)) * 1_000_000n;
-    if (
-      !same ||
-      !settled ||
-      !ownChangeTime(path) ||
-      typeof record.regions !== 'object' ||
-      record.regions === null
-    )
-      return new Map();
-    return new Map(Object.entries(record.regions).filter(([, digest]) => typeof digest === 'string'));
+      typeof record.readAfterMs === 'number' &&
+      state.ctimeNs <= BigInt(Math.floor(record.readAfterMs - SETTLED_MS)) * 1_000_000n;
+    return same && settled && ownChangeTime(path) ? record : null;
   }
+}
+
+function storedDigests(record: Partial<StoredRecord> | null): Map<string, string> {
+  const regions = record?.regions;
+  if (typeof regions !== 'object' || regions === null) return new Map();
+  return new Map(Object.entries(regions).filter(([, digest]) => typeof digest === 'string'));
+}
+
+/** The record's members; null where it has none, or one is not a name, an offset and a size. */
+function storedMembers(record: Partial<StoredRecord> | null): Map<string, TarMember> | null {
+  const members: unknown = record?.members;
+  if (!Array.isArray(members)) return null;
+  const map = new Map<string, TarMember>();
+  for (const member of members as unknown[]) {
+    if (!Array.isArray(member) || member.length !== 3) return null;
+    const [name, offset, size] = member as unknown[];
+    if (typeof name !== 'string' || !isCount(offset) || !isCount(size)) return null;
+    map.set(name, { offset, size });
+  }
+  return map;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** The stored records as eviction and `cache prune` see them. */
 async function recordFiles(root: string): Promise<UsedFile[]> {
-  const dir = join(root, FILE_DIGESTS_DIR);
+  const dir = join(root, KNOWN_FILES_DIR);
   const files = await Promise.all(
     (await listDir(dir)).map(async (name) => {
       const path = join(dir, name);
@@ -173,14 +232,14 @@ async function recordFiles(root: string): Promise<UsedFile[]> {
   return files.filter((file) => file !== null);
 }
 
-/** Files and bytes of the stored file digests (`cache list`). */
-export async function fileDigestsUsage(root: string): Promise<{ files: number; bytes: number }> {
+/** Files and bytes of the records (`cache list`). */
+export async function knownFilesUsage(root: string): Promise<{ files: number; bytes: number }> {
   const files = await recordFiles(root);
   return { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
 }
 
 /** Removes the records, or those not used for `olderThanMs` (`cache prune`). */
-export async function pruneFileDigests(
+export async function pruneKnownFiles(
   root: string,
   options: { olderThanMs?: number } = {},
 ): Promise<{ files: number; bytes: number }> {
