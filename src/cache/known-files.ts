@@ -15,10 +15,11 @@
  * tree), written through a temporary file and a rename, touched when used and the least
  * recently used removed past MAX_BYTES; a record that is not what it should be is ignored.
  */
-import { closeSync, futimesSync, openSync, readFileSync, statfsSync } from 'node:fs';
+import { closeSync, fstatSync, futimesSync, openSync, readFileSync, statfsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileState, sameState, type FileRegion, type FileState } from '../layers/index.js';
+import { ownedPrivately } from '../owned-privately.js';
 import { listDir, writeEntry } from './cache-files.js';
 import { KNOWN_FILES_DIR } from './cache-root.js';
 import { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
@@ -284,6 +285,8 @@ function readRecord(path: string): Partial<StoredRecord> | null {
     return null;
   }
   try {
+    // Only the user's own record: one another user wrote could vouch for any file.
+    if (!ownedPrivately(fstatSync(fd))) return null;
     const now = Date.now() / 1000;
     try {
       futimesSync(fd, now, now);

@@ -9,12 +9,12 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
-  type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
 import * as zlib from 'node:zlib';
+import { ownedPrivately } from '../owned-privately.js';
 
 /**
  * V8's code cache for a classic script, kept on disk between runs: the bytecode of every
@@ -161,12 +161,6 @@ function readCodeCache(path: string): { data: Buffer; generation: number } | und
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** Compiled code is code: only the user's own file, which no one else may have written. */
-function ownedPrivately(info: Stats): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || (info.uid === uid && (info.mode & 0o022) === 0);
 }
 
 /** The source's length and crc32 at the end of a cache's name: what a rebuild changes. */

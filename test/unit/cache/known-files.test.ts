@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { KnownFiles, knownFilesUsage, pruneKnownFiles } from '../../../src/cache/index.js';
@@ -141,6 +141,12 @@ describe('the digests of local files kept between runs', () => {
       new KnownFiles(root, { startedMs: startedMs + 1 }).digest({ path: file, offset: 0, length: 1024 }),
     ).toBeNull();
     await writeFile(path, JSON.stringify(record));
+    // Writable by others: whoever could have written it is not vouched for.
+    await chmod(path, 0o620);
+    expect(
+      new KnownFiles(root, { startedMs: startedMs + 1 }).digest({ path: file, offset: 0, length: 1024 }),
+    ).toBeNull();
+    await chmod(path, 0o600);
     expect(
       new KnownFiles(root, { startedMs: startedMs + 1 }).digest({ path: file, offset: 0, length: 1024 }),
     ).toBe(A);
