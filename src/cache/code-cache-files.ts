@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listDir } from './cache-files.js';
 import { CODE_CACHE_DIR } from './cache-root.js';
-import { removeUnused, type UsedFile } from './least-recently-used.js';
+import { removeUnused, usedFilesIn, type UsedFile } from './least-recently-used.js';
 
 /** Files and bytes of the start's compiled code (only a speed-up: every file may go). */
 export interface CodeCacheUsage {
@@ -12,15 +10,7 @@ export interface CodeCacheUsage {
 
 /** The compiled-code files, each last used when it was last written (a run rewrites a stale one). */
 async function codeCacheFiles(root: string): Promise<UsedFile[]> {
-  const dir = join(root, CODE_CACHE_DIR);
-  const files = await Promise.all(
-    (await listDir(dir)).map(async (name) => {
-      const path = join(dir, name);
-      const info = await stat(path).catch(() => null);
-      return info?.isFile() === true ? { path, bytes: info.size, lastUsed: info.mtime } : null;
-    }),
-  );
-  return files.filter((file) => file !== null);
+  return usedFilesIn(join(root, CODE_CACHE_DIR));
 }
 
 export async function codeCacheUsage(root: string): Promise<CodeCacheUsage> {

@@ -16,13 +16,12 @@
  * recently used removed past MAX_BYTES; a record that is not what it should be is ignored.
  */
 import { closeSync, fstatSync, futimesSync, openSync, readFileSync, statfsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileState, sameState, type FileRegion, type FileState } from '../layers/index.js';
 import { ownedPrivately } from '../owned-privately.js';
-import { listDir, writeEntry } from './cache-files.js';
+import { writeEntry } from './cache-files.js';
 import { KNOWN_FILES_DIR } from './cache-root.js';
-import { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
+import { removeLeastRecentlyUsed, removeUnused, usedFilesIn, type UsedFile } from './least-recently-used.js';
 
 /** How much older than the run that hashed it a file's last change must be to be recorded. */
 export const SETTLED_MS = 2000;
@@ -221,16 +220,8 @@ function isCount(value: unknown): value is number {
 }
 
 /** The stored records as eviction and `cache prune` see them. */
-async function recordFiles(root: string): Promise<UsedFile[]> {
-  const dir = join(root, KNOWN_FILES_DIR);
-  const files = await Promise.all(
-    (await listDir(dir)).map(async (name) => {
-      const path = join(dir, name);
-      const info = await stat(path).catch(() => null);
-      return info?.isFile() === true ? { path, bytes: info.size, lastUsed: info.mtime } : null;
-    }),
-  );
-  return files.filter((file) => file !== null);
+function recordFiles(root: string): Promise<UsedFile[]> {
+  return usedFilesIn(join(root, KNOWN_FILES_DIR));
 }
 
 /** Files and bytes of the records (`cache list`). */

@@ -1,10 +1,24 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listDir } from './cache-files.js';
 
 /** A cache entry as eviction sees it: its file, its size, and when a run last used it (mtime). */
 export interface UsedFile {
   path: string;
   bytes: number;
   lastUsed: Date;
+}
+
+/** The files of `dir` as eviction sees them (none when it does not exist), each last used when last written or touched. */
+export async function usedFilesIn(dir: string): Promise<UsedFile[]> {
+  const files = await Promise.all(
+    (await listDir(dir)).map(async (name) => {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => null);
+      return info?.isFile() === true ? { path, bytes: info.size, lastUsed: info.mtime } : null;
+    }),
+  );
+  return files.filter((file) => file !== null);
 }
 
 /**
