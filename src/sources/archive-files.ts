@@ -1,5 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InputFormatError } from '../errors.js';
@@ -63,6 +62,11 @@ export function memberName(name: string, location: string): string {
   return normalized.slice(1);
 }
 
+/**
+ * An image directory (an OCI layout, an extracted docker save). Its members are stat'ed with
+ * synchronous calls, as a tar's headers are read: each through libuv's thread pool was a round
+ * trip an image of small layers waited for, several a layer.
+ */
 export class DirectoryFiles implements ArchiveFiles {
   constructor(readonly location: string) {}
 
@@ -71,18 +75,21 @@ export class DirectoryFiles implements ArchiveFiles {
   }
 
   async has(name: string): Promise<boolean> {
-    try {
-      return (await stat(this.path(name))).isFile();
-    } catch {
-      return false;
-    }
+    return this.stat(name)?.isFile() === true;
   }
 
   async size(name: string): Promise<number> {
+    const info = this.stat(name);
+    if (info === null) throw new InputFormatError(`${this.location}: ${name} is missing`);
+    return info.size;
+  }
+
+  /** The member's stat; null where there is none to be had (missing, unreadable, a path through a file). */
+  private stat(name: string): Stats | null {
     try {
-      return (await stat(this.path(name))).size;
+      return statSync(this.path(name));
     } catch {
-      throw new InputFormatError(`${this.location}: ${name} is missing`);
+      return null;
     }
   }
 
