@@ -1,17 +1,18 @@
 /**
- * The sha256 of regions of local files (a docker-archive's layers and config), kept between runs
- * while the file is unchanged: `ROOT/known-files/DEV-INO`, one small JSON record per file, so
- * that analyzing the same archive again finds its stored layer results without hashing the
- * layers again (a small image's warm run then loads no hash library at all).
+ * What earlier runs learned of a local file, kept between runs while the file is unchanged:
+ * the sha256 of its regions (a docker-archive's layers and config) and, for a tar, where its
+ * members lie. `ROOT/known-files/DEV-INO`, one small JSON record per file, so that analyzing
+ * the same archive again neither hashes its layers to find their stored results nor reads its
+ * tar headers again (a small image's warm run then loads no hash library at all).
  *
  * A record is trusted as git's index and Bazel's digest cache trust a file's stat: the same
- * device and inode, size, modification and change time (in ns) as when the digests were made.
- * The change time is the guard: every write sets it to the current time and no user can set it
+ * device and inode, size, modification and change time (in ns) as when it was made. The
+ * change time is the guard: every write sets it to the current time and no user can set it
  * back. So that a write in the same clock tick as the file's last change cannot go unseen, a
  * record is written only for a file whose change time is at least SETTLED_MS older than the run
- * that hashed it, and still the same at the end of that run (nothing wrote to it meanwhile);
- * and only on Linux filesystems known to keep a change time of their own (statfs): not network
- * or FUSE filesystems, whose times come from elsewhere. Records are private (the cache's 0700
+ * that read it, and still the same at the end of that run (nothing wrote to it meanwhile); and
+ * only on Linux filesystems known to keep a change time of their own (statfs): not network or
+ * FUSE filesystems, whose times come from elsewhere. Records are private (the cache's 0700
  * tree), written through a temporary file and a rename, touched when used and the least
  * recently used removed past MAX_BYTES; a record that is not what it should be is ignored.
  */
@@ -26,7 +27,7 @@ import { removeLeastRecentlyUsed, removeUnused, usedFilesIn, type UsedFile } fro
 /** How much older than the run that hashed it a file's last change must be to be recorded. */
 export const SETTLED_MS = 2000;
 
-/** The records' cap (a record is some 100 bytes a region: thousands of archives). */
+/** The records' cap (some 100 bytes a layer or member: thousands of archives). */
 const MAX_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -128,10 +129,16 @@ export class KnownFiles {
    * that cannot be written only means reading and hashing again next time.
    */
   async save(): Promise<void> {
+    let written = false;
     for (const [path, file] of this.#files) {
       if ((file.found.size === 0 && file.foundMembers === null) || file.state === null) continue;
       const now = fileState(path);
-      if (now === null || !sameState(now, file.state) || !this.#settled(now) || !ownChangeTime(path))
+      if (
+        now === null ||
+        !sameState(now, file.state) ||
+        !settledBefore(now, this.#startedMs) ||
+        !ownChangeTime(path)
+      )
         continue;
       const members = file.foundMembers ?? file.storedMembers;
       const record: StoredRecord = {
@@ -156,12 +163,11 @@ export class KnownFiles {
       }
       file.found.clear();
       file.foundMembers = null;
-      await removeLeastRecentlyUsed(await recordFiles(this.root), MAX_BYTES).catch(() => undefined);
+      written = true;
     }
-  }
-
-  #settled(state: FileState): boolean {
-    return state.ctimeNs <= BigInt(Math.floor(this.#startedMs - SETTLED_MS)) * 1_000_000n;
+    // Once for the run, however many files it recorded (an image directory's: one a layer).
+    if (written)
+      await removeLeastRecentlyUsed(await recordFiles(this.root), MAX_BYTES).catch(() => undefined);
   }
 
   #file(path: string): FileRecord {
@@ -188,11 +194,14 @@ export class KnownFiles {
     const same = Object.entries(stateText(state)).every(
       ([field, value]) => record[field as keyof StoredRecord] === value,
     );
-    const settled =
-      typeof record.readAfterMs === 'number' &&
-      state.ctimeNs <= BigInt(Math.floor(record.readAfterMs - SETTLED_MS)) * 1_000_000n;
+    const settled = typeof record.readAfterMs === 'number' && settledBefore(state, record.readAfterMs);
     return same && settled && ownChangeTime(path) ? record : null;
   }
+}
+
+/** Whether the file last changed at least SETTLED_MS before a run that began at `runStartMs`. */
+function settledBefore(state: FileState, runStartMs: number): boolean {
+  return state.ctimeNs <= BigInt(Math.floor(runStartMs - SETTLED_MS)) * 1_000_000n;
 }
 
 function storedDigests(record: Partial<StoredRecord> | null): Map<string, string> {
