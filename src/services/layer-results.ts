@@ -50,7 +50,7 @@ export async function storedLayerResult(
     return results.get(stored, diffId, label);
   }
   // A layer that cannot be hashed is read, and fails with the reader's words.
-  if ((await blobDigest(layer, digestRegion).catch(() => null)) !== stored) return null;
+  if ((await blobDigest(layer, region, digestRegion).catch(() => null)) !== stored) return null;
   if (region !== undefined) results.knownFiles.rememberDigest(region, stored);
   return results.get(stored, diffId, label);
 }
@@ -79,13 +79,13 @@ export async function storeLayerResult(
 
 /**
  * The sha256 of a layer's stored bytes, as the source gives them now: through `digestRegion`
- * where they lie in a file (the layer reader hashes them on both cores), else streamed here.
+ * where they lie in a file (`region`; the layer reader hashes them on both cores), else streamed here.
  */
 async function blobDigest(
   layer: LayerBlob,
+  region: FileRegion | undefined,
   digestRegion?: (region: FileRegion) => Promise<string>,
 ): Promise<string> {
-  const region = await layer.region?.();
   if (region !== undefined && digestRegion !== undefined) return digestRegion(region);
   const hash = createHash('sha256');
   for await (const chunk of await layer.open()) hash.update(chunk as Buffer);
