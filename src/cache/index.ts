@@ -12,6 +12,6 @@ export {
   temporaryPath,
   writeEntry,
 } from './cache-files.js';
-export { codeCacheUsage, pruneCodeCache, type CodeCacheUsage } from './code-cache-files.js';
+export { codeCacheUsage, pruneCodeCache } from './code-cache-files.js';
 export { removeLeastRecentlyUsed, removeUnused, type UsedFile } from './least-recently-used.js';
 export { KnownFiles, knownFilesUsage, pruneKnownFiles, type TarMember } from './known-files.js';

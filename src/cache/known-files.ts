@@ -22,7 +22,13 @@ import { fileState, sameState, type FileRegion, type FileState } from '../layers
 import { ownedPrivately } from '../owned-privately.js';
 import { writeEntry } from './cache-files.js';
 import { KNOWN_FILES_DIR } from './cache-root.js';
-import { removeLeastRecentlyUsed, removeUnused, usedFilesIn, type UsedFile } from './least-recently-used.js';
+import {
+  directoryUsage,
+  pruneDirectory,
+  removeLeastRecentlyUsed,
+  usedFilesIn,
+  type DirectoryUsage,
+} from './least-recently-used.js';
 
 /** How much older than the run that hashed it a file's last change must be to be recorded. */
 export const SETTLED_MS = 2000;
@@ -167,7 +173,7 @@ export class KnownFiles {
     }
     // Once for the run, however many files it recorded (an image directory's: one a layer).
     if (written)
-      await removeLeastRecentlyUsed(await recordFiles(this.root), MAX_BYTES).catch(() => undefined);
+      await removeLeastRecentlyUsed(await usedFilesIn(this.#dir), MAX_BYTES).catch(() => undefined);
   }
 
   #file(path: string): FileRecord {
@@ -228,24 +234,17 @@ function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-/** The stored records as eviction and `cache prune` see them. */
-function recordFiles(root: string): Promise<UsedFile[]> {
-  return usedFilesIn(join(root, KNOWN_FILES_DIR));
-}
-
 /** Files and bytes of the records (`cache list`). */
-export async function knownFilesUsage(root: string): Promise<{ files: number; bytes: number }> {
-  const files = await recordFiles(root);
-  return { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
+export function knownFilesUsage(root: string): Promise<DirectoryUsage> {
+  return directoryUsage(join(root, KNOWN_FILES_DIR));
 }
 
 /** Removes the records, or those not used for `olderThanMs` (`cache prune`). */
-export async function pruneKnownFiles(
+export function pruneKnownFiles(
   root: string,
   options: { olderThanMs?: number } = {},
-): Promise<{ files: number; bytes: number }> {
-  const { entries, bytes } = await removeUnused(await recordFiles(root), options);
-  return { files: entries, bytes };
+): Promise<DirectoryUsage> {
+  return pruneDirectory(join(root, KNOWN_FILES_DIR), options);
 }
 
 function regionKey(region: FileRegion): string {

@@ -21,6 +21,27 @@ export async function usedFilesIn(dir: string): Promise<UsedFile[]> {
   return files.filter((file) => file !== null);
 }
 
+/** Files and bytes of a directory of speed-ups every file of which may go (compiled code, known files). */
+export interface DirectoryUsage {
+  files: number;
+  bytes: number;
+}
+
+/** What such a directory holds (`cache list`). */
+export async function directoryUsage(dir: string): Promise<DirectoryUsage> {
+  const files = await usedFilesIn(dir);
+  return { files: files.length, bytes: files.reduce((sum, file) => sum + file.bytes, 0) };
+}
+
+/** Removes such a directory's files, or those not used for `olderThanMs` (`cache prune`). */
+export async function pruneDirectory(
+  dir: string,
+  options: { olderThanMs?: number } = {},
+): Promise<DirectoryUsage> {
+  const { entries, bytes } = await removeUnused(await usedFilesIn(dir), options);
+  return { files: entries, bytes };
+}
+
 /**
  * Removes the least recently used of `files` until the rest fit in `maxBytes`, sparing those
  * used at or after `spareSince` (ms since the epoch): the entries a running analysis is reading
