@@ -26,7 +26,7 @@ function kindLine(listing: CacheListing, kind: CacheEntry['kind']): string {
   return `${name}: ${entries.length === 1 ? '1 entry' : `${entries.length} entries`}, ${formatBytes(bytes)} of the ${formatBytes(cap)} cap (least recently used removed past it)`;
 }
 
-/** The start's compiled code and the archives' digests, where there are some: lines of their own, not entries. */
+/** The start's compiled code and the records of local files analyzed before, where there are some: lines of their own, not entries. */
 function speedUpLines(listing: CacheListing): string {
   const line = (what: string, { files, bytes }: { files: number; bytes: number }, unit: string): string =>
     files === 0 ? '' : `${what}: ${plural(files, unit)}, ${formatBytes(bytes)}\n`;
@@ -82,7 +82,7 @@ export function renderCacheJson(listing: CacheListing): string {
 
 /** `imgscope cache prune`'s one line: what was removed, how many bytes that freed, from where. */
 export function renderCachePrune(summary: CachePruneSummary): string {
-  // Compiled code and digest records are named where some were removed: most prunes meet none.
+  // Compiled code and known-file records are named where some were removed: most prunes meet none.
   const named = (count: number, word: string): string => (count === 0 ? '' : `, ${plural(count, word)}`);
   const code =
     named(summary.removedCodeCacheFiles, 'compiled-code file') +

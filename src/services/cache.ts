@@ -38,7 +38,7 @@ export async function listCache(location: CacheLocation = {}): Promise<CacheList
   };
 }
 
-/** Empties the cache (blobs, layer results, compiled code, file digests), or removes what was not used for `olderThanDays` days. */
+/** Empties the cache (blobs, layer results, compiled code, known files), or removes what was not used for `olderThanDays` days. */
 export async function pruneCache(
   options: { olderThanDays?: number; root?: string } = {},
 ): Promise<CachePruneSummary> {
@@ -47,13 +47,13 @@ export async function pruneCache(
   const layers = await new LayerResultCache(root).prune(age);
   const blobs = await new BlobCache(root).prune(age);
   const code = await pruneCodeCache(root, age);
-  const digests = await pruneKnownFiles(root, age);
+  const known = await pruneKnownFiles(root, age);
   return {
     location: root,
     ...blobs,
     removedLayerResults: layers.entries,
     removedCodeCacheFiles: code.files,
-    removedKnownFileRecords: digests.files,
-    removedBytes: blobs.removedBytes + layers.bytes + code.bytes + digests.bytes,
+    removedKnownFileRecords: known.files,
+    removedBytes: blobs.removedBytes + layers.bytes + code.bytes + known.bytes,
   };
 }

@@ -148,7 +148,7 @@ describe('imgscope cache prune', () => {
     expect(await readdir(code)).toEqual([]);
   });
 
-  it('counts and removes the digests of archives analyzed before', async () => {
+  it('counts and removes the records of local files analyzed before', async () => {
     const xdg = await tempDir();
     const root = join(xdg, 'imgscope');
     // The fixture was checked out long before: its analysis records its digests.
