@@ -27,17 +27,21 @@ export interface ArchiveFiles {
 
 /**
  * Reads a member whole, refusing anything larger than `maxBytes` (hostile archives): from where
- * it lies on disk, in synchronous reads (a manifest or config is a few kilobytes, cheaper read
- * at once than streamed).
+ * it lies on disk (`region`, also given back), in synchronous reads (a manifest or config is a
+ * few kilobytes, cheaper read at once than streamed).
  */
-export async function readMember(files: ArchiveFiles, name: string, maxBytes: number): Promise<Buffer> {
-  const size = await files.size(name);
-  if (size > maxBytes) {
+export async function readMember(
+  files: ArchiveFiles,
+  name: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; region: FileRegion }> {
+  const region = await files.region(name);
+  const { path, offset, length } = region;
+  if (length > maxBytes) {
     throw new InputFormatError(
-      `${files.location}: ${name} is ${size} bytes, more than the ${maxBytes} allowed for it`,
+      `${files.location}: ${name} is ${length} bytes, more than the ${maxBytes} allowed for it`,
     );
   }
-  const { path, offset, length } = await files.region(name);
   const bytes = Buffer.alloc(length);
   const fd = openSync(path, 'r');
   try {
@@ -47,7 +51,7 @@ export async function readMember(files: ArchiveFiles, name: string, maxBytes: nu
       if (read === 0) break;
       done += read;
     }
-    return bytes.subarray(0, done);
+    return { bytes: bytes.subarray(0, done), region };
   } finally {
     closeSync(fd);
   }

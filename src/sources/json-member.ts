@@ -33,13 +33,10 @@ export async function readJsonMember(
   known: KnownFiles | null = null,
 ): Promise<unknown> {
   const what = `${files.location}: ${name}`;
-  const bytes = await readMember(files, name, maxBytes);
-  if (digest !== null) {
-    const region = known === null ? null : await files.region(name);
-    if (region === null || known?.digestAfterReading(region) !== digest) {
-      verifyBytes(what, bytes, digest);
-      if (region !== null) known?.rememberDigest(region, digest);
-    }
+  const { bytes, region } = await readMember(files, name, maxBytes);
+  if (digest !== null && known?.digestAfterReading(region) !== digest) {
+    verifyBytes(what, bytes, digest);
+    known?.rememberDigest(region, digest);
   }
   return parseJson(what, bytes);
 }
