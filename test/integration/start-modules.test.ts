@@ -63,6 +63,8 @@ describe('what a start loads', () => {
     const { modules } = await modulesLoaded(args, 0, undefined, env);
     expect(modules).toContain('NativeModule zlib');
     expect(modules).not.toContain('NativeModule crypto');
+    // Nor node:perf_hooks (the `performance` global), ~3 ms of a start on Node 20.
+    expect(modules).not.toContain('NativeModule perf_hooks');
   });
 
   it('analyze of a small image, stderr a pipe, never makes process.stderr (no socket, no node:net)', async () => {
