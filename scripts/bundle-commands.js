@@ -71,10 +71,13 @@ const commandId = (file) =>
     .replaceAll('/', ':');
 
 /**
- * What a changed package asks instead of process.stderr.isTTY: src/cli/stderr-stream.ts's answer,
- * which makes no stream where stderr is a pipe or a file (the module is bundled, by its path).
+ * What a changed package asks instead of process.stderr.isTTY, process.stdout.isTTY, and whether
+ * stdout is a file: src/cli/standard-streams.ts's answers, which make no stream where it is a
+ * pipe, a file or /dev/null (the module is bundled, by its path).
  */
-const STDERR_IS_TERMINAL = `require(${JSON.stringify(join(dist, 'cli', 'stderr-stream.js'))}).stderrIsTerminal()`;
+const STANDARD_STREAMS = `require(${JSON.stringify(join(dist, 'cli', 'standard-streams.js'))})`;
+const STDERR_IS_TERMINAL = `${STANDARD_STREAMS}.stderrIsTerminal()`;
+const STDOUT_IS_TERMINAL = `${STANDARD_STREAMS}.stdoutIsTerminal()`;
 
 /** `const name = expression;` evaluated on the first use of one of its properties. */
 const deferred = (name, expression) =>
@@ -105,12 +108,14 @@ const deferred = (name, expression) =>
  * - debug asks node:tty whether stderr is a terminal, for every logger made (oclif makes dozens
  *   when it loads), and supports-color (which debug loads) whether stdout and stderr are: loading
  *   node:tty loads node:net too (about 0.6 ms on Node 24), for nothing where they are files or
- *   /dev/null; process.stdout knows (it is made to write the output anyway), and for stderr
- *   src/cli/stderr-stream.ts answers, as it does for oclif's choice of progress display when it
- *   loads: process.stderr, made for the question, loads node:net and opens a socket where stderr
- *   is a pipe (about 1.5 ms of a small image's start on Node 20), for a run that writes nothing
- *   there. For the same reason oclif's screen.js measures stderr's width when an error message
- *   first asks for it, and its progress action keeps stderr's write from when it first writes;
+ *   /dev/null; src/cli/standard-streams.ts answers for both, as it does for oclif's choice of
+ *   progress display when it loads: process.stderr, made for the question, loads node:net and
+ *   opens a socket where stderr is a pipe (about 1.5 ms of a small image's start on Node 20), for
+ *   a run that writes nothing there, and either stream loads node:stream (about 3 ms), which a
+ *   report written to a file or /dev/null does without. For the same reason oclif's screen.js
+ *   measures the streams' widths when a message first asks for them, its progress action keeps
+ *   their writes from when it first writes, and its Command ignores EPIPE on stdout (a reader
+ *   that went away) only where stdout is no file (a file has no reader to lose);
  * - lilconfig (oclif reads package.json files with it) takes fs.promises.readFile when it loads,
  *   which loads node:fs/promises (about 1 ms on Node 24; our modules' imports of it are lazy,
  *   src/cli/bundle-require.ts): it looks it up when it reads;
@@ -284,7 +289,7 @@ const PACKAGE_CHANGES = {
     ["const tty = require('tty');", deferred('tty', "require('tty')")],
     [
       '\tstdout: getSupportLevel({isTTY: tty.isatty(1)}),',
-      '\tstdout: getSupportLevel({isTTY: Boolean(process.stdout.isTTY)}),',
+      `\tstdout: getSupportLevel({isTTY: ${STDOUT_IS_TERMINAL}}),`,
     ],
     [
       '\tstderr: getSupportLevel({isTTY: tty.isatty(2)})',
@@ -301,6 +306,16 @@ const PACKAGE_CHANGES = {
     [
       'exports.errtermwidth = columns || termwidth(process.stderr);',
       "Object.defineProperty(exports, 'errtermwidth', { get: () => columns || termwidth(process.stderr) });",
+    ],
+    [
+      'exports.stdtermwidth = columns || termwidth(process.stdout);',
+      "Object.defineProperty(exports, 'stdtermwidth', { get: () => columns || termwidth(process.stdout) });",
+    ],
+  ],
+  '@oclif/core/lib/command.js': [
+    [
+      "process.stdout.on('error', (err) => {",
+      `if (!${STANDARD_STREAMS}.stdoutWritesToFile()) process.stdout.on('error', (err) => {`,
     ],
   ],
   '@oclif/core/lib/ux/action/base.js': [

@@ -6,9 +6,19 @@ import { createRequire } from 'node:module';
  * the daemon source's `docker`, credential helpers, oclif's Windows shell lookup; fs/promises: a
  * small image's files are read with synchronous calls, and oclif's are too; crypto, 2-4 ms on
  * Node 20 with OpenSSL's first use: an archive analyzed again, its digests known and every
- * layer's result stored, hashes nothing).
+ * layer's result stored, hashes nothing; zlib, stream and stream/promises, about 3 ms on Node 20:
+ * such a run decompresses and streams nothing either, and writes its report to a file or
+ * /dev/null without process.stdout's stream, standard-streams.ts).
  */
-const ON_FIRST_USE = new Set(['worker_threads', 'child_process', 'fs/promises', 'crypto']);
+const ON_FIRST_USE = new Set([
+  'worker_threads',
+  'child_process',
+  'fs/promises',
+  'crypto',
+  'zlib',
+  'stream',
+  'stream/promises',
+]);
 
 /**
  * The `require` an own-commands bundle runs with (src/cli/launch.ts): `createRequire(file)`'s,

@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script, constants as vmConstants } from 'node:vm';
-import * as zlib from 'node:zlib';
+import { crc32, nativeCrc32Available } from '../layers/crc32.js';
 import { ownedPrivately } from '../owned-privately.js';
 
 /**
@@ -39,9 +39,9 @@ const HEADER_BYTES = 16;
  */
 const LAST_GENERATION = 1;
 
-/** Whether this Node can keep a code cache: zlib.crc32 is 20.15+ (engines allow any 20). */
+/** Whether this Node can keep a code cache: zlib's crc32 is 20.15+ (engines allow any 20). */
 export function codeCacheAvailable(): boolean {
-  return typeof zlib.crc32 === 'function';
+  return nativeCrc32Available();
 }
 
 /**
@@ -61,9 +61,9 @@ export function codeCachePath(
   options: string = nodeOptions(),
 ): string {
   const hex = (sum: number): string => sum.toString(16).padStart(8, '0');
-  const flags = options === '' ? '' : `-o${hex(zlib.crc32(options))}`;
-  const name = `${key}-${process.version}-${process.arch}-${hex(zlib.crc32(file))}${flags}`;
-  return join(dir, `${name}-${source.length}-${hex(zlib.crc32(source))}.v8`);
+  const flags = options === '' ? '' : `-o${hex(crc32(options))}`;
+  const name = `${key}-${process.version}-${process.arch}-${hex(crc32(file))}${flags}`;
+  return join(dir, `${name}-${source.length}-${hex(crc32(source))}.v8`);
 }
 
 /**
@@ -122,7 +122,7 @@ export function storeCodeCache(script: Script, cachePath: string, generation: nu
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt32BE(MAGIC, 0);
     header.writeUInt32BE(generation, 4);
-    header.writeUInt32BE(zlib.crc32(data), 8);
+    header.writeUInt32BE(crc32(data), 8);
     header.writeUInt32BE(data.length, 12);
     writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 });
     renameSync(temporary, cachePath);
@@ -154,7 +154,7 @@ function readCodeCache(path: string): { data: Buffer; generation: number } | und
     const file = readFileSync(fd);
     if (file.length < HEADER_BYTES || file.readUInt32BE(0) !== MAGIC) return undefined;
     const data = file.subarray(HEADER_BYTES);
-    if (file.readUInt32BE(12) !== data.length || file.readUInt32BE(8) !== zlib.crc32(data)) return undefined;
+    if (file.readUInt32BE(12) !== data.length || file.readUInt32BE(8) !== crc32(data)) return undefined;
     return { data, generation: file.readUInt32BE(4) };
   } catch {
     return undefined;

@@ -3,12 +3,12 @@ import module from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as vmConstants } from 'node:vm';
-import * as zlib from 'node:zlib';
 import { CODE_CACHE_DIR, defaultCacheRoot } from '../cache/cache-root.js';
+import { crc32 } from '../layers/crc32.js';
 import { bundleRequire } from './bundle-require.js';
 import { codeCacheAvailable, codeCachePath, loadCommonJsBundle } from './code-cache.js';
 import { ownCommandOf, type OwnCommandRun, type RootManifest } from './own-command.js';
-import { stderrQueued, watchStderr } from './stderr-stream.js';
+import { stderrQueued, stdoutQueued, watchStandardStreams } from './standard-streams.js';
 
 /** What a command's bundle, dist/own-commands/ID.cjs, exports (scripts/bundle-commands.js builds it). */
 interface OwnCommandBundle {
@@ -24,7 +24,7 @@ interface OwnCommandBundle {
  * bin/run.js's URL.
  */
 export async function launch(bin: string): Promise<void> {
-  watchStderr();
+  watchStandardStreams();
   const root = fileURLToPath(new URL('..', bin));
   const manifest = rootManifest(root);
   const own = manifest === null ? null : ownCommandOf(manifest.commands, process.argv.slice(2));
@@ -68,8 +68,7 @@ export function runShape(own: OwnCommandRun): string {
   }
   const id = own.id.replaceAll(':', '-');
   if (options.size === 0) return id;
-  return `${id}-${zlib
-    .crc32([...options].sort().join(' '))
+  return `${id}-${crc32([...options].sort().join(' '))
     .toString(16)
     .padStart(8, '0')}`;
 }
@@ -109,5 +108,5 @@ async function runFromBundle(root: string, own: OwnCommandRun, manifest: RootMan
  */
 function exitWhenDone(): void {
   const succeeded = Number(process.exitCode ?? 0) === 0;
-  if (succeeded && process.stdout.writableLength === 0 && stderrQueued() === 0) process.exit();
+  if (succeeded && stdoutQueued() === 0 && stderrQueued() === 0) process.exit();
 }

@@ -7,7 +7,7 @@ import { BlobCache, defaultCacheRoot } from '../registry/blob-cache.js';
 import type { OpenSourceOptions } from '../sources/index.js';
 import { TerminalDownloadProgress } from './download-progress.js';
 import { oneLine } from './failure.js';
-import { stderrIsTerminal } from './stderr-stream.js';
+import { stderrIsTerminal } from './standard-streams.js';
 
 /** Flags of every command that reads images from registries. */
 export const registryFlags = {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { recordHelperThreads } from '../layers/helper-threads.js';
 import type { RootManifest } from './own-command.js';
 import { reportUncaught } from './report-uncaught.js';
+import { stdoutQueued } from './standard-streams.js';
 
 /**
  * Runs one of imgscope's own commands as oclif's `run` runs it once it has found the command
@@ -67,7 +68,7 @@ export async function runOwnCommand(
     }
     // oclif's flush writes an empty string and races stdout's 'drain' against a timer: only worth
     // it while output is queued (what a full pipe did not take at once).
-    if (process.stdout.writableLength > 0) await flush();
+    if (stdoutQueued() > 0) await flush();
   } catch (error) {
     reportUncaught(error);
   }

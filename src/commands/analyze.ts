@@ -5,6 +5,7 @@ import { integerFlag } from '../cli/integer-flag.js';
 import { formatFlags, imageReadFlags } from '../cli/common-flags.js';
 import { gateConfigOf, gateFlags } from '../cli/gate-flags.js';
 import { registryFlags, registrySetup } from '../cli/registry-flags.js';
+import { stdoutIsTerminal } from '../cli/standard-streams.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import type { Analysis, FindingsReport, GateResult, LayerFile } from '../model/index.js';
 import {
@@ -126,7 +127,7 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
     this.write(
       format === 'json'
         ? renderAnalysisJson(analysis, findings, { layerFiles })
-        : renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
+        : renderAnalysisTable(analysis, { top: flags.top, width: this.outputWidth }, findings),
     );
   }
 
@@ -149,10 +150,8 @@ Exit codes: 0 success, 1 a CI rule failed (--ci), 2 bad usage, bad input or bad 
       const body = analysisToJson(analysis, findings, { layerFiles: flags.layerFiles });
       this.write(JSON.stringify({ ...body, gate }, null, 2) + '\n');
     } else {
-      const color = Boolean(process.stdout.isTTY) && process.env['NO_COLOR'] === undefined;
-      this.write(
-        renderAnalysisTable(analysis, { top: flags.top, width: process.stdout.columns ?? 120 }, findings),
-      );
+      const color = stdoutIsTerminal() && process.env['NO_COLOR'] === undefined;
+      this.write(renderAnalysisTable(analysis, { top: flags.top, width: this.outputWidth }, findings));
       this.write('\n' + renderGateText(gate, { color }));
     }
     const stepSummary = process.env['GITHUB_STEP_SUMMARY'];

@@ -99,10 +99,7 @@ Exit codes: 0 success, 1 the image grew more than --max-growth allows, 2 bad usa
     if (flags.html !== undefined) await writeDiffHtml(flags.html, before, after, diff);
     if (format === 'json') this.write(renderDiffJson(before, after, diff, listing, gate));
     else if (format === 'markdown') this.write(renderDiffMarkdown(before, after, diff, listing));
-    else
-      this.write(
-        renderDiffTable(before, after, diff, { files: listing, width: process.stdout.columns ?? 120 }),
-      );
+    else this.write(renderDiffTable(before, after, diff, { files: listing, width: this.outputWidth }));
     if (gate === null) return;
     if (format !== 'json') this.write('\n' + renderGateText(gate));
     if (flags.junit !== undefined) {

@@ -74,13 +74,7 @@ Exit codes: 0 success, 2 bad usage or bad input, 3 registry/network failure, 70 
       this.write(renderPackagesCycloneDx(analysis, packages, this.config.version));
     else
       this.write(
-        renderPackagesTable(
-          packages,
-          analysis.packages,
-          analysis.sizeBytes,
-          process.stdout.columns ?? 120,
-          filtered,
-        ),
+        renderPackagesTable(packages, analysis.packages, analysis.sizeBytes, this.outputWidth, filtered),
       );
   }
 }

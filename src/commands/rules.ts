@@ -18,8 +18,6 @@ export default class Rules extends BaseCommand {
     const { flags } = await this.parse(Rules);
     const rules = listRules();
     const format = flags.json ? 'json' : flags.format;
-    this.write(
-      format === 'json' ? renderRulesJson(rules) : renderRulesTable(rules, process.stdout.columns ?? 120),
-    );
+    this.write(format === 'json' ? renderRulesJson(rules) : renderRulesTable(rules, this.outputWidth));
   }
 }

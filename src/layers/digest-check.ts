@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { DigestMismatchError, InputFormatError } from '../errors.js';
+import { watchingStream } from './stream-adapters.js';
 
 /** Splits "sha256:hex" into algorithm and hex; null for a digest we cannot check. */
 export function parseDigest(digest: string): { algorithm: 'sha256' | 'sha512'; hex: string } | null {
@@ -15,7 +16,7 @@ export function parseDigest(digest: string): { algorithm: 'sha256' | 'sha512'; h
 /**
  * Counts bytes and, where a digest is expected, hashes them; `verify` at the end throws when the
  * digest (or the expected size) does not match: corrupt bytes are an error, never a silent
- * result. Used directly by a reader that owns its chunks, and by `DigestCheck` in a stream.
+ * result. Used directly by a reader that owns its chunks, and by `digestCheck` in a stream.
  */
 export class DigestVerifier {
   private readonly hash: Hash | null;
@@ -69,29 +70,7 @@ export class DigestVerifier {
   }
 }
 
-/** Passes bytes through a `DigestVerifier`, failing the stream where it throws. */
-export class DigestCheck extends Transform {
-  constructor(private readonly verifier: DigestVerifier) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.verifier.update(chunk);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.verifier.verify();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
-  }
+/** A stream that passes bytes on through `verifier`, failing where it throws (its digest, at the end). */
+export function digestCheck(verifier: DigestVerifier): Transform {
+  return watchingStream({ take: (chunk) => verifier.update(chunk), end: () => verifier.verify() });
 }

@@ -1,7 +1,8 @@
 import type { Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import type { ZlibOptions } from 'node:zlib';
 
-type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
+type ZstdFactory = (options: ZlibOptions) => Transform;
 
 /**
  * Node >= 22.15 / 23.8 has zstd in zlib (libzstd: as fast as gunzip); Node 20 has not. Node 22's
@@ -10,12 +11,18 @@ type ZstdFactory = (options: zlib.ZlibOptions) => Transform;
  */
 const NATIVE_ZSTD_FROM_MAJOR = 24;
 const nodeMajor = Number(process.versions.node.split('.')[0]);
-const createZstdDecompress =
-  nodeMajor >= NATIVE_ZSTD_FROM_MAJOR
-    ? (zlib as { createZstdDecompress?: ZstdFactory }).createZstdDecompress
-    : undefined;
 
-export const hasNativeZstd = createZstdDecompress !== undefined;
+/**
+ * Node's zstd decoder factory, or undefined. node:zlib is loaded on this first use only: loading
+ * it loads Node's streams, which a run of stored layer results needs no more than zstd.
+ */
+function zstdFactory(): ZstdFactory | undefined {
+  if (nodeMajor < NATIVE_ZSTD_FROM_MAJOR) return undefined;
+  const zlib = createRequire(import.meta.url)('node:zlib') as { createZstdDecompress?: ZstdFactory };
+  return zlib.createZstdDecompress;
+}
+
+export const hasNativeZstd = (): boolean => zstdFactory() !== undefined;
 
 /**
  * libzstd's streaming decoder, where the running Node has it: it follows concatenated and
@@ -25,7 +32,7 @@ export const hasNativeZstd = createZstdDecompress !== undefined;
  * libzstd compiled to WebAssembly). The reader drives it on its own thread (inline-zlib.ts).
  */
 export function createNativeZstd(): Transform | null {
-  return createZstdDecompress?.({}) ?? null;
+  return zstdFactory()?.({}) ?? null;
 }
 
 /** libzstd's error, said as wasm-zstd.ts says the same thing. */

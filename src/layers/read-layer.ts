@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
-import { type Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImgscopeError, InputFormatError, UnsupportedError } from '../errors.js';
 import {
@@ -14,8 +14,9 @@ import { createGunzipStream, createInlineDecoder, peekStream, sniffCompression }
 import { contentHasher, SMALL_BODY_BYTES } from './content-hash.js';
 import type { InlineDecoder } from './inline-decoder.js';
 import type { ContentKey } from './content-key.js';
-import { DigestCheck, DigestVerifier } from './digest-check.js';
+import { digestCheck, DigestVerifier } from './digest-check.js';
 import { regionChunks } from './region-chunks.js';
+import { type ChunkConsumer, consumerStream } from './stream-adapters.js';
 import { nativeZstdMessage } from './native-zstd.js';
 import { isAccountFile, MAX_ACCOUNT_FILE_BYTES, parseAccountIds } from './account-files.js';
 import { MAX_SCAN_BYTES, scanForSecrets, secretChecks } from './secret-scan.js';
@@ -102,15 +103,15 @@ async function readStream(open: () => Promise<Readable>, options: LayerReadOptio
     throw err;
   }
   try {
-    if (read.inline) await pipeline(stream, new LayerSink(read), { signal: options.signal });
+    if (read.inline) await pipeline(stream, consumerStream(read), { signal: options.signal });
     else
       await pipeline(
         [
           stream,
-          new DigestCheck(read.stored),
+          digestCheck(read.stored),
           createGunzipStream(),
-          new DigestCheck(read.content),
-          read.parser,
+          digestCheck(read.content),
+          consumerStream(read.parser),
         ],
         { signal: options.signal },
       );
@@ -163,38 +164,8 @@ function startLayerRead(
   }
 }
 
-/** Hands a stream's chunks to a `LayerRead`, failing the stream where it throws. */
-class LayerSink extends Writable {
-  readonly #read: LayerRead;
-
-  constructor(read: LayerRead) {
-    super();
-    this.#read = read;
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    try {
-      this.#read.take(chunk);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    try {
-      this.#read.end();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
-  }
-}
-
 /** What one read of a layer fills: its two checks, its parser, and the result they build. */
-class LayerRead {
+class LayerRead implements ChunkConsumer {
   /** The stored blob's size and digest. */
   readonly stored: DigestVerifier;
   /** The tar's digest (the diff_id) and size. */
@@ -262,7 +233,7 @@ class LayerRead {
     if (this.#broken !== undefined) throw this.#broken;
     this.#decoder?.end(this.#takeTar);
     this.content.verify();
-    this.parser.finish();
+    this.parser.end();
   }
 
   /** Frees the decoder, whether the read ended or failed. */
@@ -272,7 +243,7 @@ class LayerRead {
 
   readonly #takeTar = (tar: Buffer): void => {
     this.content.update(tar);
-    this.parser.parse(tar);
+    this.parser.take(tar);
   };
 
   /** The layer's contents, once every byte passed the checks and the parser. */

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import {
   applyExtensions,
   BLOCK_SIZE,
@@ -10,6 +9,7 @@ import {
   parsePaxRecords,
   type TarHeader,
 } from './tar-header.js';
+import type { ChunkConsumer } from './stream-adapters.js';
 
 /**
  * Receives an entry's body bytes; returned by the entry callback for bodies worth reading. A
@@ -31,9 +31,10 @@ type State = 'header' | 'body' | 'metadata' | 'ended';
 /**
  * A streaming tar parser. It stops at the end-of-archive marker as Go's archive/tar (and so
  * dive) does: eStargz layers keep a TOC entry after that marker which is not part of the
- * filesystem. Bodies are handed to a sink or skipped; nothing is buffered but one header.
+ * filesystem. Bodies are handed to a sink or skipped; nothing is buffered but one header. In a
+ * pipeline, a `consumerStream` of it (stream-adapters.ts).
  */
-export class TarParser extends Writable {
+export class TarParser implements ChunkConsumer {
   private state: State = 'header';
   /** A header split between chunks, put together. */
   private readonly block = Buffer.alloc(BLOCK_SIZE);
@@ -54,30 +55,10 @@ export class TarParser extends Writable {
   private longLink: string | null = null;
 
   /** `onEntry` is told each entry's header and where its body starts in the stream. */
-  constructor(private readonly onEntry: (header: TarHeader, bodyOffset: number) => BodySink | null) {
-    super();
-  }
+  constructor(private readonly onEntry: (header: TarHeader, bodyOffset: number) => BodySink | null) {}
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    try {
-      this.parse(chunk);
-      callback();
-    } catch (err) {
-      callback(err as Error);
-    }
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    try {
-      this.finish();
-      callback(null);
-    } catch (err) {
-      callback(err as Error);
-    }
-  }
-
-  /** Throws where the stream ended inside an entry (a reader feeding `parse` calls it at the end). */
-  finish(): void {
+  /** The end of the tar: throws where the stream ended inside an entry. */
+  end(): void {
     // Like Go's reader, a stream may end right after an entry, with or without the end marker.
     if (this.state === 'ended' || (this.state === 'header' && this.blockFill === 0)) return;
     throw new TarFormatError(this.truncation());
@@ -98,10 +79,10 @@ export class TarParser extends Writable {
   }
 
   /**
-   * Parses the next bytes (what `write` does, without a stream around it). Nothing keeps a view
-   * of `chunk` afterwards, so a reader may fill the same buffer again.
+   * Parses the next bytes. Nothing keeps a view of `chunk` afterwards, so a reader may fill the
+   * same buffer again.
    */
-  parse(chunk: Buffer): void {
+  take(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
       if (this.state === 'ended') return;

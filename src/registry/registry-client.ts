@@ -6,7 +6,7 @@ import { type Descriptor, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, MEDIA_TYPES } fr
 import { isLoopbackHost, registryApiHost } from '../reference/index.js';
 import { Authenticator } from './authenticator.js';
 import type { BlobCacheSettings } from './blob-cache.js';
-import { BlobDownload } from './blob-download.js';
+import { createBlobDownload } from './blob-download.js';
 import { type Credentials, type FoundCredentials, lookupCredentials } from './credentials.js';
 import { digestOf } from './digest.js';
 import { HttpExchange } from './http-exchange.js';
@@ -438,7 +438,7 @@ export class RegistryClient {
       void this.limit(
         () =>
           new Promise<void>((release) => {
-            const download = new BlobDownload({
+            const download = createBlobDownload({
               descriptor,
               where: `${this.registry}/${repository}`,
               registry: this.registry,

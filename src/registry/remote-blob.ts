@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../model/index.js';
 import { BlobCache, type BlobCacheSettings } from './blob-cache.js';
-import { BlobDownload } from './blob-download.js';
+import { createBlobDownload } from './blob-download.js';
 import { HttpExchange } from './http-exchange.js';
 import { HttpTransport, type TransportOptions } from './http-transport.js';
 import { discardBody } from './response-body.js';
@@ -70,7 +70,7 @@ export async function openRemoteBlob(
   const exchange = exchangeFor(remote);
   let refused = false;
   const url = new URL(remote.url);
-  const stream = new BlobDownload({
+  const stream = createBlobDownload({
     descriptor: remote.descriptor,
     where: remote.where,
     registry: remote.registry,

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -251,7 +251,7 @@ describe('a uid with no passwd entry', () => {
 
 describe('stderr: a terminal or not', () => {
   // stderr is asked whether it is a terminal without making process.stderr where it cannot be
-  // one (src/cli/stderr-stream.ts): DEBUG's colours must still follow what it is.
+  // one (src/cli/standard-streams.ts): DEBUG's colours must still follow what it is.
   const debugRun = ['analyze', image, '--json'];
   const env = { DEBUG: 'imgscope:layers' };
 
@@ -278,6 +278,70 @@ describe('stderr: a terminal or not', () => {
       expect(run.status).toBe(0);
       // debug's coloured form: the namespace in a bold colour, then the message.
       expect(run.stdout).toContain(';1mimgscope:layers \u001b[0mlayer 0 ');
+    },
+  );
+});
+
+describe('stdout: a file, a device or a terminal', () => {
+  // A report to a file or a device is written without process.stdout's stream
+  // (src/cli/standard-streams.ts): what it writes, and a failure to write it, must stay the same.
+  const table = ['analyze', image];
+
+  it('says in one line, exit 2, that stdout cannot be written (a full device), instead of exiting 0', async () => {
+    const { cwd, home } = await cliSandbox();
+    const full = openSync('/dev/full', 'w');
+    try {
+      // Not runCli's stdoutFile: reading /dev/full back never ends.
+      const run = spawnSync(process.execPath, [`${PROJECT_ROOT}bin/run.js`, ...table, '--json'], {
+        cwd,
+        env: hermeticEnv(home),
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(
+        'imgscope: error: cannot write to stdout: ENOSPC: no space left on device, write\n',
+      );
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('writes to a file what it writes to a pipe', async () => {
+    const output = join(await tempDir(), 'report.txt');
+    const piped = await runCli(table);
+    const toFile = await runCli(table, {}, { stdoutFile: output });
+    expect(toFile.code).toBe(0);
+    expect(toFile.stdout).toBe(piped.stdout);
+    expect(toFile.stdout).toContain('sha256:75ae28b8ebf8');
+  });
+
+  it('warns of no deprecation under --pending-deprecation (zlib’s CRC-32 is then taken from node:zlib)', async () => {
+    const plain = await runCli([...table, '--json']);
+    const pending = await runCli([...table, '--json'], { NODE_OPTIONS: '--pending-deprecation' });
+    expect(pending.stderr).toBe('');
+    expect(pending.code).toBe(0);
+    expect(pending.stdout).toBe(plain.stdout);
+  });
+
+  it.skipIf(hostLacks("util-linux's script, to give a run a terminal", existsSync('/usr/bin/script')))(
+    'lays the table out for the terminal’s width where stdout is one',
+    async () => {
+      const { cwd, home } = await cliSandbox();
+      const command = [process.execPath, `${PROJECT_ROOT}bin/run.js`, ...table]
+        .map((word) => `'${word}'`)
+        .join(' ');
+      const widest = (text: string): number => Math.max(...text.split(/\r?\n/).map((line) => line.length));
+      const run = spawnSync('script', ['-qec', `stty cols 70; ${command}`, '/dev/null'], {
+        cwd,
+        env: hermeticEnv(home, { TERM: 'xterm' }),
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      // The 70-column terminal's table is narrower than the 120 columns assumed without one.
+      const piped = await runCli(table);
+      expect(widest(run.stdout)).toBeLessThan(widest(piped.stdout));
+      expect(run.stdout).toContain('sha256:75ae28b8ebf8');
     },
   );
 });

@@ -53,18 +53,28 @@ describe('what a start loads', () => {
     }
   });
 
-  it('analyze of a small image analyzed before loads no node:crypto: nothing is hashed', async () => {
+  it('analyze of a small image analyzed before loads no node:crypto, zlib or stream: nothing is hashed, decompressed or streamed', async () => {
     // The fixture was checked out long before: the first run records its digests (known-files.ts)
     // and stores its layers' results; the second finds both and verifies nothing by hashing.
-    const home = join(await tempDir(), 'home');
+    const dir = await tempDir();
+    const home = join(dir, 'home');
     const env = { HOME: home, XDG_CACHE_HOME: join(home, '.cache') };
-    const args = ['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--format', 'json'];
-    expect((await runCli(args, env)).code).toBe(0);
-    const { modules } = await modulesLoaded(args, 0, undefined, env);
-    expect(modules).toContain('NativeModule zlib');
-    expect(modules).not.toContain('NativeModule crypto');
-    // Nor node:perf_hooks (the `performance` global), ~3 ms of a start on Node 20.
-    expect(modules).not.toContain('NativeModule perf_hooks');
+    for (const format of ['json', 'table']) {
+      const args = ['analyze', `${DIVE_FIXTURES}test-docker-image.tar`, '--format', format];
+      expect((await runCli(args, env)).code).toBe(0);
+      // The report to a file and to /dev/null: written without process.stdout's stream.
+      for (const output of [join(dir, `report-${format}`), '/dev/null']) {
+        const { modules } = await modulesLoaded(args, 0, output, env);
+        expect(modules).not.toContain('NativeModule crypto');
+        // Nor node:perf_hooks (the `performance` global), ~3 ms of a start on Node 20.
+        expect(modules).not.toContain('NativeModule perf_hooks');
+        // Nor node:zlib (a CRC-32 checks the stored results) nor Node's streams (~3 ms).
+        expect(modules).not.toContain('NativeModule zlib');
+        expect(modules).not.toContain('NativeModule stream');
+        expect(modules).not.toContain('NativeModule internal/streams/readable');
+      }
+      expect(await readFile(join(dir, `report-${format}`), 'utf8')).toContain('75ae28b8ebf8');
+    }
   });
 
   it('analyze of a small image, stderr a pipe, never makes process.stderr (no socket, no node:net)', async () => {

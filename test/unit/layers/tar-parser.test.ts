@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir } from '../../helpers/temp.js';
 import type { TarHeader } from '../../../src/layers/tar-header.js';
+import { consumerStream } from '../../../src/layers/stream-adapters.js';
 import { TarParser } from '../../../src/layers/tar-parser.js';
 
 interface Seen {
@@ -31,7 +32,7 @@ async function parse(bytes: Buffer, chunkSize = 7): Promise<Seen[]> {
   });
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
-  await pipeline(Readable.from(chunks), parser);
+  await pipeline(Readable.from(chunks), consumerStream(parser));
   return seen;
 }
 
@@ -137,8 +138,8 @@ describe('TarParser', () => {
         return null;
       });
       const bytes = withUid(uid);
-      for (let i = 0; i < bytes.length; i += chunkSize) parser.parse(bytes.subarray(i, i + chunkSize));
-      parser.finish();
+      for (let i = 0; i < bytes.length; i += chunkSize) parser.take(bytes.subarray(i, i + chunkSize));
+      parser.end();
       expect(uids).toHaveLength(1);
       return uids[0]!;
     }

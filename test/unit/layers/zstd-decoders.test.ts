@@ -14,7 +14,7 @@ const zstd = (input: Buffer, ...args: string[]): Buffer =>
 const decoders: [string, () => InlineDecoder, RegExp][] = [
   ['wasm', () => new WasmZstdDecoder(), /^content checksum mismatch$/],
 ];
-if (hasNativeZstd) {
+if (hasNativeZstd()) {
   decoders.push([
     'zlib',
     () => InlineZlib.zstd() ?? expect.fail('no inline zstd on a Node with native zstd'),

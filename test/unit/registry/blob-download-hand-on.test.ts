@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BlobDownload } from '../../../src/registry/blob-download.js';
+import { type BlobDownload, createBlobDownload } from '../../../src/registry/blob-download.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/registry/retry.js';
 
 describe('what a blob download hands on', () => {
@@ -10,7 +10,7 @@ describe('what a blob download hands on', () => {
 
   /** A download of `body`'s chunks (one answer) checked against the descriptor of `blob`. */
   function download(body: Buffer[]): BlobDownload {
-    return new BlobDownload({
+    return createBlobDownload({
       descriptor: {
         mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
         digest: `sha256:${createHash('sha256').update(blob).digest('hex')}`,
