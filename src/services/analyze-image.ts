@@ -125,7 +125,10 @@ export async function analyzeResolved(
   if (givesWayToReaders(image)) lowerHelperThreads();
   const layerReader = reader ?? new LayerReader({ concurrency });
   // The first failure is the answer: stop the other layers instead of reading them to the end.
-  const abort = new AbortController();
+  // Made when a layer is read or fails: the AbortController global loads Node's abort module,
+  // about 1 ms of the start of a run whose layer results are all stored.
+  let abort: AbortController | undefined;
+  const aborter = (): AbortController => (abort ??= new AbortController());
   // Each layer's paths are numbered as it arrives, while the others are still being read: the
   // main thread often waits for a worker's last layer, and that is work the analysis then skips.
   const paths = new LayerPaths();
@@ -187,7 +190,7 @@ export async function analyzeResolved(
         results === null
           ? null
           : await storedLayerResult(results, image.source, layer, label, (region) =>
-              layerReader.digest(region, label, abort.signal),
+              layerReader.digest(region, label, aborter().signal),
             );
       logLayer(label, layer, stored === null ? 'read' : 'cached');
       if (stored !== null) return stored;
@@ -202,7 +205,7 @@ export async function analyzeResolved(
           size: layer.descriptor?.size ?? null,
           diffId: layer.diffId,
           contentKey,
-          signal: abort.signal,
+          signal: aborter().signal,
           // Nothing stored: a large body is hashed only if this image compares it with another.
           deferBodyHashes: results === null && !hashEveryBody,
         },
@@ -210,7 +213,7 @@ export async function analyzeResolved(
       if (results !== null) await storeLayerResult(results, image.source, layer, label, contents);
       return contents;
     })().catch((err: unknown) => {
-      abort.abort();
+      aborter().abort();
       throw err;
     });
     if (layer.diffId !== null) cache.set(layer.diffId, read);
