@@ -127,6 +127,8 @@ const deferred = (name, expression) =>
  * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
  *   each through an array filtered for the first defined value: a loop finds the same value, and
  *   cells without characters of their own share their table's, merged once (cells only read them);
+ *   and it turns each option's name into camel case ("padding-left") by splitting and joining it
+ *   for every cell: each name's is made once;
  * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
  *   against every cell above it: a table whose rows are all full, without spans, has none;
  * - cli-table3 repeats a border or padding character by joining an empty array one longer than the
@@ -349,6 +351,11 @@ const PACKAGE_CHANGES = {
     [
       '    let content = utils.truncate(this.content, 10, this.truncate);',
       "    let content = !lineNum && require('./debug').keeps(2) ? utils.truncate(this.content, 10, this.truncate) : '';",
+    ],
+    [
+      "function setOption(objA, objB, nameB, targetObj) {\n  let nameA = nameB.split('-');\n  if (nameA.length > 1) {\n    nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);\n    nameA = nameA.join('');\n",
+      '/** Option names in camel case ("padding-left": "paddingLeft"), made once each. */\nconst CAMEL_NAMES = new Map();\n\n' +
+        "function setOption(objA, objB, nameB, targetObj) {\n  let nameA = CAMEL_NAMES.get(nameB);\n  if (nameA === undefined) {\n    const parts = nameB.split('-');\n    if (parts.length > 1) parts[1] = parts[1].charAt(0).toUpperCase() + parts[1].substr(1);\n    CAMEL_NAMES.set(nameB, (nameA = parts.join('')));\n  }\n  if (nameA !== nameB) {\n",
     ],
   ],
   'cli-table3/src/layout-manager.js': [
