@@ -42,13 +42,14 @@ export async function storedLayerResult(
   }
   // An uncompressed member with no digest name is its tar: its digest is the diff_id.
   const stored = descriptor?.digest ?? diffId;
-  if (!(await results.has(stored, diffId))) return null;
-  // Hashed by an earlier run, and the file unchanged since (known-files.ts): not hashed again.
+  // Hashed by an earlier run, and the file unchanged since (known-files.ts): not hashed again,
+  // and its result read without asking first whether there is one (get says).
   const region = await layer.region?.();
   if (region !== undefined && results.knownFiles.digest(region) === stored) {
     debug(`${label} ${stored} digest known`);
     return results.get(stored, diffId, label);
   }
+  if (!(await results.has(stored, diffId))) return null;
   // A layer that cannot be hashed is read, and fails with the reader's words.
   if ((await blobDigest(layer, region, digestRegion).catch(() => null)) !== stored) return null;
   if (region !== undefined) results.knownFiles.rememberDigest(region, stored);
