@@ -71,6 +71,9 @@ export function stdoutWritesToFile(): boolean {
   return stdoutToFile;
 }
 
+/** /dev/null's device number on Linux, where it is fixed (major 1, minor 3: devices.txt). */
+const LINUX_DEV_NULL = (1 << 8) | 3;
+
 let devNull: number | null | undefined;
 
 /** Whether `stats` are /dev/null's (the same character device). */
@@ -78,7 +81,7 @@ function isDevNull(stats: Stats): boolean {
   if (!stats.isCharacterDevice()) return false;
   if (devNull === undefined) {
     try {
-      devNull = statSync('/dev/null').rdev;
+      devNull = process.platform === 'linux' ? LINUX_DEV_NULL : statSync('/dev/null').rdev;
     } catch {
       devNull = null;
     }
