@@ -249,6 +249,8 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
   const linkRun = next((at, count) => new Uint8Array(buffer, at, count), 1);
   const metadataRun = next((at, count) => new Uint8Array(buffer, at, count), 1);
 
+  const others = new Set(header.sparse.otherHashes.map(([index]) => index));
+  // One loop over the entries for every check of theirs (it runs cold, once per stored layer).
   for (let i = 0; i < n; i++) {
     if ((types[i] ?? TYPE_CODES) >= TYPE_CODES) throw new CorruptLayerResultError('has a bad entry type');
     const slot = hashSlots[i] ?? LOWEST_HASH_SLOT - 1;
@@ -259,13 +261,10 @@ export function decodeLayerContents(encoded: ArrayBuffer | Uint8Array): LayerCon
     ) {
       throw new CorruptLayerResultError('has a bad content-hash slot');
     }
-  }
-  const others = new Set(header.sparse.otherHashes.map(([index]) => index));
-  hashSlots.forEach((slot, index) => {
-    if (slot === OTHER_HASH_SLOT && !others.has(index)) {
+    if (slot === OTHER_HASH_SLOT && !others.has(i)) {
       throw new CorruptLayerResultError('has a content-hash slot with no hash');
     }
-  });
+  }
   if (header.deferredBodies) checkBodyOffsets(hashSlots, bodyOffsets);
   checkIndices(linkIndices, n, 'link targets');
   checkIndices(metadataIndices, n, 'package metadata');
