@@ -124,11 +124,10 @@ export interface EntryProbe {
 
 /**
  * The stored entries a filter can take, as the walk finds them without calling it: those with a
- * path in which `paths` matches (a pattern without flags, searched as a multi-line pattern in a
- * layer's paths joined by "\n", so `^` and `$` match at each path's ends; a match marks the path
- * it starts in), those no longer visible (`hidden`), those whose content the reader flagged
- * (`flagged`: it found secrets in them). The filter is then called for such entries only, so it
- * must take no other.
+ * path in which `paths` matches (a pattern without flags, tested on the path alone, so `^` and
+ * `$` are its ends), those no longer visible (`hidden`), those whose content the reader flagged
+ * (`flagged`: it found secrets in them). The filter is then called for such entries (and perhaps
+ * a few more: `markMatches`) only, so it must take no other.
  */
 export interface Offer {
   readonly paths?: RegExp;
@@ -274,7 +273,7 @@ function walkOffered(
   const patterns = offers.flatMap((offer) =>
     offer.paths === undefined ? [] : [`(?:${offer.paths.source})`],
   );
-  const search = patterns.length === 0 ? null : new RegExp(patterns.join('|'), 'gm');
+  const search = patterns.length === 0 ? null : new PathSearch(patterns.join('|'));
   const hidden = offers.some((offer) => offer.hidden === true);
   const flagged = offers.some((offer) => offer.flagged === true);
   const probe = new MovingProbe();
@@ -282,7 +281,7 @@ function walkOffered(
   analysis.contents.forEach(({ entries: table }, layer) => {
     if (layer < fromLayer) return;
     const offered = new Uint8Array(table.length);
-    if (search !== null) markMatches(table.pathColumn(), search, offered);
+    if (search !== null) search.mark(table.pathColumn(), offered);
     if (flagged) for (const index of table.secretKindIndexes()) offered[index] = 1;
     if (hidden) analysis.fates.markHidden(layer, offered);
     probe.layer = layer;
@@ -306,7 +305,39 @@ function walkOffered(
  */
 const SEARCHED_PATHS = 2048;
 
-/** Marks in `offered` each path of `paths` in which `search` (global, multi-line) matches. */
+/**
+ * A layer of at most this many paths has each tested alone: the pattern without the multi-line
+ * flag compiles in about half the time (the build tools' 500 characters: 0.6 ms against 1.2 ms
+ * with its first run in V8's own code), which is most of such a search.
+ */
+const TESTED_ONE_BY_ONE = 1024;
+
+/**
+ * The offers' patterns as one, made for a layer's paths as the layer's size wants: tested path by
+ * path, or searched in the paths joined (`markMatches`). Each form is compiled on its first use.
+ */
+class PathSearch {
+  #alone: RegExp | undefined;
+  #joined: RegExp | undefined;
+
+  constructor(private readonly source: string) {}
+
+  /** Marks in `offered` each path of `paths` the pattern matches. */
+  mark(paths: readonly string[], offered: Uint8Array): void {
+    if (paths.length > TESTED_ONE_BY_ONE) {
+      markMatches(paths, (this.#joined ??= new RegExp(this.source, 'gm')), offered);
+      return;
+    }
+    const alone = (this.#alone ??= new RegExp(this.source));
+    for (let index = 0; index < paths.length; index++) if (alone.test(paths[index] ?? '')) offered[index] = 1;
+  }
+}
+
+/**
+ * Marks in `offered` each path of `paths` in which `search` (global, multi-line) matches in the
+ * paths joined by "\n" (a match marks the path it starts in: perhaps one that the pattern does
+ * not match alone, which the filter then refuses).
+ */
 function markMatches(paths: readonly string[], search: RegExp, offered: Uint8Array): void {
   const starts = new Float64Array(Math.min(paths.length, SEARCHED_PATHS) + 1);
   for (let from = 0; from < paths.length; from += SEARCHED_PATHS) {

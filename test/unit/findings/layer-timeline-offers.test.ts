@@ -37,38 +37,50 @@ describe('the walk of offered entries', () => {
       fc.constantFrom(...names),
       fc.boolean(),
     );
+    // A layer of over 1,024 paths is searched in its paths joined, a smaller one path by path:
+    // padded with plain files, the same entries take the other way.
+    const padding = Array.from({ length: 1100 }, (_, at): [string, string, string, boolean] => [
+      'file',
+      '/pad',
+      `p${at}`,
+      false,
+    ]);
     fc.assert(
-      fc.property(fc.array(fc.array(entry, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), (layers) => {
-        const contents = layers.map((specs) => {
-          const made = layer(
-            ...specs.map(([type, dir, name]) => {
-              const path = `${dir}/${name}`;
-              const spec: Parameters<typeof layer>[number] =
-                type === 'file'
-                  ? ['file', path, 1]
-                  : type === 'dir'
-                    ? ['dir', path]
-                    : type === 'symlink'
-                      ? ['symlink', path, 'target']
-                      : ['whiteout', path];
-              return spec;
-            }),
-          );
-          specs.forEach(([, , , secret], index) => {
-            if (secret) made.entries.setSecretKinds(index, ['private-key']);
+      fc.property(
+        fc.array(fc.tuple(fc.array(entry, { maxLength: 12 }), fc.boolean()), { minLength: 1, maxLength: 3 }),
+        (generated) => {
+          const layers = generated.map(([specs, padded]) => (padded ? [...padding, ...specs] : specs));
+          const contents = layers.map((specs) => {
+            const made = layer(
+              ...specs.map(([type, dir, name]) => {
+                const path = `${dir}/${name}`;
+                const spec: Parameters<typeof layer>[number] =
+                  type === 'file'
+                    ? ['file', path, 1]
+                    : type === 'dir'
+                      ? ['dir', path]
+                      : type === 'symlink'
+                        ? ['symlink', path, 'target']
+                        : ['whiteout', path];
+                return spec;
+              }),
+            );
+            specs.forEach(([, , , secret], index) => {
+              if (secret) made.entries.setSecretKinds(index, ['private-key']);
+            });
+            return made;
           });
-          return made;
-        });
-        const analysis = analysisOfLayers(contents);
-        const timeline = timelineOf(analysis);
-        for (const made of [ARCHIVE, SPANNING, FLAGGED_OR_KEY, HIDDEN_FILES, ANCHORED])
-          expect(named(timeline.selected(made))).toEqual(named(timeline.where(made.keep)));
-        // A walk of its own from a later layer, with an offer, as the toolchain rule's.
-        const visibleArchives = (entry: EntryProbe): boolean => entry.visible && ARCHIVE.keep(entry);
-        expect(named(timeline.where(visibleArchives, 1, { paths: /\.tar/ }))).toEqual(
-          named(timeline.where(visibleArchives, 1)),
-        );
-      }),
+          const analysis = analysisOfLayers(contents);
+          const timeline = timelineOf(analysis);
+          for (const made of [ARCHIVE, SPANNING, FLAGGED_OR_KEY, HIDDEN_FILES, ANCHORED])
+            expect(named(timeline.selected(made))).toEqual(named(timeline.where(made.keep)));
+          // A walk of its own from a later layer, with an offer, as the toolchain rule's.
+          const visibleArchives = (entry: EntryProbe): boolean => entry.visible && ARCHIVE.keep(entry);
+          expect(named(timeline.where(visibleArchives, 1, { paths: /\.tar/ }))).toEqual(
+            named(timeline.where(visibleArchives, 1)),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
