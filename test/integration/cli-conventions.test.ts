@@ -249,6 +249,27 @@ describe('a uid with no passwd entry', () => {
   });
 });
 
+/**
+ * A run of the built CLI with `args` in a terminal that util-linux's script gives it, hermetically
+ * (`env` added), as the shell line `line` makes of the command; what the terminal showed is the
+ * result's stdout.
+ */
+async function inTerminal(
+  line: (command: string) => string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string }> {
+  const { cwd, home } = await cliSandbox();
+  const command = [process.execPath, `${PROJECT_ROOT}bin/run.js`, ...args]
+    .map((word) => `'${word}'`)
+    .join(' ');
+  return spawnSync('script', ['-qec', line(command), '/dev/null'], {
+    cwd,
+    env: hermeticEnv(home, { ...env, TERM: 'xterm' }),
+    encoding: 'utf8',
+  });
+}
+
 describe('stderr: a terminal or not', () => {
   // stderr is asked whether it is a terminal without making process.stderr where it cannot be
   // one (src/cli/standard-streams.ts): DEBUG's colours must still follow what it is.
@@ -265,16 +286,8 @@ describe('stderr: a terminal or not', () => {
   it.skipIf(hostLacks("util-linux's script, to give a run a terminal", existsSync('/usr/bin/script')))(
     'colours DEBUG lines where stderr is a terminal',
     async () => {
-      const { cwd, home } = await cliSandbox();
-      const command = [process.execPath, `${PROJECT_ROOT}bin/run.js`, ...debugRun]
-        .map((word) => `'${word}'`)
-        .join(' ');
-      // script gives the run a terminal; stdout goes to /dev/null, so what it shows is stderr.
-      const run = spawnSync('script', ['-qec', `${command} > /dev/null`, '/dev/null'], {
-        cwd,
-        env: hermeticEnv(home, { ...env, TERM: 'xterm' }),
-        encoding: 'utf8',
-      });
+      // stdout goes to /dev/null, so what the terminal shows is stderr.
+      const run = await inTerminal((command) => `${command} > /dev/null`, debugRun, env);
       expect(run.status).toBe(0);
       // debug's coloured form: the namespace in a bold colour, then the message.
       expect(run.stdout).toContain(';1mimgscope:layers \u001b[0mlayer 0 ');
@@ -327,16 +340,8 @@ describe('stdout: a file, a device or a terminal', () => {
   it.skipIf(hostLacks("util-linux's script, to give a run a terminal", existsSync('/usr/bin/script')))(
     'lays the table out for the terminal’s width where stdout is one',
     async () => {
-      const { cwd, home } = await cliSandbox();
-      const command = [process.execPath, `${PROJECT_ROOT}bin/run.js`, ...table]
-        .map((word) => `'${word}'`)
-        .join(' ');
       const widest = (text: string): number => Math.max(...text.split(/\r?\n/).map((line) => line.length));
-      const run = spawnSync('script', ['-qec', `stty cols 70; ${command}`, '/dev/null'], {
-        cwd,
-        env: hermeticEnv(home, { TERM: 'xterm' }),
-        encoding: 'utf8',
-      });
+      const run = await inTerminal((command) => `stty cols 70; ${command}`, table);
       expect(run.status).toBe(0);
       // The 70-column terminal's table is narrower than the 120 columns assumed without one.
       const piped = await runCli(table);
