@@ -25,15 +25,23 @@ export function nativeCrc32Available(): boolean {
 let native: NativeCrc32 | null | undefined;
 
 /**
+ * The newest Node major whose zlib binding was checked to give crc32 without a warning (20, 22
+ * and 24 were): a later one, which may warn of process.binding at every call or drop it, takes
+ * node:zlib's until it is checked too.
+ */
+const BINDING_CHECKED_UP_TO_MAJOR = 24;
+
+/**
  * zlib's crc32, taken from Node's zlib binding where that may be asked without a warning: the
  * node:zlib module loads Node's streams with it (about 3 ms of a small image's start on Node 20,
  * which otherwise loads no stream at all). process.binding is deprecated (DEP0111), a warning
- * only with --pending-deprecation: then, or where the binding has no crc32, node:zlib's.
+ * only with --pending-deprecation: then, on a Node after those checked, or where the binding has
+ * no crc32, node:zlib's.
  */
 function nativeCrc32(): NativeCrc32 | null {
   if (native !== undefined) return native;
   native = null;
-  if (!pendingDeprecation()) {
+  if (Number(process.versions.node.split('.')[0]) <= BINDING_CHECKED_UP_TO_MAJOR && !pendingDeprecation()) {
     try {
       const binding = (process as { binding?: (name: string) => { crc32?: unknown } }).binding?.('zlib');
       if (typeof binding?.crc32 === 'function') native = binding.crc32 as NativeCrc32;
