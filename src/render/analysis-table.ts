@@ -10,6 +10,7 @@ import { renderFindingsSection } from './findings-table.js';
 import { indexRows } from './index-rows.js';
 import { renderLargestPackages } from './packages-table.js';
 import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { terminalText } from './terminal-text.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
 
 export interface TableOptions {
@@ -98,7 +99,8 @@ export function renderAnalysisTable(
   if (packages.length > 0) out.push('', ...packages);
   if (findings !== undefined) out.push('', ...renderFindingsSection(findings, options.width));
   for (const warning of analysis.warnings) out.push(`warning: ${warning}`);
-  return out.join('\n') + '\n';
+  // The lines outside the tables (findings, warnings) quote the image too.
+  return terminalText(out.join('\n') + '\n');
 }
 
 /** "n/a" for what was not measured (--no-layers). */

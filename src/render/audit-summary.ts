@@ -2,6 +2,7 @@ import type { AuditSummary } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { markdownCode as markdownCodeSpan, markdownText as markdownPlain } from './markdown-text.js';
 import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { terminalText } from './terminal-text.js';
 
 /** Version of the audit summary JSON; fields are only ever added. */
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -11,13 +12,9 @@ export function renderAuditJson(summary: AuditSummary): string {
   return JSON.stringify({ schemaVersion: AUDIT_SCHEMA_VERSION, ...summary }, null, 2) + '\n';
 }
 
-/** Image-derived text on a terminal: control characters shown escaped, never obeyed. */
+/** Image-derived text on a terminal, on one line: control characters (the newline too) shown escaped. */
 function shown(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return terminalText(text).replaceAll('\n', '\\u000a');
 }
 
 function table(head: string[], rows: string[][], right: number[] = []): string {

@@ -1,5 +1,6 @@
 import type { Analysis, ImageDiff } from '../model/index.js';
 import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { terminalText } from './terminal-text.js';
 import { type FileListing, listedChanges } from './diff-json.js';
 import {
   FILE_HEAD,
@@ -82,5 +83,6 @@ export function renderDiffTable(
     }
     out.push(dirs.toString());
   }
-  return out.join('\n') + '\n';
+  // The lines outside the tables quote the images too.
+  return terminalText(out.join('\n') + '\n');
 }

@@ -1,6 +1,7 @@
 import type { PackageInventory, PackageRecord } from '../model/index.js';
 import { formatBytes, formatPercent, truncate } from './format.js';
 import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { terminalText } from './terminal-text.js';
 
 /** "1.2 MB", or "~1.2 MB" where the size is the metadata's estimate, not the files'. */
 function packageBytes(record: PackageRecord): string {
@@ -79,5 +80,6 @@ export function renderPackagesTable(
   ];
   if (packages.length > 0) out.push(packageTable(packages, imageBytes, width), ...estimateNote(packages));
   for (const warning of inventory.warnings) out.push(`warning: ${warning}`);
-  return out.join('\n') + '\n';
+  // The lines outside the table quote the image too.
+  return terminalText(out.join('\n') + '\n');
 }
