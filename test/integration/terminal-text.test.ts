@@ -9,7 +9,8 @@ const ESC = '\u001b';
 /** A file name and history commands that would clear the screen, set the title and colour text. */
 const evilPath = `etc/evil${ESC}[31mRED${ESC}]0;title\u0007.txt`;
 
-async function hostileImage(): Promise<string> {
+/** Such an image; `changed`: its second layer adds another such file instead (for a diff). */
+async function hostileImage(changed = false): Promise<string> {
   const file = join(await tempDir(), 'hostile.tar');
   await writeDockerArchive(
     {
@@ -18,10 +19,15 @@ async function hostileImage(): Promise<string> {
           entries: [{ type: 'file', path: evilPath, content: Buffer.alloc(5000, 1) }],
           createdBy: `/bin/sh -c echo ${ESC}[2J${ESC}[31mowned`,
         },
-        {
-          entries: [{ type: 'file', path: evilPath, content: Buffer.alloc(5000, 2) }],
-          createdBy: `/bin/sh -c cp \u009b31m x`,
-        },
+        changed
+          ? {
+              entries: [{ type: 'file', path: `opt/new${ESC}[2Jfile`, content: Buffer.alloc(9000, 3) }],
+              createdBy: `/bin/sh -c add ${ESC}[31m`,
+            }
+          : {
+              entries: [{ type: 'file', path: evilPath, content: Buffer.alloc(5000, 2) }],
+              createdBy: `/bin/sh -c cp \u009b31m x`,
+            },
       ],
       user: `app${ESC}[8m`,
     },
@@ -56,9 +62,26 @@ describe('text read from an image, on a terminal', () => {
     expect(analyzed.stdout).toContain('/etc/evil\\u001b[31mRED\\u001b]0;title\\u0007.txt');
     expect(analyzed.stdout).toContain('app\\u001b[8m');
     expectAlignedTables(analyzed.stdout);
-    const diffed = await runCli(['diff', image, image, '--no-cache']);
+    const other = await hostileImage(true);
+    const diffed = await runCli(['diff', image, other, '--no-cache']);
     expect(diffed.code).toBe(0);
     expect(diffed.stdout).not.toMatch(CONTROL);
+    expect(diffed.stdout).toContain('/opt/new\\u001b[2Jfile');
     expectAlignedTables(diffed.stdout);
+  });
+
+  it('is shown escaped in the Markdown that diff prints', async () => {
+    const diffed = await runCli([
+      'diff',
+      await hostileImage(),
+      await hostileImage(true),
+      '--no-cache',
+      '--format',
+      'markdown',
+    ]);
+    expect(diffed.code).toBe(0);
+    expect(diffed.stdout).not.toMatch(CONTROL);
+    // Markdown's own escape of the backslash and bracket: it reads \u001b[2J on GitHub.
+    expect(diffed.stdout).toContain('/opt/new\\\\u001b\\[2Jfile');
   });
 });
