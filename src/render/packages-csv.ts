@@ -1,4 +1,5 @@
 import type { PackageRecord } from '../model/index.js';
+import { terminalText } from './terminal-text.js';
 
 const COLUMNS = [
   'ecosystem',
@@ -18,7 +19,8 @@ const COLUMNS = [
 
 /**
  * RFC 4180 CSV. Names and versions come from the image: a field a spreadsheet would run as a
- * formula (`=`, `+`, `-`, `@` first) gets a leading `'`, so it is shown as text.
+ * formula (`=`, `+`, `-`, `@` first) gets a leading `'`, so it is shown as text, and its control
+ * characters are written escaped (`terminalText`), so the CSV printed on a terminal drives nothing.
  */
 export function renderPackagesCsv(packages: readonly PackageRecord[]): string {
   const rows = [COLUMNS.join(',')];
@@ -35,7 +37,8 @@ export function renderPackagesCsv(packages: readonly PackageRecord[]): string {
   return rows.join('\r\n') + '\r\n';
 }
 
-function cell(text: string): string {
+function cell(value: string): string {
+  const text = terminalText(value);
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
