@@ -43,13 +43,21 @@ export function stdoutColumns(): number | undefined {
   return stdoutIsTerminal() ? process.stdout.columns : undefined;
 }
 
+/** fd 1 and 2's stat, taken once each (a start asks several questions of stdout). */
+const fdStats = new Map<number, Stats | null>();
+
 /** The fd's stat; null where the system will not say (closed): the stream's own answers decide. */
 function statsOf(fd: number): Stats | null {
-  try {
-    return fstatSync(fd);
-  } catch {
-    return null;
+  let stats = fdStats.get(fd);
+  if (stats === undefined) {
+    try {
+      stats = fstatSync(fd);
+    } catch {
+      stats = null;
+    }
+    fdStats.set(fd, stats);
   }
+  return stats;
 }
 
 let stdoutToFile: boolean | undefined;
@@ -57,16 +65,14 @@ let stdoutToFile: boolean | undefined;
 /**
  * Whether stdout is what Node writes with plain synchronous writes (its stream for a "file":
  * libuv's name for a regular file and for a character device that is no terminal): a regular
- * file or /dev/null (the same device), told apart without node:tty, or another character device
- * that is no terminal. Pipes, sockets and terminals keep Node's stream (non-blocking writes,
- * EAGAIN, EPIPE and a terminal's newlines are its work).
+ * file, or a character device that is no terminal (/dev/null told apart without node:tty, by
+ * `isTerminal`). Pipes, sockets and terminals keep Node's stream (non-blocking writes, EAGAIN,
+ * EPIPE and a terminal's newlines are its work).
  */
 export function stdoutWritesToFile(): boolean {
   if (stdoutToFile === undefined) {
     const stats = statsOf(1);
-    stdoutToFile =
-      stats !== null &&
-      (stats.isFile() || isDevNull(stats) || (stats.isCharacterDevice() && !stdoutIsTerminal()));
+    stdoutToFile = stats !== null && (stats.isFile() || (stats.isCharacterDevice() && !stdoutIsTerminal()));
   }
   return stdoutToFile;
 }
