@@ -1,5 +1,6 @@
 import { ConfigError, EXIT_CODES, ImgscopeError } from '../errors.js';
 import { redactCredentials } from '../registry/redact.js';
+import { terminalText } from '../render/terminal-text.js';
 import { FlagValueError } from './flag-value-error.js';
 import { closestName } from './suggest.js';
 
@@ -112,8 +113,6 @@ function usageReason(err: Error & OclifError): string {
  * escaped so the error stays one line and cannot drive the terminal.
  */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  // A newline and a tab read as \n and \t; the other control characters as the reports show them.
+  return terminalText(text.replaceAll('\n', '\\n').replaceAll('\t', '\\t'));
 }
