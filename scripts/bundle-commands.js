@@ -124,26 +124,6 @@ const deferred = (name, expression) =>
  *   (the same plugins, paths and theme; about 2 ms);
  * - getPlatform asks wsl-utils whether this is WSL, which loads node:child_process and
  *   node:fs/promises for its Windows helpers: the answer is is-wsl's, which wsl-utils re-exports;
- * - cli-table3 merges each cell's sixteen border characters and its padding from the options,
- *   each through an array filtered for the first defined value: a loop finds the same value, and
- *   cells without characters of their own share their table's, merged once (cells only read them);
- *   and it turns each option's name into camel case ("padding-left") by splitting and joining it
- *   for every cell: each name's is made once;
- * - cli-table3 looks for missing cells (to fill them in) by testing every position of the table
- *   against every cell above it: a table whose rows are all full, without spans, has none;
- * - cli-table3 repeats a border or padding character by joining an empty array one longer than the
- *   count: String's repeat makes the same string without the array;
- * - cli-table3 carries each cell's colours from line to line (an escape-code regular expression run
- *   over every line, and the state it reads copied): a cell without an escape code has none to carry,
- *   and its lines are its own;
- * - cli-table3 truncates and measures each cell's text for a debug message it keeps only at a
- *   debug level no imgscope table sets: the text is not made then;
- * - string-width (cli-table3 measures every cell with it, through its strlen) strips ANSI codes
- *   and replaces emoji with two regular expressions built per call, the emoji one large enough
- *   that compiling it costs milliseconds: printable ASCII and the punctuation U+2010-U+2027 (the
- *   dashes, quotes and the ellipsis of a truncated cell; no emoji, control, combining or wide
- *   character among them) are one column each, so such a text is as wide as it is long (table
- *   output: about 25 M instructions, and 18 M more since the ellipsis went through the slow path).
  * The build fails when a release changes a line, so that a change is never silently lost.
  */
 const PACKAGE_CHANGES = {
@@ -332,72 +312,17 @@ const PACKAGE_CHANGES = {
       'const fsReadFileAsync = (...args) => fs.promises.readFile(...args);',
     ],
   ],
-  'cli-table3/src/cell.js': [
-    [
-      '  return args.filter((v) => v !== undefined && v !== null).shift();',
-      '  for (const v of args) if (v !== undefined && v !== null) return v;\n  return undefined;',
-    ],
-    [
-      '    let chars = (this.chars = {});\n    CHAR_NAMES.forEach(function (name) {\n      setOption(optionsChars, tableChars, name, chars);\n    });',
-      '    let chars = (this.chars = this.options.chars ? {} : (TABLE_CHARS.get(tableChars) ?? {}));\n' +
-        '    if (this.options.chars || !TABLE_CHARS.has(tableChars)) {\n' +
-        '      CHAR_NAMES.forEach(function (name) {\n        setOption(optionsChars, tableChars, name, chars);\n      });\n' +
-        '      if (!this.options.chars) TABLE_CHARS.set(tableChars, chars);\n    }',
-    ],
-    [
-      'class Cell {',
-      '/** Border characters merged for cells without their own, by table. */\nconst TABLE_CHARS = new WeakMap();\n\nclass Cell {',
-    ],
-    [
-      '    let content = utils.truncate(this.content, 10, this.truncate);',
-      "    let content = !lineNum && require('./debug').keeps(2) ? utils.truncate(this.content, 10, this.truncate) : '';",
-    ],
-    [
-      "function setOption(objA, objB, nameB, targetObj) {\n  let nameA = nameB.split('-');\n  if (nameA.length > 1) {\n    nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);\n    nameA = nameA.join('');\n",
-      '/** Option names in camel case ("padding-left": "paddingLeft"), made once each. */\nconst CAMEL_NAMES = new Map();\n\n' +
-        "function setOption(objA, objB, nameB, targetObj) {\n  let nameA = CAMEL_NAMES.get(nameB);\n  if (nameA === undefined) {\n    const parts = nameB.split('-');\n    if (parts.length > 1) parts[1] = parts[1].charAt(0).toUpperCase() + parts[1].substr(1);\n    CAMEL_NAMES.set(nameB, (nameA = parts.join('')));\n  }\n  if (nameA !== nameB) {\n",
-    ],
-  ],
-  'cli-table3/src/layout-manager.js': [
-    [
-      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n',
-      '    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);\n' +
-        '    if (table.every((row) => row.length === w_max && row.every((cell) => (cell.colSpan || 1) === 1 && (cell.rowSpan || 1) === 1)))\n' +
-        '      return;\n',
-    ],
-  ],
-  'cli-table3/src/debug.js': [['debug.WARN = 1;', 'debug.keeps = (min) => level >= min;\ndebug.WARN = 1;']],
-  'cli-table3/src/utils.js': [
-    [
-      'function repeat(str, times) {\n  return Array(times + 1).join(str);',
-      'function repeat(str, times) {\n  return Number.isInteger(times) && times >= 0 ? str.repeat(times) : Array(times + 1).join(str);',
-    ],
-    [
-      'function colorizeLines(input) {\n',
-      "function colorizeLines(input) {\n  if (!input.some((line) => line.includes('\\x1b'))) return input.slice();\n",
-    ],
-    [
-      'function strlen(str) {\n',
-      "function strlen(str) {\n  if (typeof str === 'string' && /^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(str)) return str.length;\n",
-    ],
-  ],
-  'string-width/index.js': [
-    [
-      '\tstring = stripAnsi(string);',
-      '\tif (/^[\\x20-\\x7e\\u2010-\\u2027]*$/.test(string)) return string.length;\n\tstring = stripAnsi(string);',
-    ],
-  ],
 };
 
 /**
  * Packages our modules import for work a run seldom does, or that only one of a command's formats
  * does: picomatch (the gate's ignored paths, with --ci only: five modules that a run would
- * evaluate for nothing), fastest-levenshtein (a suggestion for a mistyped command) and cli-table3
- * (the table form; `--json` makes none). In the own-commands bundles, what such an import gives
+ * evaluate for nothing), fastest-levenshtein (a suggestion for a mistyped command), cli-table3
+ * (the rules table) and string-width (a table cell of other than ASCII). In the own-commands bundles, what such an import gives
  * is the package loaded on its first use (a call, a `new`, or a property read), as `deferred`
  * does for oclif's.
  */
-const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein', 'cli-table3']);
+const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein', 'cli-table3', 'string-width']);
 
 /** @type {import('esbuild').Plugin} */
 const deferredImports = {

@@ -9,7 +9,7 @@ import {
 import { renderFindingsSection } from './findings-table.js';
 import { indexRows } from './index-rows.js';
 import { renderLargestPackages } from './packages-table.js';
-import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
 import { formatBytes, formatPercent, platformText, truncate } from './format.js';
 
@@ -29,7 +29,7 @@ export function renderAnalysisTable(
   const out: string[] = [];
   const { image, dive } = analysis;
   const platform = platformText(image.platform) ?? 'unknown';
-  const summary = textTable({ style: PLAIN, chars: COMPACT });
+  const summary = new TextTable();
   summary.push(
     ['Image', `${image.reference} (${image.source})`],
     ...(image.digest === null ? [] : [['Digest', image.digest]]),
@@ -60,7 +60,7 @@ export function renderAnalysisTable(
   }
 
   const commandWidth = Math.max(20, options.width - 40);
-  const layers = textTable({ head: ['#', 'Size', 'Compressed', 'Command'], style: PLAIN, chars: COMPACT });
+  const layers = new TextTable({ head: ['#', 'Size', 'Compressed', 'Command'] });
   for (const entry of analysis.history) {
     const layer = entry.layerIndex === null ? undefined : analysis.layers[entry.layerIndex];
     layers.push([
@@ -90,7 +90,7 @@ export function renderAnalysisTable(
       : `Inefficient files (${files.length} of ${dive.inefficientFiles.length})`,
   );
   if (files.length > 0) {
-    const table = textTable({ head: ['Count', 'Wasted', 'Path'], style: PLAIN, chars: COMPACT });
+    const table = new TextTable({ head: ['Count', 'Wasted', 'Path'] });
     for (const file of files)
       table.push([String(file.count), formatBytes(file.wastedBytes), truncate(file.path, commandWidth)]);
     out.push(table.toString());

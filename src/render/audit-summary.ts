@@ -1,7 +1,7 @@
 import type { AuditSummary } from '../model/index.js';
 import { formatBytes } from './format.js';
 import { markdownCode as markdownCodeSpan, markdownText as markdownPlain } from './markdown-text.js';
-import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
 
 /** Version of the audit summary JSON; fields are only ever added. */
@@ -18,11 +18,9 @@ function shown(text: string): string {
 }
 
 function table(head: string[], rows: string[][], right: number[] = []): string {
-  const out = textTable({
+  const out = new TextTable({
     head,
-    style: PLAIN,
-    chars: COMPACT,
-    colAligns: head.map((_, i) => (right.includes(i) ? 'right' : 'left')),
+    align: head.map((_, i) => (right.includes(i) ? 'right' : 'left')),
   });
   for (const row of rows) out.push(row);
   return out.toString();

@@ -1,7 +1,7 @@
 import type { CacheEntry, CacheListing, CachePruneSummary } from '../model/index.js';
 import { SCHEMA_VERSION } from './analysis-json.js';
 import { formatBytes } from './format.js';
-import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { TextTable } from './text-table.js';
 
 /** 0o700 as "0700", the way chmod and ls -l's users write it. */
 function octalMode(mode: number): string {
@@ -43,11 +43,9 @@ export function renderCacheTable(listing: CacheListing): string {
       ? `Cache: ${listing.location} (not created yet)`
       : `Cache: ${listing.location} (mode ${octalMode(listing.mode)})`;
   if (listing.entries.length === 0) return `${where}\nThe cache is empty.\n${speedUpLines(listing)}`;
-  const table = textTable({
+  const table = new TextTable({
     head: ['Kind', 'Entry', 'Size', 'Last used'],
-    style: PLAIN,
-    chars: COMPACT,
-    colAligns: ['left', 'left', 'right', 'left'],
+    align: ['left', 'left', 'right', 'left'],
   });
   for (const entry of listing.entries) {
     table.push([entry.kind, entry.digest, formatBytes(entry.bytes), timestamp(entry.lastUsed)]);

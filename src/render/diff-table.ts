@@ -1,5 +1,5 @@
 import type { Analysis, ImageDiff } from '../model/index.js';
-import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
 import { type FileListing, listedChanges } from './diff-json.js';
 import {
@@ -31,27 +31,27 @@ export function renderDiffTable(
   options: DiffTableOptions,
 ): string {
   const out: string[] = [`Before: ${before.image.reference}`, `After:  ${after.image.reference}`, ''];
-  const summary = textTable({ head: SUMMARY_HEAD, style: PLAIN, chars: COMPACT });
+  const summary = new TextTable({ head: SUMMARY_HEAD });
   summary.push(...summaryRows(diff));
   out.push(summary.toString(), '');
 
   const width = Math.max(20, options.width - 40);
   out.push('Layers', ...layerNotes(diff));
   if (diff.layers.rows.length > 0) {
-    const layers = textTable({ head: LAYER_HEAD, style: PLAIN, chars: COMPACT });
+    const layers = new TextTable({ head: LAYER_HEAD });
     layers.push(...layerRows(diff.layers.rows, width));
     out.push(layers.toString());
   }
   out.push('', findingsLine(diff));
   const findings = findingRows(diff, width);
   if (findings.length > 0) {
-    const table = textTable({ head: FINDING_HEAD, style: PLAIN, chars: COMPACT });
+    const table = new TextTable({ head: FINDING_HEAD });
     table.push(...findings);
     out.push(table.toString());
   }
   // Only images with package changes get the section: the report of others stays as it was.
   if (diff.packages.changes.length > 0) {
-    const packages = textTable({ head: PACKAGE_HEAD, style: PLAIN, chars: COMPACT });
+    const packages = new TextTable({ head: PACKAGE_HEAD });
     packages.push(...packageRows(diff.packages.changes, width));
     out.push('', packagesLine(diff.packages), packages.toString());
     const more = diff.packages.changes.length - TOP_PACKAGES;
@@ -60,17 +60,15 @@ export function renderDiffTable(
   out.push('', filesLine(diff));
   const changes = listedChanges(diff.files.changes, options.files);
   if (changes.length > 0) {
-    const files = textTable({ head: FILE_HEAD, style: PLAIN, chars: COMPACT });
+    const files = new TextTable({ head: FILE_HEAD });
     files.push(...fileRows(changes, width));
     out.push(files.toString());
     const total = diff.files.added + diff.files.removed + diff.files.modified;
     if (changes.length < total) out.push(`(${total - changes.length} more; --files all lists them)`);
   }
   if (options.files !== 'none' && diff.files.directories.length > 0) {
-    const dirs = textTable({
+    const dirs = new TextTable({
       head: ['Directory', 'Change', 'Added', 'Removed', 'Modified'],
-      style: PLAIN,
-      chars: COMPACT,
     });
     for (const dir of diff.files.directories.slice(0, 10)) {
       dirs.push([

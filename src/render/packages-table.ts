@@ -1,6 +1,6 @@
 import type { PackageInventory, PackageRecord } from '../model/index.js';
 import { formatBytes, formatPercent, truncate } from './format.js';
-import { COMPACT, PLAIN, textTable } from './table-style.js';
+import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
 
 /** "1.2 MB", or "~1.2 MB" where the size is the metadata's estimate, not the files'. */
@@ -18,10 +18,8 @@ function layerText(record: PackageRecord): string {
 function packageTable(records: readonly PackageRecord[], imageBytes: number, width: number): string {
   const nameWidth = Math.max(16, Math.floor((width - 60) * 0.6));
   const versionWidth = Math.max(10, width - 60 - nameWidth);
-  const table = textTable({
+  const table = new TextTable({
     head: ['Size', 'Share', 'Package', 'Version', 'Type', 'Layer', 'Reason'],
-    style: PLAIN,
-    chars: COMPACT,
   });
   for (const record of records) {
     table.push([

@@ -1,11 +1,14 @@
-import { textTable } from './table-style.js';
+import Table from 'cli-table3';
 import type { RuleInfo } from '../model/index.js';
 import { SCHEMA_VERSION } from './analysis-json.js';
 
-/** `imgscope rules` as a table: id, severity, related linter ids, what the rule checks. */
+/**
+ * `imgscope rules` as a table: id, severity, related linter ids, what the rule checks, its words
+ * wrapped in fixed widths: cli-table3's layout (the reports' plain tables are `TextTable`).
+ */
 export function renderRulesTable(rules: readonly RuleInfo[], width: number): string {
   const checksWidth = Math.max(30, width - 24 - 10 - 22 - 10);
-  const table = textTable({
+  const table = new Table({
     head: ['Rule', 'Severity', 'Related', 'Checks'],
     style: { head: [], border: [] },
     colWidths: [26, 10, 22, checksWidth],
