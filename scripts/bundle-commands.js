@@ -318,9 +318,9 @@ const PACKAGE_CHANGES = {
  * Packages our modules import for work a run seldom does, or that only one of a command's formats
  * does: picomatch (the gate's ignored paths, with --ci only: five modules that a run would
  * evaluate for nothing), fastest-levenshtein (a suggestion for a mistyped command), cli-table3
- * (the rules table) and string-width (a table cell of other than ASCII). In the own-commands bundles, what such an import gives
- * is the package loaded on its first use (a call, a `new`, or a property read), as `deferred`
- * does for oclif's.
+ * (the rules table) and string-width (a table line of other than ASCII). In the own-commands
+ * bundles, what such an import gives is the package loaded on its first use (a call, a `new`,
+ * or a property read), as `deferred` does for oclif's.
  */
 const DEFERRED_IMPORTS = new Set(['picomatch', 'fastest-levenshtein', 'cli-table3', 'string-width']);
 
