@@ -232,6 +232,7 @@ export class LayerReader {
   #readingHere: boolean;
   /** Where the bodies of each table read with deferred hashes can be read again. */
   readonly #bodySources = new WeakMap<EntryTable, BodySource>();
+  #layersRead = 0;
 
   constructor(options: LayerReaderOptions) {
     this.#maxThreads = options.threads ?? defaultThreads();
@@ -241,7 +242,13 @@ export class LayerReader {
     this.#readingHere = options.callingThreadReads === false;
   }
 
+  /** How many layers `read` was asked to read (decompress, check and parse), failed reads included. */
+  get layersRead(): number {
+    return this.#layersRead;
+  }
+
   read(input: LayerReaderInput, options: LayerReadOptions): Promise<LayerContents> {
+    this.#layersRead++;
     const region = options.deferBodyHashes === true ? input.region : null;
     // The file as it is before the read: deferred bodies are hashed from it only while it is so.
     const before = region === null ? null : fileState(region.path);

@@ -5,7 +5,7 @@ import { auditRecord, failedRecord, latestRecords, summarizeAudit, type Shard } 
 import { UsageError } from '../errors.js';
 import type { GateConfig } from '../gate/index.js';
 import type { AuditRecord, AuditSummary, Platform, RuleSettings } from '../model/index.js';
-import type { OpenSourceOptions, ResolvedImage } from '../sources/index.js';
+import type { OpenSourceOptions } from '../sources/index.js';
 import { LayerReader } from '../layers/index.js';
 import { RegistryClientPool } from '../registry/index.js';
 import { analyzeResolved, DEFAULT_LAYER_CONCURRENCY, withResolvedImage } from './analyze-image.js';
@@ -48,7 +48,11 @@ export interface AuditRun {
     analyzed: number;
     reused: number;
     failed: number;
-    /** Layer blobs opened (read) in this run, and the layers the analyzed images hold. */
+    /**
+     * Layers read (decompressed, checked, parsed) in this run, and the layers the analyzed
+     * images hold: a layer shared with an image before it, or whose result was stored by an
+     * earlier run, is not read again.
+     */
     layerReads: number;
     layerUses: number;
   };
@@ -71,7 +75,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
   }
   const writer = await ResultsWriter.open(options.outDir, options.shard);
   const memo = new LayerMemo(options.memoEntries);
-  const stats = { analyzed: 0, reused: 0, failed: 0, layerReads: 0, layerUses: 0 };
+  const stats = { analyzed: 0, reused: 0, failed: 0, layerUses: 0 };
   const limit = pLimit(Math.max(1, options.parallel ?? DEFAULT_AUDIT_PARALLEL));
   const concurrency = options.concurrency ?? DEFAULT_LAYER_CONCURRENCY;
   // One set of layer workers for the whole run, not one per image; one registry client per
@@ -82,30 +86,6 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
     ...options.source,
     registry: { ...options.source?.registry, clients },
   };
-
-  // A layer is read once per own read of analyzeResolved: through its file region where the
-  // source has one (asked for once per read, whichever thread then reads it), else its opener.
-  const countReads = (image: ResolvedImage): ResolvedImage => ({
-    ...image,
-    layers: image.layers.map((layer) => {
-      const { region } = layer;
-      if (region === undefined)
-        return {
-          ...layer,
-          open: () => {
-            stats.layerReads++;
-            return layer.open();
-          },
-        };
-      return {
-        ...layer,
-        region: () => {
-          stats.layerReads++;
-          return region.call(layer);
-        },
-      };
-    }),
-  });
 
   const auditOne = async (target: AuditTarget): Promise<{ record: AuditRecord; outcome: AuditOutcome }> => {
     if (target.failure !== undefined)
@@ -120,7 +100,7 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
           };
         }
         stats.layerUses += image.layers.length;
-        const analysis = await analyzeResolved(countReads(image), concurrency, memo, reader);
+        const analysis = await analyzeResolved(image, concurrency, memo, reader);
         const report = findImageProblems(analysis, options.rules);
         const gate =
           options.gate === undefined || options.gate === null
@@ -160,7 +140,12 @@ export async function auditImages(targets: readonly AuditTarget[], options: Audi
     await reader.close();
     clients.close();
   }
-  return { summary: summarizeAudit(records, options.top), records, stats, resultsFile: writer.file };
+  return {
+    summary: summarizeAudit(records, options.top),
+    records,
+    stats: { ...stats, layerReads: reader.layersRead },
+    resultsFile: writer.file,
+  };
 }
 
 /** What says an image is done: its manifest digest, or its config digest where it has no manifest. */

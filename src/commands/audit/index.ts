@@ -19,6 +19,7 @@ import {
   type AuditRun,
 } from '../../services/index.js';
 import { parsePlatform } from '../../sources/index.js';
+import { plural } from '../../model/index.js';
 
 // The report-file flags of analyze --ci are per image; an audit reports in its summary.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -157,5 +158,7 @@ Exit codes: 0 every image audited (and, with --ci, passed); 1 with --ci, an imag
 
 function statsLine(run: AuditRun): string {
   const s = run.stats;
-  return `imgscope: audited ${s.analyzed + s.reused + s.failed} images (${s.analyzed} analyzed, ${s.reused} already done, ${s.failed} failed); ${s.layerReads} layer reads for ${s.layerUses} layers; results in ${run.resultsFile}\n`;
+  const images = plural(s.analyzed + s.reused + s.failed, 'image');
+  const reads = `${plural(s.layerReads, 'layer read')} for ${plural(s.layerUses, 'layer')}`;
+  return `imgscope: audited ${images} (${s.analyzed} analyzed, ${s.reused} already done, ${s.failed} failed); ${reads}; results in ${run.resultsFile}\n`;
 }

@@ -25,6 +25,31 @@ describe('imgscope audit on local images and bad usage', () => {
     ]);
   });
 
+  it('counts the layers it reads: a shared layer once, none whose result an earlier run stored', async () => {
+    const cwd = await fixturesCwd();
+    const cache = { XDG_CACHE_HOME: join(cwd, 'shared-cache') };
+    const images = [
+      'fixtures/example.tar',
+      'fixtures/example-optimized.tar',
+      'fixtures/dive/test-docker-image.tar',
+    ];
+    const first = await runCli(['audit', ...images, '--out', 'first', '--json'], cache, { cwd });
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout) as { sharedLayers: { images: number }[] };
+    // 8 + 6 + 14 layers held; each layer two images share is read for the first of them only.
+    const held = 28;
+    const shared = summary.sharedLayers.reduce((sum, layer) => sum + layer.images - 1, 0);
+    expect(shared).toBe(2);
+    expect(first.stderr).toContain(
+      `audited 3 images (3 analyzed, 0 already done, 0 failed); ${held - shared} layer reads for ${held} layers;`,
+    );
+    // Another results directory, the same cache: every layer's result is stored, none is read.
+    const again = await runCli(['audit', images[0]!, '--out', 'again'], cache, { cwd });
+    expect(again.stderr).toContain(
+      'audited 1 image (1 analyzed, 0 already done, 0 failed); 0 layer reads for 8 layers;',
+    );
+  });
+
   it('reports a missing image for that image and goes on (exit 2)', async () => {
     const cwd = await fixturesCwd();
     const result = await runCli(
