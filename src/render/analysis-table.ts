@@ -11,7 +11,8 @@ import { indexRows } from './index-rows.js';
 import { renderLargestPackages } from './packages-table.js';
 import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
-import { formatBytes, formatPercent, platformText, truncate } from './format.js';
+import { formatBytes, formatPercent, platformText } from './format.js';
+import { truncate } from './terminal-columns.js';
 
 export interface TableOptions {
   /** How many inefficient files to list. */

@@ -1,5 +1,6 @@
 import type { PackageChange, PackagesDiff } from '../model/index.js';
-import { formatDeltaBytes, truncate } from './format.js';
+import { formatDeltaBytes } from './format.js';
+import { truncate } from './terminal-columns.js';
 
 /** Package changes listed in the terminal and Markdown diffs (JSON has them all). */
 export const TOP_PACKAGES = 20;

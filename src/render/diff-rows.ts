@@ -5,14 +5,8 @@ import {
   type ImageDiff,
   type LayerDiffRow,
 } from '../model/index.js';
-import {
-  formatBytes,
-  formatDeltaBytes,
-  formatDeltaPercent,
-  formatPercent,
-  platformText,
-  truncate,
-} from './format.js';
+import { formatBytes, formatDeltaBytes, formatDeltaPercent, formatPercent, platformText } from './format.js';
+import { truncate } from './terminal-columns.js';
 
 /** Rows shared by the terminal and Markdown diff reports: data -> cells. */
 export const SUMMARY_HEAD = ['', 'Before', 'After', 'Change', '%'];

@@ -1,5 +1,6 @@
 import type { Finding, FindingsReport, StepFix } from '../model/index.js';
-import { formatBytes, truncate } from './format.js';
+import { formatBytes } from './format.js';
+import { truncate } from './terminal-columns.js';
 
 /**
  * The "Findings" section of the terminal report: most valuable first, each with the bytes it

@@ -19,12 +19,6 @@ export function formatPercent(fraction: number | null): string {
   return fraction === null ? 'n/a' : `${(fraction * 100).toFixed(2)} %`;
 }
 
-/** Cuts a line to `width` characters with an ellipsis, so tables keep their shape. */
-export function truncate(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= width ? oneLine : `${oneLine.slice(0, Math.max(0, width - 1))}…`;
-}
-
 export function platformText(platform: Platform | null): string | null {
   return platform === null
     ? null

@@ -5,7 +5,8 @@ export {
   type AnalysisJsonOptions,
 } from './analysis-json.js';
 export { renderAnalysisTable, type TableOptions } from './analysis-table.js';
-export { formatBytes, formatPercent, truncate } from './format.js';
+export { formatBytes, formatPercent } from './format.js';
+export { truncate } from './terminal-columns.js';
 export { renderFindingsSection } from './findings-table.js';
 export { findingsToJson } from './findings-json.js';
 export { renderRulesTable, renderRulesJson } from './rules-table.js';

@@ -1,5 +1,6 @@
 import type { PackageInventory, PackageRecord } from '../model/index.js';
-import { formatBytes, formatPercent, truncate } from './format.js';
+import { formatBytes, formatPercent } from './format.js';
+import { truncate } from './terminal-columns.js';
 import { TextTable } from './text-table.js';
 import { terminalText } from './terminal-text.js';
 

@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { displayWidth } from './terminal-columns.js';
 import { terminalText } from './terminal-text.js';
 
 /** Where a column's cells sit in its width. */
@@ -66,14 +66,4 @@ export class TextTable {
     out.push(rule('└', '┴', '┘'));
     return out.join('\n');
   }
-}
-
-/**
- * Columns a line takes on a terminal, as cli-table3 counts them (string-width: wide characters
- * two, combining marks none). Printable ASCII and the punctuation U+2010-U+2027 (dashes, quotes,
- * the ellipsis of a truncated cell) are one column each: such a line, nearly every one, is as
- * wide as it is long, without string-width's emoji pattern (milliseconds to compile).
- */
-function displayWidth(line: string): number {
-  return /^[\x20-\x7e\u2010-\u2027]*$/.test(line) ? line.length : stringWidth(line);
 }
