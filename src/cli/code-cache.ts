@@ -33,9 +33,10 @@ const MAGIC = 0x49534343;
 const HEADER_BYTES = 16;
 
 /**
- * How many times a cache is stored: by the first run, then once more by the run that uses it
- * (which compiles what the first did not need: a second analysis takes layers from the
- * layer-result cache the first one filled), then it stays.
+ * How many times a cache is stored: by the first run that does its work (a failed run stores
+ * nothing: launch.ts), then once more by the run that uses it (which compiles what the first did
+ * not need: a second analysis takes layers from the layer-result cache the first one filled),
+ * then it stays.
  */
 const LAST_GENERATION = 1;
 

@@ -37,6 +37,27 @@ describe('own commands start from their bundles with V8 code cache (dist/own-com
     for (let run = 0; run < 2; run++) expect(await analyze(cache)).toEqual(first);
   });
 
+  it('a failed run keeps no compiled code: the first run that does its work stores it', async () => {
+    const cache = await tempDir();
+    // The cache directory made by another shape of run (--json), as a user's earlier runs make it.
+    expect((await analyze(cache)).code).toBe(0);
+    const table = (image: string) => runCli(['analyze', image], { XDG_CACHE_HOME: cache });
+    const tableCache = async (): Promise<string[]> =>
+      (await codeCacheFiles(cache)).filter((name) => name.startsWith(`analyze-${process.version}-`));
+    for (let run = 0; run < 2; run++) {
+      const failed = await table(join(cache, 'missing.tar'));
+      expect(failed.code).toBe(2);
+      expect(await tableCache()).toEqual([]);
+    }
+    // Generation 0, then 1 from the run that uses it (the header's second word).
+    for (const generation of [0, 1]) {
+      expect((await table(IMAGE)).code).toBe(0);
+      const [file] = await tableCache();
+      const header = await readFile(join(cache, 'imgscope', 'code-cache', file!));
+      expect(header.readUInt32BE(4)).toBe(generation);
+    }
+  });
+
   it('a corrupt code cache is ignored and stored again', async () => {
     const cache = await tempDir();
     const first = await analyze(cache);
