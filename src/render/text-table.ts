@@ -40,11 +40,14 @@ export class TextTable {
 
   toString(): string {
     if (this.rows.length === 0) return '';
-    const cells = this.rows.map((row) => row.map((cell) => cell.split('\n')));
+    // Each line with the columns it takes, measured once for the widths and the padding.
+    const cells = this.rows.map((row) =>
+      row.map((cell) => cell.split('\n').map((text) => ({ text, width: displayWidth(text) }))),
+    );
     const widths = cells[0]!.map(() => 0);
     for (const row of cells) {
       row.forEach((lines, x) => {
-        for (const line of lines) widths[x] = Math.max(widths[x]!, displayWidth(line));
+        for (const line of lines) widths[x] = Math.max(widths[x]!, line.width);
       });
     }
     const align = this.options.align ?? [];
@@ -56,8 +59,8 @@ export class TextTable {
       for (let i = 0; i < height; i++) {
         let line = '│';
         row.forEach((lines, x) => {
-          const text = lines[i] ?? '';
-          const padding = ' '.repeat(widths[x]! - displayWidth(text));
+          const { text, width } = lines[i] ?? { text: '', width: 0 };
+          const padding = ' '.repeat(widths[x]! - width);
           line += ` ${align[x] === 'right' ? padding + text : text + padding} │`;
         });
         out.push(line);
