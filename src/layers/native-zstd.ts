@@ -12,14 +12,20 @@ type ZstdFactory = (options: ZlibOptions) => Transform;
 const NATIVE_ZSTD_FROM_MAJOR = 24;
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
+/** Looked up once, by the first zstd layer (null: not yet). */
+let factory: ZstdFactory | undefined | null = null;
+
 /**
  * Node's zstd decoder factory, or undefined. node:zlib is loaded on this first use only: loading
  * it loads Node's streams, which a run of stored layer results needs no more than zstd.
  */
 function zstdFactory(): ZstdFactory | undefined {
   if (nodeMajor < NATIVE_ZSTD_FROM_MAJOR) return undefined;
-  const zlib = createRequire(import.meta.url)('node:zlib') as { createZstdDecompress?: ZstdFactory };
-  return zlib.createZstdDecompress;
+  if (factory === null) {
+    const zlib = createRequire(import.meta.url)('node:zlib') as { createZstdDecompress?: ZstdFactory };
+    factory = zlib.createZstdDecompress;
+  }
+  return factory;
 }
 
 export const hasNativeZstd = (): boolean => zstdFactory() !== undefined;
